@@ -1,0 +1,11 @@
+//! Authentication: tokens, passwords, the one credential path, CSRF, cookies and login limits.
+
+pub mod cookies;
+pub mod credentials;
+pub mod csrf;
+pub mod extract;
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;
+pub mod refresh;
+pub mod tokens;

@@ -1,0 +1,132 @@
+//! Extractors: [`AuthUser`] (required) and [`MaybeUser`] (optional) for the JSON API.
+//! Both go through [`authenticate`], the one function that finds, verifies and checks a
+//! credential against revocation.
+
+use actix_session::SessionExt as _;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage as _, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::credentials::{self, CredentialSource};
+use super::{csrf, jwt, tokens};
+use crate::db::sessions::Session;
+use crate::db::users::User;
+use crate::error::{AppError, AuthFailure};
+use crate::startup::AppState;
+
+/// A request whose credential verified, with the user it names and where it came from.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    pub claims: jwt::AccessClaims,
+    pub source: CredentialSource,
+}
+
+/// An access token set for this request by the page middleware after a silent refresh; it
+/// takes the place of the expired cookie.
+#[derive(Clone)]
+pub struct RenewedAccessToken(pub String);
+
+/// Finds the credential (bearer header, else cookie), verifies it with the pinned algorithm,
+/// and checks in one query that its user exists and that neither its session nor its `jti`
+/// was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not good.
+pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, AppError> {
+    if let Some(done) = req.extensions().get::<Authenticated>() {
+        return Ok(Some(done.clone()));
+    }
+    let renewed = req.extensions().get::<RenewedAccessToken>().cloned();
+    let credential = match (credentials::find(req), renewed) {
+        (Some(c), _) if c.source == CredentialSource::Bearer => c,
+        (_, Some(RenewedAccessToken(token))) => credentials::Credential {
+            token,
+            source: CredentialSource::Cookie,
+        },
+        (Some(c), None) => c,
+        (None, None) => return Ok(None),
+    };
+    let state = app_state(req)?;
+    let claims = jwt::verify(&state.keys, &state.policy, &credential.token, tokens::unix_now())
+        .map_err(|e| AppError::invalid_token(e.description()))?;
+    let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
+    let check = state
+        .db
+        .run(move |conn| Ok(Session::check(conn, &sid, &jti)?))
+        .await?;
+    let user = match check {
+        None => return Err(AppError::invalid_token("The token's user or session no longer exists.")),
+        Some(c) if c.user.id != claims.user_id() => {
+            return Err(AppError::invalid_token("The token's user or session no longer exists."))
+        }
+        Some(c) if c.session_revoked || c.token_revoked => {
+            return Err(AppError::invalid_token("The token has been revoked."))
+        }
+        Some(c) => c.user,
+    };
+    let done = Authenticated {
+        user,
+        claims,
+        source: credential.source,
+    };
+    req.extensions_mut().insert(done.clone());
+    Ok(Some(done))
+}
+
+pub fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("application state is not registered"))
+}
+
+/// Unsafe methods authenticated by cookie need the session's CSRF token in `X-CSRF-Token`.
+fn check_csrf(req: &HttpRequest, auth: &Authenticated) -> Result<(), AppError> {
+    if auth.source == CredentialSource::Cookie && csrf::is_unsafe(req.method()) {
+        csrf::verify(&req.get_session(), csrf::from_header(req))?;
+    }
+    Ok(())
+}
+
+/// Required authentication for the API: no credential is a 401 without an error attribute,
+/// a bad one a 401 `invalid_token`; cookie-authenticated writes also need a CSRF token.
+pub struct AuthUser(pub Authenticated);
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let auth = authenticate(&req)
+                .await?
+                .ok_or(AppError::Unauthorized(AuthFailure::Missing))?;
+            check_csrf(&req, &auth)?;
+            Ok(AuthUser(auth))
+        })
+    }
+}
+
+/// Optional authentication: no credential is anonymous, but a credential that was sent and
+/// fails is still a 401 (never silently anonymous).
+pub struct MaybeUser(pub Option<Authenticated>);
+
+impl MaybeUser {
+    pub fn user_id(&self) -> Option<i32> {
+        self.0.as_ref().map(|a| a.user.id)
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let auth = authenticate(&req).await?;
+            if let Some(auth) = &auth {
+                check_csrf(&req, auth)?;
+            }
+            Ok(MaybeUser(auth))
+        })
+    }
+}

@@ -1,0 +1,616 @@
+//! Access tokens: issue, decode and verify, as pure functions of their inputs and the clock.
+//!
+//! Verification runs in a fixed order, and the inspector reuses each step:
+//! [`decode_parts`] (structure) → [`check_header`] (algorithm, type, key) →
+//! [`check_signature`] → [`check_claims`] (issuer, audience, times, claim shapes).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::config::SigningAlgorithm;
+
+/// The `typ` header of Sigil's access tokens (RFC 9068 explicit typing).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+
+/// Header parameters that would carry or point at a key. A token that has one is refused:
+/// keys are only ever Sigil's own.
+pub const EMBEDDED_KEY_HEADERS: &[&str] = &["jwk", "jku", "x5u", "x5c"];
+
+/// The claims of a Sigil access token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    /// The user's id, as a string.
+    pub sub: String,
+    pub username: String,
+    /// The login session (refresh family) this token was issued from.
+    pub sid: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    pub jti: String,
+    pub iss: String,
+    pub aud: String,
+}
+
+impl AccessClaims {
+    /// The user id in `sub`; checked to be a number by [`check_claims`].
+    pub fn user_id(&self) -> i32 {
+        self.sub.parse().unwrap_or(-1)
+    }
+}
+
+/// A key that can verify tokens, with the `kid` tokens name it by.
+pub struct VerifyKey {
+    pub kid: String,
+    pub key: DecodingKey,
+}
+
+/// Sigil's signing key and every key it accepts for verification. The algorithm is pinned:
+/// tokens are only ever verified with `algorithm`, whatever their header says.
+pub struct TokenKeys {
+    pub algorithm: SigningAlgorithm,
+    pub kid: String,
+    encoding: EncodingKey,
+    verifying: Vec<VerifyKey>,
+    public_jwks: Vec<Value>,
+}
+
+impl TokenKeys {
+    /// HS256 keys from the secret. The `kid` is derived from the secret through a one-way
+    /// HMAC, so it names the key without revealing it.
+    pub fn hmac(secret: &[u8]) -> Self {
+        use hmac::Mac as _;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret)
+            .expect("HMAC accepts keys of any length");
+        mac.update(b"sigil key id");
+        let kid = URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12]);
+        Self {
+            algorithm: SigningAlgorithm::HS256,
+            kid: kid.clone(),
+            encoding: EncodingKey::from_secret(secret),
+            verifying: vec![VerifyKey {
+                kid,
+                key: DecodingKey::from_secret(secret),
+            }],
+            public_jwks: Vec::new(),
+        }
+    }
+
+    /// Keys from parts: a signing key and the verification keys (current first).
+    pub fn new(
+        algorithm: SigningAlgorithm,
+        kid: String,
+        encoding: EncodingKey,
+        verifying: Vec<VerifyKey>,
+        public_jwks: Vec<Value>,
+    ) -> Self {
+        Self {
+            algorithm,
+            kid,
+            encoding,
+            verifying,
+            public_jwks,
+        }
+    }
+
+    /// The public keys as RFC 7517 JWKs, for `/.well-known/jwks.json` (none under HS256).
+    pub fn public_jwks(&self) -> Vec<Value> {
+        self.public_jwks.clone()
+    }
+
+    /// The verification key a `kid` names, if Sigil has one.
+    pub fn find(&self, kid: &str) -> Option<&VerifyKey> {
+        self.verifying.iter().find(|k| k.kid == kid)
+    }
+
+    pub fn verifying_keys(&self) -> &[VerifyKey] {
+        &self.verifying
+    }
+
+    pub fn jwt_algorithm(&self) -> Algorithm {
+        to_jwt_algorithm(self.algorithm)
+    }
+}
+
+pub fn to_jwt_algorithm(alg: SigningAlgorithm) -> Algorithm {
+    match alg {
+        SigningAlgorithm::HS256 => Algorithm::HS256,
+        SigningAlgorithm::EdDSA => Algorithm::EdDSA,
+        SigningAlgorithm::ES256 => Algorithm::ES256,
+        SigningAlgorithm::RS256 => Algorithm::RS256,
+    }
+}
+
+/// What every token must say about where it comes from and how long it lives.
+#[derive(Debug, Clone)]
+pub struct TokenPolicy {
+    pub issuer: String,
+    pub audience: String,
+    pub leeway_seconds: i64,
+    pub access_ttl_seconds: i64,
+}
+
+/// Who a new access token is for.
+pub struct Subject<'a> {
+    pub user_id: i32,
+    pub username: &'a str,
+    pub session_id: &'a str,
+}
+
+/// Signs a new access token valid from `now` for the policy's lifetime. `now` is Unix seconds.
+pub fn issue(
+    keys: &TokenKeys,
+    policy: &TokenPolicy,
+    subject: &Subject<'_>,
+    now: i64,
+) -> Result<(String, AccessClaims), jsonwebtoken::errors::Error> {
+    let claims = AccessClaims {
+        sub: subject.user_id.to_string(),
+        username: subject.username.to_string(),
+        sid: subject.session_id.to_string(),
+        iat: now,
+        nbf: now,
+        exp: now + policy.access_ttl_seconds,
+        jti: uuid::Uuid::new_v4().to_string(),
+        iss: policy.issuer.clone(),
+        aud: policy.audience.clone(),
+    };
+    let mut header = jsonwebtoken::Header::new(keys.jwt_algorithm());
+    header.typ = Some(ACCESS_TOKEN_TYPE.to_string());
+    header.kid = Some(keys.kid.clone());
+    let token = jsonwebtoken::encode(&header, &claims, &keys.encoding)?;
+    Ok((token, claims))
+}
+
+/// The part of a token that could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MalformedPart {
+    /// Not three dot-separated segments.
+    SegmentCount,
+    HeaderBase64,
+    HeaderJson,
+    PayloadBase64,
+    PayloadJson,
+    SignatureBase64,
+}
+
+impl MalformedPart {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SegmentCount => "a JWT has three segments separated by dots",
+            Self::HeaderBase64 => "the header is not valid base64url",
+            Self::HeaderJson => "the header is not a JSON object",
+            Self::PayloadBase64 => "the payload is not valid base64url",
+            Self::PayloadJson => "the payload is not a JSON object",
+            Self::SignatureBase64 => "the signature is not valid base64url",
+        }
+    }
+}
+
+/// Why a token is not usable. The first failing step decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    Malformed(MalformedPart),
+    /// The header names an algorithm other than the pinned one (or none).
+    WrongAlgorithm(String),
+    /// `typ` is missing or not `at+jwt`.
+    WrongType(Option<String>),
+    /// The header carries `crit`, or a key (`jwk`, `jku`, `x5u`, `x5c`).
+    ForbiddenHeader(&'static str),
+    /// No Sigil key has this `kid` (or the token names none).
+    UnknownKey(Option<String>),
+    BadSignature,
+    WrongIssuer,
+    WrongAudience,
+    MissingClaim(&'static str),
+    InvalidClaim(&'static str),
+    Expired,
+    NotYetValid,
+}
+
+impl TokenError {
+    /// A sentence for `error_description` and the inspector; never the token itself.
+    pub fn description(&self) -> String {
+        match self {
+            Self::Malformed(part) => format!("Malformed token: {}.", part.describe()),
+            Self::WrongAlgorithm(alg) => {
+                format!("The token's algorithm {alg:?} is not the one this server uses.")
+            }
+            Self::WrongType(None) => "The token has no typ header; access tokens are at+jwt.".into(),
+            Self::WrongType(Some(t)) => {
+                format!("The token's type {t:?} is not an access token (at+jwt).")
+            }
+            Self::ForbiddenHeader("crit") => {
+                "The token has a crit header, which this server does not accept.".into()
+            }
+            Self::ForbiddenHeader(name) => {
+                format!("The token carries its own key ({name}); keys in tokens are never trusted.")
+            }
+            Self::UnknownKey(Some(_)) => "The token names a signing key this server does not know.".into(),
+            Self::UnknownKey(None) => "The token does not name its signing key (kid).".into(),
+            Self::BadSignature => "The token's signature is invalid.".into(),
+            Self::WrongIssuer => "The token was issued by someone else (iss).".into(),
+            Self::WrongAudience => "The token is meant for another audience (aud).".into(),
+            Self::MissingClaim(c) => format!("The token has no {c} claim."),
+            Self::InvalidClaim(c) => format!("The token's {c} claim has the wrong type."),
+            Self::Expired => "The token has expired.".into(),
+            Self::NotYetValid => "The token is not valid yet (nbf).".into(),
+        }
+    }
+
+    /// The inspector's status for this failure.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Self::Malformed(_)
+            | Self::WrongType(_)
+            | Self::ForbiddenHeader(_)
+            | Self::MissingClaim(_)
+            | Self::InvalidClaim(_) => "malformed",
+            Self::WrongAlgorithm(_) => "wrong_algorithm",
+            Self::UnknownKey(_) | Self::BadSignature => "invalid_signature",
+            Self::WrongIssuer | Self::WrongAudience => "wrong_issuer_or_audience",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+        }
+    }
+}
+
+/// A token split and decoded, before anything about it is trusted.
+#[derive(Debug, Clone)]
+pub struct DecodedToken<'a> {
+    pub header: Map<String, Value>,
+    pub payload: Map<String, Value>,
+    /// `header.payload`, the bytes the signature covers.
+    pub signing_input: &'a str,
+    pub signature: &'a str,
+}
+
+/// Decodes one base64url segment (padding tolerated) into a JSON object.
+pub fn decode_segment(
+    segment: &str,
+    b64_part: MalformedPart,
+    json_part: MalformedPart,
+) -> Result<Map<String, Value>, MalformedPart> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(segment.trim_end_matches('='))
+        .map_err(|_| b64_part)?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(json_part),
+    }
+}
+
+/// Splits a compact JWS into header and payload JSON objects. Nothing is verified here.
+pub fn decode_parts(token: &str) -> Result<DecodedToken<'_>, MalformedPart> {
+    let token = token.trim();
+    let mut segments = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return Err(MalformedPart::SegmentCount);
+    };
+    let header = decode_segment(h, MalformedPart::HeaderBase64, MalformedPart::HeaderJson)?;
+    let payload = decode_segment(p, MalformedPart::PayloadBase64, MalformedPart::PayloadJson)?;
+    if URL_SAFE_NO_PAD.decode(s).is_err() {
+        return Err(MalformedPart::SignatureBase64);
+    }
+    Ok(DecodedToken {
+        header,
+        payload,
+        signing_input: &token[..h.len() + 1 + p.len()],
+        signature: s,
+    })
+}
+
+/// Checks the header against Sigil's policy and picks the key: the algorithm must be exactly
+/// the configured one, `typ` must be `at+jwt` (or `application/at+jwt`), and a `crit` header
+/// or a key carried in the token refuses it. The key is chosen by `kid` among Sigil's own.
+pub fn check_header<'k>(
+    keys: &'k TokenKeys,
+    header: &Map<String, Value>,
+) -> Result<&'k VerifyKey, TokenError> {
+    let alg = header.get("alg").and_then(Value::as_str);
+    if alg != Some(keys.algorithm.name()) {
+        return Err(TokenError::WrongAlgorithm(
+            header
+                .get("alg")
+                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .unwrap_or_else(|| "(none)".into()),
+        ));
+    }
+    if header.contains_key("crit") {
+        return Err(TokenError::ForbiddenHeader("crit"));
+    }
+    if let Some(name) = EMBEDDED_KEY_HEADERS.iter().find(|h| header.contains_key(**h)) {
+        return Err(TokenError::ForbiddenHeader(name));
+    }
+    match header.get("typ").and_then(Value::as_str) {
+        Some(t) if is_access_token_type(t) => {}
+        other => return Err(TokenError::WrongType(other.map(str::to_string))),
+    }
+    let kid = header.get("kid").and_then(Value::as_str);
+    match kid {
+        Some(kid) => keys
+            .find(kid)
+            .ok_or_else(|| TokenError::UnknownKey(Some(kid.to_string()))),
+        None => Err(TokenError::UnknownKey(None)),
+    }
+}
+
+fn is_access_token_type(typ: &str) -> bool {
+    typ.eq_ignore_ascii_case(ACCESS_TOKEN_TYPE) || typ.eq_ignore_ascii_case("application/at+jwt")
+}
+
+/// Verifies the signature with the pinned algorithm and the chosen key.
+pub fn check_signature(
+    keys: &TokenKeys,
+    key: &VerifyKey,
+    token: &DecodedToken<'_>,
+) -> Result<(), TokenError> {
+    match jsonwebtoken::crypto::verify(
+        token.signature,
+        token.signing_input.as_bytes(),
+        &key.key,
+        keys.jwt_algorithm(),
+    ) {
+        Ok(true) => Ok(()),
+        _ => Err(TokenError::BadSignature),
+    }
+}
+
+/// Checks issuer, audience, the times (with leeway; `exp` required) and the shape of every
+/// claim Sigil relies on. `now` is Unix seconds.
+pub fn check_claims(
+    policy: &TokenPolicy,
+    payload: &Map<String, Value>,
+    now: i64,
+) -> Result<AccessClaims, TokenError> {
+    let text = |name: &'static str| -> Result<String, TokenError> {
+        match payload.get(name) {
+            None => Err(TokenError::MissingClaim(name)),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(TokenError::InvalidClaim(name)),
+        }
+    };
+    let number = |name: &'static str| -> Result<Option<i64>, TokenError> {
+        match payload.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+                .map(Some)
+                .ok_or(TokenError::InvalidClaim(name)),
+        }
+    };
+    let iss = text("iss")?;
+    if iss != policy.issuer {
+        return Err(TokenError::WrongIssuer);
+    }
+    let aud = match payload.get("aud") {
+        None => return Err(TokenError::MissingClaim("aud")),
+        Some(Value::String(a)) if *a == policy.audience => a.clone(),
+        Some(Value::Array(list))
+            if list.iter().any(|a| a.as_str() == Some(policy.audience.as_str())) =>
+        {
+            policy.audience.clone()
+        }
+        Some(_) => return Err(TokenError::WrongAudience),
+    };
+    let exp = number("exp")?.ok_or(TokenError::MissingClaim("exp"))?;
+    if now > exp.saturating_add(policy.leeway_seconds) {
+        return Err(TokenError::Expired);
+    }
+    let nbf = number("nbf")?;
+    if let Some(nbf) = nbf {
+        if now.saturating_add(policy.leeway_seconds) < nbf {
+            return Err(TokenError::NotYetValid);
+        }
+    }
+    let iat = number("iat")?.unwrap_or(0);
+    let sub = text("sub")?;
+    if sub.parse::<i32>().is_err() {
+        return Err(TokenError::InvalidClaim("sub"));
+    }
+    Ok(AccessClaims {
+        sub,
+        username: text("username")?,
+        sid: text("sid")?,
+        iat,
+        nbf: nbf.unwrap_or(iat),
+        exp,
+        jti: text("jti")?,
+        iss,
+        aud,
+    })
+}
+
+/// The whole verification of an access token, in order. `now` is Unix seconds.
+pub fn verify(
+    keys: &TokenKeys,
+    policy: &TokenPolicy,
+    token: &str,
+    now: i64,
+) -> Result<AccessClaims, TokenError> {
+    let decoded = decode_parts(token).map_err(TokenError::Malformed)?;
+    let key = check_header(keys, &decoded.header)?;
+    check_signature(keys, key, &decoded)?;
+    check_claims(policy, &decoded.payload, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"unit-test-secret-0123456789-abcdefghijklmnop";
+    const NOW: i64 = 1_800_000_000;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::hmac(SECRET)
+    }
+
+    fn policy() -> TokenPolicy {
+        TokenPolicy {
+            issuer: "sigil".into(),
+            audience: "sigil".into(),
+            leeway_seconds: 30,
+            access_ttl_seconds: 1800,
+        }
+    }
+
+    fn genuine() -> String {
+        let subject = Subject {
+            user_id: 7,
+            username: "alice",
+            session_id: "s-1",
+        };
+        issue(&keys(), &policy(), &subject, NOW).unwrap().0
+    }
+
+    /// Signs arbitrary header and payload JSON with HMAC-SHA256 and `key`.
+    fn forge(header: Value, payload: Value, key: &[u8]) -> String {
+        use hmac::Mac as _;
+        let h = URL_SAFE_NO_PAD.encode(header.to_string());
+        let p = URL_SAFE_NO_PAD.encode(payload.to_string());
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(key).unwrap();
+        mac.update(format!("{h}.{p}").as_bytes());
+        let s = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{h}.{p}.{s}")
+    }
+
+    fn good_header() -> Value {
+        json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid})
+    }
+
+    fn good_payload() -> Value {
+        json!({"sub": "7", "username": "alice", "sid": "s-1", "iat": NOW, "nbf": NOW,
+               "exp": NOW + 1800, "jti": "j-1", "iss": "sigil", "aud": "sigil"})
+    }
+
+    #[test]
+    fn issued_tokens_verify_and_carry_every_claim() {
+        let claims = verify(&keys(), &policy(), &genuine(), NOW + 10).unwrap();
+        assert_eq!(claims.sub, "7");
+        assert_eq!(claims.username, "alice");
+        assert_eq!(claims.sid, "s-1");
+        assert_eq!(claims.exp, NOW + 1800);
+        assert_eq!((claims.iss.as_str(), claims.aud.as_str()), ("sigil", "sigil"));
+        let header = decode_parts(&genuine()).unwrap().header;
+        assert_eq!(header["typ"], "at+jwt");
+        assert_eq!(header["kid"], json!(keys().kid));
+    }
+
+    #[test]
+    fn forged_with_right_key_shapes_verify() {
+        let t = forge(good_header(), good_payload(), SECRET);
+        assert!(verify(&keys(), &policy(), &t, NOW).is_ok());
+        let mut h = good_header();
+        h["typ"] = json!("application/AT+JWT");
+        let t = forge(h, good_payload(), SECRET);
+        assert!(verify(&keys(), &policy(), &t, NOW).is_ok());
+    }
+
+    #[test]
+    fn times_respect_the_leeway() {
+        let t = genuine();
+        assert!(verify(&keys(), &policy(), &t, NOW + 1800 + 30).is_ok());
+        assert_eq!(
+            verify(&keys(), &policy(), &t, NOW + 1800 + 31),
+            Err(TokenError::Expired)
+        );
+        assert!(verify(&keys(), &policy(), &t, NOW - 30).is_ok());
+        assert_eq!(
+            verify(&keys(), &policy(), &t, NOW - 31),
+            Err(TokenError::NotYetValid)
+        );
+    }
+
+    #[test]
+    fn header_attacks_are_refused() {
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"alg": "none", "typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
+            (json!({"alg": "HS512", "typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
+            (json!({"typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
+            (json!({"alg": "HS256", "typ": "JWT", "kid": keys().kid}), "malformed"),
+            (json!({"alg": "HS256", "kid": keys().kid}), "malformed"),
+            (json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "crit": ["exp"]}), "malformed"),
+            (json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "jku": "http://x"}), "malformed"),
+            (json!({"alg": "HS256", "typ": "at+jwt", "kid": "../../dev/null"}), "invalid_signature"),
+            (json!({"alg": "HS256", "typ": "at+jwt"}), "invalid_signature"),
+        ];
+        for (header, status) in cases {
+            let t = forge(header.clone(), good_payload(), SECRET);
+            let err = verify(&keys(), &policy(), &t, NOW).unwrap_err();
+            assert_eq!(err.status(), status, "{header} gave {err:?}");
+        }
+    }
+
+    #[test]
+    fn claim_attacks_are_refused() {
+        let mut cases = Vec::new();
+        for (field, value, want) in [
+            ("iss", json!("evil"), TokenError::WrongIssuer),
+            ("aud", json!("other"), TokenError::WrongAudience),
+            ("aud", json!(["other"]), TokenError::WrongAudience),
+            ("sub", json!(7), TokenError::InvalidClaim("sub")),
+            ("exp", json!("soon"), TokenError::InvalidClaim("exp")),
+        ] {
+            let mut p = good_payload();
+            p[field] = value;
+            cases.push((p, want));
+        }
+        let mut no_exp = good_payload();
+        no_exp.as_object_mut().unwrap().remove("exp");
+        cases.push((no_exp, TokenError::MissingClaim("exp")));
+        for (payload, want) in cases {
+            let t = forge(good_header(), payload.clone(), SECRET);
+            assert_eq!(verify(&keys(), &policy(), &t, NOW), Err(want), "{payload}");
+        }
+    }
+
+    #[test]
+    fn signature_attacks_are_refused() {
+        let t = genuine();
+        let (body, _) = t.rsplit_once('.').unwrap();
+        for forged in [
+            format!("{body}."),
+            body.to_string(),
+            forge(good_header(), good_payload(), b"another-secret-another-secret-1234"),
+            forge(good_header(), good_payload(), b""),
+        ] {
+            assert!(verify(&keys(), &policy(), &forged, NOW).is_err(), "{forged}");
+        }
+        // Tampered payload, original signature.
+        let parts: Vec<&str> = t.split('.').collect();
+        let mut p = good_payload();
+        p["sub"] = json!("1");
+        let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(p.to_string()), parts[2]);
+        assert_eq!(verify(&keys(), &policy(), &tampered, NOW), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn malformed_input_names_the_failing_part() {
+        let h = URL_SAFE_NO_PAD.encode(good_header().to_string());
+        let p = URL_SAFE_NO_PAD.encode(good_payload().to_string());
+        let not_json = URL_SAFE_NO_PAD.encode("not json");
+        for (token, part) in [
+            ("a.b".to_string(), MalformedPart::SegmentCount),
+            ("a.b.c.d".to_string(), MalformedPart::SegmentCount),
+            (String::new(), MalformedPart::SegmentCount),
+            (format!("!!.{p}.sig"), MalformedPart::HeaderBase64),
+            (format!("{not_json}.{p}.sig"), MalformedPart::HeaderJson),
+            (format!("{h}.!!.sig"), MalformedPart::PayloadBase64),
+            (format!("{h}.{not_json}.sig"), MalformedPart::PayloadJson),
+            (format!("{h}.{p}.!!"), MalformedPart::SignatureBase64),
+        ] {
+            assert_eq!(decode_parts(&token).unwrap_err(), part, "{token}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Password hashing with bcrypt. Both functions are CPU-bound: call them through
+//! `web::block`, never on an async worker.
+
+use crate::domain::Password;
+
+/// Hashes a new password at `cost`. [`Password`] already refused anything over 72 bytes, so
+/// bcrypt uses every byte. (bcrypt's own `non_truncating_*` functions count the C string's NUL
+/// terminator and so refuse a 72-byte password, which bcrypt in fact keys on in full.)
+pub fn hash(password: &Password, cost: u32) -> Result<String, bcrypt::BcryptError> {
+    debug_assert!(password.expose().len() <= Password::MAX_BYTES);
+    bcrypt::hash(password.expose(), cost)
+}
+
+/// Checks a password against a stored hash; a candidate over 72 bytes never matches.
+/// Callers with no user still call this, against [`dummy_hash`], so that an unknown user and a
+/// wrong password take the same time.
+pub fn verify(candidate: &str, stored_hash: &str) -> bool {
+    if candidate.len() > Password::MAX_BYTES {
+        // Still spend the time of a check, so length does not tell whether the user exists.
+        let _ = bcrypt::verify(&candidate.as_bytes()[..Password::MAX_BYTES], stored_hash);
+        return false;
+    }
+    bcrypt::verify(candidate, stored_hash).unwrap_or(false)
+}
+
+/// A hash of a random password at `cost`, made once at start-up, to verify against when the
+/// user does not exist.
+pub fn dummy_hash(cost: u32) -> String {
+    let mut bytes = [0u8; 18];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    bcrypt::hash(random, cost).expect("bcrypt hashes a 36-byte password at a validated cost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_then_verify() {
+        let p = Password::parse("correct horse battery").unwrap();
+        let h = hash(&p, 4).unwrap();
+        assert!(h.starts_with("$2b$04$"));
+        assert!(verify("correct horse battery", &h));
+        assert!(!verify("correct horse batterx", &h));
+        assert!(!verify("correct horse battery", &dummy_hash(4)));
+    }
+
+    #[test]
+    fn long_candidates_never_match_by_truncation() {
+        let p = Password::parse(&"a".repeat(72)).unwrap();
+        let h = hash(&p, 4).unwrap();
+        assert!(verify(&"a".repeat(72), &h));
+        assert!(!verify(&format!("{}b", "a".repeat(72)), &h));
+    }
+}

@@ -1,0 +1,171 @@
+//! The command line: `serve` (the default), `migrate`, `create-user`.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::users::User;
+use crate::db::Db;
+use crate::domain::{Email, Password, Username};
+use crate::startup::{Application, StartupError};
+
+#[derive(Parser, Debug)]
+#[command(name = "sigil", version, about = "JWT-authenticated users and posts, with a token inspector")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve HTTP on BIND_ADDR (the default command).
+    Serve,
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+/// Exit status for a configuration problem.
+const CONFIG_EXIT: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("configuration error: .env: {e}");
+            return ExitCode::from(CONFIG_EXIT);
+        }
+    }
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(CONFIG_EXIT);
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::CreateUser { email, username } => create_user(&settings, &email, &username),
+    }
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    let started = std::time::Instant::now();
+    let bind = settings.bind_addr;
+    let backend = settings.database_url.backend_name();
+    actix_web::rt::System::new().block_on(async move {
+        let app = match Application::build(settings).await {
+            Ok(app) => app,
+            Err(e) => return startup_failed(e),
+        };
+        log::info!(
+            "Sigil listening on http://{}:{} ({backend}), ready in {} ms",
+            bind.ip(),
+            app.port(),
+            started.elapsed().as_millis()
+        );
+        match app.run_until_stopped().await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("server error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+fn startup_failed(e: StartupError) -> ExitCode {
+    eprintln!("{e}");
+    match e {
+        StartupError::Config(_) => ExitCode::from(CONFIG_EXIT),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
+    Db::connect(&settings.database_url, 2).map_err(|m| {
+        eprintln!("configuration error: DATABASE_URL: {m}");
+        ExitCode::from(CONFIG_EXIT)
+    })
+}
+
+fn migrate(settings: &Settings) -> ExitCode {
+    let db = match open_db(settings) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    match db.migrate() {
+        Ok(n) => {
+            println!("{n} migration(s) applied to the {} database", db.backend());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("migrations failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().take(4096).read_to_string(&mut input) {
+        eprintln!("cannot read the password from standard input: {e}");
+        return ExitCode::FAILURE;
+    }
+    let password = input.lines().next().unwrap_or("");
+    let parsed = (
+        Email::parse(email).map_err(|m| ("--email", m)),
+        Username::parse(username).map_err(|m| ("--username", m)),
+        Password::parse(password).map_err(|m| ("password (stdin)", m)),
+    );
+    let (email, username, password) = match parsed {
+        (Ok(e), Ok(u), Ok(p)) => (e, u, p),
+        (e, u, p) => {
+            for (what, msg) in [e.err(), u.err(), p.err()].into_iter().flatten() {
+                eprintln!("{what}: {msg}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let db = match open_db(settings) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    if let Err(e) = db.migrate() {
+        eprintln!("migrations failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    let hash = match crate::auth::password::hash(&password, settings.bcrypt_cost) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("hashing failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = db
+        .get()
+        .and_then(|mut conn| User::create(&mut conn, &email, &username, &hash));
+    match result {
+        Ok(user) => {
+            println!(
+                "{}",
+                serde_json::json!({"id": user.id, "email": user.email, "username": user.username})
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cannot create the user: {}", e.public_detail());
+            e.log_if_internal();
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,538 @@
+//! Typed settings read from the environment (and `.env` through dotenvy).
+//!
+//! Every variable of the contract's configuration table is parsed here, once, at start-up.
+//! A bad value is a [`ConfigError`] that names the variable and what is wrong; `main` prints
+//! it on one line and exits with status 2.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Secret keys shorter than this many bytes are refused.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Secret keys that have been published in tutorials and documentation. Anyone can forge a
+/// token signed with one of them, so they are refused like short keys.
+const PUBLISHED_SECRETS: &[&str] = &[
+    // FastAPI's "OAuth2 with Password (and hashing), Bearer with JWT tokens" tutorial.
+    "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+    // jwt.io's default HS256 example secret, padded variants people paste.
+    "your-256-bit-secret",
+    "your-256-bit-secret-your-256-bit-secret",
+    // Common placeholders found in starter projects and .env.example files.
+    "secret",
+    "changeme",
+    "change-me",
+    "supersecretkey",
+    "your-secret-key",
+    "your_secret_key",
+    "your-secret-key-here",
+    "mysecretkeymysecretkeymysecretkey",
+    "CHANGE_ME_TO_A_RANDOM_SECRET_KEY_OF_32_BYTES",
+];
+
+/// A value that must never be printed: its `Debug` and `Display` show only a placeholder.
+#[derive(Clone)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// Gives the secret out; callers must not log what they get.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Which database backend `DATABASE_URL` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// Path of an SQLite file (created with its folder when missing).
+    Sqlite(PathBuf),
+    /// A `postgres://` or `postgresql://` URL, passed to libpq as written. Its `Debug` hides
+    /// the password.
+    Postgres(Secret<String>),
+}
+
+impl PartialEq for Secret<String> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Secret<String> {}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if let Some(rest) = raw.strip_prefix("sqlite://") {
+            if rest.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://data/sigil.db".into());
+            }
+            Ok(Self::Sqlite(PathBuf::from(rest)))
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Ok(Self::Postgres(Secret::new(raw.to_string())))
+        } else {
+            let scheme = raw.split("://").next().unwrap_or(raw);
+            Err(format!(
+                "unsupported scheme {scheme:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+            ))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// The signing algorithm of access tokens. Only these four are offered; each is pinned at
+/// verification so a token naming another algorithm is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigningAlgorithm {
+    HS256,
+    EdDSA,
+    ES256,
+    RS256,
+}
+
+impl SigningAlgorithm {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "HS256" => Ok(Self::HS256),
+            "EdDSA" => Ok(Self::EdDSA),
+            "ES256" => Ok(Self::ES256),
+            "RS256" => Ok(Self::RS256),
+            other => Err(format!(
+                "{other:?} is not supported: use HS256, EdDSA, ES256 or RS256"
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HS256 => "HS256",
+            Self::EdDSA => "EdDSA",
+            Self::ES256 => "ES256",
+            Self::RS256 => "RS256",
+        }
+    }
+
+    pub fn is_symmetric(self) -> bool {
+        self == Self::HS256
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+/// Every setting Sigil runs with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub app_env: AppEnv,
+    pub database_url: DatabaseUrl,
+    pub bind_addr: SocketAddr,
+    /// HMAC key for HS256 tokens, and the root of the session-cookie and cursor keys.
+    pub secret_key: Secret<Vec<u8>>,
+    pub algorithm: SigningAlgorithm,
+    pub private_key_file: Option<PathBuf>,
+    pub public_key_file: Option<PathBuf>,
+    pub previous_public_key_files: Vec<PathBuf>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub issuer: String,
+    pub audience: String,
+    pub leeway_seconds: u64,
+    pub refresh_reuse_grace: Duration,
+    /// Attempts per client address per minute on login, token and refresh; 0 is off.
+    pub login_rate_per_minute: u32,
+    pub bcrypt_cost: u32,
+    pub cookie_secure: bool,
+    /// HTTP worker threads; `None` is one per core.
+    pub workers: Option<usize>,
+    /// Database connections in the pool.
+    pub db_pool_size: u32,
+}
+
+/// A bad configuration value: which variable, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            var,
+            message: message.into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the process environment (after `.env`). In development an unset `SECRET_KEY` is
+    /// generated once into `data/secret_key`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok(), Path::new("data"))
+    }
+
+    /// Builds settings from any variable lookup; `data_dir` holds the development secret.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+        data_dir: &Path,
+    ) -> Result<Self, ConfigError> {
+        // An empty variable is treated as unset, the way .env files are usually written.
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let app_env = match get("APP_ENV").as_deref().map(str::trim) {
+            None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "APP_ENV",
+                    format!("{other:?} is not one of development, production"),
+                ))
+            }
+        };
+
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/sigil.db".into()),
+        )
+        .map_err(|m| ConfigError::new("DATABASE_URL", m))?;
+
+        let bind_raw = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind_addr: SocketAddr = bind_raw.trim().parse().map_err(|_| {
+            ConfigError::new(
+                "BIND_ADDR",
+                format!("{bind_raw:?} is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+
+        let secret_key = match get("SECRET_KEY") {
+            Some(key) => {
+                check_secret(&key).map_err(|m| ConfigError::new("SECRET_KEY", m))?;
+                key.into_bytes()
+            }
+            None if app_env == AppEnv::Production => {
+                return Err(ConfigError::new(
+                    "SECRET_KEY",
+                    "must be set when APP_ENV=production (at least 32 random bytes)",
+                ))
+            }
+            None => development_secret(data_dir)
+                .map_err(|m| ConfigError::new("SECRET_KEY", m))?,
+        };
+
+        let algorithm = SigningAlgorithm::parse(&get("ALGORITHM").unwrap_or_else(|| "HS256".into()))
+            .map_err(|m| ConfigError::new("ALGORITHM", m))?;
+        let private_key_file = get("JWT_PRIVATE_KEY_FILE").map(PathBuf::from);
+        let public_key_file = get("JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
+        if !algorithm.is_symmetric() {
+            if private_key_file.is_none() {
+                return Err(ConfigError::new(
+                    "JWT_PRIVATE_KEY_FILE",
+                    format!("must name a PEM private key when ALGORITHM={}", algorithm.name()),
+                ));
+            }
+            if public_key_file.is_none() {
+                return Err(ConfigError::new(
+                    "JWT_PUBLIC_KEY_FILE",
+                    format!("must name a PEM public key when ALGORITHM={}", algorithm.name()),
+                ));
+            }
+        }
+        let previous_public_key_files = get("JWT_PREVIOUS_PUBLIC_KEY_FILES")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let access_minutes = number(&get, "ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 60 * 24 * 365)?;
+        let refresh_days = number(&get, "REFRESH_TOKEN_EXPIRE_DAYS", 14, 1, 3650)?;
+        if refresh_days * 24 * 60 < access_minutes {
+            return Err(ConfigError::new(
+                "REFRESH_TOKEN_EXPIRE_DAYS",
+                "must not be shorter than ACCESS_TOKEN_EXPIRE_MINUTES",
+            ));
+        }
+        let issuer = text(&get, "JWT_ISSUER", "sigil")?;
+        let audience = text(&get, "JWT_AUDIENCE", "sigil")?;
+        let leeway_seconds = number(&get, "JWT_LEEWAY_SECONDS", 30, 0, 600)?;
+        let grace = number(&get, "REFRESH_REUSE_GRACE_SECONDS", 10, 0, 300)?;
+        let login_rate = number(&get, "LOGIN_RATE_PER_MINUTE", 10, 0, 1_000_000)?;
+        let bcrypt_cost = number(&get, "BCRYPT_COST", 12, 4, 31)?;
+        if app_env == AppEnv::Production && bcrypt_cost < 10 {
+            return Err(ConfigError::new(
+                "BCRYPT_COST",
+                format!("{bcrypt_cost} is too cheap for APP_ENV=production (use 10 or more)"),
+            ));
+        }
+        let cookie_secure = match get("COOKIE_SECURE") {
+            None => !bind_addr.ip().is_loopback(),
+            Some(v) => parse_bool(&v).ok_or_else(|| {
+                ConfigError::new("COOKIE_SECURE", format!("{v:?} is not true or false"))
+            })?,
+        };
+        let workers = match get("WORKERS") {
+            None => None,
+            Some(_) => Some(number(&get, "WORKERS", 1, 1, 256)? as usize),
+        };
+        let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
+
+        Ok(Self {
+            app_env,
+            database_url,
+            bind_addr,
+            secret_key: Secret::new(secret_key),
+            algorithm,
+            private_key_file,
+            public_key_file,
+            previous_public_key_files,
+            access_token_ttl: Duration::from_secs(access_minutes * 60),
+            refresh_token_ttl: Duration::from_secs(refresh_days * 24 * 3600),
+            issuer,
+            audience,
+            leeway_seconds,
+            refresh_reuse_grace: Duration::from_secs(grace),
+            login_rate_per_minute: login_rate as u32,
+            bcrypt_cost: bcrypt_cost as u32,
+            cookie_secure,
+            workers,
+            db_pool_size,
+        })
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = get(var) else {
+        return Ok(default);
+    };
+    let value: u64 = raw.trim().parse().map_err(|_| {
+        ConfigError::new(var, format!("{raw:?} is not a whole number"))
+    })?;
+    if value < min || value > max {
+        return Err(ConfigError::new(
+            var,
+            format!("{value} is out of range ({min} to {max})"),
+        ));
+    }
+    Ok(value)
+}
+
+fn text(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<String, ConfigError> {
+    let value = get(var).unwrap_or_else(|| default.to_string());
+    let value = value.trim().to_string();
+    if value.len() > 256 || value.chars().any(char::is_control) {
+        return Err(ConfigError::new(
+            var,
+            "must be at most 256 printable characters",
+        ));
+    }
+    Ok(value)
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Refuses keys that are short or published. Used for `SECRET_KEY` as written.
+pub fn check_secret(key: &str) -> Result<(), String> {
+    let trimmed = key.trim();
+    if PUBLISHED_SECRETS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(trimmed))
+    {
+        return Err(
+            "is a key published in a tutorial or example; generate your own (e.g. openssl rand -hex 32)"
+                .into(),
+        );
+    }
+    if key.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "is {} bytes; at least {MIN_SECRET_BYTES} are required (e.g. openssl rand -hex 32)",
+            key.len()
+        ));
+    }
+    let distinct: std::collections::HashSet<u8> = key.bytes().collect();
+    if distinct.len() < 8 {
+        return Err("has too few distinct characters to be a random key".into());
+    }
+    Ok(())
+}
+
+/// Reads the development key from `data_dir/secret_key`, generating it (mode 0600) on first use.
+fn development_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    let path = data_dir.join("secret_key");
+    match std::fs::read_to_string(&path) {
+        Ok(existing) => {
+            let existing = existing.trim().to_string();
+            check_secret(&existing).map_err(|m| format!("{} {m}", path.display()))?;
+            return Ok(existing.into_bytes());
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let mut bytes = [0u8; 48];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write_private_file(&path, key.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(key.into_bytes())
+}
+
+/// Creates a file readable by its owner only (0600), refusing to overwrite one.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const GOOD_KEY: &str = "k3y-for-unit-tests-0123456789abcdefghijkl";
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let dir = std::env::temp_dir().join(format!("sigil-config-{}", uuid::Uuid::new_v4()));
+        Settings::from_lookup(|k| map.get(k).cloned(), &dir)
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let s = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("data/sigil.db".into()));
+        assert_eq!(s.bind_addr, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(s.algorithm, SigningAlgorithm::HS256);
+        assert_eq!(s.access_token_ttl, Duration::from_secs(1800));
+        assert_eq!(s.refresh_token_ttl, Duration::from_secs(14 * 86400));
+        assert_eq!((s.issuer.as_str(), s.audience.as_str()), ("sigil", "sigil"));
+        assert_eq!(s.leeway_seconds, 30);
+        assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
+        assert_eq!(s.login_rate_per_minute, 10);
+        assert_eq!(s.bcrypt_cost, 12);
+        assert!(!s.cookie_secure, "loopback binds default to non-secure cookies");
+    }
+
+    #[test]
+    fn cookie_secure_defaults_on_for_public_binds() {
+        let s = settings(&[("SECRET_KEY", GOOD_KEY), ("BIND_ADDR", "0.0.0.0:80")]).unwrap();
+        assert!(s.cookie_secure);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("BCRYPT_COST", "99")], "BCRYPT_COST"),
+            (&[("BCRYPT_COST", "ten")], "BCRYPT_COST"),
+            (&[("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
+            (&[("BIND_ADDR", "localhost")], "BIND_ADDR"),
+            (&[("ALGORITHM", "none")], "ALGORITHM"),
+            (&[("ALGORITHM", "EdDSA")], "JWT_PRIVATE_KEY_FILE"),
+            (&[("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
+            (&[("ACCESS_TOKEN_EXPIRE_MINUTES", "0")], "ACCESS_TOKEN_EXPIRE_MINUTES"),
+            (&[("APP_ENV", "staging")], "APP_ENV"),
+        ];
+        for (vars, var) in cases {
+            let mut all = vec![("SECRET_KEY", GOOD_KEY)];
+            all.extend_from_slice(vars);
+            let err = settings(&all).unwrap_err();
+            assert_eq!(err.var, *var, "{vars:?} gave {err}");
+        }
+    }
+
+    #[test]
+    fn short_and_published_secrets_are_refused() {
+        for key in [
+            "0123456789",
+            "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            let err = settings(&[("SECRET_KEY", key)]).unwrap_err();
+            assert_eq!(err.var, "SECRET_KEY");
+        }
+    }
+
+    #[test]
+    fn production_needs_a_secret() {
+        let err = settings(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "SECRET_KEY");
+    }
+
+    #[test]
+    fn development_secret_is_generated_once_with_mode_0600() {
+        let dir = std::env::temp_dir().join(format!("sigil-secret-{}", uuid::Uuid::new_v4()));
+        let first = development_secret(&dir).unwrap();
+        let second = development_secret(&dir).unwrap();
+        assert_eq!(first, second);
+        assert!(first.len() >= MIN_SECRET_BYTES);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.join("secret_key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(GOOD_KEY), "{shown}");
+        let pg = DatabaseUrl::parse("postgres://u:hunter2@h/db").unwrap();
+        assert!(!format!("{pg:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,336 @@
+//! Login sessions (refresh-token families), their refresh tokens, and revoked access tokens.
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use super::schema::{refresh_tokens, revoked_tokens, sessions, users};
+use super::users::User;
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    pub id: String,
+    pub user_id: i32,
+    pub created_at: PrimitiveDateTime,
+    pub last_used_at: PrimitiveDateTime,
+    pub expires_at: PrimitiveDateTime,
+    pub user_agent: Option<String>,
+    pub revoked_at: Option<PrimitiveDateTime>,
+    pub revoked_reason: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = sessions)]
+struct NewSession<'a> {
+    id: &'a str,
+    user_id: i32,
+    created_at: PrimitiveDateTime,
+    last_used_at: PrimitiveDateTime,
+    expires_at: PrimitiveDateTime,
+    user_agent: Option<&'a str>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = refresh_tokens)]
+struct NewRefreshToken<'a> {
+    token_hash: &'a str,
+    session_id: &'a str,
+    created_at: PrimitiveDateTime,
+    expires_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct RefreshTokenRow {
+    session_id: String,
+    expires_at: PrimitiveDateTime,
+    rotated_at: Option<PrimitiveDateTime>,
+}
+
+/// Why a refresh token was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshRefusal {
+    Unknown,
+    Expired,
+    /// The session was logged out or revoked.
+    Revoked,
+    /// A rotated token came back after the grace window: the family is now revoked.
+    Reused,
+}
+
+impl RefreshRefusal {
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Unknown => "The refresh token is unknown.",
+            Self::Expired => "The refresh token has expired.",
+            Self::Revoked => "The refresh token's session has been revoked.",
+            Self::Reused => {
+                "The refresh token was already used; its session has been revoked as a precaution."
+            }
+        }
+    }
+}
+
+/// What the access-token check found for a token's `sid` and `jti`.
+pub struct SessionCheck {
+    pub user: User,
+    pub session_revoked: bool,
+    pub token_revoked: bool,
+}
+
+impl Session {
+    /// Starts a login session with its first refresh token (given as its hash).
+    pub fn start(
+        conn: &mut DbConnection,
+        user_id: i32,
+        user_agent: Option<&str>,
+        refresh_hash: &str,
+        expires_at: PrimitiveDateTime,
+    ) -> Result<Session, AppError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = super::now();
+        let user_agent = user_agent.map(|ua| truncate(ua, 255));
+        conn.transaction(|conn| {
+            diesel::insert_into(sessions::table)
+                .values(&NewSession {
+                    id: &id,
+                    user_id,
+                    created_at: now,
+                    last_used_at: now,
+                    expires_at,
+                    user_agent: user_agent.as_deref(),
+                })
+                .execute(conn)?;
+            diesel::insert_into(refresh_tokens::table)
+                .values(&NewRefreshToken {
+                    token_hash: refresh_hash,
+                    session_id: &id,
+                    created_at: now,
+                    expires_at,
+                })
+                .execute(conn)?;
+            sessions::table
+                .find(&id)
+                .select(Session::as_select())
+                .first(conn)
+        })
+        .map_err(AppError::from)
+    }
+
+    /// Rotates a refresh token: the presented one (by hash) is marked used and a new one is
+    /// stored in the same family. The first write is a conditional update, so two racing uses
+    /// cannot both take the "first use" path; a use of an already-rotated token inside `grace`
+    /// gets a sibling token, after it the family is revoked.
+    pub fn rotate(
+        conn: &mut DbConnection,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: PrimitiveDateTime,
+        grace: Duration,
+    ) -> Result<Result<(Session, User), RefreshRefusal>, AppError> {
+        let now = super::now();
+        let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            let claimed = diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::token_hash.eq(old_hash))
+                    .filter(refresh_tokens::rotated_at.is_null())
+                    .filter(refresh_tokens::expires_at.gt(now)),
+            )
+            .set(refresh_tokens::rotated_at.eq(now))
+            .execute(conn)?;
+            let Some(row) = refresh_tokens::table
+                .find(old_hash)
+                .select(RefreshTokenRow::as_select())
+                .first(conn)
+                .optional()?
+            else {
+                return Ok(Err(RefreshRefusal::Unknown));
+            };
+            let (session, user) = sessions::table
+                .inner_join(users::table)
+                .filter(sessions::id.eq(&row.session_id))
+                .select((Session::as_select(), User::as_select()))
+                .first::<(Session, User)>(conn)?;
+            if session.revoked_at.is_some() {
+                return Ok(Err(RefreshRefusal::Revoked));
+            }
+            if claimed == 0 {
+                match row.rotated_at {
+                    None => return Ok(Err(RefreshRefusal::Expired)),
+                    Some(at) if at + grace >= now && row.expires_at > now => {}
+                    Some(_) => {
+                        revoke_session(conn, &session.id, "refresh token reuse", now)?;
+                        return Ok(Err(RefreshRefusal::Reused));
+                    }
+                }
+            }
+            diesel::insert_into(refresh_tokens::table)
+                .values(&NewRefreshToken {
+                    token_hash: new_hash,
+                    session_id: &session.id,
+                    created_at: now,
+                    expires_at: new_expires_at,
+                })
+                .execute(conn)?;
+            diesel::update(sessions::table.find(&session.id))
+                .set((
+                    sessions::last_used_at.eq(now),
+                    sessions::expires_at.eq(new_expires_at),
+                ))
+                .execute(conn)?;
+            Ok(Ok((session, user)))
+        })?;
+        // A reuse revokes the family; that write must stick even though the caller refuses.
+        Ok(outcome)
+    }
+
+    /// The access-token check: one indexed query loads the user through the token's session
+    /// and says whether the session or the token itself was revoked.
+    pub fn check(
+        conn: &mut DbConnection,
+        sid: &str,
+        jti: &str,
+    ) -> QueryResult<Option<SessionCheck>> {
+        let revoked_jti = diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)));
+        let row = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::id.eq(sid))
+            .select((User::as_select(), sessions::revoked_at, revoked_jti))
+            .first::<(User, Option<PrimitiveDateTime>, bool)>(conn)
+            .optional()?;
+        Ok(row.map(|(user, revoked_at, token_revoked)| SessionCheck {
+            user,
+            session_revoked: revoked_at.is_some(),
+            token_revoked,
+        }))
+    }
+
+    /// The user's sessions that can still be refreshed, most recently used first.
+    pub fn list_active(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<Session>> {
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(super::now()))
+            .order((sessions::last_used_at.desc(), sessions::id))
+            .select(Session::as_select())
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Session>> {
+        sessions::table
+            .find(id)
+            .select(Session::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Revokes one session of `user_id`; `false` when the user has no such session.
+    pub fn revoke_for_user(
+        conn: &mut DbConnection,
+        id: &str,
+        user_id: i32,
+        reason: &str,
+    ) -> QueryResult<bool> {
+        let owned = sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::user_id.eq(user_id))
+            .count()
+            .get_result::<i64>(conn)?;
+        if owned == 0 {
+            return Ok(false);
+        }
+        revoke_session(conn, id, reason, super::now())?;
+        Ok(true)
+    }
+
+    /// Revokes every session of the user: every refresh token and every access token issued
+    /// until now dies, while a login that starts after this call is a new, live session.
+    pub fn revoke_all_for_user(
+        conn: &mut DbConnection,
+        user_id: i32,
+        reason: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::revoked_at.is_null()),
+        )
+        .set((
+            sessions::revoked_at.eq(super::now()),
+            sessions::revoked_reason.eq(reason),
+        ))
+        .execute(conn)
+    }
+}
+
+fn revoke_session(
+    conn: &mut DbConnection,
+    id: &str,
+    reason: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+}
+
+/// Revokes one access token by `jti` until `expires_at`, and purges rows whose tokens have
+/// expired anyway (the revocation list never grows without bound).
+pub fn revoke_access_token(
+    conn: &mut DbConnection,
+    jti: &str,
+    user_id: i32,
+    expires_at: PrimitiveDateTime,
+) -> QueryResult<()> {
+    let now = super::now();
+    let already = revoked_tokens::table
+        .find(jti)
+        .count()
+        .get_result::<i64>(conn)?;
+    if already == 0 {
+        diesel::insert_into(revoked_tokens::table)
+            .values((
+                revoked_tokens::jti.eq(jti),
+                revoked_tokens::user_id.eq(user_id),
+                revoked_tokens::revoked_at.eq(now),
+                revoked_tokens::expires_at.eq(expires_at),
+            ))
+            .execute(conn)?;
+    }
+    purge_expired(conn)?;
+    Ok(())
+}
+
+/// Deletes revocation rows and refresh tokens that have expired, and sessions that ended more
+/// than a day ago. Returns how many rows went.
+pub fn purge_expired(conn: &mut DbConnection) -> QueryResult<usize> {
+    let now = super::now();
+    let cutoff = now - Duration::days(1);
+    let mut n = diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
+        .execute(conn)?;
+    n += diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(now)))
+        .execute(conn)?;
+    n += diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(conn)?;
+    Ok(n)
+}
+
+/// Whether an access token was revoked: by its `jti`, or through its session.
+pub fn is_revoked(conn: &mut DbConnection, jti: &str, sid: &str) -> QueryResult<bool> {
+    Ok(match Session::check(conn, sid, jti)? {
+        Some(check) => check.session_revoked || check.token_revoked,
+        None => true,
+    })
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    s.chars().take(max_chars).collect()
+}

@@ -1,0 +1,9 @@
+//! Values that can only hold what the contract allows: each is built by `parse`, which returns
+//! the message a person should read when the input is wrong.
+
+pub mod cursor;
+mod posts;
+mod users;
+
+pub use posts::{PostBody, PostTitle, Visibility};
+pub use users::{Email, Password, Username};

@@ -1,0 +1,99 @@
+use std::fmt;
+
+/// 1–200 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostTitle(String);
+
+impl PostTitle {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err("Title must not be blank.".into());
+        }
+        if value.chars().count() > 200 {
+            return Err("Title must be at most 200 characters.".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// 1–20,000 characters; not blank. Kept as written (no trimming of inner lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostBody(String);
+
+impl PostBody {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if raw.trim().is_empty() {
+            return Err("Body must not be blank.".into());
+        }
+        if raw.chars().count() > 20_000 {
+            return Err("Body must be at most 20,000 characters.".into());
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Public,
+    Private,
+}
+
+impl Visibility {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "public" => Ok(Self::Public),
+            "private" => Ok(Self::Private),
+            _ => Err("Visibility must be \"public\" or \"private\".".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+        }
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert!(PostTitle::parse("").is_err());
+        assert!(PostTitle::parse("   ").is_err());
+        assert!(PostTitle::parse(&"é".repeat(200)).is_ok());
+        assert!(PostTitle::parse(&"é".repeat(201)).is_err());
+        assert_eq!(PostTitle::parse("  hi  ").unwrap().as_str(), "hi");
+    }
+
+    #[test]
+    fn bodies() {
+        assert!(PostBody::parse("\n\n").is_err());
+        assert!(PostBody::parse(&"x".repeat(20_000)).is_ok());
+        assert!(PostBody::parse(&"x".repeat(20_001)).is_err());
+    }
+
+    #[test]
+    fn visibility() {
+        assert_eq!(Visibility::parse("private").unwrap(), Visibility::Private);
+        assert!(Visibility::parse("Public").is_err());
+    }
+}

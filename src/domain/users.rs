@@ -1,0 +1,135 @@
+use std::fmt;
+
+/// 3–32 characters of `[A-Za-z0-9_.-]`. Unique without regard to case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        let len = value.chars().count();
+        if len < 3 || len > 32 {
+            return Err("Username must be 3 to 32 characters long.".into());
+        }
+        if !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
+            return Err(
+                "Username may only contain letters, digits, '_', '.' and '-'.".into(),
+            );
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An address with one `@`, a local part and a dotted domain; stored lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim().to_lowercase();
+        let invalid = || Err("Enter a valid email address, like name@example.com.".into());
+        if value.is_empty() || value.len() > 254 {
+            return invalid();
+        }
+        let Some((local, domain)) = value.split_once('@') else {
+            return invalid();
+        };
+        let domain_ok = !domain.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '"' || c == '<' || c == '>' || c == ',');
+        if !domain_ok || !local_ok {
+            return invalid();
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: 8–72 bytes (bcrypt's limit; longer is refused, never truncated).
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub const MAX_BYTES: usize = 72;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if raw.chars().count() < 8 {
+            return Err("Password must be at least 8 characters long.".into());
+        }
+        if raw.len() > Self::MAX_BYTES {
+            return Err(format!(
+                "Password must be at most {} bytes (bcrypt's limit); this one is {}.",
+                Self::MAX_BYTES,
+                raw.len()
+            ));
+        }
+        if raw.contains('\0') {
+            return Err("Password must not contain a NUL character.".into());
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("abc").is_ok());
+        assert!(Username::parse(&"a".repeat(32)).is_ok());
+        assert!(Username::parse(&"a".repeat(33)).is_err());
+        assert!(Username::parse("al ice").is_err());
+        assert!(Username::parse("alice@x").is_err());
+        assert!(Username::parse("émile").is_err());
+        assert_eq!(Username::parse(" Al.i_ce-1 ").unwrap().as_str(), "Al.i_ce-1");
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse(" Alice@Example.COM ").unwrap().as_str(), "alice@example.com");
+        for bad in ["", "alice", "alice@", "@example.com", "a@b", "a b@c.d", "a@b..c", "a@@b.c"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_limited_in_bytes_not_truncated() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("12345678").is_ok());
+        assert!(Password::parse(&"x".repeat(72)).is_ok());
+        assert!(Password::parse(&"x".repeat(73)).is_err());
+        // 25 three-byte characters are 75 bytes: over the limit though only 25 characters.
+        assert!(Password::parse(&"€".repeat(25)).is_err());
+        assert!(!format!("{:?}", Password::parse("hunter2hunter2").unwrap()).contains("hunter"));
+    }
+}

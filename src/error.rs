@@ -1,0 +1,318 @@
+//! One error type, mapped once: RFC 9457 problem JSON for the API, the RFC 6749 §5.2 shape for
+//! the token endpoint, and an HTML page for the browser routes (see `routes::web::PageError`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// Field name → messages, for 422 answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+    }
+
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, for showing next to a form input.
+    pub fn first(&self, field: &str) -> Option<&str> {
+        self.0.get(field).and_then(|m| m.first()).map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.0.iter()
+    }
+
+    /// Keeps the value when it parsed, records the message under `field` when it did not.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.add(field, m);
+                None
+            }
+        }
+    }
+
+    /// `Ok(())` when nothing was recorded, else the 422 error carrying every message.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+}
+
+/// Why a request is not authenticated, for the `WWW-Authenticate` challenge (RFC 6750 §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No credential at all: the challenge carries no `error` attribute.
+    Missing,
+    /// A credential that is malformed, expired, forged or revoked.
+    InvalidToken(String),
+    /// A wrong username or password, or an unusable refresh token: no bearer error attribute,
+    /// since no access token was involved.
+    BadCredentials(String),
+}
+
+/// An RFC 6749 §5.2 error from the token endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not authenticated: {0:?}")]
+    Unauthorized(AuthFailure),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("oauth error: {}", .0.error)]
+    OAuth(OAuthError),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(e.into())
+    }
+
+    pub fn invalid_token(description: impl Into<String>) -> Self {
+        Self::Unauthorized(AuthFailure::InvalidToken(description.into()))
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(FieldErrors::single(field, message))
+    }
+
+    pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
+        let status = if error == "invalid_client" {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::OAuth(OAuthError {
+            status,
+            error,
+            description: description.into(),
+        })
+    }
+
+    /// The message a person may read: never the cause of an internal error.
+    pub fn public_detail(&self) -> String {
+        match self {
+            Self::BadRequest(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::UnsupportedMediaType(m) | Self::Unavailable(m) => m.clone(),
+            Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),
+            Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
+            Self::Unauthorized(AuthFailure::BadCredentials(m)) => m.clone(),
+            Self::NotFound => "The requested resource was not found.".into(),
+            Self::PayloadTooLarge => "The request body is larger than 64 KiB.".into(),
+            Self::Validation(_) => "The request has invalid fields.".into(),
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("Too many attempts; try again in {retry_after_secs} s.")
+            }
+            Self::OAuth(e) => e.description.clone(),
+            Self::Internal(_) => "Something went wrong on our side.".into(),
+        }
+    }
+
+    /// Writes the whole cause chain of unexpected errors to the log; the client sees nothing of it.
+    pub fn log_if_internal(&self) {
+        if let Self::Internal(e) = self {
+            let mut chain = e.to_string();
+            let mut source = e.source();
+            while let Some(s) = source {
+                chain.push_str(": ");
+                chain.push_str(&s.to_string());
+                source = s.source();
+            }
+            log::error!("internal error: {chain}");
+        }
+    }
+}
+
+/// The `WWW-Authenticate` value for a 401 (RFC 6750 §3).
+pub fn bearer_challenge(failure: &AuthFailure) -> String {
+    match failure {
+        AuthFailure::Missing | AuthFailure::BadCredentials(_) => {
+            r#"Bearer realm="sigil""#.to_string()
+        }
+        AuthFailure::InvalidToken(description) => format!(
+            r#"Bearer realm="sigil", error="invalid_token", error_description="{}""#,
+            description.replace(['"', '\\'], "'")
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a FieldErrors>,
+}
+
+#[derive(Serialize)]
+struct OAuthBody<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::OAuth(e) => e.status,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log_if_internal();
+        let status = self.status_code();
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        match self {
+            Self::Unauthorized(failure) => {
+                response.insert_header((header::WWW_AUTHENTICATE, bearer_challenge(failure)));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::OAuth(e) => {
+                response.insert_header((header::PRAGMA, "no-cache"));
+                return response.json(OAuthBody {
+                    error: e.error,
+                    error_description: &e.description,
+                });
+            }
+            _ => {}
+        }
+        let errors = match self {
+            Self::Validation(errors) => Some(errors),
+            _ => None,
+        };
+        let body = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: self.public_detail(),
+            errors,
+        };
+        response
+            .content_type("application/problem+json")
+            .body(serde_json::to_string(&body).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict("That value is already taken.".into())
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error, self.description)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_without_token_has_no_error_attribute() {
+        assert_eq!(bearer_challenge(&AuthFailure::Missing), r#"Bearer realm="sigil""#);
+    }
+
+    #[test]
+    fn challenge_quotes_cannot_be_broken_out_of() {
+        let c = bearer_challenge(&AuthFailure::InvalidToken(r#"bad "x" \ y"#.into()));
+        assert_eq!(
+            c,
+            r#"Bearer realm="sigil", error="invalid_token", error_description="bad 'x' ' y""#
+        );
+    }
+
+    #[test]
+    fn unique_violation_is_a_conflict_and_not_found_a_404() {
+        let e: AppError = diesel::result::Error::NotFound.into();
+        assert_eq!(e.status_code(), StatusCode::NOT_FOUND);
+        let e = AppError::internal("disk on fire");
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!e.public_detail().contains("disk"));
+    }
+}

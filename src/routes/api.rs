@@ -1,0 +1,8 @@
+//! The JSON API.
+
+pub mod auth;
+pub mod body;
+pub mod health;
+pub mod keys;
+pub mod posts;
+pub mod users;

@@ -1,0 +1,357 @@
+//! `/api/auth/*`: registration, logins, the OAuth2 token endpoint, refresh, logout, sessions.
+
+use actix_session::Session as CookieSession;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use super::body::Fields;
+use super::users::UserBody;
+use crate::auth::credentials::CredentialSource;
+use crate::auth::extract::AuthUser;
+use crate::auth::{cookies, csrf, tokens};
+use crate::db::sessions::{self, Session};
+use crate::db::users::User;
+use crate::domain::{Email, Password, Username};
+use crate::error::{AppError, AuthFailure};
+use crate::startup::AppState;
+
+/// `POST /api/auth/register`: `{email, username, password}` → 201 User.
+pub async fn register(
+    state: web::Data<AppState>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, AppError> {
+    let mut f = Fields::new(body.into_inner());
+    let email = f.required("email");
+    let email = f.parse("email", email, Email::parse);
+    let username = f.required("username");
+    let username = f.parse("username", username, Username::parse);
+    let password = f.required("password");
+    let password = f.parse("password", password, Password::parse);
+    f.errors.into_result()?;
+    let (Some(email), Some(username), Some(password)) = (email, username, password) else {
+        return Err(AppError::internal("validated fields are missing"));
+    };
+    let user = register_user(&state, email, username, password).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, "/api/users/me"))
+        .json(UserBody::from(&user)))
+}
+
+/// Creates a user after checking neither identifier is taken (409), hashing off the workers.
+pub async fn register_user(
+    state: &AppState,
+    email: Email,
+    username: Username,
+    password: Password,
+) -> Result<User, AppError> {
+    let (e, u) = (email.clone(), username.clone());
+    let taken = state
+        .db
+        .run(move |conn| Ok(User::taken_fields(conn, &e, &u)?))
+        .await?;
+    if !taken.is_empty() {
+        let names: Vec<&str> = taken.iter().map(|(k, _)| k.as_str()).collect();
+        return Err(AppError::Conflict(format!(
+            "That {} is already taken.",
+            names.join(" and ")
+        )));
+    }
+    let hash = tokens::hash_password(state, password).await?;
+    state
+        .db
+        .run(move |conn| User::create(conn, &email, &username, &hash))
+        .await
+}
+
+/// `POST /api/auth/login`: `{username or email, password}` → TokenPair.
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, AppError> {
+    rate_limit(&state, &req)?;
+    let mut f = Fields::new(body.into_inner());
+    let login = match (f.optional("username"), f.optional("email")) {
+        (Some(u), _) if !u.trim().is_empty() => Some(u),
+        (_, Some(e)) if !e.trim().is_empty() => Some(e),
+        _ => {
+            f.errors.add("username", "Give a username or an email address.");
+            None
+        }
+    };
+    let password = f.required("password");
+    if let Some(p) = &password {
+        check_candidate(&mut f, "password", p);
+    }
+    f.errors.into_result()?;
+    let (Some(login), Some(password)) = (login, password) else {
+        return Err(AppError::internal("validated fields are missing"));
+    };
+    let user = tokens::check_password(&state, login, password)
+        .await?
+        .ok_or_else(wrong_credentials)?;
+    let pair = tokens::start_session(&state, &user, user_agent(&req)).await?;
+    Ok(token_response(&pair))
+}
+
+/// A password typed at login: present, and not over bcrypt's limit (never truncated).
+pub fn check_candidate(f: &mut Fields, field: &str, candidate: &str) {
+    if candidate.is_empty() {
+        f.errors.add(field, "This field is required.");
+    } else if candidate.len() > Password::MAX_BYTES {
+        f.errors.add(
+            field,
+            format!("Password must be at most {} bytes.", Password::MAX_BYTES),
+        );
+    }
+}
+
+fn wrong_credentials() -> AppError {
+    AppError::Unauthorized(AuthFailure::BadCredentials(
+        "Incorrect username or password.".into(),
+    ))
+}
+
+/// `POST /api/auth/token`: the OAuth2 token endpoint (RFC 6749 §4.3 password grant and §6
+/// refresh grant), form-encoded, answering §5.1 or §5.2.
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    rate_limit(&state, &req)?;
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        });
+    if !is_form {
+        return Err(AppError::oauth(
+            "invalid_request",
+            "Send the parameters as application/x-www-form-urlencoded.",
+        ));
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::oauth("invalid_request", "The form body could not be parsed."))?;
+    let mut params = std::collections::BTreeMap::new();
+    for (k, v) in pairs {
+        if params.insert(k.clone(), v).is_some() {
+            return Err(AppError::oauth(
+                "invalid_request",
+                format!("The parameter {k} appears more than once."),
+            ));
+        }
+    }
+    let param = |name: &str| -> Result<String, AppError> {
+        params
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .ok_or_else(|| {
+                AppError::oauth("invalid_request", format!("The {name} parameter is required."))
+            })
+    };
+    let pair = match param("grant_type")?.as_str() {
+        "password" => {
+            let username = param("username")?;
+            let password = param("password")?;
+            if password.len() > Password::MAX_BYTES {
+                return Err(AppError::oauth(
+                    "invalid_request",
+                    format!("The password must be at most {} bytes.", Password::MAX_BYTES),
+                ));
+            }
+            let user = tokens::check_password(&state, username, password)
+                .await?
+                .ok_or_else(|| AppError::oauth("invalid_grant", "Incorrect username or password."))?;
+            tokens::start_session(&state, &user, user_agent(&req)).await?
+        }
+        "refresh_token" => {
+            let presented = param("refresh_token")?;
+            tokens::rotate(&state, &presented)
+                .await?
+                .map_err(|r| AppError::oauth("invalid_grant", r.description()))?
+        }
+        other => {
+            return Err(AppError::oauth(
+                "unsupported_grant_type",
+                format!(
+                    "The grant type {:?} is not supported; use password or refresh_token.",
+                    other.chars().take(64).collect::<String>()
+                ),
+            ))
+        }
+    };
+    Ok(token_response(&pair))
+}
+
+/// `POST /api/auth/refresh`: `{refresh_token}` → a rotated TokenPair; 401 when unknown,
+/// expired, revoked or reused.
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, AppError> {
+    rate_limit(&state, &req)?;
+    let mut f = Fields::new(body.into_inner());
+    let presented = f.required("refresh_token");
+    f.errors.into_result()?;
+    let presented = presented.unwrap_or_default();
+    let pair = tokens::rotate(&state, &presented)
+        .await?
+        .map_err(|r| AppError::Unauthorized(AuthFailure::BadCredentials(r.description().into())))?;
+    Ok(token_response(&pair))
+}
+
+/// `POST /api/auth/logout`: revokes this access token and its session → 204.
+pub async fn logout(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let claims = auth.claims.clone();
+    let user_id = auth.user.id;
+    state
+        .db
+        .run(move |conn| {
+            let expires = crate::db::to_primitive(
+                OffsetDateTime::from_unix_timestamp(claims.exp)
+                    .unwrap_or_else(|_| OffsetDateTime::now_utc()),
+            );
+            sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+            Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
+            Ok(())
+        })
+        .await?;
+    Ok(no_content_clearing(&state, auth.source))
+}
+
+/// `POST /api/auth/logout-all`: revokes every token of the user issued until now → 204.
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let claims = auth.claims.clone();
+    let user_id = auth.user.id;
+    state
+        .db
+        .run(move |conn| {
+            let expires = crate::db::to_primitive(
+                OffsetDateTime::from_unix_timestamp(claims.exp)
+                    .unwrap_or_else(|_| OffsetDateTime::now_utc()),
+            );
+            sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+            Session::revoke_all_for_user(conn, user_id, "logout-all")?;
+            Ok(())
+        })
+        .await?;
+    Ok(no_content_clearing(&state, auth.source))
+}
+
+fn no_content_clearing(state: &AppState, source: CredentialSource) -> HttpResponse {
+    let mut response = HttpResponse::NoContent();
+    if source == CredentialSource::Cookie {
+        for c in cookies::cleared(state.settings.cookie_secure) {
+            response.cookie(c);
+        }
+    }
+    response.finish()
+}
+
+#[derive(Serialize)]
+pub struct SessionBody {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_used_at: OffsetDateTime,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+impl SessionBody {
+    pub fn new(s: Session, current_sid: &str) -> Self {
+        Self {
+            current: s.id == current_sid,
+            id: s.id,
+            created_at: crate::db::to_utc(s.created_at),
+            last_used_at: crate::db::to_utc(s.last_used_at),
+            user_agent: s.user_agent,
+        }
+    }
+}
+
+/// `GET /api/auth/sessions`: the user's live sessions, the caller's marked `current`.
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let user_id = auth.user.id;
+    let list = state
+        .db
+        .run(move |conn| Ok(Session::list_active(conn, user_id)?))
+        .await?;
+    let body: Vec<SessionBody> = list
+        .into_iter()
+        .map(|s| SessionBody::new(s, &auth.claims.sid))
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body))
+}
+
+/// `DELETE /api/auth/sessions/{id}`: revokes that session's refresh family and every access
+/// token issued from it → 204; 404 when it is not one of the caller's.
+pub async fn delete_session(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let user_id = auth.user.id;
+    let found = state
+        .db
+        .run(move |conn| Ok(Session::revoke_for_user(conn, &id, user_id, "revoked by user")?))
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /api/auth/csrf`: the session's CSRF token, for scripts that call the API with the
+/// browser's cookies (they send it back as `X-CSRF-Token`).
+pub async fn csrf_token(session: CookieSession) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "csrf_token": csrf::token(&session), "header": csrf::HEADER }))
+}
+
+/// RFC 6749 §5.1: the pair, never cached.
+pub fn token_response(pair: &tokens::TokenPair) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(pair)
+}
+
+/// Counts a login-type attempt from the client's address (429 past the limit).
+pub fn rate_limit(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
+    if let (Some(limiter), Some(peer)) = (&state.limiter, req.peer_addr()) {
+        limiter.check(peer.ip())?;
+    }
+    Ok(())
+}
+
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}

@@ -1,0 +1,16 @@
+use actix_web::{web, HttpResponse};
+
+use crate::startup::AppState;
+
+/// The RFC 7517 JWK Set of public verification keys; empty under HS256, whose key is secret.
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    let keys: Vec<serde_json::Value> = if state.keys.algorithm.is_symmetric() {
+        Vec::new()
+    } else {
+        state.keys.public_jwks()
+    };
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .content_type("application/jwk-set+json")
+        .json(serde_json::json!({ "keys": keys }))
+}
