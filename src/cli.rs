@@ -12,7 +12,11 @@ use crate::domain::{Email, Password, Username};
 use crate::startup::{Application, StartupError};
 
 #[derive(Parser, Debug)]
-#[command(name = "sigil", version, about = "JWT-authenticated users and posts, with a token inspector")]
+#[command(
+    name = "sigil",
+    version,
+    about = "JWT-authenticated users and posts, with a token inspector"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -234,25 +234,31 @@ impl Settings {
                     "must be set when APP_ENV=production (at least 32 random bytes)",
                 ))
             }
-            None => development_secret(data_dir)
-                .map_err(|m| ConfigError::new("SECRET_KEY", m))?,
+            None => development_secret(data_dir).map_err(|m| ConfigError::new("SECRET_KEY", m))?,
         };
 
-        let algorithm = SigningAlgorithm::parse(&get("ALGORITHM").unwrap_or_else(|| "HS256".into()))
-            .map_err(|m| ConfigError::new("ALGORITHM", m))?;
+        let algorithm =
+            SigningAlgorithm::parse(&get("ALGORITHM").unwrap_or_else(|| "HS256".into()))
+                .map_err(|m| ConfigError::new("ALGORITHM", m))?;
         let private_key_file = get("JWT_PRIVATE_KEY_FILE").map(PathBuf::from);
         let public_key_file = get("JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
         if !algorithm.is_symmetric() {
             if private_key_file.is_none() {
                 return Err(ConfigError::new(
                     "JWT_PRIVATE_KEY_FILE",
-                    format!("must name a PEM private key when ALGORITHM={}", algorithm.name()),
+                    format!(
+                        "must name a PEM private key when ALGORITHM={}",
+                        algorithm.name()
+                    ),
                 ));
             }
             if public_key_file.is_none() {
                 return Err(ConfigError::new(
                     "JWT_PUBLIC_KEY_FILE",
-                    format!("must name a PEM public key when ALGORITHM={}", algorithm.name()),
+                    format!(
+                        "must name a PEM public key when ALGORITHM={}",
+                        algorithm.name()
+                    ),
                 ));
             }
         }
@@ -332,9 +338,10 @@ fn number(
     let Some(raw) = get(var) else {
         return Ok(default);
     };
-    let value: u64 = raw.trim().parse().map_err(|_| {
-        ConfigError::new(var, format!("{raw:?} is not a whole number"))
-    })?;
+    let value: u64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ConfigError::new(var, format!("{raw:?} is not a whole number")))?;
     if value < min || value > max {
         return Err(ConfigError::new(
             var,
@@ -460,7 +467,10 @@ mod tests {
         assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
         assert_eq!(s.login_rate_per_minute, 10);
         assert_eq!(s.bcrypt_cost, 12);
-        assert!(!s.cookie_secure, "loopback binds default to non-secure cookies");
+        assert!(
+            !s.cookie_secure,
+            "loopback binds default to non-secure cookies"
+        );
     }
 
     #[test]
@@ -479,7 +489,10 @@ mod tests {
             (&[("ALGORITHM", "none")], "ALGORITHM"),
             (&[("ALGORITHM", "EdDSA")], "JWT_PRIVATE_KEY_FILE"),
             (&[("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
-            (&[("ACCESS_TOKEN_EXPIRE_MINUTES", "0")], "ACCESS_TOKEN_EXPIRE_MINUTES"),
+            (
+                &[("ACCESS_TOKEN_EXPIRE_MINUTES", "0")],
+                "ACCESS_TOKEN_EXPIRE_MINUTES",
+            ),
             (&[("APP_ENV", "staging")], "APP_ENV"),
         ];
         for (vars, var) in cases {

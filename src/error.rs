@@ -36,7 +36,10 @@ impl FieldErrors {
 
     /// The first message for `field`, for showing next to a form input.
     pub fn first(&self, field: &str) -> Option<&str> {
-        self.0.get(field).and_then(|m| m.first()).map(String::as_str)
+        self.0
+            .get(field)
+            .and_then(|m| m.first())
+            .map(String::as_str)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
@@ -295,7 +298,10 @@ mod tests {
 
     #[test]
     fn challenge_without_token_has_no_error_attribute() {
-        assert_eq!(bearer_challenge(&AuthFailure::Missing), r#"Bearer realm="sigil""#);
+        assert_eq!(
+            bearer_challenge(&AuthFailure::Missing),
+            r#"Bearer realm="sigil""#
+        );
     }
 
     #[test]

@@ -132,10 +132,11 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(settings.bind_addr).map_err(|source| StartupError::Bind {
-            addr: settings.bind_addr.to_string(),
-            source,
-        })?;
+        let listener =
+            TcpListener::bind(settings.bind_addr).map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.to_string(),
+                source,
+            })?;
         let state = web::block(move || AppState::new(settings))
             .await
             .map_err(|e| StartupError::Other(e.to_string()))??;
@@ -203,32 +204,44 @@ impl Application {
     }
 }
 
-/// The route table: every route of the contract, in one place.
+/// The route table: every route of the contract, in one place. Each path is a resource, so a
+/// wrong method on it is a 405 with `Allow`, not a 404.
 fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(api::health::healthz))
-        .route("/readyz", web::get().to(api::health::readyz))
+    use web::{delete, get, patch, post, put, resource};
+    cfg.service(resource("/healthz").route(get().to(api::health::healthz)))
+        .service(resource("/readyz").route(get().to(api::health::readyz)))
         .service(
             web::scope("/api")
-                .route("/auth/register", web::post().to(api::auth::register))
-                .route("/auth/login", web::post().to(api::auth::login))
-                .route("/auth/token", web::post().to(api::auth::token))
-                .route("/auth/refresh", web::post().to(api::auth::refresh))
-                .route("/auth/logout", web::post().to(api::auth::logout))
-                .route("/auth/logout-all", web::post().to(api::auth::logout_all))
-                .route("/auth/sessions", web::get().to(api::auth::list_sessions))
-                .route("/auth/sessions/{id}", web::delete().to(api::auth::delete_session))
-                .route("/auth/csrf", web::get().to(api::auth::csrf_token))
-                .route("/users/me", web::get().to(api::users::me))
-                .route("/users/me/password", web::put().to(api::users::change_password))
-                .route("/posts", web::get().to(api::posts::list))
-                .route("/posts", web::post().to(api::posts::create))
-                .route("/posts/{id}", web::get().to(api::posts::show))
-                .route("/posts/{id}", web::patch().to(api::posts::update))
-                .route("/posts/{id}", web::delete().to(api::posts::delete)),
+                .service(resource("/auth/register").route(post().to(api::auth::register)))
+                .service(resource("/auth/login").route(post().to(api::auth::login)))
+                .service(resource("/auth/token").route(post().to(api::auth::token)))
+                .service(resource("/auth/refresh").route(post().to(api::auth::refresh)))
+                .service(resource("/auth/logout").route(post().to(api::auth::logout)))
+                .service(resource("/auth/logout-all").route(post().to(api::auth::logout_all)))
+                .service(resource("/auth/sessions").route(get().to(api::auth::list_sessions)))
+                .service(
+                    resource("/auth/sessions/{id}").route(delete().to(api::auth::delete_session)),
+                )
+                .service(resource("/auth/csrf").route(get().to(api::auth::csrf_token)))
+                .service(resource("/users/me").route(get().to(api::users::me)))
+                .service(
+                    resource("/users/me/password").route(put().to(api::users::change_password)),
+                )
+                .service(
+                    resource("/posts")
+                        .route(get().to(api::posts::list))
+                        .route(post().to(api::posts::create)),
+                )
+                .service(
+                    resource("/posts/{id}")
+                        .route(get().to(api::posts::show))
+                        .route(patch().to(api::posts::update))
+                        .route(delete().to(api::posts::delete)),
+                ),
         )
-        .route("/.well-known/jwks.json", web::get().to(api::keys::jwks))
-        .route("/", web::get().to(pages::home::index))
-        .route("/static/{path:.*}", web::get().to(pages::assets::serve));
+        .service(resource("/.well-known/jwks.json").route(get().to(api::keys::jwks)))
+        .service(resource("/").route(get().to(pages::home::index)))
+        .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }
 
 /// Security headers on every response. The CSP allows no inline script or style.
@@ -317,11 +330,13 @@ fn json_config() -> web::JsonConfig {
             use actix_web::error::JsonPayloadError as E;
             match err {
                 E::Overflow { .. } | E::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
-                E::ContentType => AppError::UnsupportedMediaType(
-                    "Send the body as application/json.".into(),
-                ),
+                E::ContentType => {
+                    AppError::UnsupportedMediaType("Send the body as application/json.".into())
+                }
                 E::Deserialize(e) if e.is_data() => body_shape_error(&e.to_string()),
-                E::Deserialize(e) => AppError::BadRequest(format!("The body is not valid JSON: {e}")),
+                E::Deserialize(e) => {
+                    AppError::BadRequest(format!("The body is not valid JSON: {e}"))
+                }
                 other => AppError::BadRequest(format!("The body could not be read: {other}")),
             }
             .into()
@@ -350,8 +365,7 @@ fn path_config() -> web::PathConfig {
 }
 
 fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _req| body_shape_error(&err.to_string()).into())
+    web::QueryConfig::default().error_handler(|err, _req| body_shape_error(&err.to_string()).into())
 }
 
 /// Turns serde's "missing field `x`" / "invalid type … for field" messages into a 422 that

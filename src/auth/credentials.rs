@@ -68,7 +68,10 @@ mod tests {
             .cookie(Cookie::new(ACCESS_COOKIE, "fromcookie"))
             .to_http_request();
         let c = find(&req).unwrap();
-        assert_eq!((c.token.as_str(), c.source), ("abc", CredentialSource::Bearer));
+        assert_eq!(
+            (c.token.as_str(), c.source),
+            ("abc", CredentialSource::Bearer)
+        );
     }
 
     #[test]
@@ -78,7 +81,10 @@ mod tests {
             .cookie(Cookie::new(ACCESS_COOKIE, "fromcookie"))
             .to_http_request();
         let c = find(&req).unwrap();
-        assert_eq!((c.token.as_str(), c.source), ("fromcookie", CredentialSource::Cookie));
+        assert_eq!(
+            (c.token.as_str(), c.source),
+            ("fromcookie", CredentialSource::Cookie)
+        );
     }
 
     #[test]

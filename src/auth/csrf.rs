@@ -30,7 +30,10 @@ pub fn token(session: &Session) -> String {
 
 /// Whether a method changes state and so needs a CSRF token when authenticated by cookie.
 pub fn is_unsafe(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Refuses (403) unless `presented` equals the session's token, compared in constant time.

@@ -45,17 +45,28 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         (None, None) => return Ok(None),
     };
     let state = app_state(req)?;
-    let claims = jwt::verify(&state.keys, &state.policy, &credential.token, tokens::unix_now())
-        .map_err(|e| AppError::invalid_token(e.description()))?;
+    let claims = jwt::verify(
+        &state.keys,
+        &state.policy,
+        &credential.token,
+        tokens::unix_now(),
+    )
+    .map_err(|e| AppError::invalid_token(e.description()))?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
     let check = state
         .db
         .run(move |conn| Ok(Session::check(conn, &sid, &jti)?))
         .await?;
     let user = match check {
-        None => return Err(AppError::invalid_token("The token's user or session no longer exists.")),
+        None => {
+            return Err(AppError::invalid_token(
+                "The token's user or session no longer exists.",
+            ))
+        }
         Some(c) if c.user.id != claims.user_id() => {
-            return Err(AppError::invalid_token("The token's user or session no longer exists."))
+            return Err(AppError::invalid_token(
+                "The token's user or session no longer exists.",
+            ))
         }
         Some(c) if c.session_revoked || c.token_revoked => {
             return Err(AppError::invalid_token("The token has been revoked."))

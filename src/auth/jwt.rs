@@ -220,7 +220,9 @@ impl TokenError {
             Self::WrongAlgorithm(alg) => {
                 format!("The token's algorithm {alg:?} is not the one this server uses.")
             }
-            Self::WrongType(None) => "The token has no typ header; access tokens are at+jwt.".into(),
+            Self::WrongType(None) => {
+                "The token has no typ header; access tokens are at+jwt.".into()
+            }
             Self::WrongType(Some(t)) => {
                 format!("The token's type {t:?} is not an access token (at+jwt).")
             }
@@ -230,7 +232,9 @@ impl TokenError {
             Self::ForbiddenHeader(name) => {
                 format!("The token carries its own key ({name}); keys in tokens are never trusted.")
             }
-            Self::UnknownKey(Some(_)) => "The token names a signing key this server does not know.".into(),
+            Self::UnknownKey(Some(_)) => {
+                "The token names a signing key this server does not know.".into()
+            }
             Self::UnknownKey(None) => "The token does not name its signing key (kid).".into(),
             Self::BadSignature => "The token's signature is invalid.".into(),
             Self::WrongIssuer => "The token was issued by someone else (iss).".into(),
@@ -321,14 +325,21 @@ pub fn check_header<'k>(
         return Err(TokenError::WrongAlgorithm(
             header
                 .get("alg")
-                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
                 .unwrap_or_else(|| "(none)".into()),
         ));
     }
     if header.contains_key("crit") {
         return Err(TokenError::ForbiddenHeader("crit"));
     }
-    if let Some(name) = EMBEDDED_KEY_HEADERS.iter().find(|h| header.contains_key(**h)) {
+    if let Some(name) = EMBEDDED_KEY_HEADERS
+        .iter()
+        .find(|h| header.contains_key(**h))
+    {
         return Err(TokenError::ForbiddenHeader(name));
     }
     match header.get("typ").and_then(Value::as_str) {
@@ -397,7 +408,9 @@ pub fn check_claims(
         None => return Err(TokenError::MissingClaim("aud")),
         Some(Value::String(a)) if *a == policy.audience => a.clone(),
         Some(Value::Array(list))
-            if list.iter().any(|a| a.as_str() == Some(policy.audience.as_str())) =>
+            if list
+                .iter()
+                .any(|a| a.as_str() == Some(policy.audience.as_str())) =>
         {
             policy.audience.clone()
         }
@@ -501,7 +514,10 @@ mod tests {
         assert_eq!(claims.username, "alice");
         assert_eq!(claims.sid, "s-1");
         assert_eq!(claims.exp, NOW + 1800);
-        assert_eq!((claims.iss.as_str(), claims.aud.as_str()), ("sigil", "sigil"));
+        assert_eq!(
+            (claims.iss.as_str(), claims.aud.as_str()),
+            ("sigil", "sigil")
+        );
         let header = decode_parts(&genuine()).unwrap().header;
         assert_eq!(header["typ"], "at+jwt");
         assert_eq!(header["kid"], json!(keys().kid));
@@ -535,15 +551,39 @@ mod tests {
     #[test]
     fn header_attacks_are_refused() {
         let cases: Vec<(Value, &str)> = vec![
-            (json!({"alg": "none", "typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
-            (json!({"alg": "HS512", "typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
-            (json!({"typ": "at+jwt", "kid": keys().kid}), "wrong_algorithm"),
-            (json!({"alg": "HS256", "typ": "JWT", "kid": keys().kid}), "malformed"),
+            (
+                json!({"alg": "none", "typ": "at+jwt", "kid": keys().kid}),
+                "wrong_algorithm",
+            ),
+            (
+                json!({"alg": "HS512", "typ": "at+jwt", "kid": keys().kid}),
+                "wrong_algorithm",
+            ),
+            (
+                json!({"typ": "at+jwt", "kid": keys().kid}),
+                "wrong_algorithm",
+            ),
+            (
+                json!({"alg": "HS256", "typ": "JWT", "kid": keys().kid}),
+                "malformed",
+            ),
             (json!({"alg": "HS256", "kid": keys().kid}), "malformed"),
-            (json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "crit": ["exp"]}), "malformed"),
-            (json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "jku": "http://x"}), "malformed"),
-            (json!({"alg": "HS256", "typ": "at+jwt", "kid": "../../dev/null"}), "invalid_signature"),
-            (json!({"alg": "HS256", "typ": "at+jwt"}), "invalid_signature"),
+            (
+                json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "crit": ["exp"]}),
+                "malformed",
+            ),
+            (
+                json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "jku": "http://x"}),
+                "malformed",
+            ),
+            (
+                json!({"alg": "HS256", "typ": "at+jwt", "kid": "../../dev/null"}),
+                "invalid_signature",
+            ),
+            (
+                json!({"alg": "HS256", "typ": "at+jwt"}),
+                "invalid_signature",
+            ),
         ];
         for (header, status) in cases {
             let t = forge(header.clone(), good_payload(), SECRET);
@@ -582,17 +622,32 @@ mod tests {
         for forged in [
             format!("{body}."),
             body.to_string(),
-            forge(good_header(), good_payload(), b"another-secret-another-secret-1234"),
+            forge(
+                good_header(),
+                good_payload(),
+                b"another-secret-another-secret-1234",
+            ),
             forge(good_header(), good_payload(), b""),
         ] {
-            assert!(verify(&keys(), &policy(), &forged, NOW).is_err(), "{forged}");
+            assert!(
+                verify(&keys(), &policy(), &forged, NOW).is_err(),
+                "{forged}"
+            );
         }
         // Tampered payload, original signature.
         let parts: Vec<&str> = t.split('.').collect();
         let mut p = good_payload();
         p["sub"] = json!("1");
-        let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(p.to_string()), parts[2]);
-        assert_eq!(verify(&keys(), &policy(), &tampered, NOW), Err(TokenError::BadSignature));
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            URL_SAFE_NO_PAD.encode(p.to_string()),
+            parts[2]
+        );
+        assert_eq!(
+            verify(&keys(), &policy(), &tampered, NOW),
+            Err(TokenError::BadSignature)
+        );
     }
 
     #[test]

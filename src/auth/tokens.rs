@@ -72,7 +72,13 @@ pub async fn start_session(
     let session = state
         .db
         .run(move |conn| {
-            Session::start(conn, user_id, user_agent.as_deref(), &refresh_hash, expires_at)
+            Session::start(
+                conn,
+                user_id,
+                user_agent.as_deref(),
+                &refresh_hash,
+                expires_at,
+            )
         })
         .await?;
     pair(state, user, &session.id, refresh_token)

@@ -159,11 +159,7 @@ impl Post {
             .collect())
     }
 
-    pub fn update(
-        conn: &mut DbConnection,
-        id: i32,
-        changes: &PostChanges,
-    ) -> QueryResult<Post> {
+    pub fn update(conn: &mut DbConnection, id: i32, changes: &PostChanges) -> QueryResult<Post> {
         if changes.is_empty() {
             return posts::table.find(id).select(Post::as_select()).first(conn);
         }
@@ -179,9 +175,6 @@ impl Post {
 }
 
 /// The author filter of a page: the user's id, or `None` when no such user exists.
-pub fn author_id_by_username(
-    conn: &mut DbConnection,
-    username: &str,
-) -> QueryResult<Option<i32>> {
+pub fn author_id_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<i32>> {
     Ok(User::find_by_username(conn, username)?.map(|u| u.id))
 }

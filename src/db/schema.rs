@@ -60,4 +60,10 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(posts, refresh_tokens, revoked_tokens, sessions, users,);
+diesel::allow_tables_to_appear_in_same_query!(
+    posts,
+    refresh_tokens,
+    revoked_tokens,
+    sessions,
+    users,
+);

@@ -193,7 +193,8 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        let revoked_jti = diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)));
+        let revoked_jti =
+            diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)));
         let row = sessions::table
             .inner_join(users::table)
             .filter(sessions::id.eq(sid))

@@ -31,8 +31,11 @@ pub fn encode(key: &[u8; 32], last_id: i32) -> String {
 
 /// Decodes a cursor this server issued; anything else (garbled, truncated, forged) is refused.
 pub fn decode(key: &[u8; 32], cursor: &str) -> Result<i32, String> {
-    let refuse = || "This cursor is not one this server issued; start from the first page.".to_string();
-    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| refuse())?;
+    let refuse =
+        || "This cursor is not one this server issued; start from the first page.".to_string();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| refuse())?;
     if bytes.len() != 5 + TAG_LEN || bytes[0] != VERSION {
         return Err(refuse());
     }
@@ -63,7 +66,10 @@ mod tests {
         assert!(decode(&[8; 32], &c).is_err(), "another key");
         let mut bytes = URL_SAFE_NO_PAD.decode(&c).unwrap();
         bytes[4] ^= 1;
-        assert!(decode(&KEY, &URL_SAFE_NO_PAD.encode(&bytes)).is_err(), "flipped id");
+        assert!(
+            decode(&KEY, &URL_SAFE_NO_PAD.encode(&bytes)).is_err(),
+            "flipped id"
+        );
         for garbage in ["", "abc", "!!!!", &c[..c.len() - 2], &format!("{c}AA")] {
             assert!(decode(&KEY, garbage).is_err(), "{garbage}");
         }

@@ -8,16 +8,14 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
         let len = value.chars().count();
-        if len < 3 || len > 32 {
+        if !(3..=32).contains(&len) {
             return Err("Username must be 3 to 32 characters long.".into());
         }
         if !value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
         {
-            return Err(
-                "Username may only contain letters, digits, '_', '.' and '-'.".into(),
-            );
+            return Err("Username may only contain letters, digits, '_', '.' and '-'.".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -51,7 +49,15 @@ impl Email {
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@' || c == '"' || c == '<' || c == '>' || c == ',');
+            && !local.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || c == '@'
+                    || c == '"'
+                    || c == '<'
+                    || c == '>'
+                    || c == ','
+            });
         if !domain_ok || !local_ok {
             return invalid();
         }
@@ -111,13 +117,28 @@ mod tests {
         assert!(Username::parse("al ice").is_err());
         assert!(Username::parse("alice@x").is_err());
         assert!(Username::parse("émile").is_err());
-        assert_eq!(Username::parse(" Al.i_ce-1 ").unwrap().as_str(), "Al.i_ce-1");
+        assert_eq!(
+            Username::parse(" Al.i_ce-1 ").unwrap().as_str(),
+            "Al.i_ce-1"
+        );
     }
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Alice@Example.COM ").unwrap().as_str(), "alice@example.com");
-        for bad in ["", "alice", "alice@", "@example.com", "a@b", "a b@c.d", "a@b..c", "a@@b.c"] {
+        assert_eq!(
+            Email::parse(" Alice@Example.COM ").unwrap().as_str(),
+            "alice@example.com"
+        );
+        for bad in [
+            "",
+            "alice",
+            "alice@",
+            "@example.com",
+            "a@b",
+            "a b@c.d",
+            "a@b..c",
+            "a@@b.c",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

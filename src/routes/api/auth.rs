@@ -78,7 +78,8 @@ pub async fn login(
         (Some(u), _) if !u.trim().is_empty() => Some(u),
         (_, Some(e)) if !e.trim().is_empty() => Some(e),
         _ => {
-            f.errors.add("username", "Give a username or an email address.");
+            f.errors
+                .add("username", "Give a username or an email address.");
             None
         }
     };
@@ -128,9 +129,10 @@ pub async fn token(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            ct.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
         });
     if !is_form {
         return Err(AppError::oauth(
@@ -155,7 +157,10 @@ pub async fn token(
             .filter(|v| !v.is_empty())
             .cloned()
             .ok_or_else(|| {
-                AppError::oauth("invalid_request", format!("The {name} parameter is required."))
+                AppError::oauth(
+                    "invalid_request",
+                    format!("The {name} parameter is required."),
+                )
             })
     };
     let pair = match param("grant_type")?.as_str() {
@@ -165,12 +170,17 @@ pub async fn token(
             if password.len() > Password::MAX_BYTES {
                 return Err(AppError::oauth(
                     "invalid_request",
-                    format!("The password must be at most {} bytes.", Password::MAX_BYTES),
+                    format!(
+                        "The password must be at most {} bytes.",
+                        Password::MAX_BYTES
+                    ),
                 ));
             }
             let user = tokens::check_password(&state, username, password)
                 .await?
-                .ok_or_else(|| AppError::oauth("invalid_grant", "Incorrect username or password."))?;
+                .ok_or_else(|| {
+                    AppError::oauth("invalid_grant", "Incorrect username or password.")
+                })?;
             tokens::start_session(&state, &user, user_agent(&req)).await?
         }
         "refresh_token" => {
@@ -317,7 +327,14 @@ pub async fn delete_session(
     let user_id = auth.user.id;
     let found = state
         .db
-        .run(move |conn| Ok(Session::revoke_for_user(conn, &id, user_id, "revoked by user")?))
+        .run(move |conn| {
+            Ok(Session::revoke_for_user(
+                conn,
+                &id,
+                user_id,
+                "revoked by user",
+            )?)
+        })
         .await?;
     if !found {
         return Err(AppError::NotFound);

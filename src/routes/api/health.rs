@@ -13,13 +13,15 @@ pub async fn healthz() -> HttpResponse {
 /// Readiness: the database answers a query.
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend();
-    match state.db.run(|conn| crate::db::ping(conn)).await {
+    match state.db.run(crate::db::ping).await {
         Ok(()) => Ok(HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(serde_json::json!({"status": "ready", "database": backend}))),
         Err(e) => {
             e.log_if_internal();
-            Err(AppError::Unavailable(format!("The {backend} database is not answering.")))
+            Err(AppError::Unavailable(format!(
+                "The {backend} database is not answering."
+            )))
         }
     }
 }

@@ -183,7 +183,16 @@ pub async fn create(
     let (Some(title), Some(body), Some(visibility)) = (title, text, visibility) else {
         return Err(AppError::internal("validated fields are missing"));
     };
-    let post = create_post(&state, auth.user.id, NewPostInput { title, body, visibility }).await?;
+    let post = create_post(
+        &state,
+        auth.user.id,
+        NewPostInput {
+            title,
+            body,
+            visibility,
+        },
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/posts/{}", post.post.id)))
         .json(PostJson::from(post)))
@@ -230,7 +239,9 @@ pub async fn find_owned(
 ) -> Result<PostWithAuthor, AppError> {
     let post = find_visible(state, id, Some(user_id)).await?;
     if post.post.author_id != user_id {
-        return Err(AppError::Forbidden("Only the author can change this post.".into()));
+        return Err(AppError::Forbidden(
+            "Only the author can change this post.".into(),
+        ));
     }
     Ok(post)
 }

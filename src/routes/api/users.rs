@@ -67,10 +67,19 @@ pub async fn change_password(
     let mut response = token_response(&pair);
     if auth.source == CredentialSource::Cookie {
         let secure = state.settings.cookie_secure;
-        response.add_cookie(&cookies::access(&pair.access_token, pair.expires_in, secure))
+        response
+            .add_cookie(&cookies::access(
+                &pair.access_token,
+                pair.expires_in,
+                secure,
+            ))
             .map_err(AppError::internal)?;
         response
-            .add_cookie(&cookies::refresh(&pair.refresh_token, pair.refresh_expires_in, secure))
+            .add_cookie(&cookies::refresh(
+                &pair.refresh_token,
+                pair.refresh_expires_in,
+                secure,
+            ))
             .map_err(AppError::internal)?;
     }
     Ok(response)
@@ -88,7 +97,9 @@ pub async fn change_user_password(
     let stored = user.password_hash.clone();
     let ok = web::block(move || crate::auth::password::verify(&current, &stored)).await?;
     if !ok {
-        return Err(AppError::Forbidden("The current password is incorrect.".into()));
+        return Err(AppError::Forbidden(
+            "The current password is incorrect.".into(),
+        ));
     }
     let hash = tokens::hash_password(state, new).await?;
     let user_id = user.id;

@@ -21,9 +21,15 @@ pub fn page(status: StatusCode, message: Option<&str>) -> HttpResponse {
         StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address."),
         StatusCode::FORBIDDEN => ("Not allowed", "You are not allowed to do that."),
         StatusCode::UNAUTHORIZED => ("Please log in", "You need to log in to see this page."),
-        StatusCode::METHOD_NOT_ALLOWED => ("Not allowed", "This page does not accept that kind of request."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Not allowed",
+            "This page does not accept that kind of request.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => ("Too large", "What you sent is larger than 64 KiB."),
-        StatusCode::TOO_MANY_REQUESTS => ("Slow down", "Too many attempts. Wait a minute and try again."),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "Slow down",
+            "Too many attempts. Wait a minute and try again.",
+        ),
         s if s.is_server_error() => (
             "Something went wrong",
             "Something went wrong on our side. It has been logged; please try again.",
@@ -91,8 +97,12 @@ impl actix_web::ResponseError for PageError {
             other => page(status, Some(&other.public_detail())),
         };
         if let AppError::TooManyRequests { retry_after_secs } = &self.0 {
-            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(actix_web::http::header::RETRY_AFTER, v);
+            if let Ok(v) =
+                actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::RETRY_AFTER, v);
             }
         }
         response

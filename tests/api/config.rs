@@ -1,0 +1,146 @@
+//! Start-up configuration, through the real binary: a bad value is one line and exit 2.
+
+use std::process::{Command, Stdio};
+
+fn run_sigil(vars: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sigil"));
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run sigil");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        dir,
+    )
+}
+
+fn assert_one_line_naming(vars: &[(&str, &str)], var: &str) {
+    let (code, stderr, _dir) = run_sigil(vars, &["migrate"]);
+    assert_eq!(code, Some(2), "{vars:?}: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
+    assert!(lines[0].contains(var), "{stderr}");
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_line_and_exit_2() {
+    assert_one_line_naming(&[("BCRYPT_COST", "99")], "BCRYPT_COST");
+    assert_one_line_naming(&[("DATABASE_URL", "mysql://x")], "DATABASE_URL");
+    assert_one_line_naming(&[("SECRET_KEY", "0123456789")], "SECRET_KEY");
+    assert_one_line_naming(
+        &[(
+            "SECRET_KEY",
+            "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+        )],
+        "SECRET_KEY",
+    );
+    assert_one_line_naming(&[("APP_ENV", "production")], "SECRET_KEY");
+    assert_one_line_naming(&[("ALGORITHM", "HS512")], "ALGORITHM");
+    assert_one_line_naming(&[("JWT_LEEWAY_SECONDS", "-1")], "JWT_LEEWAY_SECONDS");
+}
+
+#[test]
+fn serve_with_a_bad_value_exits_2_too() {
+    let (code, stderr, _dir) = run_sigil(&[("LOGIN_RATE_PER_MINUTE", "lots")], &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("LOGIN_RATE_PER_MINUTE"), "{stderr}");
+}
+
+#[test]
+fn migrate_twice_is_fine_and_creates_the_development_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    for expected in ["1 migration(s)", "0 migration(s)"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .arg("migrate")
+            .current_dir(dir.path())
+            .env_clear()
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
+    }
+    assert!(dir.path().join("data/sigil.db").exists());
+    let key = dir.path().join("data/secret_key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn create_user_reads_the_password_from_stdin() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+        .args([
+            "create-user",
+            "--email",
+            "Root@Example.com",
+            "--username",
+            "root",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("BCRYPT_COST", "4")
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(user["email"], "root@example.com");
+    assert_eq!(user["username"], "root");
+    // A short password is refused with a message, and nothing is created.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+        .args([
+            "create-user",
+            "--email",
+            "x@example.com",
+            "--username",
+            "xuser",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Password"));
+}

@@ -1,0 +1,112 @@
+use crate::backend_tests;
+use crate::helpers::{problem, Backend, TestApp};
+
+backend_tests!(
+    healthz_answers_without_a_database,
+    readyz_runs_a_query,
+    unknown_api_route_is_a_problem_and_unknown_page_is_html,
+    wrong_method_is_a_405_problem,
+    security_headers_are_on_every_response,
+    home_page_renders_in_the_layout,
+    oversized_json_is_413,
+);
+
+async fn healthz_answers_without_a_database(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app.get("/healthz").await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+async fn readyz_runs_a_query(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app.get("/readyz").await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    let expected = match b {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(body["database"], expected);
+}
+
+async fn unknown_api_route_is_a_problem_and_unknown_page_is_html(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    problem(app.get("/api/nope").await, 404).await;
+    let r = app.get("/no/such/page").await;
+    assert_eq!(r.status(), 404);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Page not found") && html.contains("<nav"),
+        "{html}"
+    );
+}
+
+async fn wrong_method_is_a_405_problem(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app
+        .anon
+        .delete(app.url("/api/auth/login"))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(r, 405).await;
+    assert_eq!(body["title"], "Method Not Allowed");
+}
+
+async fn security_headers_are_on_every_response(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    for path in ["/", "/healthz", "/api/posts", "/nope"] {
+        let r = app.get(path).await;
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+    }
+}
+
+async fn home_page_renders_in_the_layout(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app.get("/").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<title>Latest posts · Sigil</title>"),
+        "{html}"
+    );
+    assert!(html.contains("/static/css/sigil.css"));
+    let css = app.get("/static/css/sigil.css").await;
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
+}
+
+async fn oversized_json_is_413(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let big = "x".repeat(70 * 1024);
+    let r = app
+        .anon
+        .post(app.url("/api/auth/register"))
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"email":"a@b.co","username":"abc","password":"{big}"}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    problem(r, 413).await;
+}

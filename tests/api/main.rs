@@ -1,0 +1,9 @@
+//! Sigil's integration tests: one binary, a real server per test, talking HTTP.
+
+mod helpers;
+
+mod auth;
+mod config;
+mod health;
+mod posts;
+mod tokens;
