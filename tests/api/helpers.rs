@@ -1,6 +1,6 @@
 //! The test harness: a real Sigil server on a random port with a fresh database, and a
-#![allow(dead_code)] // Shared by every test file; not each uses every helper.
 //! `TestApp` with one method per route and three clients (anonymous, cookie, bearer).
+#![allow(dead_code)] // Shared by every test file; not each uses every helper.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
