@@ -117,40 +117,15 @@ fn wrong_credentials() -> AppError {
 }
 
 /// `POST /api/auth/token`: the OAuth2 token endpoint (RFC 6749 §4.3 password grant and §6
-/// refresh grant), form-encoded, answering §5.1 or §5.2.
+/// refresh grant), answering §5.1 or §5.2. Parameters come form-encoded, as RFC 6749 says, or
+/// as multipart/form-data, which FastAPI's `OAuth2PasswordRequestForm` (and `curl -F`) use.
 pub async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     rate_limit(&state, &req)?;
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.split(';').next().is_some_and(|m| {
-                m.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-        });
-    if !is_form {
-        return Err(AppError::oauth(
-            "invalid_request",
-            "Send the parameters as application/x-www-form-urlencoded.",
-        ));
-    }
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::oauth("invalid_request", "The form body could not be parsed."))?;
-    let mut params = std::collections::BTreeMap::new();
-    for (k, v) in pairs {
-        if params.insert(k.clone(), v).is_some() {
-            return Err(AppError::oauth(
-                "invalid_request",
-                format!("The parameter {k} appears more than once."),
-            ));
-        }
-    }
+    let params = token_params(&req, payload).await?;
     let param = |name: &str| -> Result<String, AppError> {
         params
             .get(name)
@@ -200,6 +175,90 @@ pub async fn token(
         }
     };
     Ok(token_response(&pair))
+}
+
+/// Reads the token endpoint's parameters; a parameter given twice is `invalid_request`.
+async fn token_params(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+    use futures_util::StreamExt as _;
+    let mime = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    match mime.as_str() {
+        "application/x-www-form-urlencoded" => {
+            let body = read_limited(payload).await?;
+            pairs = serde_urlencoded::from_bytes(&body).map_err(|_| {
+                AppError::oauth("invalid_request", "The form body could not be parsed.")
+            })?;
+        }
+        "multipart/form-data" => {
+            let mut form = actix_multipart::Multipart::new(req.headers(), payload);
+            let mut total = 0usize;
+            while let Some(field) = form.next().await {
+                let mut field = field.map_err(|_| {
+                    AppError::oauth("invalid_request", "The multipart body could not be parsed.")
+                })?;
+                let name = field.name().unwrap_or_default().to_string();
+                let value = field
+                    .bytes(crate::startup::BODY_LIMIT)
+                    .await
+                    .map_err(|_| AppError::PayloadTooLarge)?
+                    .map_err(|_| {
+                        AppError::oauth(
+                            "invalid_request",
+                            "The multipart body could not be parsed.",
+                        )
+                    })?;
+                total += name.len() + value.len();
+                if total > crate::startup::BODY_LIMIT || pairs.len() >= 32 {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                let value = String::from_utf8(value.to_vec()).map_err(|_| {
+                    AppError::oauth(
+                        "invalid_request",
+                        format!("The {name} parameter is not UTF-8."),
+                    )
+                })?;
+                pairs.push((name, value));
+            }
+        }
+        _ => return Err(AppError::oauth(
+            "invalid_request",
+            "Send the parameters as application/x-www-form-urlencoded (or multipart/form-data).",
+        )),
+    }
+    let mut params = std::collections::BTreeMap::new();
+    for (k, v) in pairs {
+        if params.insert(k.clone(), v).is_some() {
+            return Err(AppError::oauth(
+                "invalid_request",
+                format!("The parameter {k} appears more than once."),
+            ));
+        }
+    }
+    Ok(params)
+}
+
+/// Reads a body of at most [`BODY_LIMIT`](crate::startup::BODY_LIMIT) bytes (413 past it).
+async fn read_limited(mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
+    use futures_util::StreamExt as _;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| AppError::BadRequest("The body could not be read.".into()))?;
+        if body.len() + chunk.len() > crate::startup::BODY_LIMIT {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// `POST /api/auth/refresh`: `{refresh_token}` → a rotated TokenPair; 401 when unknown,
