@@ -174,6 +174,9 @@ impl Application {
                         .cookie_content_security(CookieContentSecurity::Signed)
                         .build(),
                 )
+                .wrap(actix_web::middleware::from_fn(
+                    pages::renewal::silent_renewal,
+                ))
                 .wrap(ErrorHandlers::new().default_handler(fill_bare_error))
                 .wrap(security_headers())
                 .wrap(Logger::new("%s %r %Dms").exclude("/healthz"))
@@ -241,6 +244,34 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/.well-known/jwks.json").route(get().to(api::keys::jwks)))
         .service(resource("/").route(get().to(pages::home::index)))
+        .service(
+            resource("/login")
+                .route(get().to(pages::auth::login_form))
+                .route(post().to(pages::auth::login)),
+        )
+        .service(
+            resource("/register")
+                .route(get().to(pages::auth::register_form))
+                .route(post().to(pages::auth::register)),
+        )
+        .service(resource("/logout").route(post().to(pages::auth::logout)))
+        .service(resource("/auth/refresh").route(post().to(pages::auth::refresh)))
+        .service(resource("/posts/new").route(get().to(pages::posts::new_form)))
+        .service(resource("/posts").route(post().to(pages::posts::create)))
+        .service(resource("/posts/{id}").route(get().to(pages::posts::show)))
+        .service(
+            resource("/posts/{id}/edit")
+                .route(get().to(pages::posts::edit_form))
+                .route(post().to(pages::posts::update)),
+        )
+        .service(resource("/posts/{id}/delete").route(post().to(pages::posts::delete)))
+        .service(resource("/account").route(get().to(pages::account::show)))
+        .service(resource("/account/password").route(post().to(pages::account::change_password)))
+        .service(
+            resource("/account/sessions/{id}/revoke")
+                .route(post().to(pages::account::revoke_session)),
+        )
+        .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }
 

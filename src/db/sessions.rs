@@ -335,3 +335,17 @@ pub fn is_revoked(conn: &mut DbConnection, jti: &str, sid: &str) -> QueryResult<
 fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
+
+/// Revokes the session a refresh token (by hash) belongs to, if any (browser logout with an
+/// expired access cookie).
+pub fn revoke_by_refresh_hash(conn: &mut DbConnection, token_hash: &str) -> QueryResult<()> {
+    let session_id: Option<String> = refresh_tokens::table
+        .find(token_hash)
+        .select(refresh_tokens::session_id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = session_id {
+        revoke_session(conn, &id, "logout", super::now())?;
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 use std::fmt;
 
-/// 1–200 characters after trimming.
+/// 1–200 characters after trimming, on one line: no control characters (newlines, tabs,
+/// escapes, NUL), since a title is shown in a page's `<title>`, a heading and a list row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostTitle(String);
 
@@ -9,6 +10,9 @@ impl PostTitle {
         let value = raw.trim();
         if value.is_empty() {
             return Err("Title must not be blank.".into());
+        }
+        if value.chars().any(char::is_control) {
+            return Err("Title must be one line without control characters.".into());
         }
         if value.chars().count() > 200 {
             return Err("Title must be at most 200 characters.".into());
@@ -21,7 +25,8 @@ impl PostTitle {
     }
 }
 
-/// 1–20,000 characters; not blank. Kept as written (no trimming of inner lines).
+/// 1–20,000 characters; not blank. Kept as written (no trimming of inner lines). NUL is
+/// refused: PostgreSQL cannot store it in text, and both backends must accept the same posts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostBody(String);
 
@@ -29,6 +34,9 @@ impl PostBody {
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.trim().is_empty() {
             return Err("Body must not be blank.".into());
+        }
+        if raw.contains('\0') {
+            return Err("Body must not contain the NUL character (U+0000).".into());
         }
         if raw.chars().count() > 20_000 {
             return Err("Body must be at most 20,000 characters.".into());
@@ -82,6 +90,10 @@ mod tests {
         assert!(PostTitle::parse(&"é".repeat(200)).is_ok());
         assert!(PostTitle::parse(&"é".repeat(201)).is_err());
         assert_eq!(PostTitle::parse("  hi  ").unwrap().as_str(), "hi");
+        for control in ["a\0b", "two\nlines", "tab\there", "bell\u{7}", "\u{1b}[31mred", "c1\u{85}x"] {
+            assert!(PostTitle::parse(control).is_err(), "{control:?}");
+        }
+        assert!(PostTitle::parse("🦀 مرحبا 你好 e\u{301}").is_ok());
     }
 
     #[test]
@@ -89,6 +101,8 @@ mod tests {
         assert!(PostBody::parse("\n\n").is_err());
         assert!(PostBody::parse(&"x".repeat(20_000)).is_ok());
         assert!(PostBody::parse(&"x".repeat(20_001)).is_err());
+        assert!(PostBody::parse("a\0b").is_err());
+        assert!(PostBody::parse("lines\r\n\twith tabs\u{c}").is_ok());
     }
 
     #[test]

@@ -59,33 +59,62 @@ pub fn page(status: StatusCode, message: Option<&str>) -> HttpResponse {
     }
 }
 
-/// The error type of page handlers: the same [`AppError`], rendered as an HTML page. A
-/// missing or bad login sends the browser to the login page instead.
+/// The error type of page handlers: an [`AppError`] rendered as an HTML page, or a redirect
+/// to the login page for a page that needs a signed-in user.
 #[derive(Debug)]
-pub struct PageError(pub crate::error::AppError);
+pub enum PageError {
+    App(crate::error::AppError),
+    LoginRequired { next: String },
+}
+
+impl PageError {
+    /// Sends the browser to `/login?next=<this page>`.
+    pub fn login_required(req: &actix_web::HttpRequest) -> Self {
+        let next = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        Self::LoginRequired { next }
+    }
+}
 
 impl From<crate::error::AppError> for PageError {
     fn from(e: crate::error::AppError) -> Self {
-        Self(e)
+        Self::App(e)
     }
 }
 
 impl std::fmt::Display for PageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        match self {
+            Self::App(e) => e.fmt(f),
+            Self::LoginRequired { next } => write!(f, "login required for {next}"),
+        }
     }
 }
 
 impl actix_web::ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.0.status_code()
+        match self {
+            Self::App(e) => e.status_code(),
+            Self::LoginRequired { .. } => StatusCode::SEE_OTHER,
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
         use crate::error::AppError;
-        self.0.log_if_internal();
-        let status = self.0.status_code();
-        let mut response = match &self.0 {
+        let error = match self {
+            Self::App(e) => e,
+            Self::LoginRequired { next } => {
+                let next: String = url_encode(next);
+                return HttpResponse::SeeOther()
+                    .insert_header(("Location", format!("/login?next={next}")))
+                    .finish();
+            }
+        };
+        error.log_if_internal();
+        let status = error.status_code();
+        let mut response = match error {
             AppError::Internal(_) => page(status, None),
             AppError::Validation(errors) => {
                 let text: Vec<String> = errors
@@ -96,7 +125,7 @@ impl actix_web::ResponseError for PageError {
             }
             other => page(status, Some(&other.public_detail())),
         };
-        if let AppError::TooManyRequests { retry_after_secs } = &self.0 {
+        if let AppError::TooManyRequests { retry_after_secs } = error {
             if let Ok(v) =
                 actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
             {
@@ -107,4 +136,17 @@ impl actix_web::ResponseError for PageError {
         }
         response
     }
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

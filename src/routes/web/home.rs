@@ -1,5 +1,6 @@
 //! `GET /`: the posts the viewer may see, newest first, paged.
 
+use actix_session::Session;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -7,7 +8,6 @@ use super::errors::PageError;
 use super::Chrome;
 use crate::auth::extract::authenticate;
 use crate::db::posts::PostWithAuthor;
-use crate::error::AppError;
 use crate::routes::api::posts::{load_page, ListParams, PageRequest};
 use crate::startup::AppState;
 
@@ -22,6 +22,7 @@ struct HomePage {
 pub async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
+    session: Session,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, PageError> {
     // A stale or broken cookie on a page is no reason to refuse it: show it anonymously.
@@ -30,16 +31,9 @@ pub async fn index(
     let (posts, next_cursor) =
         load_page(&state, viewer.as_ref().map(|a| a.user.id), request).await?;
     let page = HomePage {
-        chrome: Chrome {
-            title: "Latest posts".into(),
-            username: viewer.map(|a| a.user.username),
-            ..Chrome::default()
-        },
+        chrome: Chrome::new(&session, "Latest posts", viewer.as_ref()),
         posts,
         next_cursor,
     };
-    let html = page.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    super::render(&page, actix_web::http::StatusCode::OK)
 }

@@ -1,0 +1,69 @@
+//! Silent renewal: a page load whose access cookie is missing or expired, but whose refresh
+//! cookie is valid, rotates the refresh token and goes on as if the browser had sent the new
+//! access token; the response carries both new cookies. A login so lasts the refresh lifetime.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage as _};
+
+use crate::auth::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::auth::extract::RenewedAccessToken;
+use crate::auth::{cookies, jwt, tokens};
+use crate::startup::{wants_json, AppState};
+
+pub async fn silent_renewal(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let is_page = !wants_json(path)
+        && !path.starts_with("/static/")
+        && path != "/auth/refresh"
+        && !req.headers().contains_key(header::AUTHORIZATION);
+    let refresh = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string());
+    let (Some(state), Some(refresh), true) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
+        refresh.filter(|r| !r.is_empty()),
+        is_page,
+    ) else {
+        return next.call(req).await;
+    };
+    let access_live = req.cookie(ACCESS_COOKIE).is_some_and(|c| {
+        jwt::verify(&state.keys, &state.policy, c.value(), tokens::unix_now()).is_ok()
+    });
+    if access_live {
+        return next.call(req).await;
+    }
+    let secure = state.settings.cookie_secure;
+    let new_cookies = match tokens::rotate(&state, &refresh).await {
+        Ok(Ok(pair)) => {
+            req.extensions_mut()
+                .insert(RenewedAccessToken(pair.access_token.clone()));
+            vec![
+                cookies::access(&pair.access_token, pair.expires_in, secure),
+                cookies::refresh(&pair.refresh_token, pair.refresh_expires_in, secure),
+            ]
+        }
+        // The refresh cookie is dead: drop both so the browser stops sending them.
+        Ok(Err(_)) => cookies::cleared(secure).to_vec(),
+        Err(e) => {
+            e.log_if_internal();
+            Vec::new()
+        }
+    };
+    let mut res = next.call(req).await?;
+    // A handler that set the cookies itself (login, logout) has the last word.
+    let handler_set: Vec<String> = res
+        .response()
+        .cookies()
+        .map(|c| c.name().to_string())
+        .collect();
+    for cookie in new_cookies {
+        if !handler_set.iter().any(|n| n == cookie.name()) {
+            let _ = res.response_mut().add_cookie(&cookie);
+        }
+    }
+    Ok(res)
+}
