@@ -4,6 +4,7 @@ pub mod cookies;
 pub mod credentials;
 pub mod csrf;
 pub mod extract;
+pub mod inspect;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;

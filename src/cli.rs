@@ -35,6 +35,9 @@ pub enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Print the token inspector's report of a JWT as JSON (the token from standard input when
+    /// it is omitted or `-`, which keeps it out of the shell history).
+    Inspect { token: Option<String> },
 }
 
 /// Exit status for a configuration problem.
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::CreateUser { email, username } => create_user(&settings, &email, &username),
+        Command::Inspect { token } => inspect(settings, token),
     }
 }
 
@@ -172,4 +176,47 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn inspect(settings: Settings, token: Option<String>) -> ExitCode {
+    let token = match token.filter(|t| t != "-") {
+        Some(t) => t,
+        None => {
+            let mut input = String::new();
+            if let Err(e) = std::io::stdin().take(1 << 20).read_to_string(&mut input) {
+                eprintln!("cannot read the token from standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            input.trim().to_string()
+        }
+    };
+    if token.is_empty() {
+        eprintln!("no token given: pass it as an argument or on standard input");
+        return ExitCode::from(CONFIG_EXIT);
+    }
+    actix_web::rt::System::new().block_on(async move {
+        let state =
+            match actix_web::web::block(move || crate::startup::AppState::new(settings)).await {
+                Ok(Ok(state)) => state,
+                Ok(Err(e)) => return startup_failed(e),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+        match crate::auth::inspect::inspect_with_db(&state, &token).await {
+            Ok(report) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                e.log_if_internal();
+                eprintln!("inspection failed: {}", e.public_detail());
+                ExitCode::FAILURE
+            }
+        }
+    })
 }

@@ -235,6 +235,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(get().to(api::posts::list))
                         .route(post().to(api::posts::create)),
                 )
+                .service(resource("/token/inspect").route(post().to(api::token::inspect)))
                 .service(
                     resource("/posts/{id}")
                         .route(get().to(api::posts::show))
@@ -265,6 +266,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::posts::update)),
         )
         .service(resource("/posts/{id}/delete").route(post().to(pages::posts::delete)))
+        .service(
+            resource("/token")
+                .route(get().to(pages::token::show))
+                .route(post().to(pages::token::inspect)),
+        )
         .service(resource("/account").route(get().to(pages::account::show)))
         .service(resource("/account/password").route(post().to(pages::account::change_password)))
         .service(

@@ -90,7 +90,14 @@ mod tests {
         assert!(PostTitle::parse(&"é".repeat(200)).is_ok());
         assert!(PostTitle::parse(&"é".repeat(201)).is_err());
         assert_eq!(PostTitle::parse("  hi  ").unwrap().as_str(), "hi");
-        for control in ["a\0b", "two\nlines", "tab\there", "bell\u{7}", "\u{1b}[31mred", "c1\u{85}x"] {
+        for control in [
+            "a\0b",
+            "two\nlines",
+            "tab\there",
+            "bell\u{7}",
+            "\u{1b}[31mred",
+            "c1\u{85}x",
+        ] {
             assert!(PostTitle::parse(control).is_err(), "{control:?}");
         }
         assert!(PostTitle::parse("🦀 مرحبا 你好 e\u{301}").is_ok());

@@ -5,4 +5,5 @@ pub mod body;
 pub mod health;
 pub mod keys;
 pub mod posts;
+pub mod token;
 pub mod users;

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod home;
 pub mod posts;
 pub mod renewal;
+pub mod token;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;

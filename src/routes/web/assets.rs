@@ -2,11 +2,18 @@
 
 use actix_web::{web, HttpResponse};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "css/sigil.css",
-    "text/css; charset=utf-8",
-    include_str!("../../../static/css/sigil.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "css/sigil.css",
+        "text/css; charset=utf-8",
+        include_str!("../../../static/css/sigil.css"),
+    ),
+    (
+        "js/countdown.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/js/countdown.js"),
+    ),
+];
 
 /// `GET /static/{path}`.
 pub async fn serve(path: web::Path<String>) -> HttpResponse {
