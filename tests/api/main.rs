@@ -5,5 +5,7 @@ mod helpers;
 mod auth;
 mod config;
 mod health;
+mod inspector;
 mod posts;
 mod tokens;
+mod web;
