@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod extract;
 pub mod inspect;
 pub mod jwt;
+pub mod keys;
 pub mod password;
 pub mod rate_limit;
 pub mod refresh;

@@ -38,6 +38,13 @@ pub enum Command {
     /// Print the token inspector's report of a JWT as JSON (the token from standard input when
     /// it is omitted or `-`, which keeps it out of the shell history).
     Inspect { token: Option<String> },
+    /// Write a new signing key pair (private.pem with mode 0600, public.pem) into a folder.
+    GenKeys {
+        #[arg(long, default_value = "EdDSA")]
+        algorithm: String,
+        #[arg(long, default_value = "keys")]
+        out: std::path::PathBuf,
+    },
 }
 
 /// Exit status for a configuration problem.
@@ -51,6 +58,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     }
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    if let Some(Command::GenKeys { algorithm, out }) = &cli.command {
+        return gen_keys(algorithm, out);
+    }
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
@@ -58,11 +68,17 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(CONFIG_EXIT);
         }
     };
+    // Key files are checked for every command, so a bad one is reported before anything runs.
+    if let Err(e) = crate::auth::keys::load(&settings) {
+        eprintln!("{e}");
+        return ExitCode::from(CONFIG_EXIT);
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
         Command::CreateUser { email, username } => create_user(&settings, &email, &username),
         Command::Inspect { token } => inspect(settings, token),
+        Command::GenKeys { .. } => ExitCode::SUCCESS,
     }
 }
 
@@ -219,4 +235,30 @@ fn inspect(settings: Settings, token: Option<String>) -> ExitCode {
             }
         }
     })
+}
+
+fn gen_keys(algorithm: &str, out: &std::path::Path) -> ExitCode {
+    let alg = match crate::config::SigningAlgorithm::parse(algorithm) {
+        Ok(a) if !a.is_symmetric() => a,
+        Ok(_) => {
+            eprintln!("--algorithm: HS256 needs no key files; set SECRET_KEY instead");
+            return ExitCode::from(CONFIG_EXIT);
+        }
+        Err(m) => {
+            eprintln!("--algorithm: {m}");
+            return ExitCode::from(CONFIG_EXIT);
+        }
+    };
+    match crate::auth::keys::generate(alg, out) {
+        Ok((private, public)) => {
+            println!("ALGORITHM={}", alg.name());
+            println!("JWT_PRIVATE_KEY_FILE={}", private.display());
+            println!("JWT_PUBLIC_KEY_FILE={}", public.display());
+            ExitCode::SUCCESS
+        }
+        Err(m) => {
+            eprintln!("{m}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -15,7 +15,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
 use crate::auth::jwt::{TokenKeys, TokenPolicy};
 use crate::auth::rate_limit::LoginLimiter;
-use crate::config::{ConfigError, Settings, SigningAlgorithm};
+use crate::config::{ConfigError, Settings};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::routes::{api, web as pages};
@@ -81,16 +81,7 @@ impl AppState {
 }
 
 fn load_keys(settings: &Settings) -> Result<TokenKeys, StartupError> {
-    match settings.algorithm {
-        SigningAlgorithm::HS256 => Ok(TokenKeys::hmac(settings.secret_key.expose())),
-        other => Err(StartupError::config(
-            "ALGORITHM",
-            format!(
-                "{} is not available in this build yet; use HS256",
-                other.name()
-            ),
-        )),
-    }
+    Ok(crate::auth::keys::load(settings)?)
 }
 
 /// HMAC-SHA256 of a label under the secret: independent keys for independent uses.
@@ -236,6 +227,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(post().to(api::posts::create)),
                 )
                 .service(resource("/token/inspect").route(post().to(api::token::inspect)))
+                .service(resource("/openapi.json").route(get().to(api::openapi::document)))
                 .service(
                     resource("/posts/{id}")
                         .route(get().to(api::posts::show))
@@ -244,6 +236,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 ),
         )
         .service(resource("/.well-known/jwks.json").route(get().to(api::keys::jwks)))
+        .service(resource("/docs").route(get().to(docs_redirect)))
+        .service(
+            web::scope("/docs")
+                // Swagger UI styles itself inline; only /docs gets that allowance.
+                .wrap(DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, DOCS_CSP)))
+                .service(
+                    utoipa_swagger_ui::SwaggerUi::new("/{_:.*}").config(
+                        utoipa_swagger_ui::Config::from("/api/openapi.json")
+                            .persist_authorization(true),
+                    ),
+                ),
+        )
         .service(resource("/").route(get().to(pages::home::index)))
         .service(
             resource("/login")
@@ -279,6 +283,15 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
+}
+
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }
 
 /// Security headers on every response. The CSP allows no inline script or style.

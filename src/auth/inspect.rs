@@ -15,10 +15,15 @@ use crate::error::AppError;
 use crate::startup::AppState;
 
 /// The contract's Inspection shape.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Inspection {
+    /// valid, expired, not_yet_valid, revoked, invalid_signature, wrong_algorithm,
+    /// wrong_issuer_or_audience or malformed.
+    #[schema(example = "valid")]
     pub status: &'static str,
+    #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,
+    #[schema(value_type = Option<Object>)]
     pub payload: Option<Value>,
     pub signature: SignatureReport,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -39,7 +44,7 @@ pub struct Inspection {
     pub claims: Option<jwt::AccessClaims>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SignatureReport {
     /// The algorithm the header names (not necessarily the one Sigil uses).
     pub algorithm: Option<String>,
@@ -50,7 +55,7 @@ pub struct SignatureReport {
     pub verified: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SubjectReport {
     pub id: i32,
     pub username: String,

@@ -12,9 +12,10 @@ use crate::error::AppError;
 use crate::startup::AppState;
 
 /// RFC 6749 §5.1 success body.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
+    #[schema(example = "bearer")]
     pub token_type: &'static str,
     pub expires_in: i64,
     pub refresh_token: String,

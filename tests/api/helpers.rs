@@ -191,6 +191,21 @@ impl TestApp {
         .await
     }
 
+    /// Another instance on the same database with some settings changed (e.g. rotated keys).
+    pub async fn spawn_sibling_with(&self, overrides: &[(&str, &str)]) -> TestApp {
+        let mut env = self.env.clone();
+        for (k, v) in overrides {
+            env.insert(k.to_string(), v.to_string());
+        }
+        Self::start(
+            self.backend,
+            self.database_url.clone(),
+            env,
+            std::sync::Arc::clone(&self._db),
+        )
+        .await
+    }
+
     async fn start(
         backend: Backend,
         database_url: String,

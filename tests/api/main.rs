@@ -3,9 +3,12 @@
 mod helpers;
 
 mod auth;
+mod browser;
 mod config;
 mod health;
 mod inspector;
+mod keys;
+mod openapi;
 mod posts;
 mod tokens;
 mod web;

@@ -19,6 +19,20 @@ use crate::error::{AppError, AuthFailure};
 use crate::startup::AppState;
 
 /// `POST /api/auth/register`: `{email, username, password}` → 201 User.
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    request_body = crate::routes::api::openapi::RegisterRequest,
+    responses(
+        (status = 201, description = "Registered", body = crate::routes::api::users::UserBody, headers(("Location" = String, description = "The user's resource"))),
+        (status = 409, description = "The email or username is taken", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn register(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
@@ -67,6 +81,21 @@ pub async fn register_user(
 }
 
 /// `POST /api/auth/login`: `{username or email, password}` → TokenPair.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = crate::routes::api::openapi::LoginRequest,
+    responses(
+        (status = 200, description = "A new session's tokens", body = crate::auth::tokens::TokenPair),
+        (status = 401, description = "Incorrect username or password", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields, or a password over 72 bytes", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address; see Retry-After", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -119,6 +148,18 @@ fn wrong_credentials() -> AppError {
 /// `POST /api/auth/token`: the OAuth2 token endpoint (RFC 6749 §4.3 password grant and §6
 /// refresh grant), answering §5.1 or §5.2. Parameters come form-encoded, as RFC 6749 says, or
 /// as multipart/form-data, which FastAPI's `OAuth2PasswordRequestForm` (and `curl -F`) use.
+#[utoipa::path(
+    post,
+    path = "/api/auth/token",
+    tag = "auth",
+    request_body(content = crate::routes::api::openapi::TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "RFC 6749 §5.1 token response", body = crate::auth::tokens::TokenPair),
+        (status = 400, description = "RFC 6749 §5.2 error: invalid_request, invalid_grant, unsupported_grant_type", body = crate::routes::api::openapi::OAuthErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address; see Retry-After", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -263,6 +304,21 @@ async fn read_limited(mut payload: web::Payload) -> Result<web::BytesMut, AppErr
 
 /// `POST /api/auth/refresh`: `{refresh_token}` → a rotated TokenPair; 401 when unknown,
 /// expired, revoked or reused.
+#[utoipa::path(
+    post,
+    path = "/api/auth/refresh",
+    tag = "auth",
+    request_body = crate::routes::api::openapi::RefreshRequest,
+    responses(
+        (status = 200, description = "A rotated token pair", body = crate::auth::tokens::TokenPair),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing refresh_token", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address; see Retry-After", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -280,6 +336,17 @@ pub async fn refresh(
 }
 
 /// `POST /api/auth/logout`: revokes this access token and its session → 204.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "This token and its session are revoked"),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A cookie-authenticated write without a valid CSRF token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn logout(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -302,6 +369,17 @@ pub async fn logout(
 }
 
 /// `POST /api/auth/logout-all`: revokes every token of the user issued until now → 204.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout-all",
+    tag = "auth",
+    responses(
+        (status = 204, description = "Every token of the user issued until now is revoked"),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A cookie-authenticated write without a valid CSRF token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn logout_all(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -333,7 +411,7 @@ fn no_content_clearing(state: &AppState, source: CredentialSource) -> HttpRespon
     response.finish()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SessionBody {
     pub id: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -357,6 +435,16 @@ impl SessionBody {
 }
 
 /// `GET /api/auth/sessions`: the user's live sessions, the caller's marked `current`.
+#[utoipa::path(
+    get,
+    path = "/api/auth/sessions",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The user's live sessions", body = Vec<crate::routes::api::auth::SessionBody>),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn list_sessions(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -377,6 +465,19 @@ pub async fn list_sessions(
 
 /// `DELETE /api/auth/sessions/{id}`: revokes that session's refresh family and every access
 /// token issued from it → 204; 404 when it is not one of the caller's.
+#[utoipa::path(
+    delete,
+    path = "/api/auth/sessions/{id}",
+    tag = "auth",
+    params(("id" = String, Path, description = "A session id")),
+    responses(
+        (status = 204, description = "The session's refresh family and access tokens are revoked"),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A cookie-authenticated write without a valid CSRF token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session of this user", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn delete_session(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -403,10 +504,29 @@ pub async fn delete_session(
 
 /// `GET /api/auth/csrf`: the session's CSRF token, for scripts that call the API with the
 /// browser's cookies (they send it back as `X-CSRF-Token`).
+#[utoipa::path(
+    get,
+    path = "/api/auth/csrf",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The session's CSRF token, for cookie-authenticated writes (send it as X-CSRF-Token)", body = crate::routes::api::auth::CsrfBody)
+    )
+)]
 pub async fn csrf_token(session: CookieSession) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({ "csrf_token": csrf::token(&session), "header": csrf::HEADER }))
+        .json(CsrfBody {
+            csrf_token: csrf::token(&session),
+            header: csrf::HEADER,
+        })
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CsrfBody {
+    pub csrf_token: String,
+    /// The header to send it in.
+    #[schema(example = "X-CSRF-Token")]
+    pub header: &'static str,
 }
 
 /// RFC 6749 §5.1: the pair, never cached.

@@ -4,6 +4,14 @@ use crate::error::AppError;
 use crate::startup::AppState;
 
 /// Liveness: the process answers. No database, no authentication.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    responses(
+        (status = 200, description = "The process answers", body = Object)
+    )
+)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -11,6 +19,15 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Readiness: the database answers a query.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    responses(
+        (status = 200, description = "The database answers", body = Object),
+        (status = 503, description = "The database does not answer", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend();
     match state.db.run(crate::db::ping).await {

@@ -3,6 +3,14 @@ use actix_web::{web, HttpResponse};
 use crate::startup::AppState;
 
 /// The RFC 7517 JWK Set of public verification keys; empty under HS256, whose key is secret.
+#[utoipa::path(
+    get,
+    path = "/.well-known/jwks.json",
+    tag = "tokens",
+    responses(
+        (status = 200, description = "RFC 7517 JWK Set of the public verification keys (empty under HS256)", body = Object, content_type = "application/jwk-set+json")
+    )
+)]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     let keys: Vec<serde_json::Value> = if state.keys.algorithm.is_symmetric() {
         Vec::new()

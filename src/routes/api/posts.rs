@@ -16,13 +16,13 @@ use crate::startup::AppState;
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AuthorBody {
     pub id: i32,
     pub username: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PostJson {
     pub id: i32,
     pub author: AuthorBody,
@@ -53,16 +53,21 @@ impl From<PostWithAuthor> for PostJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PageJson {
     pub items: Vec<PostJson>,
     pub next_cursor: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only this author's posts (a username).
     pub author: Option<String>,
 }
 
@@ -143,6 +148,18 @@ pub async fn load_page(
 }
 
 /// `GET /api/posts?limit=&cursor=&author=`.
+#[utoipa::path(
+    get,
+    path = "/api/posts",
+    tag = "posts",
+    params(crate::routes::api::posts::ListParams),
+    responses(
+        (status = 200, description = "A page of visible posts, newest first", body = crate::routes::api::posts::PageJson),
+        (status = 401, description = "A token was sent and is not valid", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad limit or cursor", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json")
+    ),
+    security((), ("bearer" = []), ("oauth2" = []))
+)]
 pub async fn list(
     state: web::Data<AppState>,
     viewer: MaybeUser,
@@ -164,6 +181,22 @@ pub struct NewPostInput {
 }
 
 /// `POST /api/posts`: `{title, body, visibility}` (visibility defaults to public) → 201.
+#[utoipa::path(
+    post,
+    path = "/api/posts",
+    tag = "posts",
+    request_body = crate::routes::api::openapi::NewPost,
+    responses(
+        (status = 201, description = "Created", body = crate::routes::api::posts::PostJson, headers(("Location" = String, description = "The new post"))),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A cookie-authenticated write without a valid CSRF token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -247,6 +280,18 @@ pub async fn find_owned(
 }
 
 /// `GET /api/posts/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/posts/{id}",
+    tag = "posts",
+    params(("id" = i32, Path, description = "Post id")),
+    responses(
+        (status = 200, description = "The post", body = crate::routes::api::posts::PostJson),
+        (status = 401, description = "A token was sent and is not valid", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or someone else's private post", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security((), ("bearer" = []), ("oauth2" = []))
+)]
 pub async fn show(
     state: web::Data<AppState>,
     viewer: MaybeUser,
@@ -257,6 +302,23 @@ pub async fn show(
 }
 
 /// `PATCH /api/posts/{id}`: partial `{title?, body?, visibility?}`, owner only.
+#[utoipa::path(
+    patch,
+    path = "/api/posts/{id}",
+    tag = "posts",
+    params(("id" = i32, Path, description = "Post id")), request_body = crate::routes::api::openapi::PostPatch,
+    responses(
+        (status = 200, description = "The updated post", body = crate::routes::api::posts::PostJson),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the author (or a missing CSRF token)", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such post the caller can see", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn update(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
@@ -285,6 +347,19 @@ pub async fn update(
 }
 
 /// `DELETE /api/posts/{id}`: owner only → 204.
+#[utoipa::path(
+    delete,
+    path = "/api/posts/{id}",
+    tag = "posts",
+    params(("id" = i32, Path, description = "Post id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the author (or a missing CSRF token)", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such post the caller can see", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn delete(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,

@@ -10,6 +10,19 @@ use crate::startup::AppState;
 
 /// `{token}` → Inspection. A malformed token is a 200 naming the part that failed; an empty
 /// `token` is a 422. The token is never logged or stored.
+#[utoipa::path(
+    post,
+    path = "/api/token/inspect",
+    tag = "tokens",
+    request_body = crate::routes::api::openapi::InspectRequest,
+    responses(
+        (status = 200, description = "The inspection, also for malformed tokens", body = crate::auth::inspect::Inspection),
+        (status = 422, description = "Empty token", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn inspect(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 
 /// The public shape of a user: never the password hash.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserBody {
     pub id: i32,
     pub email: String,
@@ -38,6 +38,16 @@ impl From<&User> for UserBody {
 }
 
 /// `GET /api/users/me`.
+#[utoipa::path(
+    get,
+    path = "/api/users/me",
+    tag = "users",
+    responses(
+        (status = 200, description = "The signed-in user", body = crate::routes::api::users::UserBody),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn me(AuthUser(auth): AuthUser) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -46,6 +56,22 @@ pub async fn me(AuthUser(auth): AuthUser) -> HttpResponse {
 
 /// `PUT /api/users/me/password`: `{current_password, new_password}` → a TokenPair for a new
 /// session; every earlier token of the user, the caller's included, is revoked.
+#[utoipa::path(
+    put,
+    path = "/api/users/me/password",
+    tag = "users",
+    request_body = crate::routes::api::openapi::PasswordChange,
+    responses(
+        (status = 200, description = "Tokens of a new session; every earlier token is revoked", body = crate::auth::tokens::TokenPair),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid new password", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -1,0 +1,253 @@
+//! End-to-end flows in headless Chromium (Debian's `chromium` and `chromium-driver`), driven
+//! over WebDriver. Screenshots of the main pages land in `screenshots/` (ignored by git).
+//!
+//! Without a chromedriver on the machine these tests say they were skipped; with
+//! `SIGIL_CHROMEDRIVER` set (as `.ci/run` does) a browser that cannot start is a failure.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp};
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver_path() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("SIGIL_CHROMEDRIVER") {
+        return Some(PathBuf::from(p));
+    }
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Starts chromedriver and a headless Chromium session; `None` (skipped) when there is none.
+async fn browser() -> Option<(Driver, Client)> {
+    let Some(path) = chromedriver_path() else {
+        eprintln!("skipped: no chromedriver (install Debian's chromium-driver)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        child,
+        port,
+        _profile: profile,
+    };
+    let args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=1200,900".into(),
+        format!("--user-data-dir={}", driver._profile.path().display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "args": args, "binary": "/usr/bin/chromium" }),
+    );
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let mut last_error = String::new();
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .expect("connector")
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Some((driver, client)),
+            Err(e) => {
+                last_error = e.to_string();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("chromedriver did not start a session: {last_error}");
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(c: &Client, selector: &str, value: &str) {
+    let field = c.find(Locator::Css(selector)).await.expect(selector);
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn submit(c: &Client, form_selector: &str) {
+    c.find(Locator::Css(&format!(
+        "{form_selector} button[type=submit]"
+    )))
+    .await
+    .expect(form_selector)
+    .click()
+    .await
+    .unwrap();
+}
+
+/// The page's text; retried while a navigation replaces the document.
+async fn body_text(c: &Client) -> String {
+    for _ in 0..50 {
+        if let Ok(body) = c.find(Locator::Css("body")).await {
+            if let Ok(text) = body.text().await {
+                return text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page has no readable body");
+}
+
+/// Waits (up to 5 s) until the page shows `needle`, and says so.
+async fn shows(c: &Client, needle: &str) -> bool {
+    for _ in 0..50 {
+        if body_text(c).await.contains(needle) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+async fn path_of(c: &Client) -> String {
+    let url = c.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_post_privately_log_out_and_it_is_gone() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+
+    c.goto(&app.url("/register")).await.unwrap();
+    shot(&c, "register").await;
+    fill(&c, "#field-email", "nina@example.com").await;
+    fill(&c, "#field-username", "nina").await;
+    fill(&c, "#field-password", "a strong password").await;
+    fill(&c, "#field-password_confirm", "a strong password").await;
+    submit(&c, "form[action='/register']").await;
+    assert!(shows(&c, "Welcome to Sigil, nina!").await);
+
+    // Log out and back in, as a returning user would.
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    assert_eq!(path_of(&c).await, "/login");
+    shot(&c, "login").await;
+    fill(&c, "#field-username", "nina").await;
+    fill(&c, "#field-password", "a strong password").await;
+    submit(&c, "form[action='/login']").await;
+    assert!(shows(&c, "Welcome back, nina.").await);
+
+    c.goto(&app.url("/posts/new")).await.unwrap();
+    fill(&c, "#field-title", "My private diary").await;
+    fill(&c, "#field-body", "Only I can read this.").await;
+    c.find(Locator::Css("input[name=visibility][value=private]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    shot(&c, "new-post").await;
+    submit(&c, "form[action='/posts']").await;
+    assert!(shows(&c, "Post created.").await);
+    let post_path = path_of(&c).await;
+    assert!(post_path.starts_with("/posts/"), "{post_path}");
+    assert!(body_text(&c).await.contains("My private diary"));
+    shot(&c, "post").await;
+    c.goto(&app.url("/")).await.unwrap();
+    assert!(
+        body_text(&c).await.contains("My private diary"),
+        "the owner sees it listed"
+    );
+    shot(&c, "home").await;
+    c.goto(&app.url("/account")).await.unwrap();
+    shot(&c, "account").await;
+    c.goto(&app.url("/token")).await.unwrap();
+    assert!(shows(&c, "Your current access token").await);
+    shot(&c, "token").await;
+
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    c.goto(&app.url("/")).await.unwrap();
+    assert!(shows(&c, "Latest posts").await);
+    assert!(
+        !body_text(&c).await.contains("My private diary"),
+        "gone for the anonymous visitor"
+    );
+    c.goto(&app.url(&post_path)).await.unwrap();
+    assert!(shows(&c, "Page not found").await);
+    shot(&c, "not-found").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protected_page_while_logged_out_returns_there_after_login() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.user("omar").await;
+
+    c.goto(&app.url("/account")).await.unwrap();
+    assert_eq!(path_of(&c).await, "/login?next=/account");
+    fill(&c, "#field-username", "omar").await;
+    fill(&c, "#field-password", crate::helpers::PASSWORD).await;
+    submit(&c, "form[action='/login']").await;
+    assert!(shows(&c, "Active sessions").await);
+    assert_eq!(path_of(&c).await, "/account");
+
+    // A wrong password shows one message and keeps the name.
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    fill(&c, "#field-username", "omar").await;
+    fill(&c, "#field-password", "not my password").await;
+    submit(&c, "form[action='/login']").await;
+    assert!(shows(&c, "Incorrect username or password.").await);
+    shot(&c, "login-error").await;
+    c.close().await.unwrap();
+}
