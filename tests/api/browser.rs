@@ -251,3 +251,86 @@ async fn a_protected_page_while_logged_out_returns_there_after_login() {
     shot(&c, "login-error").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn docs_authorize_with_the_password_flow_then_try_a_call() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.user("swagger").await;
+
+    c.goto(&app.url("/docs/")).await.unwrap();
+    let authorize = c
+        .wait()
+        .for_element(Locator::Css("button.authorize"))
+        .await
+        .expect("Swagger UI rendered (offline, from the binary)");
+    shot(&c, "docs").await;
+    authorize.click().await.unwrap();
+    fill(&c, "#oauth_username", "swagger").await;
+    fill(&c, "#oauth_password", crate::helpers::PASSWORD).await;
+    // The modal lists the bearer scheme first; the password flow's button is the last one.
+    let buttons = c
+        .find_all(Locator::Css(".auth-btn-wrapper button.authorize"))
+        .await
+        .unwrap();
+    buttons
+        .last()
+        .expect("an Authorize button")
+        .click()
+        .await
+        .unwrap();
+    let authorized = shows(&c, "Logout").await;
+    shot(&c, "docs-modal").await;
+    assert!(authorized, "the password flow obtained a token");
+    shot(&c, "docs-authorized").await;
+    c.find(Locator::Css("button.btn-done"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    let op = "#operations-users-me";
+    c.find(Locator::Css(&format!("{op} .opblock-summary-control")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(&format!("{op} .try-out__btn")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("{op} button.execute")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let status = c
+        .wait()
+        .for_element(Locator::Css(&format!(
+            "{op} .live-responses-table tbody .response-col_status"
+        )))
+        .await
+        .unwrap();
+    let mut code = String::new();
+    for _ in 0..50 {
+        code = status.text().await.unwrap_or_default();
+        if !code.trim().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    shot(&c, "docs-try-it-out").await;
+    assert!(
+        code.trim().starts_with("200"),
+        "GET /api/users/me from /docs answered {code:?}"
+    );
+    c.close().await.unwrap();
+}
