@@ -170,7 +170,13 @@ impl Application {
                 ))
                 .wrap(ErrorHandlers::new().default_handler(fill_bare_error))
                 .wrap(security_headers())
-                .wrap(Logger::new("%s %r %Dms").exclude("/healthz"))
+                // Method, path (no query string), status and time: never headers, cookies,
+                // bodies or anything a client might have put in a URL.
+                .wrap(
+                    Logger::new("%{method}xi %U %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string())
+                        .exclude("/healthz"),
+                )
                 .configure(routes)
                 .default_service(web::to(not_found))
         })

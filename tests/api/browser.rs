@@ -211,6 +211,26 @@ async fn register_post_privately_log_out_and_it_is_gone() {
     assert!(shows(&c, "Your current access token").await);
     shot(&c, "token").await;
 
+    // Pasted tokens: an expired one still shows its payload; a malformed one names the part.
+    let expired = crate::web::token_issued_ago(1, "nina", "some-session", 7200);
+    for (token, name, verdict) in [
+        (expired.as_str(), "token-expired", "Expired"),
+        ("eyJhbGciOi.not-base64!.x", "token-malformed", "Malformed"),
+    ] {
+        c.goto(&app.url("/token")).await.unwrap();
+        fill(&c, "#field-token", token).await;
+        submit(&c, "form[action='/token']").await;
+        assert!(shows(&c, "Pasted token").await, "{name}");
+        assert!(body_text(&c).await.contains(verdict), "{name}");
+        c.execute(
+            "document.getElementById('pasted-title').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+        shot(&c, name).await;
+    }
+
     submit(&c, "form[action='/logout']").await;
     assert!(shows(&c, "You have been logged out.").await);
     c.goto(&app.url("/")).await.unwrap();
