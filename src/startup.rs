@@ -427,11 +427,12 @@ fn query_config() -> web::QueryConfig {
 /// Turns serde's "missing field `x`" / "invalid type … for field" messages into a 422 that
 /// names the field, so clients see the same shape as for a rule broken.
 fn body_shape_error(message: &str) -> AppError {
+    // Only "missing field `x`" names a field; other messages quote values, not names.
     let field = message
-        .split('`')
-        .nth(1)
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
         .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or("body");
+        .unwrap_or("json");
     let text = if message.starts_with("missing field") {
         "This field is required.".to_string()
     } else {

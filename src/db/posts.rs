@@ -126,27 +126,57 @@ impl Post {
             })
     }
 
-    /// Newest first, keyset-paginated on id, author names joined in: one query per page.
+    /// Newest first, keyset-paginated on id, author names joined in (no query per row).
     /// Loads `limit + 1` rows so the caller knows whether another page follows.
+    ///
+    /// Each query is one index range read newest first and stops after `limit + 1` rows, so a
+    /// page costs the same at the first post and the millionth. "Public or the viewer's own"
+    /// is asked as two such reads merged here (at most `2 × (limit + 1)` rows), not as one
+    /// `OR`: no single index yields that set in id order, and SQLite answers the `OR` by
+    /// collecting every matching row and sorting it (over a second at a million posts).
     pub fn page(conn: &mut DbConnection, q: PageQuery) -> QueryResult<Vec<PostWithAuthor>> {
+        let fetch = q.limit + 1;
+        let read = |conn: &mut DbConnection, scope| Self::page_of(conn, scope, q.before_id, fetch);
+        match (q.author_id, q.viewer) {
+            (Some(author), Some(viewer)) if author == viewer => {
+                read(conn, PageScope::Author(author))
+            }
+            (Some(author), _) => read(conn, PageScope::AuthorPublic(author)),
+            (None, None) => read(conn, PageScope::Public),
+            (None, Some(viewer)) => {
+                let public = read(conn, PageScope::Public)?;
+                let own_private = read(conn, PageScope::AuthorPrivate(viewer))?;
+                Ok(merge_newest_first(public, own_private, fetch as usize))
+            }
+        }
+    }
+
+    /// One page read: the scope's posts older than `before_id`, newest first.
+    fn page_of(
+        conn: &mut DbConnection,
+        scope: PageScope,
+        before_id: Option<i32>,
+        fetch: i64,
+    ) -> QueryResult<Vec<PostWithAuthor>> {
+        let public = Visibility::Public.as_str();
+        let private = Visibility::Private.as_str();
         let mut query = posts::table
             .inner_join(users::table)
             .select((Post::as_select(), users::username))
             .order(posts::id.desc())
-            .limit(q.limit + 1)
+            .limit(fetch)
             .into_boxed();
-        query = match q.viewer {
-            Some(viewer) => query.filter(
-                posts::visibility
-                    .eq(Visibility::Public.as_str())
-                    .or(posts::author_id.eq(viewer)),
-            ),
-            None => query.filter(posts::visibility.eq(Visibility::Public.as_str())),
+        query = match scope {
+            PageScope::Public => query.filter(posts::visibility.eq(public)),
+            PageScope::Author(author) => query.filter(posts::author_id.eq(author)),
+            PageScope::AuthorPublic(author) => query
+                .filter(posts::author_id.eq(author))
+                .filter(posts::visibility.eq(public)),
+            PageScope::AuthorPrivate(author) => query
+                .filter(posts::author_id.eq(author))
+                .filter(posts::visibility.eq(private)),
         };
-        if let Some(author) = q.author_id {
-            query = query.filter(posts::author_id.eq(author));
-        }
-        if let Some(before) = q.before_id {
+        if let Some(before) = before_id {
             query = query.filter(posts::id.lt(before));
         }
         Ok(query
@@ -174,7 +204,77 @@ impl Post {
     }
 }
 
+/// Which posts one page read covers.
+#[derive(Debug, Clone, Copy)]
+enum PageScope {
+    Public,
+    /// All of an author's posts: their own page, seen by themselves.
+    Author(i32),
+    AuthorPublic(i32),
+    AuthorPrivate(i32),
+}
+
+/// Merges two lists that are each newest first (descending ids, no id in both) and keeps
+/// the newest `keep`.
+fn merge_newest_first(
+    a: Vec<PostWithAuthor>,
+    b: Vec<PostWithAuthor>,
+    keep: usize,
+) -> Vec<PostWithAuthor> {
+    let mut out = Vec::with_capacity(keep.min(a.len() + b.len()));
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while out.len() < keep {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.post.id > y.post.id,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
+
 /// The author filter of a page: the user's id, or `None` when no such user exists.
 pub fn author_id_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<i32>> {
     Ok(User::find_by_username(conn, username)?.map(|u| u.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i32) -> PostWithAuthor {
+        let t = time::macros::datetime!(2026-01-01 0:00);
+        PostWithAuthor {
+            post: Post {
+                id,
+                author_id: 1,
+                title: String::new(),
+                body: String::new(),
+                visibility: String::new(),
+                created_at: t,
+                updated_at: t,
+            },
+            author_username: String::new(),
+        }
+    }
+
+    fn ids(rows: &[PostWithAuthor]) -> Vec<i32> {
+        rows.iter().map(|r| r.post.id).collect()
+    }
+
+    #[test]
+    fn merge_keeps_the_newest_of_both() {
+        let a = || vec![row(9), row(7), row(4), row(1)];
+        let b = || vec![row(8), row(3), row(2)];
+        assert_eq!(ids(&merge_newest_first(a(), b(), 5)), [9, 8, 7, 4, 3]);
+        assert_eq!(
+            ids(&merge_newest_first(a(), b(), 10)),
+            [9, 8, 7, 4, 3, 2, 1]
+        );
+        assert_eq!(ids(&merge_newest_first(a(), Vec::new(), 2)), [9, 7]);
+        assert_eq!(ids(&merge_newest_first(Vec::new(), b(), 2)), [8, 3]);
+        assert!(merge_newest_first(Vec::new(), Vec::new(), 3).is_empty());
+    }
 }

@@ -11,7 +11,8 @@ CREATE UNIQUE INDEX users_email_key ON users (email);
 CREATE UNIQUE INDEX users_username_key ON users (lower(username));
 
 -- Posts. Pages are keyset-paginated on id (newest first); each index below serves one
--- page query: public posts, one author's posts.
+-- page query as a range read that stops after a page: public posts, one author's posts,
+-- one author's posts of one visibility (their public page, the viewer's own private posts).
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -23,6 +24,7 @@ CREATE TABLE posts (
 );
 CREATE INDEX posts_visibility_id ON posts (visibility, id);
 CREATE INDEX posts_author_id ON posts (author_id, id);
+CREATE INDEX posts_author_visibility_id ON posts (author_id, visibility, id);
 
 -- A login session: one refresh-token family. Every access token names its session (`sid`);
 -- revoking the session revokes the family and every access token issued from it.

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Load benchmark: the release server pinned to one core with one worker, wrk pinned to the
+# other. Prints one table (requests/s, p50, p99, ratio to /healthz) and writes the same as
+# JSON to target/load.json. Run from the repository: benches/load.sh
+# Needs: wrk and taskset (Debian's wrk and util-linux); curl, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${DURATION:-10s}"
+connections="${CONNECTIONS:-32}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+cargo build --release --quiet
+cargo build --release --quiet --example bcrypt_rate
+bin="$PWD/target/release/sigil"
+
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+export DATABASE_URL="sqlite://$work/bench.db" BIND_ADDR="127.0.0.1:$port" WORKERS=1 \
+  LOGIN_RATE_PER_MINUTE=0 BCRYPT_COST=12 RUST_LOG=warn \
+  SECRET_KEY="load-benchmark-secret-0123456789-abcdefghij"
+server=""
+start_server() {
+  (cd "$work" && exec taskset -c 0 "$bin") > "$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 500); do curl -fsS "$base/healthz" >/dev/null 2>&1 && return 0; sleep 0.01; done
+  echo "server did not start"; cat "$work/server.log"; exit 1
+}
+stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$work"' EXIT
+
+start_server
+echo "seeding: 3 users, 1000 posts (through the API)"
+for u in alice bob carol; do
+  curl -fsS "$base/api/auth/register" -H 'Content-Type: application/json' \
+    -d "{\"email\": \"$u@example.com\", \"username\": \"$u\", \"password\": \"benchmark-password\"}" >/dev/null
+done
+token=$(curl -fsS "$base/api/auth/token" -d grant_type=password -d username=alice \
+  -d password=benchmark-password | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+python3 - "$base" "$token" <<'PY'
+import http.client, json, sys, urllib.parse
+base, token = sys.argv[1], sys.argv[2]
+u = urllib.parse.urlparse(base)
+conn = http.client.HTTPConnection(u.hostname, u.port)
+for i in range(1000):
+    body = json.dumps({"title": f"Post {i}", "body": "Lorem ipsum dolor sit amet. " * 8,
+                       "visibility": "private" if i % 5 == 0 else "public"})
+    conn.request("POST", "/api/posts", body, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    r = conn.getresponse(); r.read()
+    assert r.status == 201, r.status
+PY
+
+# Start-up to ready on this existing database: spawn, then poll /healthz.
+stop_server
+t0=$(date +%s%N); start_server; t1=$(date +%s%N)
+startup_ms=$(( (t1 - t0) / 1000000 ))
+token=$(curl -fsS "$base/api/auth/token" -d grant_type=password -d username=alice \
+  -d password=benchmark-password | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+
+cat > "$work/login.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"username": "bob", "password": "benchmark-password"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# run NAME CONNECTIONS [wrk args...] -> "rps p50_ms p99_ms"
+run() {
+  local name="$1" conns="$2"; shift 2
+  taskset -c 1 wrk -t1 -c"$conns" -d"$duration" --latency "$@" > "$work/$name.txt" 2>&1
+  python3 - "$work/$name.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if non2xx:
+    print(f"warning: {non2xx.group(1)} non-2xx responses", file=sys.stderr)
+print(f"{rps:.1f} {p50:.3f} {p99:.3f}")
+PY
+}
+
+declare -A result
+result[healthz]=$(run healthz "$connections" "$base/healthz")
+result[me_bearer]=$(run me_bearer "$connections" -H "Authorization: Bearer $token" "$base/api/users/me")
+result[me_cookie]=$(run me_cookie "$connections" -H "Cookie: access_token=$token" "$base/api/users/me")
+result[posts_anon]=$(run posts_anon "$connections" "$base/api/posts")
+result[posts_auth]=$(run posts_auth "$connections" -H "Authorization: Bearer $token" "$base/api/posts")
+result[login]=$(run login 4 -s "$work/login.lua" "$base/api/auth/login")
+# /api/users/me while 4 clients hammer login (one more core would be cheating: both on core 1).
+taskset -c 1 wrk -t1 -c4 -d"$duration" -s "$work/login.lua" "$base/api/auth/login" > "$work/storm.txt" 2>&1 &
+storm=$!
+sleep 1
+result[me_during_storm]=$(run me_during_storm 4 -H "Authorization: Bearer $token" "$base/api/users/me")
+wait "$storm" || true
+result[me_idle]=$(run me_idle 4 -H "Authorization: Bearer $token" "$base/api/users/me")
+peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+bcrypt=$(taskset -c 0 target/release/examples/bcrypt_rate 12 5)
+
+python3 - "$startup_ms" "$peak_rss_kb" "$bcrypt" "$(declare -p result)" <<'PY'
+import json, sys, re
+startup_ms, rss_kb, bcrypt = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+rows = dict(re.findall(r'\[(\w+)\]="([^"]*)"', sys.argv[4]))
+data = {k: dict(zip(("rps", "p50_ms", "p99_ms"), map(float, v.split()))) for k, v in rows.items()}
+floor = data["healthz"]["rps"]
+labels = [
+    ("healthz", "GET /healthz (floor)"),
+    ("me_bearer", "GET /api/users/me, bearer"),
+    ("me_cookie", "GET /api/users/me, cookie"),
+    ("posts_anon", "GET /api/posts, anonymous"),
+    ("posts_auth", "GET /api/posts, authenticated"),
+    ("login", "POST /api/auth/login, cost 12"),
+    ("me_idle", "GET /api/users/me, 4 clients, idle"),
+    ("me_during_storm", "GET /api/users/me, 4 clients, login storm"),
+]
+print(f"{'row':44} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'÷ floor':>8}")
+for key, label in labels:
+    d = data[key]
+    d["ratio_to_floor"] = d["rps"] / floor
+    print(f"{label:44} {d['rps']:10.1f} {d['p50_ms']:9.3f} {d['p99_ms']:9.3f} {d['ratio_to_floor']:8.3f}")
+targets = {
+    "me_bearer >= 50% of floor": data["me_bearer"]["rps"] >= 0.5 * floor,
+    "posts_anon >= 35% of floor": data["posts_anon"]["rps"] >= 0.35 * floor,
+    "logins/s >= 95% of bcrypt alone": data["login"]["rps"] >= 0.95 * bcrypt["verifies_per_second"],
+    "storm p99 <= 3x idle p99": data["me_during_storm"]["p99_ms"] <= 3 * data["me_idle"]["p99_ms"],
+    "peak RSS <= 40 MB": rss_kb <= 40 * 1024,
+    "start-up <= 150 ms": startup_ms <= 150,
+}
+print(f"\nbcrypt alone, cost 12, one core: {bcrypt['verifies_per_second']:.2f} verifies/s")
+print(f"peak RSS: {rss_kb / 1024:.1f} MB; start-up to ready on an existing database: {startup_ms} ms")
+for name, ok in targets.items():
+    print(f"  {'met ' if ok else 'MISSED'}  {name}")
+out = {"rows": data, "bcrypt": bcrypt, "peak_rss_kb": rss_kb, "startup_ms": startup_ms, "targets": targets}
+json.dump(out, open("target/load.json", "w"), indent=2)
+print("\nwritten: target/load.json")
+PY
