@@ -187,28 +187,29 @@ async fn unknown_user_and_wrong_password_get_the_same_answer(b: Backend) {
 
 async fn unknown_user_takes_as_long_as_a_wrong_password(b: Backend) {
     // At cost 10 a bcrypt check takes tens of milliseconds; a lookup alone takes about one.
+    // The fastest of several tries is compared, so a busy machine cannot fake a difference;
+    // without the dummy-hash check the two would differ by a factor of ten or more.
     let app = TestApp::spawn_with(b, &[("BCRYPT_COST", "10")]).await;
     app.user("lovelace").await;
-    let time = |username: &'static str| {
+    let fastest = |username: &'static str| {
         let app = &app;
         async move {
-            let mut total = Duration::ZERO;
-            for _ in 0..4 {
+            let mut best = Duration::MAX;
+            for _ in 0..5 {
                 let started = Instant::now();
                 let r = app
                     .login(json!({"username": username, "password": "wrong password"}))
                     .await;
                 assert_eq!(r.status(), 401);
-                total += started.elapsed();
+                best = best.min(started.elapsed());
             }
-            total
+            best
         }
     };
-    let _warm_up = time("nobody").await;
-    let wrong = time("lovelace").await;
-    let unknown = time("nobody").await;
+    let wrong = fastest("lovelace").await;
+    let unknown = fastest("nobody").await;
     assert!(
-        unknown * 2 > wrong && wrong * 2 > unknown,
+        unknown * 3 > wrong && wrong * 3 > unknown,
         "wrong password {wrong:?} vs unknown user {unknown:?}"
     );
 }
