@@ -105,6 +105,45 @@ pub async fn rotate(
     }
 }
 
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutScope {
+    /// The presented token's session (its refresh family and every token issued from it).
+    ThisSession,
+    /// Every session of the user: every token issued until now.
+    Everywhere,
+}
+
+/// Revokes the presented access token by `jti` (until it would have expired anyway) and the
+/// sessions `scope` names.
+pub async fn logout(
+    state: &AppState,
+    auth: &super::extract::Authenticated,
+    scope: LogoutScope,
+) -> Result<(), AppError> {
+    let claims = auth.claims.clone();
+    let user_id = auth.user.id;
+    state
+        .db
+        .run(move |conn| {
+            let expires = crate::db::to_primitive(
+                time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                    .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+            );
+            crate::db::sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+            match scope {
+                LogoutScope::ThisSession => {
+                    Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
+                }
+                LogoutScope::Everywhere => {
+                    Session::revoke_all_for_user(conn, user_id, "logout-all")?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
 /// Signs an access token for `user` in session `sid`, at the current time.
 pub fn issue_access(
     state: &AppState,

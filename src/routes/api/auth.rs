@@ -12,7 +12,7 @@ use super::users::UserBody;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::AuthUser;
 use crate::auth::{cookies, csrf, tokens};
-use crate::db::sessions::{self, Session};
+use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, AuthFailure};
@@ -351,20 +351,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    let claims = auth.claims.clone();
-    let user_id = auth.user.id;
-    state
-        .db
-        .run(move |conn| {
-            let expires = crate::db::to_primitive(
-                OffsetDateTime::from_unix_timestamp(claims.exp)
-                    .unwrap_or_else(|_| OffsetDateTime::now_utc()),
-            );
-            sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
-            Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
-            Ok(())
-        })
-        .await?;
+    tokens::logout(&state, &auth, tokens::LogoutScope::ThisSession).await?;
     Ok(no_content_clearing(&state, auth.source))
 }
 
@@ -384,20 +371,7 @@ pub async fn logout_all(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    let claims = auth.claims.clone();
-    let user_id = auth.user.id;
-    state
-        .db
-        .run(move |conn| {
-            let expires = crate::db::to_primitive(
-                OffsetDateTime::from_unix_timestamp(claims.exp)
-                    .unwrap_or_else(|_| OffsetDateTime::now_utc()),
-            );
-            sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
-            Session::revoke_all_for_user(conn, user_id, "logout-all")?;
-            Ok(())
-        })
-        .await?;
+    tokens::logout(&state, &auth, tokens::LogoutScope::Everywhere).await?;
     Ok(no_content_clearing(&state, auth.source))
 }
 

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::auth::with_login_cookies;
 use super::errors::PageError;
 use super::{check_csrf, flash, render, require_user, see_other, Chrome};
-use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
+use crate::auth::{cookies, tokens};
 use crate::db::sessions::Session as LoginSession;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors};
@@ -208,17 +208,7 @@ pub async fn logout_all(
 ) -> Result<HttpResponse, PageError> {
     let auth = require_user(&req).await?;
     check_csrf(&session, &form.csrf_token)?;
-    let user_id = auth.user.id;
-    state
-        .db
-        .run(move |conn| {
-            Ok(LoginSession::revoke_all_for_user(
-                conn,
-                user_id,
-                "logout-all",
-            )?)
-        })
-        .await?;
+    tokens::logout(&state, &auth, tokens::LogoutScope::Everywhere).await?;
     Ok(logged_out(
         &state,
         &session,

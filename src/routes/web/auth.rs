@@ -11,7 +11,7 @@ use super::{check_csrf, current_user, flash, render, safe_next, Chrome};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, TokenPair};
 use crate::auth::{cookies, csrf};
-use crate::db::sessions::{self, Session as LoginSession};
+use crate::db::sessions;
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
 use crate::routes::api::auth::{rate_limit, register_user, user_agent};
@@ -242,20 +242,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, PageError> {
     check_csrf(&session, &form.csrf_token)?;
     if let Some(auth) = current_user(&req).await {
-        let claims = auth.claims.clone();
-        let user_id = auth.user.id;
-        state
-            .db
-            .run(move |conn| {
-                let expires = crate::db::to_primitive(
-                    time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                        .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
-                );
-                sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
-                LoginSession::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
-                Ok(())
-            })
-            .await?;
+        tokens::logout(&state, &auth, tokens::LogoutScope::ThisSession).await?;
     } else if let Some(refresh) = req.cookie(REFRESH_COOKIE) {
         // No live access token, but a refresh cookie: end its session too.
         let hash = crate::auth::refresh::hash(refresh.value());
