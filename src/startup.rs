@@ -30,6 +30,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub policy: TokenPolicy,
     pub limiter: Option<LoginLimiter>,
+    /// The threads that run bcrypt.
+    pub passwords: crate::auth::password::PasswordPool,
     /// A bcrypt hash at the configured cost, verified against when a login names no user.
     /// Computed in the background at start-up so it does not delay readiness.
     dummy_hash: Arc<OnceLock<String>>,
@@ -60,6 +62,9 @@ impl AppState {
         Ok(Self {
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
+            passwords: crate::auth::password::PasswordPool::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
             settings,
             db,
             keys,
@@ -68,8 +73,8 @@ impl AppState {
         })
     }
 
-    /// The dummy hash, waiting for the start-up thread if it has not finished (only ever on a
-    /// blocking thread: callers are inside `web::block`).
+    /// The dummy hash; computes it here if the start-up thread has not finished yet (which
+    /// only happens in the first moments after start-up).
     pub fn dummy_hash(&self) -> String {
         if let Some(h) = self.dummy_hash.get() {
             return h.clone();

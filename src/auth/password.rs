@@ -1,7 +1,76 @@
-//! Password hashing with bcrypt. Both functions are CPU-bound: call them through
-//! `web::block`, never on an async worker.
+//! Password hashing with bcrypt. Both functions are CPU-bound: they run on the
+//! [`PasswordPool`], never on an async worker.
+
+use std::sync::{mpsc, Arc, Mutex};
 
 use crate::domain::Password;
+use crate::error::AppError;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A few threads, one per core, that do nothing but bcrypt, at a lower scheduling priority
+/// than the HTTP workers. A login storm then queues here and uses the spare CPU, instead of
+/// crowding out every other request (the blocking pool would run hundreds of checks at once).
+pub struct PasswordPool {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl PasswordPool {
+    /// Starts `threads` bcrypt threads (nice 10 on Linux).
+    pub fn new(threads: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("sigil-bcrypt-{i}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .expect("the OS starts a thread at start-up");
+        }
+        Self { jobs }
+    }
+
+    /// Runs `f` on a bcrypt thread and waits for it without blocking the async worker.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = done.send(f());
+            }))
+            .map_err(|_| AppError::internal("the password threads have stopped"))?;
+        result
+            .await
+            .map_err(|_| AppError::internal("a password check was dropped"))
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: setpriority only reads its integer arguments; on Linux, PRIO_PROCESS with id 0
+    // names the calling thread. Failing to lower the priority is harmless.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
 /// Hashes a new password at `cost`. [`Password`] already refused anything over 72 bytes, so
 /// bcrypt uses every byte. (bcrypt's own `non_truncating_*` functions count the C string's NUL

@@ -40,23 +40,26 @@ pub async fn check_password(
         .db
         .run(move |conn| Ok(User::find_by_login(conn, &login)?))
         .await?;
-    let state = web::Data::clone(state);
-    web::block(move || match user {
-        Some(user) if password::verify(&candidate, &user.password_hash) => Some(user),
-        Some(_) => None,
-        None => {
-            password::verify(&candidate, &state.dummy_hash());
-            None
-        }
-    })
-    .await
-    .map_err(AppError::from)
+    let for_dummy = web::Data::clone(state);
+    state
+        .passwords
+        .run(move || match user {
+            Some(user) if password::verify(&candidate, &user.password_hash) => Some(user),
+            Some(_) => None,
+            None => {
+                password::verify(&candidate, &for_dummy.dummy_hash());
+                None
+            }
+        })
+        .await
 }
 
 /// Hashes a new password at the configured cost, on a blocking thread.
 pub async fn hash_password(state: &AppState, new: Password) -> Result<String, AppError> {
     let cost = state.settings.bcrypt_cost;
-    web::block(move || password::hash(&new, cost))
+    state
+        .passwords
+        .run(move || password::hash(&new, cost))
         .await?
         .map_err(AppError::internal)
 }

@@ -121,7 +121,10 @@ pub async fn change_user_password(
     user_agent: Option<String>,
 ) -> Result<tokens::TokenPair, AppError> {
     let stored = user.password_hash.clone();
-    let ok = web::block(move || crate::auth::password::verify(&current, &stored)).await?;
+    let ok = state
+        .passwords
+        .run(move || crate::auth::password::verify(&current, &stored))
+        .await?;
     if !ok {
         return Err(AppError::Forbidden(
             "The current password is incorrect.".into(),
