@@ -21,6 +21,19 @@ use crate::error::AppError;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Runs the same Diesel expression on whichever concrete connection `conn` holds. Queries
+/// through the multi-connection type itself skip Diesel's prepared-statement cache, so the
+/// per-request ones use this.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// One connection type for both backends; the backend is picked from `DATABASE_URL` at run time.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

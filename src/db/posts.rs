@@ -160,27 +160,41 @@ impl Post {
     ) -> QueryResult<Vec<PostWithAuthor>> {
         let public = Visibility::Public.as_str();
         let private = Visibility::Private.as_str();
-        let mut query = posts::table
-            .inner_join(users::table)
-            .select((Post::as_select(), users::username))
-            .order(posts::id.desc())
-            .limit(fetch)
-            .into_boxed();
-        query = match scope {
-            PageScope::Public => query.filter(posts::visibility.eq(public)),
-            PageScope::Author(author) => query.filter(posts::author_id.eq(author)),
-            PageScope::AuthorPublic(author) => query
-                .filter(posts::author_id.eq(author))
-                .filter(posts::visibility.eq(public)),
-            PageScope::AuthorPrivate(author) => query
-                .filter(posts::author_id.eq(author))
-                .filter(posts::visibility.eq(private)),
-        };
-        if let Some(before) = before_id {
-            query = query.filter(posts::id.lt(before));
+        // Ids are SERIAL and stop below i32::MAX, so "before i32::MAX" is "from the newest".
+        // One query shape per scope, none boxed, each run on the concrete connection: so
+        // every page query is a prepared statement from Diesel's cache.
+        let bound = before_id.unwrap_or(i32::MAX);
+        // A macro, not a closure: `as_select` takes its backend from each arm's connection.
+        macro_rules! base {
+            () => {
+                posts::table
+                    .inner_join(users::table)
+                    .select((Post::as_select(), users::username))
+                    .filter(posts::id.lt(bound))
+                    .order(posts::id.desc())
+                    .limit(fetch)
+            };
         }
-        Ok(query
-            .load::<(Post, String)>(conn)?
+        let rows = match scope {
+            PageScope::Public => super::on_backend!(conn, |c| base!()
+                .filter(posts::visibility.eq(public))
+                .load::<(Post, String)>(c))?,
+            PageScope::Author(author) => super::on_backend!(conn, |c| base!()
+                .filter(posts::author_id.eq(author))
+                .load::<(Post, String)>(c))?,
+            PageScope::AuthorPublic(author) | PageScope::AuthorPrivate(author) => {
+                let visibility = if matches!(scope, PageScope::AuthorPublic(_)) {
+                    public
+                } else {
+                    private
+                };
+                super::on_backend!(conn, |c| base!()
+                    .filter(posts::author_id.eq(author))
+                    .filter(posts::visibility.eq(visibility))
+                    .load::<(Post, String)>(c))?
+            }
+        };
+        Ok(rows
             .into_iter()
             .map(|(post, author_username)| PostWithAuthor {
                 post,

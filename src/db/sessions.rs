@@ -193,14 +193,20 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        let revoked_jti =
-            diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)));
-        let row = sessions::table
-            .inner_join(users::table)
-            .filter(sessions::id.eq(sid))
-            .select((User::as_select(), sessions::revoked_at, revoked_jti))
-            .first::<(User, Option<PrimitiveDateTime>, bool)>(conn)
-            .optional()?;
+        // Run on the concrete connection: queries through the multi-connection type are not
+        // kept in Diesel's prepared-statement cache, and this one runs on every request.
+        let row = super::on_backend!(conn, |c| {
+            sessions::table
+                .inner_join(users::table)
+                .filter(sessions::id.eq(sid))
+                .select((
+                    User::as_select(),
+                    sessions::revoked_at,
+                    diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
+                ))
+                .first::<(User, Option<PrimitiveDateTime>, bool)>(c)
+                .optional()
+        })?;
         Ok(row.map(|(user, revoked_at, token_revoked)| SessionCheck {
             user,
             session_revoked: revoked_at.is_some(),
