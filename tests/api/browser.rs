@@ -20,7 +20,13 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// Ends chromedriver and every Chromium it started (its process group), also when a test
+    /// failed before closing its session.
     fn drop(&mut self) {
+        // SAFETY: kill only reads its integer arguments; the group is this driver's own.
+        unsafe {
+            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -47,8 +53,10 @@ async fn browser() -> Option<(Driver, Client)> {
         .local_addr()
         .unwrap()
         .port();
+    use std::os::unix::process::CommandExt as _;
     let child = Command::new(&path)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
