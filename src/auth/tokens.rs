@@ -147,6 +147,27 @@ pub async fn logout(
         .await
 }
 
+/// Revokes one of the user's sessions (its refresh family and every access token issued
+/// from it); 404 when the user has no such session.
+pub async fn revoke_session(state: &AppState, user_id: i32, id: String) -> Result<(), AppError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            Ok(Session::revoke_for_user(
+                conn,
+                &id,
+                user_id,
+                "revoked by user",
+            )?)
+        })
+        .await?;
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Signs an access token for `user` in session `sid`, at the current time.
 pub fn issue_access(
     state: &AppState,

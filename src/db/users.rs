@@ -62,18 +62,15 @@ impl User {
         }
     }
 
-    /// Inserts a user. A taken email or username is a 409 naming the field, also when two
-    /// registrations race (the unique indexes decide).
+    /// Inserts a user. The unique indexes decide: a taken email or username is a 409 naming
+    /// the field, also when two registrations race. (Callers check `taken_fields` first to
+    /// spare a bcrypt hash; this is the check that cannot be raced.)
     pub fn create(
         conn: &mut DbConnection,
         email: &Email,
         username: &Username,
         password_hash: &str,
     ) -> Result<User, AppError> {
-        let taken = Self::taken_fields(conn, email, username)?;
-        if !taken.is_empty() {
-            return Err(AppError::Conflict(conflict_message(&taken)));
-        }
         let now = super::now();
         let row = NewUserRow {
             email: email.as_str(),

@@ -457,22 +457,7 @@ pub async fn delete_session(
     AuthUser(auth): AuthUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let user_id = auth.user.id;
-    let found = state
-        .db
-        .run(move |conn| {
-            Ok(Session::revoke_for_user(
-                conn,
-                &id,
-                user_id,
-                "revoked by user",
-            )?)
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    tokens::revoke_session(&state, auth.user.id, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

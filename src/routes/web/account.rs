@@ -172,22 +172,8 @@ pub async fn revoke_session(
     let auth = require_user(&req).await?;
     check_csrf(&session, &form.csrf_token)?;
     let id = path.into_inner();
-    let user_id = auth.user.id;
     let current = id == auth.claims.sid;
-    let found = state
-        .db
-        .run(move |conn| {
-            Ok(LoginSession::revoke_for_user(
-                conn,
-                &id,
-                user_id,
-                "revoked by user",
-            )?)
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound.into());
-    }
+    tokens::revoke_session(&state, auth.user.id, id).await?;
     if current {
         return Ok(logged_out(
             &state,
