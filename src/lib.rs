@@ -8,3 +8,5 @@ pub mod domain;
 pub mod error;
 pub mod routes;
 pub mod startup;
+#[doc(hidden)]
+pub mod testing;

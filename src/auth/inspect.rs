@@ -236,14 +236,7 @@ mod tests {
         TokenKeys::hmac(b"inspector-test-secret-0123456789-abcdefgh")
     }
 
-    fn policy() -> TokenPolicy {
-        TokenPolicy {
-            issuer: "sigil".into(),
-            audience: "sigil".into(),
-            leeway_seconds: 30,
-            access_ttl_seconds: 1800,
-        }
-    }
+    use crate::testing::policy;
 
     fn token() -> String {
         let s = Subject {

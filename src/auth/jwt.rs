@@ -469,14 +469,7 @@ mod tests {
         TokenKeys::hmac(SECRET)
     }
 
-    fn policy() -> TokenPolicy {
-        TokenPolicy {
-            issuer: "sigil".into(),
-            audience: "sigil".into(),
-            leeway_seconds: 30,
-            access_ttl_seconds: 1800,
-        }
-    }
+    use crate::testing::policy;
 
     fn genuine() -> String {
         let subject = Subject {
@@ -489,13 +482,7 @@ mod tests {
 
     /// Signs arbitrary header and payload JSON with HMAC-SHA256 and `key`.
     fn forge(header: Value, payload: Value, key: &[u8]) -> String {
-        use hmac::Mac as _;
-        let h = URL_SAFE_NO_PAD.encode(header.to_string());
-        let p = URL_SAFE_NO_PAD.encode(payload.to_string());
-        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(key).unwrap();
-        mac.update(format!("{h}.{p}").as_bytes());
-        let s = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-        format!("{h}.{p}.{s}")
+        crate::testing::forge_hs256(&header, &payload, key)
     }
 
     fn good_header() -> Value {
