@@ -5,7 +5,8 @@ use std::hint::black_box;
 
 use actix_web::test::TestRequest;
 use criterion::{criterion_group, criterion_main, Criterion};
-use sigil::auth::jwt::{self, Subject, TokenKeys, TokenPolicy};
+use sigil::auth::jwt::{self, Subject, TokenPolicy};
+use sigil::auth::keys::TokenKeys;
 use sigil::config::SigningAlgorithm;
 
 const NOW: i64 = 1_800_000_000;

@@ -10,4 +10,5 @@ pub mod keys;
 pub mod password;
 pub mod rate_limit;
 pub mod refresh;
+pub mod renewal;
 pub mod tokens;

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use crate::db::users::CreateUserError;
 use crate::db::users::User;
 use crate::db::Db;
 use crate::domain::{Email, Password, Username};
-use crate::startup::{Application, StartupError};
+use crate::startup::Application;
+use crate::state::StartupError;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -175,9 +177,14 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = db
-        .get()
-        .and_then(|mut conn| User::create(&mut conn, &email, &username, &hash));
+    let result = match db.get() {
+        Ok(mut conn) => User::create(&mut conn, &email, &username, &hash),
+        Err(e) => {
+            e.log_if_internal();
+            eprintln!("cannot reach the database");
+            return ExitCode::FAILURE;
+        }
+    };
     match result {
         Ok(user) => {
             println!(
@@ -186,9 +193,12 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("cannot create the user: {}", e.public_detail());
-            e.log_if_internal();
+        Err(CreateUserError::Taken(taken)) => {
+            eprintln!("--{}: {}", taken.field(), taken.message());
+            ExitCode::FAILURE
+        }
+        Err(CreateUserError::Db(e)) => {
+            eprintln!("cannot create the user: {e}");
             ExitCode::FAILURE
         }
     }
@@ -211,16 +221,17 @@ fn inspect(settings: Settings, token: Option<String>) -> ExitCode {
         return ExitCode::from(CONFIG_EXIT);
     }
     actix_web::rt::System::new().block_on(async move {
-        let state =
-            match actix_web::web::block(move || crate::startup::AppState::new(settings)).await {
-                Ok(Ok(state)) => state,
-                Ok(Err(e)) => return startup_failed(e),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-        match crate::auth::inspect::inspect_with_db(&state, &token).await {
+        // The database and the keys only: no bcrypt threads, no limiter.
+        let (db, tokens) = match actix_web::web::block(move || crate::state::open(&settings)).await
+        {
+            Ok(Ok(opened)) => opened,
+            Ok(Err(e)) => return startup_failed(e),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match crate::auth::inspect::inspect_with_db(&db, &tokens, &token).await {
             Ok(report) => {
                 println!(
                     "{}",

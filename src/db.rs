@@ -194,7 +194,6 @@ pub fn to_utc(t: PrimitiveDateTime) -> OffsetDateTime {
 }
 
 /// Checks the database answers: used by `/readyz`.
-pub fn ping(conn: &mut DbConnection) -> Result<(), AppError> {
-    conn.batch_execute("SELECT 1")?;
-    Ok(())
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("SELECT 1")
 }

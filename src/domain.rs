@@ -2,8 +2,10 @@
 //! the message a person should read when the input is wrong.
 
 pub mod cursor;
+pub mod page;
 mod posts;
 mod users;
 
-pub use posts::{PostBody, PostTitle, Visibility};
+pub use page::{PageParams, PageRequest};
+pub use posts::{NewPost, PostBody, PostTitle, Visibility};
 pub use users::{Email, Password, Username};

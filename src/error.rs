@@ -1,5 +1,7 @@
-//! One error type, mapped once: RFC 9457 problem JSON for the API, the RFC 6749 §5.2 shape for
-//! the token endpoint, and an HTML page for the browser routes (see `routes::web::PageError`).
+//! One error type, mapped once. Its JSON face is here: RFC 9457 problem JSON for the API and
+//! the RFC 6749 §5.2 shape for the token endpoint. Page routes show the same error as an HTML
+//! page (`routes::web::errors`); the framework's own errors (404, 405, 413, 415…) are turned
+//! into this type too, so every error response has one of those two shapes.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -8,8 +10,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+/// JSON and form bodies are limited to this many bytes (413 past it): large enough for any
+/// valid post (20,000 characters of up to 4 bytes each, escaped).
+pub const BODY_LIMIT: usize = 128 * 1024;
+
 /// Field name → messages, for 422 answers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(value_type = BTreeMap<String, Vec<String>>, example = json!({"title": ["Title must not be blank."]}))]
 pub struct FieldErrors(BTreeMap<String, Vec<String>>);
 
 impl FieldErrors {
@@ -57,13 +64,20 @@ impl FieldErrors {
         }
     }
 
-    /// `Ok(())` when nothing was recorded, else the 422 error carrying every message.
-    pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self))
+    /// `Ok(value)` when nothing was recorded, else the errors: the end of a parse that
+    /// collected every field's problem before giving up.
+    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        match (self.is_empty(), value()) {
+            (true, Some(v)) => Ok(v),
+            (true, None) => Err(Self::single("json", "The body is incomplete.")),
+            (false, _) => Err(self),
         }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Validation(errors)
     }
 }
 
@@ -97,10 +111,18 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A page that needs a signed-in user: the page face redirects to `/login?next=…`, the
+    /// JSON face is a plain 401.
+    #[error("login required for {next}")]
+    LoginRequired { next: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
     #[error("validation failed")]
@@ -128,6 +150,30 @@ impl AppError {
         Self::Validation(FieldErrors::single(field, message))
     }
 
+    /// The error the framework answered with a bare status (routing, extractors, limits), as
+    /// this type, so it gets the contract's shape like every other error.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Self::HeadersTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(
+                "The body has a content type this route does not accept.".into(),
+            ),
+            StatusCode::UNAUTHORIZED => Self::Unauthorized(AuthFailure::Missing),
+            StatusCode::FORBIDDEN => Self::Forbidden("You are not allowed to do that.".into()),
+            StatusCode::TOO_MANY_REQUESTS => Self::TooManyRequests {
+                retry_after_secs: 60,
+            },
+            StatusCode::SERVICE_UNAVAILABLE => {
+                Self::Unavailable("The service is not available.".into())
+            }
+            s if s.is_server_error() => Self::internal(format!("the framework answered {s}")),
+            _ => Self::BadRequest("The request could not be processed.".into()),
+        }
+    }
+
     pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
         let status = if error == "invalid_client" {
             StatusCode::UNAUTHORIZED
@@ -150,7 +196,12 @@ impl AppError {
             Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
             Self::Unauthorized(AuthFailure::BadCredentials(m)) => m.clone(),
             Self::NotFound => "The requested resource was not found.".into(),
-            Self::PayloadTooLarge => "The request body is larger than 64 KiB.".into(),
+            Self::MethodNotAllowed => "This method is not allowed on this resource.".into(),
+            Self::LoginRequired { .. } => "Authentication is required.".into(),
+            Self::PayloadTooLarge => {
+                format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024)
+            }
+            Self::HeadersTooLarge => "The request headers are too large.".into(),
             Self::Validation(_) => "The request has invalid fields.".into(),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts; try again in {retry_after_secs} s.")
@@ -188,21 +239,27 @@ pub fn bearer_challenge(failure: &AuthFailure) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem; `errors` names every invalid field of a 422.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem<'a> {
     #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: String,
+    #[schema(example = "about:blank")]
+    pub kind: &'a str,
+    #[schema(example = "Not Found")]
+    pub title: &'a str,
+    #[schema(example = 404)]
+    pub status: u16,
+    pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a FieldErrors>,
+    pub errors: Option<&'a FieldErrors>,
 }
 
-#[derive(Serialize)]
-struct OAuthBody<'a> {
-    error: &'a str,
-    error_description: &'a str,
+/// An RFC 6749 §5.2 error of the token endpoint.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OAuthBody<'a> {
+    #[schema(example = "invalid_grant")]
+    pub error: &'a str,
+    pub error_description: &'a str,
 }
 
 impl ResponseError for AppError {
@@ -212,8 +269,11 @@ impl ResponseError for AppError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -231,6 +291,10 @@ impl ResponseError for AppError {
         match self {
             Self::Unauthorized(failure) => {
                 response.insert_header((header::WWW_AUTHENTICATE, bearer_challenge(failure)));
+            }
+            Self::LoginRequired { .. } => {
+                let challenge = bearer_challenge(&AuthFailure::Missing);
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
@@ -270,6 +334,17 @@ impl From<diesel::result::Error> for AppError {
                 Self::Conflict("That value is already taken.".into())
             }
             other => Self::internal(other),
+        }
+    }
+}
+
+impl From<crate::db::posts::PostAccessError> for AppError {
+    fn from(e: crate::db::posts::PostAccessError) -> Self {
+        use crate::db::posts::PostAccessError as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::NotAuthor => Self::Forbidden("Only the author can change this post.".into()),
+            E::Db(e) => e.into(),
         }
     }
 }

@@ -1,12 +1,15 @@
 #![doc = include_str!("../README.md")]
 
+pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod routes;
 pub mod startup;
+pub mod state;
 #[doc(hidden)]
 pub mod testing;

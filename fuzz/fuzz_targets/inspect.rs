@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use sigil::auth::inspect::inspect;
-use sigil::auth::jwt::{TokenKeys, TokenPolicy};
+use sigil::auth::jwt::TokenPolicy;
+use sigil::auth::keys::TokenKeys;
 
 fn keys() -> &'static TokenKeys {
     static KEYS: OnceLock<TokenKeys> = OnceLock::new();

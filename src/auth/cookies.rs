@@ -2,7 +2,10 @@
 
 use actix_web::cookie::{time::Duration, Cookie, SameSite};
 
+use actix_web::HttpResponse;
+
 use super::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
+use super::tokens::TokenPair;
 
 /// `access_token`: HttpOnly, SameSite=Lax, Path=/, Max-Age = the token's lifetime.
 pub fn access(token: &str, max_age_seconds: i64, secure: bool) -> Cookie<'static> {
@@ -33,4 +36,30 @@ pub fn cleared(secure: bool) -> [Cookie<'static>; 2] {
     let mut refresh = refresh("", 0, secure);
     refresh.make_removal();
     [access, refresh]
+}
+
+/// Sets both authentication cookies for a new or rotated pair: the one way a login, a
+/// password change or a silent renewal hands tokens to a browser.
+pub fn set_login(response: &mut HttpResponse, pair: &TokenPair, secure: bool) {
+    set(
+        response,
+        [
+            access(&pair.access_token, pair.expires_in, secure),
+            refresh(&pair.refresh_token, pair.refresh_expires_in, secure),
+        ],
+    );
+}
+
+/// Expires both authentication cookies (logout).
+pub fn clear(response: &mut HttpResponse, secure: bool) {
+    set(response, cleared(secure));
+}
+
+fn set(response: &mut HttpResponse, cookies: impl IntoIterator<Item = Cookie<'static>>) {
+    for cookie in cookies {
+        // Cookie names and values here are ASCII we generated: adding one cannot fail.
+        if let Err(e) = response.add_cookie(&cookie) {
+            log::error!("cannot set the {} cookie: {e}", cookie.name());
+        }
+    }
 }

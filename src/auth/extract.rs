@@ -8,11 +8,12 @@ use actix_web::{web, FromRequest, HttpMessage as _, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use super::credentials::{self, CredentialSource};
-use super::{csrf, jwt, tokens};
+use super::tokens::Tokens;
+use super::{csrf, jwt};
 use crate::db::sessions::Session;
 use crate::db::users::User;
+use crate::db::Db;
 use crate::error::{AppError, AuthFailure};
-use crate::startup::AppState;
 
 /// A request whose credential verified, with the user it names and where it came from.
 #[derive(Debug, Clone)]
@@ -44,17 +45,12 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         (Some(c), None) => c,
         (None, None) => return Ok(None),
     };
-    let state = app_state(req)?;
-    let claims = jwt::verify(
-        &state.keys,
-        &state.policy,
-        &credential.token,
-        tokens::unix_now(),
-    )
-    .map_err(|e| AppError::invalid_token(e.description()))?;
+    let tokens = app_data::<Tokens>(req)?;
+    let claims = tokens
+        .verify(&credential.token)
+        .map_err(|e| AppError::invalid_token(e.description()))?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
-    let check = state
-        .db
+    let check = app_data::<Db>(req)?
         .run(move |conn| Ok(Session::check(conn, &sid, &jti)?))
         .await?;
     let user = match check {
@@ -82,18 +78,24 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
     Ok(Some(done))
 }
 
-pub fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("application state is not registered"))
+/// A piece of the application state that the start-up registered on its own (the database,
+/// the token rules), so that authentication needs nothing else.
+pub fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, AppError> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
+        AppError::internal(format!("{} is not registered", std::any::type_name::<T>()))
+    })
 }
 
-/// Unsafe methods authenticated by cookie need the session's CSRF token in `X-CSRF-Token`.
-fn check_csrf(req: &HttpRequest, auth: &Authenticated) -> Result<(), AppError> {
-    if auth.source == CredentialSource::Cookie && csrf::is_unsafe(req.method()) {
-        csrf::verify(&req.get_session(), csrf::from_header(req))?;
+/// [`authenticate`], then the CSRF rule: unsafe methods authenticated by cookie need the
+/// session's CSRF token in `X-CSRF-Token` (bearer requests need none).
+async fn authenticate_api(req: HttpRequest) -> Result<Option<Authenticated>, AppError> {
+    let auth = authenticate(&req).await?;
+    if let Some(auth) = &auth {
+        if auth.source == CredentialSource::Cookie && csrf::is_unsafe(req.method()) {
+            csrf::verify(&req.get_session(), csrf::from_header(&req))?;
+        }
     }
-    Ok(())
+    Ok(auth)
 }
 
 /// Required authentication for the API: no credential is a 401 without an error attribute,
@@ -105,13 +107,11 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
+        let auth = authenticate_api(req.clone());
         Box::pin(async move {
-            let auth = authenticate(&req)
-                .await?
-                .ok_or(AppError::Unauthorized(AuthFailure::Missing))?;
-            check_csrf(&req, &auth)?;
-            Ok(AuthUser(auth))
+            auth.await?
+                .map(AuthUser)
+                .ok_or(AppError::Unauthorized(AuthFailure::Missing))
         })
     }
 }
@@ -131,13 +131,7 @@ impl FromRequest for MaybeUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let auth = authenticate(&req).await?;
-            if let Some(auth) = &auth {
-                check_csrf(&req, auth)?;
-            }
-            Ok(MaybeUser(auth))
-        })
+        let auth = authenticate_api(req.clone());
+        Box::pin(async move { Ok(MaybeUser(auth.await?)) })
     }
 }

@@ -8,11 +8,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::jwt::{self, MalformedPart, TokenError, TokenKeys, TokenPolicy};
+use super::jwt::{self, MalformedPart, TokenError, TokenPolicy};
+use super::keys::TokenKeys;
+use super::tokens::Tokens;
 use crate::db::sessions;
 use crate::db::users::User;
+use crate::db::Db;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 /// The contract's Inspection shape.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -178,13 +180,16 @@ fn fill_times(report: &mut Inspection, payload: &Map<String, Value>, now: i64) {
 
 /// Inspects and then asks the database whether the token was revoked and who its subject is
 /// (only when the signature verified: an unverified `sub` names nobody).
-pub async fn inspect_with_db(state: &AppState, token: &str) -> Result<Inspection, AppError> {
-    let mut report = inspect(&state.keys, &state.policy, token, super::tokens::unix_now());
+pub async fn inspect_with_db(
+    db: &Db,
+    tokens: &Tokens,
+    token: &str,
+) -> Result<Inspection, AppError> {
+    let mut report = inspect(&tokens.keys, &tokens.policy, token, jwt::unix_now());
     let Some(claims) = report.claims.clone() else {
         return Ok(report);
     };
-    let (user, revoked) = state
-        .db
+    let (user, revoked) = db
         .run(move |conn| {
             let user = User::find(conn, claims.user_id())?;
             let revoked = sessions::is_revoked(conn, &claims.jti, &claims.sid)?;

@@ -6,11 +6,11 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::config::SigningAlgorithm;
+use super::keys::{TokenKeys, VerifyKey};
+use crate::config::Settings;
 
 /// The `typ` header of Sigil's access tokens (RFC 9068 explicit typing).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
@@ -42,88 +42,6 @@ impl AccessClaims {
     }
 }
 
-/// A key that can verify tokens, with the `kid` tokens name it by.
-pub struct VerifyKey {
-    pub kid: String,
-    pub key: DecodingKey,
-}
-
-/// Sigil's signing key and every key it accepts for verification. The algorithm is pinned:
-/// tokens are only ever verified with `algorithm`, whatever their header says.
-pub struct TokenKeys {
-    pub algorithm: SigningAlgorithm,
-    pub kid: String,
-    encoding: EncodingKey,
-    verifying: Vec<VerifyKey>,
-    public_jwks: Vec<Value>,
-}
-
-impl TokenKeys {
-    /// HS256 keys from the secret. The `kid` is derived from the secret through a one-way
-    /// HMAC, so it names the key without revealing it.
-    pub fn hmac(secret: &[u8]) -> Self {
-        use hmac::Mac as _;
-        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret)
-            .expect("HMAC accepts keys of any length");
-        mac.update(b"sigil key id");
-        let kid = URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12]);
-        Self {
-            algorithm: SigningAlgorithm::HS256,
-            kid: kid.clone(),
-            encoding: EncodingKey::from_secret(secret),
-            verifying: vec![VerifyKey {
-                kid,
-                key: DecodingKey::from_secret(secret),
-            }],
-            public_jwks: Vec::new(),
-        }
-    }
-
-    /// Keys from parts: a signing key and the verification keys (current first).
-    pub fn new(
-        algorithm: SigningAlgorithm,
-        kid: String,
-        encoding: EncodingKey,
-        verifying: Vec<VerifyKey>,
-        public_jwks: Vec<Value>,
-    ) -> Self {
-        Self {
-            algorithm,
-            kid,
-            encoding,
-            verifying,
-            public_jwks,
-        }
-    }
-
-    /// The public keys as RFC 7517 JWKs, for `/.well-known/jwks.json` (none under HS256).
-    pub fn public_jwks(&self) -> Vec<Value> {
-        self.public_jwks.clone()
-    }
-
-    /// The verification key a `kid` names, if Sigil has one.
-    pub fn find(&self, kid: &str) -> Option<&VerifyKey> {
-        self.verifying.iter().find(|k| k.kid == kid)
-    }
-
-    pub fn verifying_keys(&self) -> &[VerifyKey] {
-        &self.verifying
-    }
-
-    pub fn jwt_algorithm(&self) -> Algorithm {
-        to_jwt_algorithm(self.algorithm)
-    }
-}
-
-pub fn to_jwt_algorithm(alg: SigningAlgorithm) -> Algorithm {
-    match alg {
-        SigningAlgorithm::HS256 => Algorithm::HS256,
-        SigningAlgorithm::EdDSA => Algorithm::EdDSA,
-        SigningAlgorithm::ES256 => Algorithm::ES256,
-        SigningAlgorithm::RS256 => Algorithm::RS256,
-    }
-}
-
 /// What every token must say about where it comes from and how long it lives.
 #[derive(Debug, Clone)]
 pub struct TokenPolicy {
@@ -131,6 +49,22 @@ pub struct TokenPolicy {
     pub audience: String,
     pub leeway_seconds: i64,
     pub access_ttl_seconds: i64,
+}
+
+impl TokenPolicy {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            leeway_seconds: settings.leeway_seconds as i64,
+            access_ttl_seconds: settings.access_token_ttl.as_secs() as i64,
+        }
+    }
+}
+
+/// Seconds since the Unix epoch: the `now` every check here is a function of.
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Who a new access token is for.
@@ -161,7 +95,7 @@ pub fn issue(
     let mut header = jsonwebtoken::Header::new(keys.jwt_algorithm());
     header.typ = Some(ACCESS_TOKEN_TYPE.to_string());
     header.kid = Some(keys.kid.clone());
-    let token = jsonwebtoken::encode(&header, &claims, &keys.encoding)?;
+    let token = jsonwebtoken::encode(&header, &claims, keys.encoding_key())?;
     Ok((token, claims))
 }
 
@@ -458,201 +392,4 @@ pub fn verify(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const SECRET: &[u8] = b"unit-test-secret-0123456789-abcdefghijklmnop";
-    const NOW: i64 = 1_800_000_000;
-
-    fn keys() -> TokenKeys {
-        TokenKeys::hmac(SECRET)
-    }
-
-    use crate::testing::policy;
-
-    fn genuine() -> String {
-        let subject = Subject {
-            user_id: 7,
-            username: "alice",
-            session_id: "s-1",
-        };
-        issue(&keys(), &policy(), &subject, NOW).unwrap().0
-    }
-
-    /// Signs arbitrary header and payload JSON with HMAC-SHA256 and `key`.
-    fn forge(header: Value, payload: Value, key: &[u8]) -> String {
-        crate::testing::forge_hs256(&header, &payload, key)
-    }
-
-    fn good_header() -> Value {
-        json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid})
-    }
-
-    fn good_payload() -> Value {
-        json!({"sub": "7", "username": "alice", "sid": "s-1", "iat": NOW, "nbf": NOW,
-               "exp": NOW + 1800, "jti": "j-1", "iss": "sigil", "aud": "sigil"})
-    }
-
-    #[test]
-    fn issued_tokens_verify_and_carry_every_claim() {
-        let claims = verify(&keys(), &policy(), &genuine(), NOW + 10).unwrap();
-        assert_eq!(claims.sub, "7");
-        assert_eq!(claims.username, "alice");
-        assert_eq!(claims.sid, "s-1");
-        assert_eq!(claims.exp, NOW + 1800);
-        assert_eq!(
-            (claims.iss.as_str(), claims.aud.as_str()),
-            ("sigil", "sigil")
-        );
-        let header = decode_parts(&genuine()).unwrap().header;
-        assert_eq!(header["typ"], "at+jwt");
-        assert_eq!(header["kid"], json!(keys().kid));
-    }
-
-    #[test]
-    fn forged_with_right_key_shapes_verify() {
-        let t = forge(good_header(), good_payload(), SECRET);
-        assert!(verify(&keys(), &policy(), &t, NOW).is_ok());
-        let mut h = good_header();
-        h["typ"] = json!("application/AT+JWT");
-        let t = forge(h, good_payload(), SECRET);
-        assert!(verify(&keys(), &policy(), &t, NOW).is_ok());
-    }
-
-    #[test]
-    fn times_respect_the_leeway() {
-        let t = genuine();
-        assert!(verify(&keys(), &policy(), &t, NOW + 1800 + 30).is_ok());
-        assert_eq!(
-            verify(&keys(), &policy(), &t, NOW + 1800 + 31),
-            Err(TokenError::Expired)
-        );
-        assert!(verify(&keys(), &policy(), &t, NOW - 30).is_ok());
-        assert_eq!(
-            verify(&keys(), &policy(), &t, NOW - 31),
-            Err(TokenError::NotYetValid)
-        );
-    }
-
-    #[test]
-    fn header_attacks_are_refused() {
-        let cases: Vec<(Value, &str)> = vec![
-            (
-                json!({"alg": "none", "typ": "at+jwt", "kid": keys().kid}),
-                "wrong_algorithm",
-            ),
-            (
-                json!({"alg": "HS512", "typ": "at+jwt", "kid": keys().kid}),
-                "wrong_algorithm",
-            ),
-            (
-                json!({"typ": "at+jwt", "kid": keys().kid}),
-                "wrong_algorithm",
-            ),
-            (
-                json!({"alg": "HS256", "typ": "JWT", "kid": keys().kid}),
-                "malformed",
-            ),
-            (json!({"alg": "HS256", "kid": keys().kid}), "malformed"),
-            (
-                json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "crit": ["exp"]}),
-                "malformed",
-            ),
-            (
-                json!({"alg": "HS256", "typ": "at+jwt", "kid": keys().kid, "jku": "http://x"}),
-                "malformed",
-            ),
-            (
-                json!({"alg": "HS256", "typ": "at+jwt", "kid": "../../dev/null"}),
-                "invalid_signature",
-            ),
-            (
-                json!({"alg": "HS256", "typ": "at+jwt"}),
-                "invalid_signature",
-            ),
-        ];
-        for (header, status) in cases {
-            let t = forge(header.clone(), good_payload(), SECRET);
-            let err = verify(&keys(), &policy(), &t, NOW).unwrap_err();
-            assert_eq!(err.status(), status, "{header} gave {err:?}");
-        }
-    }
-
-    #[test]
-    fn claim_attacks_are_refused() {
-        let mut cases = Vec::new();
-        for (field, value, want) in [
-            ("iss", json!("evil"), TokenError::WrongIssuer),
-            ("aud", json!("other"), TokenError::WrongAudience),
-            ("aud", json!(["other"]), TokenError::WrongAudience),
-            ("sub", json!(7), TokenError::InvalidClaim("sub")),
-            ("exp", json!("soon"), TokenError::InvalidClaim("exp")),
-        ] {
-            let mut p = good_payload();
-            p[field] = value;
-            cases.push((p, want));
-        }
-        let mut no_exp = good_payload();
-        no_exp.as_object_mut().unwrap().remove("exp");
-        cases.push((no_exp, TokenError::MissingClaim("exp")));
-        for (payload, want) in cases {
-            let t = forge(good_header(), payload.clone(), SECRET);
-            assert_eq!(verify(&keys(), &policy(), &t, NOW), Err(want), "{payload}");
-        }
-    }
-
-    #[test]
-    fn signature_attacks_are_refused() {
-        let t = genuine();
-        let (body, _) = t.rsplit_once('.').unwrap();
-        for forged in [
-            format!("{body}."),
-            body.to_string(),
-            forge(
-                good_header(),
-                good_payload(),
-                b"another-secret-another-secret-1234",
-            ),
-            forge(good_header(), good_payload(), b""),
-        ] {
-            assert!(
-                verify(&keys(), &policy(), &forged, NOW).is_err(),
-                "{forged}"
-            );
-        }
-        // Tampered payload, original signature.
-        let parts: Vec<&str> = t.split('.').collect();
-        let mut p = good_payload();
-        p["sub"] = json!("1");
-        let tampered = format!(
-            "{}.{}.{}",
-            parts[0],
-            URL_SAFE_NO_PAD.encode(p.to_string()),
-            parts[2]
-        );
-        assert_eq!(
-            verify(&keys(), &policy(), &tampered, NOW),
-            Err(TokenError::BadSignature)
-        );
-    }
-
-    #[test]
-    fn malformed_input_names_the_failing_part() {
-        let h = URL_SAFE_NO_PAD.encode(good_header().to_string());
-        let p = URL_SAFE_NO_PAD.encode(good_payload().to_string());
-        let not_json = URL_SAFE_NO_PAD.encode("not json");
-        for (token, part) in [
-            ("a.b".to_string(), MalformedPart::SegmentCount),
-            ("a.b.c.d".to_string(), MalformedPart::SegmentCount),
-            (String::new(), MalformedPart::SegmentCount),
-            (format!("!!.{p}.sig"), MalformedPart::HeaderBase64),
-            (format!("{not_json}.{p}.sig"), MalformedPart::HeaderJson),
-            (format!("{h}.!!.sig"), MalformedPart::PayloadBase64),
-            (format!("{h}.{not_json}.sig"), MalformedPart::PayloadJson),
-            (format!("{h}.{p}.!!"), MalformedPart::SignatureBase64),
-        ] {
-            assert_eq!(decode_parts(&token).unwrap_err(), part, "{token}");
-        }
-    }
-}
+mod tests;

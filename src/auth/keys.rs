@@ -6,12 +6,98 @@ use std::path::{Path, PathBuf};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{DecodingKey, EncodingKey};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-use super::jwt::{to_jwt_algorithm, TokenKeys, VerifyKey};
 use crate::config::{ConfigError, Settings, SigningAlgorithm};
+
+/// A key that can verify tokens, with the `kid` tokens name it by.
+pub struct VerifyKey {
+    pub kid: String,
+    pub key: DecodingKey,
+}
+
+/// Sigil's signing key and every key it accepts for verification. The algorithm is pinned:
+/// tokens are only ever verified with `algorithm`, whatever their header says.
+pub struct TokenKeys {
+    pub algorithm: SigningAlgorithm,
+    pub kid: String,
+    encoding: EncodingKey,
+    verifying: Vec<VerifyKey>,
+    public_jwks: Vec<Value>,
+}
+
+impl TokenKeys {
+    /// HS256 keys from the secret. The `kid` is derived from the secret through a one-way
+    /// HMAC, so it names the key without revealing it.
+    pub fn hmac(secret: &[u8]) -> Self {
+        use hmac::Mac as _;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret)
+            .expect("HMAC accepts keys of any length");
+        mac.update(b"sigil key id");
+        let kid = URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12]);
+        Self {
+            algorithm: SigningAlgorithm::HS256,
+            kid: kid.clone(),
+            encoding: EncodingKey::from_secret(secret),
+            verifying: vec![VerifyKey {
+                kid,
+                key: DecodingKey::from_secret(secret),
+            }],
+            public_jwks: Vec::new(),
+        }
+    }
+
+    /// Keys from parts: a signing key and the verification keys (current first).
+    pub fn new(
+        algorithm: SigningAlgorithm,
+        kid: String,
+        encoding: EncodingKey,
+        verifying: Vec<VerifyKey>,
+        public_jwks: Vec<Value>,
+    ) -> Self {
+        Self {
+            algorithm,
+            kid,
+            encoding,
+            verifying,
+            public_jwks,
+        }
+    }
+
+    /// The public keys as RFC 7517 JWKs, for `/.well-known/jwks.json` (none under HS256).
+    pub fn public_jwks(&self) -> Vec<Value> {
+        self.public_jwks.clone()
+    }
+
+    /// The signing key: only [`crate::auth::jwt::issue`] uses it.
+    pub fn encoding_key(&self) -> &EncodingKey {
+        &self.encoding
+    }
+
+    /// The verification key a `kid` names, if Sigil has one.
+    pub fn find(&self, kid: &str) -> Option<&VerifyKey> {
+        self.verifying.iter().find(|k| k.kid == kid)
+    }
+
+    pub fn verifying_keys(&self) -> &[VerifyKey] {
+        &self.verifying
+    }
+
+    pub fn jwt_algorithm(&self) -> Algorithm {
+        to_jwt_algorithm(self.algorithm)
+    }
+}
+
+pub fn to_jwt_algorithm(alg: SigningAlgorithm) -> Algorithm {
+    match alg {
+        SigningAlgorithm::HS256 => Algorithm::HS256,
+        SigningAlgorithm::EdDSA => Algorithm::EdDSA,
+        SigningAlgorithm::ES256 => Algorithm::ES256,
+        SigningAlgorithm::RS256 => Algorithm::RS256,
+    }
+}
 
 /// Loads the keys the settings name. A key of the wrong type for `ALGORITHM`, an unreadable
 /// file, or a public key that does not belong to the private key is a [`ConfigError`]

@@ -1,7 +1,7 @@
 //! Password hashing with bcrypt. Both functions are CPU-bound: they run on the
 //! [`PasswordPool`], never on an async worker.
 
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use crate::domain::Password;
 use crate::error::AppError;
@@ -57,6 +57,60 @@ impl PasswordPool {
         result
             .await
             .map_err(|_| AppError::internal("a password check was dropped"))
+    }
+}
+
+/// bcrypt at the configured cost, on the [`PasswordPool`]. Checking a login against no user
+/// verifies against a dummy hash of the same cost, so both failures take the same time.
+pub struct Passwords {
+    pool: PasswordPool,
+    cost: u32,
+    /// Computed in the background at start-up so it does not delay readiness.
+    dummy: Arc<OnceLock<String>>,
+}
+
+impl Passwords {
+    /// One bcrypt thread per core; the dummy hash is computed on a thread of its own.
+    pub fn new(cost: u32) -> Self {
+        let dummy = Arc::new(OnceLock::new());
+        let slot = Arc::clone(&dummy);
+        std::thread::spawn(move || {
+            let _ = slot.set(dummy_hash(cost));
+        });
+        Self {
+            pool: PasswordPool::new(std::thread::available_parallelism().map_or(1, |n| n.get())),
+            cost,
+            dummy,
+        }
+    }
+
+    /// Hashes a new password at the configured cost.
+    pub async fn hash(&self, new: Password) -> Result<String, AppError> {
+        let cost = self.cost;
+        self.pool
+            .run(move || hash(&new, cost))
+            .await?
+            .map_err(AppError::internal)
+    }
+
+    /// Checks `candidate` against `stored`, or against the dummy hash when there is no user:
+    /// `false` either way, in the same time.
+    pub async fn verify(
+        &self,
+        candidate: String,
+        stored: Option<String>,
+    ) -> Result<bool, AppError> {
+        let dummy = Arc::clone(&self.dummy);
+        let cost = self.cost;
+        self.pool
+            .run(move || match stored {
+                Some(stored) => verify(&candidate, &stored),
+                None => {
+                    verify(&candidate, dummy.get_or_init(|| dummy_hash(cost)));
+                    false
+                }
+            })
+            .await
     }
 }
 

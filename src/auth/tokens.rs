@@ -1,15 +1,16 @@
-//! The flows both the API and the pages use: check a password, start a login session,
-//! rotate a refresh token. Each returns a fresh [`TokenPair`].
+//! Login sessions and their tokens: start a session, rotate a refresh token, log out, revoke
+//! a session. Both faces call these; each takes the database and [`Tokens`], nothing more.
 
-use actix_web::web;
 use serde::Serialize;
 
-use super::{jwt, password, refresh};
-use crate::db::sessions::{RefreshRefusal, Session};
+use super::jwt::{self, AccessClaims, TokenPolicy};
+use super::keys::TokenKeys;
+use super::refresh;
+use crate::config::Settings;
+use crate::db::sessions::{self, RefreshRefusal, Session};
 use crate::db::users::User;
-use crate::domain::Password;
+use crate::db::Db;
 use crate::error::AppError;
-use crate::startup::AppState;
 
 /// RFC 6749 §5.1 success body.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -28,84 +29,15 @@ impl std::fmt::Debug for TokenPair {
     }
 }
 
-/// Looks the user up by username or email and checks the password on a blocking thread.
-/// An unknown user is checked against a dummy hash, so both failures take the same time and
-/// give the same `None`.
-pub async fn check_password(
-    state: &web::Data<AppState>,
-    login: String,
-    candidate: String,
-) -> Result<Option<User>, AppError> {
-    let user = state
-        .db
-        .run(move |conn| Ok(User::find_by_login(conn, &login)?))
-        .await?;
-    let for_dummy = web::Data::clone(state);
-    state
-        .passwords
-        .run(move || match user {
-            Some(user) if password::verify(&candidate, &user.password_hash) => Some(user),
-            Some(_) => None,
-            None => {
-                password::verify(&candidate, &for_dummy.dummy_hash());
-                None
-            }
-        })
-        .await
-}
-
-/// Hashes a new password at the configured cost, on a blocking thread.
-pub async fn hash_password(state: &AppState, new: Password) -> Result<String, AppError> {
-    let cost = state.settings.bcrypt_cost;
-    state
-        .passwords
-        .run(move || password::hash(&new, cost))
-        .await?
-        .map_err(AppError::internal)
-}
-
-/// Starts a login session for `user` and issues its first token pair.
-pub async fn start_session(
-    state: &AppState,
-    user: &User,
-    user_agent: Option<String>,
-) -> Result<TokenPair, AppError> {
-    let (refresh_token, refresh_hash) = refresh::generate();
-    let expires_at = crate::db::now() + refresh_ttl(state);
-    let user_id = user.id;
-    let session = state
-        .db
-        .run(move |conn| {
-            Session::start(
-                conn,
-                user_id,
-                user_agent.as_deref(),
-                &refresh_hash,
-                expires_at,
-            )
-        })
-        .await?;
-    pair(state, user, &session.id, refresh_token)
-}
-
-/// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair.
-pub async fn rotate(
-    state: &AppState,
-    presented: &str,
-) -> Result<Result<TokenPair, RefreshRefusal>, AppError> {
-    let old_hash = refresh::hash(presented);
-    let (refresh_token, new_hash) = refresh::generate();
-    let expires_at = crate::db::now() + refresh_ttl(state);
-    let grace = time::Duration::try_from(state.settings.refresh_reuse_grace)
-        .unwrap_or(time::Duration::seconds(10));
-    let outcome = state
-        .db
-        .run(move |conn| Session::rotate(conn, &old_hash, &new_hash, expires_at, grace))
-        .await?;
-    match outcome {
-        Ok((session, user)) => Ok(Ok(pair(state, &user, &session.id, refresh_token)?)),
-        Err(refusal) => Ok(Err(refusal)),
-    }
+/// Sigil's keys and token rules: what it takes to issue, verify and rotate tokens.
+pub struct Tokens {
+    pub keys: TokenKeys,
+    pub policy: TokenPolicy,
+    pub refresh_ttl: time::Duration,
+    /// How long a just-rotated refresh token is still accepted (racing requests).
+    pub reuse_grace: time::Duration,
+    /// The `Secure` flag of the authentication cookies.
+    pub secure_cookies: bool,
 }
 
 /// Which sessions a logout ends.
@@ -117,41 +49,132 @@ pub enum LogoutScope {
     Everywhere,
 }
 
+impl Tokens {
+    pub fn new(settings: &Settings, keys: TokenKeys) -> Self {
+        Self {
+            keys,
+            policy: TokenPolicy::from_settings(settings),
+            refresh_ttl: duration(settings.refresh_token_ttl),
+            reuse_grace: duration(settings.refresh_reuse_grace),
+            secure_cookies: settings.cookie_secure,
+        }
+    }
+
+    /// Verifies an access token's signature, header and claims at the current time (no
+    /// database: revocation is the caller's second step).
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, jwt::TokenError> {
+        jwt::verify(&self.keys, &self.policy, token, jwt::unix_now())
+    }
+
+    /// Starts a login session for `user` and issues its first token pair.
+    pub async fn start_session(
+        &self,
+        db: &Db,
+        user: &User,
+        user_agent: Option<String>,
+    ) -> Result<TokenPair, AppError> {
+        let (refresh_token, refresh_hash) = refresh::generate();
+        let expires_at = crate::db::now() + self.refresh_ttl;
+        let user_id = user.id;
+        let session = db
+            .run(move |conn| {
+                Ok(Session::start(
+                    conn,
+                    user_id,
+                    user_agent.as_deref(),
+                    &refresh_hash,
+                    expires_at,
+                )?)
+            })
+            .await?;
+        self.pair(user, &session.id, refresh_token)
+    }
+
+    /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair.
+    pub async fn rotate(
+        &self,
+        db: &Db,
+        presented: &str,
+    ) -> Result<Result<TokenPair, RefreshRefusal>, AppError> {
+        let old_hash = refresh::hash(presented);
+        let (refresh_token, new_hash) = refresh::generate();
+        let expires_at = crate::db::now() + self.refresh_ttl;
+        let grace = self.reuse_grace;
+        let outcome = db
+            .run(move |conn| {
+                Ok(Session::rotate(
+                    conn, &old_hash, &new_hash, expires_at, grace,
+                )?)
+            })
+            .await?;
+        match outcome {
+            Ok((session, user)) => Ok(Ok(self.pair(&user, &session.id, refresh_token)?)),
+            Err(refusal) => Ok(Err(refusal)),
+        }
+    }
+
+    /// Signs an access token for `user` in session `sid`, at the current time.
+    pub fn issue_access(&self, user: &User, sid: &str) -> Result<(String, AccessClaims), AppError> {
+        let subject = jwt::Subject {
+            user_id: user.id,
+            username: &user.username,
+            session_id: sid,
+        };
+        jwt::issue(&self.keys, &self.policy, &subject, jwt::unix_now()).map_err(AppError::internal)
+    }
+
+    fn pair(&self, user: &User, sid: &str, refresh_token: String) -> Result<TokenPair, AppError> {
+        let (access_token, _) = self.issue_access(user, sid)?;
+        Ok(TokenPair {
+            access_token,
+            token_type: "bearer",
+            expires_in: self.policy.access_ttl_seconds,
+            refresh_token,
+            refresh_expires_in: self.refresh_ttl.whole_seconds(),
+        })
+    }
+}
+
 /// Revokes the presented access token by `jti` (until it would have expired anyway) and the
 /// sessions `scope` names.
 pub async fn logout(
-    state: &AppState,
-    auth: &super::extract::Authenticated,
+    db: &Db,
+    claims: &AccessClaims,
+    user_id: i32,
     scope: LogoutScope,
 ) -> Result<(), AppError> {
-    let claims = auth.claims.clone();
-    let user_id = auth.user.id;
-    state
-        .db
-        .run(move |conn| {
-            let expires = crate::db::to_primitive(
-                time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                    .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
-            );
-            crate::db::sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
-            match scope {
-                LogoutScope::ThisSession => {
-                    Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
-                }
-                LogoutScope::Everywhere => {
-                    Session::revoke_all_for_user(conn, user_id, "logout-all")?;
-                }
+    let claims = claims.clone();
+    db.run(move |conn| {
+        let expires = crate::db::to_primitive(
+            time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        );
+        sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+        match scope {
+            LogoutScope::ThisSession => {
+                Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
             }
-            Ok(())
-        })
+            LogoutScope::Everywhere => {
+                Session::revoke_all_for_user(conn, user_id, "logout-all")?;
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Ends the session a refresh token belongs to, if any (a browser logging out with an expired
+/// access cookie).
+pub async fn logout_refresh(db: &Db, presented: &str) -> Result<(), AppError> {
+    let hash = refresh::hash(presented);
+    db.run(move |conn| Ok(sessions::revoke_by_refresh_hash(conn, &hash)?))
         .await
 }
 
 /// Revokes one of the user's sessions (its refresh family and every access token issued
 /// from it); 404 when the user has no such session.
-pub async fn revoke_session(state: &AppState, user_id: i32, id: String) -> Result<(), AppError> {
-    let found = state
-        .db
+pub async fn revoke_session(db: &Db, user_id: i32, id: String) -> Result<(), AppError> {
+    let found = db
         .run(move |conn| {
             Ok(Session::revoke_for_user(
                 conn,
@@ -168,41 +191,6 @@ pub async fn revoke_session(state: &AppState, user_id: i32, id: String) -> Resul
     }
 }
 
-/// Signs an access token for `user` in session `sid`, at the current time.
-pub fn issue_access(
-    state: &AppState,
-    user: &User,
-    sid: &str,
-) -> Result<(String, jwt::AccessClaims), AppError> {
-    let subject = jwt::Subject {
-        user_id: user.id,
-        username: &user.username,
-        session_id: sid,
-    };
-    jwt::issue(&state.keys, &state.policy, &subject, unix_now()).map_err(AppError::internal)
-}
-
-fn pair(
-    state: &AppState,
-    user: &User,
-    sid: &str,
-    refresh_token: String,
-) -> Result<TokenPair, AppError> {
-    let (access_token, _) = issue_access(state, user, sid)?;
-    Ok(TokenPair {
-        access_token,
-        token_type: "bearer",
-        expires_in: state.policy.access_ttl_seconds,
-        refresh_token,
-        refresh_expires_in: state.settings.refresh_token_ttl.as_secs() as i64,
-    })
-}
-
-fn refresh_ttl(state: &AppState) -> time::Duration {
-    time::Duration::seconds(state.settings.refresh_token_ttl.as_secs() as i64)
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+fn duration(d: std::time::Duration) -> time::Duration {
+    time::Duration::try_from(d).unwrap_or(time::Duration::MAX)
 }

@@ -6,7 +6,7 @@ use time::PrimitiveDateTime;
 use super::schema::{posts, users};
 use super::users::User;
 use super::DbConnection;
-use crate::domain::{PostBody, PostTitle, Visibility};
+use crate::domain::{NewPost, PageRequest, PostBody, PostTitle, Visibility};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -27,9 +27,22 @@ pub struct PostWithAuthor {
     pub author_username: String,
 }
 
+/// Why a post cannot be changed by someone.
+#[derive(Debug, thiserror::Error)]
+pub enum PostAccessError {
+    /// No such post, or someone else's private post: the same answer for both.
+    #[error("no such post")]
+    NotFound,
+    /// Visible to them, but not theirs.
+    #[error("only the author can change this post")]
+    NotAuthor,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = posts)]
-struct NewPost<'a> {
+struct NewPostRow<'a> {
     author_id: i32,
     title: &'a str,
     body: &'a str,
@@ -86,25 +99,80 @@ impl Post {
         self.visibility() == Visibility::Public || Some(self.author_id) == viewer
     }
 
+    /// Stores a new post and returns it with its author's name.
     pub fn create(
         conn: &mut DbConnection,
         author_id: i32,
-        title: &PostTitle,
-        body: &PostBody,
-        visibility: Visibility,
-    ) -> QueryResult<Post> {
+        new: &NewPost,
+    ) -> QueryResult<PostWithAuthor> {
         let now = super::now();
-        diesel::insert_into(posts::table)
-            .values(&NewPost {
+        let post = diesel::insert_into(posts::table)
+            .values(&NewPostRow {
                 author_id,
-                title: title.as_str(),
-                body: body.as_str(),
-                visibility: visibility.as_str(),
+                title: new.title.as_str(),
+                body: new.body.as_str(),
+                visibility: new.visibility.as_str(),
                 created_at: now,
                 updated_at: now,
             })
             .returning(posts::all_columns)
-            .get_result::<Post>(conn)
+            .get_result::<Post>(conn)?;
+        let author_username = users::table
+            .find(author_id)
+            .select(users::username)
+            .first(conn)?;
+        Ok(PostWithAuthor {
+            post,
+            author_username,
+        })
+    }
+
+    /// A post the viewer may see; someone else's private post is `None`, like a missing one.
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: i32,
+        viewer: Option<i32>,
+    ) -> QueryResult<Option<PostWithAuthor>> {
+        Ok(Self::find_with_author(conn, id)?.filter(|p| p.post.visible_to(viewer)))
+    }
+
+    /// A post `user_id` may change: not found when they cannot see it, refused when they can
+    /// but it is not theirs.
+    pub fn find_owned(
+        conn: &mut DbConnection,
+        id: i32,
+        user_id: i32,
+    ) -> Result<PostWithAuthor, PostAccessError> {
+        let post = Self::find_visible(conn, id, Some(user_id))?.ok_or(PostAccessError::NotFound)?;
+        if post.post.author_id != user_id {
+            return Err(PostAccessError::NotAuthor);
+        }
+        Ok(post)
+    }
+
+    /// One page of the posts `viewer` may see, as `request` asks (an unknown author has none).
+    /// Returns up to `limit + 1` rows: see [`PageRequest::finish`].
+    pub fn visible_page(
+        conn: &mut DbConnection,
+        viewer: Option<i32>,
+        request: &PageRequest,
+    ) -> QueryResult<Vec<PostWithAuthor>> {
+        let author_id = match &request.author {
+            Some(name) => match author_id_by_username(conn, name)? {
+                Some(id) => Some(id),
+                None => return Ok(Vec::new()),
+            },
+            None => None,
+        };
+        Self::page(
+            conn,
+            PageQuery {
+                viewer,
+                author_id,
+                before_id: request.before_id,
+                limit: request.limit,
+            },
+        )
     }
 
     /// One post with its author, whoever may see it (callers check visibility).

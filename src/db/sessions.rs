@@ -6,7 +6,6 @@ use time::{Duration, PrimitiveDateTime};
 use super::schema::{refresh_tokens, revoked_tokens, sessions, users};
 use super::users::User;
 use super::DbConnection;
-use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sessions)]
@@ -88,7 +87,7 @@ impl Session {
         user_agent: Option<&str>,
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
-    ) -> Result<Session, AppError> {
+    ) -> QueryResult<Session> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = super::now();
         let user_agent = user_agent.map(|ua| truncate(ua, 255));
@@ -116,7 +115,6 @@ impl Session {
                 .select(Session::as_select())
                 .first(conn)
         })
-        .map_err(AppError::from)
     }
 
     /// Rotates a refresh token: the presented one (by hash) is marked used and a new one is
@@ -129,7 +127,7 @@ impl Session {
         new_hash: &str,
         new_expires_at: PrimitiveDateTime,
         grace: Duration,
-    ) -> Result<Result<(Session, User), RefreshRefusal>, AppError> {
+    ) -> QueryResult<Result<(Session, User), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
             let claimed = diesel::update(

@@ -6,7 +6,6 @@ use time::PrimitiveDateTime;
 use super::schema::users;
 use super::DbConnection;
 use crate::domain::{Email, Username};
-use crate::error::{AppError, FieldErrors};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -62,15 +61,14 @@ impl User {
         }
     }
 
-    /// Inserts a user. The unique indexes decide: a taken email or username is a 409 naming
-    /// the field, also when two registrations race. (Callers check `taken_fields` first to
-    /// spare a bcrypt hash; this is the check that cannot be raced.)
+    /// Inserts a user, once: the unique indexes decide whether the email or the username is
+    /// taken, also when two registrations race, and the violated index names the field.
     pub fn create(
         conn: &mut DbConnection,
         email: &Email,
         username: &Username,
         password_hash: &str,
-    ) -> Result<User, AppError> {
+    ) -> Result<User, CreateUserError> {
         let now = super::now();
         let row = NewUserRow {
             email: email.as_str(),
@@ -79,41 +77,11 @@ impl User {
             created_at: now,
             updated_at: now,
         };
-        match diesel::insert_into(users::table)
+        diesel::insert_into(users::table)
             .values(&row)
             .returning(users::all_columns)
             .get_result::<User>(conn)
-        {
-            Ok(user) => Ok(user),
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {
-                let taken = Self::taken_fields(conn, email, username)?;
-                Err(AppError::Conflict(conflict_message(&taken)))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Which of the two identifiers already belong to someone.
-    pub fn taken_fields(
-        conn: &mut DbConnection,
-        email: &Email,
-        username: &Username,
-    ) -> QueryResult<FieldErrors> {
-        let mut taken = FieldErrors::new();
-        let email_taken: i64 = users::table
-            .filter(users::email.eq(email.as_str()))
-            .count()
-            .get_result(conn)?;
-        if email_taken > 0 {
-            taken.add("email", "This email is already registered.");
-        }
-        if Self::find_by_username(conn, username.as_str())?.is_some() {
-            taken.add("username", "This username is taken.");
-        }
-        Ok(taken)
+            .map_err(CreateUserError::from)
     }
 
     pub fn set_password_hash(
@@ -135,11 +103,60 @@ impl User {
     }
 }
 
-fn conflict_message(taken: &FieldErrors) -> String {
-    let fields: Vec<&str> = taken.iter().map(|(f, _)| f.as_str()).collect();
-    match fields.as_slice() {
-        [] => "That email or username is already taken.".into(),
-        [one] => format!("That {one} is already taken."),
-        _ => "That email and username are already taken.".into(),
+/// Which identifier of a new user already belongs to someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Email,
+    Username,
+}
+
+impl Taken {
+    /// The request field it belongs to.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Username => "username",
+        }
+    }
+
+    /// The message shown beside that field.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Email => "This email is already registered.",
+            Self::Username => "This username is taken.",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("the {} is taken", .0.field())]
+    Taken(Taken),
+    #[error(transparent)]
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for CreateUserError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                // PostgreSQL names the index; SQLite says "UNIQUE constraint failed: users.email"
+                // or "…: index 'users_username_key'".
+                let names = format!(
+                    "{} {}",
+                    info.constraint_name().unwrap_or(""),
+                    info.message()
+                );
+                if names.contains("username") {
+                    Self::Taken(Taken::Username)
+                } else if names.contains("email") {
+                    Self::Taken(Taken::Email)
+                } else {
+                    Self::Db(e)
+                }
+            }
+            _ => Self::Db(e),
+        }
     }
 }

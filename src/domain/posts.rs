@@ -1,5 +1,32 @@
 use std::fmt;
 
+use crate::error::FieldErrors;
+
+/// A new post, every field parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPost {
+    pub title: PostTitle,
+    pub body: PostBody,
+    pub visibility: Visibility,
+}
+
+impl NewPost {
+    /// A post form's fields, each checked: every problem is named at once.
+    pub fn parse(title: &str, body: &str, visibility: &str) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = errors.take("title", PostTitle::parse(title));
+        let body = errors.take("body", PostBody::parse(body));
+        let visibility = errors.take("visibility", Visibility::parse(visibility));
+        errors.finish(|| {
+            Some(Self {
+                title: title?,
+                body: body?,
+                visibility: visibility?,
+            })
+        })
+    }
+}
+
 /// 1–200 characters after trimming, on one line: no control characters (newlines, tabs,
 /// escapes, NUL), since a title is shown in a page's `<title>`, a heading and a list row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,7 +35,7 @@ pub struct PostTitle(String);
 impl PostTitle {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim();
-        if value.is_empty() {
+        if value.chars().all(is_invisible) {
             return Err("Title must not be blank.".into());
         }
         if value.chars().any(char::is_control) {
@@ -23,6 +50,19 @@ impl PostTitle {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// White space, and the format and filler characters that show nothing (zero-width spaces
+/// and joiners, direction marks, the byte-order mark, variation selectors, Hangul fillers,
+/// tags): a title of only these is blank.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// 1–20,000 characters; not blank. Kept as written (no trimming of inner lines). NUL is
@@ -103,6 +143,19 @@ mod tests {
             assert!(PostTitle::parse(control).is_err(), "{control:?}");
         }
         assert!(PostTitle::parse("🦀 مرحبا 你好 e\u{301}").is_ok());
+        for invisible in [
+            "\u{200B}",
+            "\u{200B}\u{200D} \u{FEFF}",
+            "\u{2060}\u{3164}",
+            "\u{E0041}",
+        ] {
+            assert_eq!(
+                PostTitle::parse(invisible).unwrap_err(),
+                "Title must not be blank.",
+                "{invisible:?}"
+            );
+        }
+        assert!(PostTitle::parse("a\u{200B}b").is_ok());
     }
 
     #[test]

@@ -76,6 +76,21 @@ pub struct Password(String);
 impl Password {
     pub const MAX_BYTES: usize = 72;
 
+    /// A password typed to prove who one is (at login, or the current one when changing it):
+    /// present, and not over bcrypt's limit, which is refused rather than truncated.
+    pub fn check_candidate(candidate: &str) -> Result<(), String> {
+        if candidate.is_empty() {
+            Err("This field is required.".into())
+        } else if candidate.len() > Self::MAX_BYTES {
+            Err(format!(
+                "Password must be at most {} bytes.",
+                Self::MAX_BYTES
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.chars().count() < 8 {
             return Err("Password must be at least 8 characters long.".into());

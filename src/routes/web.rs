@@ -1,78 +1,24 @@
-//! The HTML pages. Handlers read forms and render templates; the work is done by the same
-//! domain types, queries and flows as the JSON API.
+//! The HTML pages. Handlers read forms, call the same domain types, queries and flows as the
+//! JSON API, and render templates. Errors are [`AppError`]s like the API's; the error-face
+//! middleware shows them as pages (see [`errors`]).
 
 pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod errors;
 pub mod home;
+pub mod layout;
 pub mod posts;
-pub mod renewal;
 pub mod token;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
 use crate::auth::csrf;
 use crate::auth::extract::{authenticate, Authenticated};
 use crate::error::AppError;
-use errors::PageError;
-
-/// What the layout needs on every page: who is signed in, the CSRF token for its forms, and
-/// flash messages.
-#[derive(Default)]
-pub struct Chrome {
-    pub title: String,
-    pub username: Option<String>,
-    pub csrf_token: String,
-    pub flashes: Vec<Flash>,
-}
-
-impl Chrome {
-    /// The layout for a page: takes (and so clears) the pending flash messages.
-    pub fn new(session: &Session, title: impl Into<String>, user: Option<&Authenticated>) -> Self {
-        let flashes = session
-            .remove_as::<Vec<Flash>>(FLASH_KEY)
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        Self {
-            title: title.into(),
-            username: user.map(|a| a.user.username.clone()),
-            csrf_token: csrf::token(session),
-            flashes,
-        }
-    }
-}
-
-const FLASH_KEY: &str = "flashes";
-
-/// A one-time message shown on the next page (stored in the signed session cookie).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Flash {
-    pub kind: String,
-    pub message: String,
-}
-
-/// Queues a success message for the next page.
-pub fn flash(session: &Session, message: impl Into<String>) {
-    flash_kind(session, "success", message);
-}
-
-pub fn flash_kind(session: &Session, kind: &str, message: impl Into<String>) {
-    let mut list = session
-        .get::<Vec<Flash>>(FLASH_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    list.push(Flash {
-        kind: kind.to_string(),
-        message: message.into(),
-    });
-    let _ = session.insert(FLASH_KEY, list);
-}
 
 /// The signed-in user of a page, if any. A broken, expired or revoked cookie on a page is
 /// treated as signed out (the API answers 401 instead).
@@ -81,24 +27,45 @@ pub async fn current_user(req: &HttpRequest) -> Option<Authenticated> {
 }
 
 /// The signed-in user, or a redirect to the login page that comes back here afterwards.
-pub async fn require_user(req: &HttpRequest) -> Result<Authenticated, PageError> {
-    current_user(req)
-        .await
-        .ok_or_else(|| PageError::login_required(req))
+pub async fn require_user(req: &HttpRequest) -> Result<Authenticated, AppError> {
+    current_user(req).await.ok_or_else(|| {
+        let next = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        AppError::LoginRequired { next }
+    })
+}
+
+/// [`require_user`] for a form post, then its CSRF token: a page that says so when it is
+/// missing or wrong.
+pub async fn require_user_form(
+    req: &HttpRequest,
+    session: &Session,
+    csrf_token: &str,
+) -> Result<Authenticated, AppError> {
+    let user = require_user(req).await?;
+    csrf::verify(session, Some(csrf_token))?;
+    Ok(user)
 }
 
 /// Refuses a form whose CSRF token is missing or wrong, with a page that says so.
-pub fn check_csrf(session: &Session, presented: &str) -> Result<(), PageError> {
-    csrf::verify(session, Some(presented)).map_err(PageError::from)
+pub fn check_csrf(session: &Session, presented: &str) -> Result<(), AppError> {
+    csrf::verify(session, Some(presented))
 }
 
 /// Renders a template with `status`; a render failure is logged and becomes the 500 page.
-pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, PageError> {
+pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
     let html = page.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::build(status)
+    Ok(html_response(status, html))
+}
+
+/// An HTML response that is never cached (pages carry CSRF tokens and personal data).
+pub fn html_response(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(html))
+        .body(html)
 }
 
 /// A 303 to `location` (after a successful form post).

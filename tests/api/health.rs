@@ -97,7 +97,17 @@ async fn home_page_renders_in_the_layout(b: Backend) {
 
 async fn oversized_json_is_413(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let big = "x".repeat(70 * 1024);
+    // The largest valid post (20,000 characters of 4 bytes each) fits under the limit.
+    let alice = app.user("alice").await;
+    let longest = "🦀".repeat(20_000);
+    let r = app
+        .create_post(
+            &alice.access_token,
+            serde_json::json!({"title": "t", "body": longest, "visibility": "public"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let big = "x".repeat(128 * 1024 + 1);
     let r = app
         .anon
         .post(app.url("/api/auth/register"))

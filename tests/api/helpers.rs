@@ -11,7 +11,8 @@ use diesel::Connection as _;
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
 use sigil::config::Settings;
-use sigil::startup::{AppState, Application};
+use sigil::startup::Application;
+use sigil::state::AppState;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const SECRET_KEY: &str = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";

@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod browser;
 mod config;
+mod contract;
 mod health;
 mod inspector;
 mod keys;

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use reqwest::Response;
 use serde_json::{json, Value};
-use sigil::auth::jwt::TokenKeys;
+use sigil::auth::keys::TokenKeys;
 
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp, TestUser, PASSWORD, SECRET_KEY};

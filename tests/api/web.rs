@@ -384,7 +384,8 @@ async fn post_pages_escape_html_and_respect_ownership(b: Backend) {
 
 /// Signs an access token for `user_id`/`sid` as if issued `age` seconds ago.
 pub fn token_issued_ago(user_id: i32, username: &str, sid: &str, age: i64) -> String {
-    use sigil::auth::jwt::{issue, Subject, TokenKeys, TokenPolicy};
+    use sigil::auth::jwt::{issue, Subject, TokenPolicy};
+    use sigil::auth::keys::TokenKeys;
     let keys = TokenKeys::hmac(SECRET_KEY.as_bytes());
     let policy = TokenPolicy {
         issuer: "sigil".into(),

@@ -1,7 +1,9 @@
+//! Liveness and readiness.
+
 use actix_web::{web, HttpResponse};
 
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::error::{AppError, Problem};
+use crate::state::AppState;
 
 /// Liveness: the process answers. No database, no authentication.
 #[utoipa::path(
@@ -25,12 +27,12 @@ pub async fn healthz() -> HttpResponse {
     tag = "health",
     responses(
         (status = 200, description = "The database answers", body = Object),
-        (status = 503, description = "The database does not answer", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend();
-    match state.db.run(crate::db::ping).await {
+    match state.db.run(|conn| Ok(crate::db::ping(conn)?)).await {
         Ok(()) => Ok(HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(serde_json::json!({"status": "ready", "database": backend}))),

@@ -1,6 +1,8 @@
+//! The public keys.
+
 use actix_web::{web, HttpResponse};
 
-use crate::startup::AppState;
+use crate::auth::tokens::Tokens;
 
 /// The RFC 7517 JWK Set of public verification keys; empty under HS256, whose key is secret.
 #[utoipa::path(
@@ -11,11 +13,11 @@ use crate::startup::AppState;
         (status = 200, description = "RFC 7517 JWK Set of the public verification keys (empty under HS256)", body = Object, content_type = "application/jwk-set+json")
     )
 )]
-pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
-    let keys: Vec<serde_json::Value> = if state.keys.algorithm.is_symmetric() {
+pub async fn jwks(tokens: web::Data<Tokens>) -> HttpResponse {
+    let keys: Vec<serde_json::Value> = if tokens.keys.algorithm.is_symmetric() {
         Vec::new()
     } else {
-        state.keys.public_jwks()
+        tokens.keys.public_jwks()
     };
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))

@@ -1,23 +1,26 @@
 //! `/api/users/me`: the caller's profile and password.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
-use super::auth::{check_candidate, token_response, user_agent};
-use super::body::Fields;
+use super::auth::token_response;
+use super::responses::{AuthErrors, BodyErrors};
+use crate::accounts::{self, PasswordChangeError};
+use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::AuthUser;
-use crate::auth::{cookies, tokens};
-use crate::db::sessions::Session;
+use crate::auth::tokens::TokenPair;
 use crate::db::users::User;
 use crate::domain::Password;
-use crate::error::AppError;
-use crate::startup::AppState;
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::http::body::{Field, JsonBody};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
 
 /// The public shape of a user: never the password hash.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct UserBody {
     pub id: i32,
     pub email: String,
@@ -43,8 +46,8 @@ impl From<&User> for UserBody {
     path = "/api/users/me",
     tag = "users",
     responses(
-        (status = 200, description = "The signed-in user", body = crate::routes::api::users::UserBody),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+        (status = 200, description = "The signed-in user", body = UserBody),
+        AuthErrors
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
@@ -54,95 +57,87 @@ pub async fn me(AuthUser(auth): AuthUser) -> HttpResponse {
         .json(UserBody::from(&auth.user))
 }
 
+/// `PUT /api/users/me/password`.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChangeRequest {
+    #[schema(value_type = String, required = true)]
+    #[serde(default)]
+    pub current_password: Field,
+    /// 8–72 bytes.
+    #[schema(value_type = String, required = true, min_length = 8)]
+    #[serde(default)]
+    pub new_password: Field,
+}
+
+/// A password change as typed: the current password (a candidate) and the new one, parsed.
+pub struct PasswordChange {
+    pub current: String,
+    pub new: Password,
+}
+
+impl TryFrom<PasswordChangeRequest> for PasswordChange {
+    type Error = FieldErrors;
+
+    fn try_from(r: PasswordChangeRequest) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let current = r
+            .current_password
+            .required("current_password", &mut errors, |p| {
+                Password::check_candidate(p).map(|()| p.to_string())
+            });
+        let new = r
+            .new_password
+            .required("new_password", &mut errors, Password::parse);
+        errors.finish(|| {
+            Some(PasswordChange {
+                current: current?,
+                new: new?,
+            })
+        })
+    }
+}
+
 /// `PUT /api/users/me/password`: `{current_password, new_password}` → a TokenPair for a new
 /// session; every earlier token of the user, the caller's included, is revoked.
 #[utoipa::path(
     put,
     path = "/api/users/me/password",
     tag = "users",
-    request_body = crate::routes::api::openapi::PasswordChange,
+    request_body = PasswordChangeRequest,
     responses(
-        (status = 200, description = "Tokens of a new session; every earlier token is revoked", body = crate::auth::tokens::TokenPair),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid new password", body = crate::routes::api::openapi::ValidationProblem, content_type = "application/problem+json"),
-        (status = 400, description = "The body is not valid JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 64 KiB", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = crate::routes::api::openapi::Problem, content_type = "application/problem+json")
+        (status = 200, description = "Tokens of a new session; every earlier token is revoked", body = TokenPair),
+        (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
+        BodyErrors
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn change_password(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    client: ClientInfo,
     AuthUser(auth): AuthUser,
-    body: web::Json<Map<String, Value>>,
+    JsonBody(body): JsonBody<PasswordChangeRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let mut f = Fields::new(body.into_inner());
-    let current = f.required("current_password");
-    if let Some(c) = &current {
-        check_candidate(&mut f, "current_password", c);
-    }
-    let new = f.required("new_password");
-    let new = f.parse("new_password", new, Password::parse);
-    f.errors.into_result()?;
-    let (Some(current), Some(new)) = (current, new) else {
-        return Err(AppError::internal("validated fields are missing"));
-    };
-    let pair = change_user_password(&state, &auth.user, current, new, user_agent(&req)).await?;
+    let change = PasswordChange::try_from(body)?;
+    let pair = accounts::change_password(
+        &state.db,
+        &state.passwords,
+        &state.tokens,
+        &auth.user,
+        change.current,
+        change.new,
+        client.user_agent,
+    )
+    .await
+    .map_err(|e| match e {
+        PasswordChangeError::WrongCurrent => {
+            AppError::Forbidden("The current password is incorrect.".into())
+        }
+        PasswordChangeError::App(e) => e,
+    })?;
     let mut response = token_response(&pair);
     if auth.source == CredentialSource::Cookie {
-        let secure = state.settings.cookie_secure;
-        response
-            .add_cookie(&cookies::access(
-                &pair.access_token,
-                pair.expires_in,
-                secure,
-            ))
-            .map_err(AppError::internal)?;
-        response
-            .add_cookie(&cookies::refresh(
-                &pair.refresh_token,
-                pair.refresh_expires_in,
-                secure,
-            ))
-            .map_err(AppError::internal)?;
+        cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
     }
     Ok(response)
-}
-
-/// Checks the current password (403 when wrong), stores the new hash, revokes every session
-/// of the user and starts a new one for the caller.
-pub async fn change_user_password(
-    state: &web::Data<AppState>,
-    user: &User,
-    current: String,
-    new: Password,
-    user_agent: Option<String>,
-) -> Result<tokens::TokenPair, AppError> {
-    let stored = user.password_hash.clone();
-    let ok = state
-        .passwords
-        .run(move || crate::auth::password::verify(&current, &stored))
-        .await?;
-    if !ok {
-        return Err(AppError::Forbidden(
-            "The current password is incorrect.".into(),
-        ));
-    }
-    let hash = tokens::hash_password(state, new).await?;
-    let user_id = user.id;
-    state
-        .db
-        .run(move |conn| {
-            use diesel::Connection as _;
-            conn.transaction(|conn| {
-                User::set_password_hash(conn, user_id, &hash)?;
-                Session::revoke_all_for_user(conn, user_id, "password changed")?;
-                Ok::<_, diesel::result::Error>(())
-            })?;
-            Ok(())
-        })
-        .await?;
-    tokens::start_session(state, user, user_agent).await
 }

@@ -6,17 +6,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::with_login_cookies;
-use super::errors::PageError;
-use super::{check_csrf, flash, render, require_user, see_other, Chrome};
+use super::auth::{logged_out, with_login_cookies};
+use super::layout::{flash, Chrome};
+use super::{render, require_user, require_user_form, see_other};
+use crate::accounts::{self, PasswordChangeError};
 use crate::auth::extract::Authenticated;
-use crate::auth::{cookies, tokens};
+use crate::auth::tokens::{self, LogoutScope};
 use crate::db::sessions::Session as LoginSession;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors};
-use crate::routes::api::auth::user_agent;
-use crate::routes::api::users::change_user_password;
-use crate::startup::AppState;
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "account/index.html")]
@@ -43,7 +43,7 @@ async fn account_page(
     auth: &Authenticated,
     errors: FieldErrors,
     status: StatusCode,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let user_id = auth.user.id;
     let list = state
         .db
@@ -79,7 +79,7 @@ pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let auth = require_user(&req).await?;
     account_page(&state, &session, &auth, FieldErrors::new(), StatusCode::OK).await
 }
@@ -96,43 +96,47 @@ pub struct PasswordForm {
     pub csrf_token: String,
 }
 
+impl PasswordForm {
+    /// The new password, or every problem with the three fields.
+    fn parse(&self) -> Result<Password, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.current_password.is_empty() {
+            errors.add("current_password", "Enter your current password.");
+        }
+        let new = errors.take("new_password", Password::parse(&self.new_password));
+        if new.is_some() && self.new_password != self.new_password_confirm {
+            errors.add("new_password_confirm", "The two passwords do not match.");
+        }
+        errors.finish(|| new)
+    }
+}
+
 /// `POST /account/password`: every other session ends; this browser gets a new one.
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
+    client: ClientInfo,
     session: Session,
     form: web::Form<PasswordForm>,
-) -> Result<HttpResponse, PageError> {
-    let auth = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
+) -> Result<HttpResponse, AppError> {
+    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
     let form = form.into_inner();
-    let mut errors = FieldErrors::new();
-    if form.current_password.is_empty() {
-        errors.add("current_password", "Enter your current password.");
-    }
-    let new = errors.take("new_password", Password::parse(&form.new_password));
-    if new.is_some() && form.new_password != form.new_password_confirm {
-        errors.add("new_password_confirm", "The two passwords do not match.");
-    }
-    let Some(new) = new.filter(|_| errors.is_empty()) else {
-        return account_page(
-            &state,
-            &session,
-            &auth,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errors) => return account_page(&state, &session, &auth, errors, refused).await,
     };
-    match change_user_password(
-        &state,
+    let changed = accounts::change_password(
+        &state.db,
+        &state.passwords,
+        &state.tokens,
         &auth.user,
         form.current_password,
         new,
-        user_agent(&req),
+        client.user_agent,
     )
-    .await
-    {
+    .await;
+    match changed {
         Ok(pair) => {
             flash(
                 &session,
@@ -140,18 +144,12 @@ pub async fn change_password(
             );
             Ok(with_login_cookies(&state, see_other("/account"), &pair))
         }
-        Err(AppError::Forbidden(message)) => {
-            let errors = FieldErrors::single("current_password", message);
-            account_page(
-                &state,
-                &session,
-                &auth,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(PasswordChangeError::WrongCurrent) => {
+            let errors =
+                FieldErrors::single("current_password", "The current password is incorrect.");
+            account_page(&state, &session, &auth, errors, refused).await
         }
-        Err(e) => Err(e.into()),
+        Err(PasswordChangeError::App(e)) => Err(e),
     }
 }
 
@@ -168,12 +166,11 @@ pub async fn revoke_session(
     session: Session,
     path: web::Path<String>,
     form: web::Form<CsrfOnly>,
-) -> Result<HttpResponse, PageError> {
-    let auth = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
+) -> Result<HttpResponse, AppError> {
+    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
     let id = path.into_inner();
     let current = id == auth.claims.sid;
-    tokens::revoke_session(&state, auth.user.id, id).await?;
+    tokens::revoke_session(&state.db, auth.user.id, id).await?;
     if current {
         return Ok(logged_out(
             &state,
@@ -191,23 +188,18 @@ pub async fn logout_all(
     req: HttpRequest,
     session: Session,
     form: web::Form<CsrfOnly>,
-) -> Result<HttpResponse, PageError> {
-    let auth = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
-    tokens::logout(&state, &auth, tokens::LogoutScope::Everywhere).await?;
+) -> Result<HttpResponse, AppError> {
+    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
+    tokens::logout(
+        &state.db,
+        &auth.claims,
+        auth.user.id,
+        LogoutScope::Everywhere,
+    )
+    .await?;
     Ok(logged_out(
         &state,
         &session,
         "You have been logged out everywhere.",
     ))
-}
-
-fn logged_out(state: &AppState, session: &Session, message: &str) -> HttpResponse {
-    session.renew();
-    flash(session, message);
-    let mut response = see_other("/login");
-    for c in cookies::cleared(state.settings.cookie_secure) {
-        let _ = response.add_cookie(&c);
-    }
-    response
 }

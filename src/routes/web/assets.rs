@@ -2,6 +2,8 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::error::AppError;
+
 const FILES: &[(&str, &str, &str)] = &[
     (
         "css/sigil.css",
@@ -16,13 +18,14 @@ const FILES: &[(&str, &str, &str)] = &[
 ];
 
 /// `GET /static/{path}`.
-pub async fn serve(path: web::Path<String>) -> HttpResponse {
+pub async fn serve(path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let path = path.into_inner();
-    match FILES.iter().find(|(name, _, _)| *name == path) {
-        Some((_, content_type, body)) => HttpResponse::Ok()
-            .content_type(*content_type)
-            .insert_header(("Cache-Control", "public, max-age=3600"))
-            .body(*body),
-        None => super::errors::page(actix_web::http::StatusCode::NOT_FOUND, None),
-    }
+    let (_, content_type, body) = FILES
+        .iter()
+        .find(|(name, _, _)| *name == path)
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(*content_type)
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(*body))
 }

@@ -6,16 +6,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::errors::PageError;
-use super::{check_csrf, current_user, flash, render, safe_next, Chrome};
+use super::layout::{flash, Chrome};
+use super::{check_csrf, current_user, render, safe_next, see_other};
+use crate::accounts::{self, NewAccount};
 use crate::auth::credentials::REFRESH_COOKIE;
-use crate::auth::tokens::{self, TokenPair};
+use crate::auth::tokens::{self, LogoutScope, TokenPair};
 use crate::auth::{cookies, csrf};
-use crate::db::sessions;
-use crate::domain::{Email, Password, Username};
-use crate::error::{AppError, FieldErrors};
-use crate::routes::api::auth::{rate_limit, register_user, user_agent};
-use crate::startup::AppState;
+use crate::db::users::User;
+use crate::domain::Password;
+use crate::error::{AppError, AuthFailure, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct NextParam {
@@ -36,10 +37,10 @@ pub async fn login_form(
     req: HttpRequest,
     session: Session,
     query: web::Query<NextParam>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     if current_user(&req).await.is_some() {
-        return Ok(super::see_other(&next));
+        return Ok(see_other(&next));
     }
     let page = LoginPage {
         chrome: Chrome::new(&session, "Log in", None),
@@ -66,12 +67,12 @@ pub struct LoginForm {
 /// the form (401) with one message and the typed name, never the password.
 pub async fn login(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    client: ClientInfo,
     session: Session,
     form: web::Form<LoginForm>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     check_csrf(&session, &form.csrf_token)?;
-    rate_limit(&state, &req)?;
+    state.count_login_attempt(&client)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let refuse = |session: &Session, status: StatusCode, message: &str| {
@@ -90,14 +91,20 @@ pub async fn login(
             "Enter your username (or email) and your password.",
         );
     }
-    if form.password.len() > Password::MAX_BYTES {
+    if Password::check_candidate(&form.password).is_err() {
         return refuse(
             &session,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Passwords are at most 72 bytes long.",
         );
     }
-    let user = tokens::check_password(&state, form.username.clone(), form.password.clone()).await?;
+    let user = accounts::check_sign_in(
+        &state.db,
+        &state.passwords,
+        form.username.clone(),
+        form.password.clone(),
+    )
+    .await?;
     let Some(user) = user else {
         return refuse(
             &session,
@@ -105,10 +112,27 @@ pub async fn login(
             "Incorrect username or password.",
         );
     };
-    let pair = tokens::start_session(&state, &user, user_agent(&req)).await?;
+    let message = format!("Welcome back, {}.", user.username);
+    signed_in(&state, &session, &user, client, &next, message).await
+}
+
+/// Starts the browser's session: a fresh cookie session (no fixation), the flash message, both
+/// token cookies, and a 303 to `next`.
+async fn signed_in(
+    state: &AppState,
+    session: &Session,
+    user: &User,
+    client: ClientInfo,
+    next: &str,
+    message: String,
+) -> Result<HttpResponse, AppError> {
+    let pair = state
+        .tokens
+        .start_session(&state.db, user, client.user_agent)
+        .await?;
     session.renew();
-    flash(&session, format!("Welcome back, {}.", user.username));
-    Ok(with_login_cookies(&state, super::see_other(&next), &pair))
+    flash(session, message);
+    Ok(with_login_cookies(state, see_other(next), &pair))
 }
 
 /// Adds both authentication cookies for a new or rotated pair.
@@ -117,15 +141,7 @@ pub fn with_login_cookies(
     mut response: HttpResponse,
     pair: &TokenPair,
 ) -> HttpResponse {
-    let secure = state.settings.cookie_secure;
-    for cookie in [
-        cookies::access(&pair.access_token, pair.expires_in, secure),
-        cookies::refresh(&pair.refresh_token, pair.refresh_expires_in, secure),
-    ] {
-        if let Err(e) = response.add_cookie(&cookie) {
-            log::error!("cannot set a cookie: {e}");
-        }
-    }
+    cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
     response
 }
 
@@ -139,9 +155,9 @@ struct RegisterPage {
 }
 
 /// `GET /register`.
-pub async fn register_form(req: HttpRequest, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn register_form(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
     if current_user(&req).await.is_some() {
-        return Ok(super::see_other("/"));
+        return Ok(see_other("/"));
     }
     let page = RegisterPage {
         chrome: Chrome::new(&session, "Create an account", None),
@@ -166,63 +182,63 @@ pub struct RegisterForm {
     pub csrf_token: String,
 }
 
+impl RegisterForm {
+    /// The account, or every problem: the fields' own rules and a confirmation that differs.
+    fn parse(&self) -> Result<NewAccount, FieldErrors> {
+        let parsed = NewAccount::parse(&self.email, &self.username, &self.password);
+        let confirmed = self.password == self.password_confirm;
+        match parsed {
+            Ok(account) if confirmed => Ok(account),
+            Ok(_) => Err(FieldErrors::single("password_confirm", MISMATCH)),
+            Err(mut errors) => {
+                if errors.first("password").is_none() && !confirmed {
+                    errors.add("password_confirm", MISMATCH);
+                }
+                Err(errors)
+            }
+        }
+    }
+
+    fn rerender(&self, session: &Session, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+        let page = RegisterPage {
+            chrome: Chrome::new(session, "Create an account", None),
+            email: self.email.clone(),
+            username: self.username.clone(),
+            errors,
+        };
+        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+    }
+}
+
+const MISMATCH: &str = "The two passwords do not match.";
+
 /// `POST /register`: creates the account, logs it in and goes home (303); invalid or taken
 /// fields re-render the form (422) with messages beside the fields.
 pub async fn register(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    client: ClientInfo,
     session: Session,
     form: web::Form<RegisterForm>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     check_csrf(&session, &form.csrf_token)?;
-    let form = form.into_inner();
-    let mut errors = FieldErrors::new();
-    let email = errors.take("email", Email::parse(&form.email));
-    let username = errors.take("username", Username::parse(&form.username));
-    let password = errors.take("password", Password::parse(&form.password));
-    if password.is_some() && form.password != form.password_confirm {
-        errors.add("password_confirm", "The two passwords do not match.");
-    }
-    let rerender = |session: &Session, errors: FieldErrors| {
-        let page = RegisterPage {
-            chrome: Chrome::new(session, "Create an account", None),
-            email: form.email.clone(),
-            username: form.username.clone(),
-            errors,
-        };
-        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errors) => return form.rerender(&session, errors),
     };
-    let (Some(email), Some(username), Some(password)) = (email, username, password) else {
-        return rerender(&session, errors);
-    };
-    if !errors.is_empty() {
-        return rerender(&session, errors);
-    }
-    let (e, u) = (email.clone(), username.clone());
-    let taken = state
-        .db
-        .run(move |conn| Ok(crate::db::users::User::taken_fields(conn, &e, &u)?))
-        .await?;
-    if !taken.is_empty() {
-        return rerender(&session, taken);
-    }
-    let user = match register_user(&state, email, username, password).await {
+    let user = match accounts::register(&state.db, &state.passwords, new).await? {
         Ok(user) => user,
-        Err(AppError::Conflict(message)) => {
-            return rerender(&session, FieldErrors::single("username", message))
+        Err(taken) => {
+            return form.rerender(
+                &session,
+                FieldErrors::single(taken.field(), taken.message()),
+            )
         }
-        Err(e) => return Err(e.into()),
     };
-    let pair = tokens::start_session(&state, &user, user_agent(&req)).await?;
-    session.renew();
-    flash(
-        &session,
-        format!(
-            "Welcome to Sigil, {}! Your account is ready.",
-            user.username
-        ),
+    let message = format!(
+        "Welcome to Sigil, {}! Your account is ready.",
+        user.username
     );
-    Ok(with_login_cookies(&state, super::see_other("/"), &pair))
+    signed_in(&state, &session, &user, client, "/", message).await
 }
 
 #[derive(Deserialize)]
@@ -239,25 +255,31 @@ pub async fn logout(
     req: HttpRequest,
     session: Session,
     form: web::Form<CsrfForm>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     check_csrf(&session, &form.csrf_token)?;
     if let Some(auth) = current_user(&req).await {
-        tokens::logout(&state, &auth, tokens::LogoutScope::ThisSession).await?;
+        tokens::logout(
+            &state.db,
+            &auth.claims,
+            auth.user.id,
+            LogoutScope::ThisSession,
+        )
+        .await?;
     } else if let Some(refresh) = req.cookie(REFRESH_COOKIE) {
         // No live access token, but a refresh cookie: end its session too.
-        let hash = crate::auth::refresh::hash(refresh.value());
-        state
-            .db
-            .run(move |conn| Ok(sessions::revoke_by_refresh_hash(conn, &hash)?))
-            .await?;
+        tokens::logout_refresh(&state.db, refresh.value()).await?;
     }
+    Ok(logged_out(&state, &session, "You have been logged out."))
+}
+
+/// After a logout: a fresh cookie session with `message`, both token cookies cleared, and a
+/// 303 to the login page.
+pub fn logged_out(state: &AppState, session: &Session, message: &str) -> HttpResponse {
     session.renew();
-    flash(&session, "You have been logged out.");
-    let mut response = super::see_other("/login");
-    for c in cookies::cleared(state.settings.cookie_secure) {
-        let _ = response.add_cookie(&c);
-    }
-    Ok(response)
+    flash(session, message);
+    let mut response = see_other("/login");
+    cookies::clear(&mut response, state.tokens.secure_cookies);
+    response
 }
 
 /// `POST /auth/refresh`: rotates the `refresh_token` cookie and sets a new `access_token`;
@@ -265,9 +287,10 @@ pub async fn logout(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
+    client: ClientInfo,
     session: Session,
     form: Option<web::Form<CsrfForm>>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let form = form.map(web::Form::into_inner);
     let presented_csrf = form
         .as_ref()
@@ -276,19 +299,16 @@ pub async fn refresh(
         .or_else(|| csrf::from_header(&req).map(str::to_string))
         .unwrap_or_default();
     check_csrf(&session, &presented_csrf)?;
-    rate_limit(&state, &req)?;
+    state.count_login_attempt(&client)?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
-        return Err(
-            AppError::Unauthorized(crate::error::AuthFailure::BadCredentials(
-                "There is no refresh cookie; log in again.".into(),
-            ))
-            .into(),
-        );
+        return Err(AppError::Unauthorized(AuthFailure::BadCredentials(
+            "There is no refresh cookie; log in again.".into(),
+        )));
     };
-    match tokens::rotate(&state, cookie.value()).await? {
+    match state.tokens.rotate(&state.db, cookie.value()).await? {
         Ok(pair) => {
             let response = match form.and_then(|f| f.next) {
-                Some(next) => super::see_other(&safe_next(Some(&next))),
+                Some(next) => see_other(&safe_next(Some(&next))),
                 None => HttpResponse::NoContent().finish(),
             };
             Ok(with_login_cookies(&state, response, &pair))
@@ -297,9 +317,7 @@ pub async fn refresh(
             let mut response = HttpResponse::Unauthorized()
                 .content_type("text/plain; charset=utf-8")
                 .body(refusal.description());
-            for c in cookies::cleared(state.settings.cookie_secure) {
-                let _ = response.add_cookie(&c);
-            }
+            cookies::clear(&mut response, state.tokens.secure_cookies);
             Ok(response)
         }
     }

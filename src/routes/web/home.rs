@@ -1,15 +1,16 @@
 //! `GET /`: the posts the viewer may see, newest first, paged.
 
 use actix_session::Session;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::errors::PageError;
-use super::Chrome;
-use crate::auth::extract::authenticate;
-use crate::db::posts::PostWithAuthor;
-use crate::routes::api::posts::{load_page, ListParams, PageRequest};
-use crate::startup::AppState;
+use super::layout::Chrome;
+use super::{current_user, render};
+use crate::db::posts::{Post, PostWithAuthor};
+use crate::domain::{PageParams, PageRequest};
+use crate::error::AppError;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "home/index.html")]
@@ -23,17 +24,21 @@ pub async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
-    params: web::Query<ListParams>,
-) -> Result<HttpResponse, PageError> {
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, AppError> {
     // A stale or broken cookie on a page is no reason to refuse it: show it anonymously.
-    let viewer = authenticate(&req).await.ok().flatten();
+    let viewer = current_user(&req).await;
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let (posts, next_cursor) =
-        load_page(&state, viewer.as_ref().map(|a| a.user.id), request).await?;
+    let (viewer_id, query) = (viewer.as_ref().map(|a| a.user.id), request.clone());
+    let rows = state
+        .db
+        .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &query)?))
+        .await?;
+    let (posts, next_cursor) = request.finish(rows, &state.cursor_key, |p| p.post.id);
     let page = HomePage {
         chrome: Chrome::new(&session, "Latest posts", viewer.as_ref()),
         posts,
         next_cursor,
     };
-    super::render(&page, actix_web::http::StatusCode::OK)
+    render(&page, StatusCode::OK)
 }

@@ -6,13 +6,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::errors::PageError;
-use super::{check_csrf, current_user, flash, render, require_user, see_other, Chrome};
+use super::layout::{flash, Chrome};
+use super::{current_user, render, require_user, require_user_form, see_other};
+use crate::auth::extract::Authenticated;
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
-use crate::domain::{PostBody, PostTitle, Visibility};
-use crate::error::FieldErrors;
-use crate::routes::api::posts::{create_post, find_owned, find_visible, NewPostInput};
-use crate::startup::AppState;
+use crate::domain::NewPost;
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "posts/show.html")]
@@ -28,10 +28,13 @@ pub async fn show(
     req: HttpRequest,
     session: Session,
     path: web::Path<i32>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let viewer = current_user(&req).await;
-    let viewer_id = viewer.as_ref().map(|a| a.user.id);
-    let post = find_visible(&state, path.into_inner(), viewer_id).await?;
+    let (id, viewer_id) = (path.into_inner(), viewer.as_ref().map(|a| a.user.id));
+    let post = state
+        .db
+        .run(move |conn| Post::find_visible(conn, id, viewer_id)?.ok_or(AppError::NotFound))
+        .await?;
     let page = ShowPage {
         chrome: Chrome::new(&session, post.post.title.clone(), viewer.as_ref()),
         is_owner: viewer_id == Some(post.post.author_id),
@@ -52,6 +55,37 @@ struct FormPage {
     errors: FieldErrors,
 }
 
+impl FormPage {
+    /// The form for a new post (`post_id` `None`) or an edit, with what is in its fields.
+    fn render(
+        session: &Session,
+        user: &Authenticated,
+        post_id: Option<i32>,
+        fields: PostForm,
+        errors: FieldErrors,
+    ) -> Result<HttpResponse, AppError> {
+        let title = if post_id.is_some() {
+            "Edit post"
+        } else {
+            "New post"
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let page = FormPage {
+            chrome: Chrome::new(session, title, Some(user)),
+            post_id,
+            title: fields.title,
+            body: fields.body,
+            visibility: fields.visibility,
+            errors,
+        };
+        render(&page, status)
+    }
+}
+
 #[derive(Deserialize)]
 pub struct PostForm {
     #[serde(default)]
@@ -65,60 +99,21 @@ pub struct PostForm {
 }
 
 impl PostForm {
-    fn parse(&self) -> Result<NewPostInput, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = errors.take("title", PostTitle::parse(&self.title));
-        let body = errors.take("body", PostBody::parse(&self.body));
-        let visibility = errors.take("visibility", Visibility::parse(&self.visibility));
-        match (title, body, visibility) {
-            (Some(title), Some(body), Some(visibility)) => Ok(NewPostInput {
-                title,
-                body,
-                visibility,
-            }),
-            _ => Err(errors),
-        }
-    }
-
-    fn rerender(
-        &self,
-        session: &Session,
-        user: &crate::auth::extract::Authenticated,
-        post_id: Option<i32>,
-        errors: FieldErrors,
-    ) -> Result<HttpResponse, PageError> {
-        let page = FormPage {
-            chrome: Chrome::new(session, form_title(post_id), Some(user)),
-            post_id,
-            title: self.title.clone(),
-            body: self.body.clone(),
-            visibility: self.visibility.clone(),
-            errors,
-        };
-        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
-    }
-}
-
-fn form_title(post_id: Option<i32>) -> &'static str {
-    if post_id.is_some() {
-        "Edit post"
-    } else {
-        "New post"
+    fn parse(&self) -> Result<NewPost, FieldErrors> {
+        NewPost::parse(&self.title, &self.body, &self.visibility)
     }
 }
 
 /// `GET /posts/new`.
-pub async fn new_form(req: HttpRequest, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn new_form(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
     let user = require_user(&req).await?;
-    let page = FormPage {
-        chrome: Chrome::new(&session, form_title(None), Some(&user)),
-        post_id: None,
+    let blank = PostForm {
         title: String::new(),
         body: String::new(),
         visibility: "public".into(),
-        errors: FieldErrors::new(),
+        csrf_token: String::new(),
     };
-    render(&page, StatusCode::OK)
+    FormPage::render(&session, &user, None, blank, FieldErrors::new())
 }
 
 /// `POST /posts`.
@@ -127,14 +122,17 @@ pub async fn create(
     req: HttpRequest,
     session: Session,
     form: web::Form<PostForm>,
-) -> Result<HttpResponse, PageError> {
-    let user = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
-    let input = match form.parse() {
-        Ok(input) => input,
-        Err(errors) => return form.rerender(&session, &user, None, errors),
+) -> Result<HttpResponse, AppError> {
+    let user = require_user_form(&req, &session, &form.csrf_token).await?;
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errors) => return FormPage::render(&session, &user, None, form.into_inner(), errors),
     };
-    let post = create_post(&state, user.user.id, input).await?;
+    let author = user.user.id;
+    let post = state
+        .db
+        .run(move |conn| Ok(Post::create(conn, author, &new)?))
+        .await?;
     flash(&session, "Post created.");
     Ok(see_other(&format!("/posts/{}", post.post.id)))
 }
@@ -145,18 +143,20 @@ pub async fn edit_form(
     req: HttpRequest,
     session: Session,
     path: web::Path<i32>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let user = require_user(&req).await?;
-    let post = find_owned(&state, path.into_inner(), user.user.id).await?;
-    let page = FormPage {
-        chrome: Chrome::new(&session, form_title(Some(post.post.id)), Some(&user)),
-        post_id: Some(post.post.id),
+    let (id, user_id) = (path.into_inner(), user.user.id);
+    let post = state
+        .db
+        .run(move |conn| Ok(Post::find_owned(conn, id, user_id)?))
+        .await?;
+    let current = PostForm {
         visibility: post.post.visibility.clone(),
         title: post.post.title,
         body: post.post.body,
-        errors: FieldErrors::new(),
+        csrf_token: String::new(),
     };
-    render(&page, StatusCode::OK)
+    FormPage::render(&session, &user, Some(id), current, FieldErrors::new())
 }
 
 /// `POST /posts/{id}/edit`.
@@ -166,16 +166,20 @@ pub async fn update(
     session: Session,
     path: web::Path<i32>,
     form: web::Form<PostForm>,
-) -> Result<HttpResponse, PageError> {
-    let user = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
-    let id = path.into_inner();
-    find_owned(&state, id, user.user.id).await?;
-    let input = match form.parse() {
-        Ok(input) => input,
-        Err(errors) => return form.rerender(&session, &user, Some(id), errors),
+) -> Result<HttpResponse, AppError> {
+    let user = require_user_form(&req, &session, &form.csrf_token).await?;
+    let (id, user_id) = (path.into_inner(), user.user.id);
+    state
+        .db
+        .run(move |conn| Ok(Post::find_owned(conn, id, user_id)?))
+        .await?;
+    let new = match form.parse() {
+        Ok(new) => new,
+        Err(errors) => {
+            return FormPage::render(&session, &user, Some(id), form.into_inner(), errors)
+        }
     };
-    let changes = PostChanges::new(Some(input.title), Some(input.body), Some(input.visibility));
+    let changes = PostChanges::new(Some(new.title), Some(new.body), Some(new.visibility));
     state
         .db
         .run(move |conn| Ok(Post::update(conn, id, &changes)?))
@@ -197,14 +201,15 @@ pub async fn delete(
     session: Session,
     path: web::Path<i32>,
     form: web::Form<DeleteForm>,
-) -> Result<HttpResponse, PageError> {
-    let user = require_user(&req).await?;
-    check_csrf(&session, &form.csrf_token)?;
-    let id = path.into_inner();
-    find_owned(&state, id, user.user.id).await?;
+) -> Result<HttpResponse, AppError> {
+    let user = require_user_form(&req, &session, &form.csrf_token).await?;
+    let (id, user_id) = (path.into_inner(), user.user.id);
     state
         .db
-        .run(move |conn| Ok(Post::delete(conn, id)?))
+        .run(move |conn| {
+            Post::find_owned(conn, id, user_id)?;
+            Ok(Post::delete(conn, id)?)
+        })
         .await?;
     flash(&session, "Post deleted.");
     Ok(see_other("/"))

@@ -7,12 +7,13 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::errors::PageError;
-use super::{check_csrf, current_user, render, Chrome};
+use super::layout::Chrome;
+use super::{check_csrf, current_user, render};
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
 use crate::auth::inspect::{human_duration, inspect_with_db, Inspection};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::state::AppState;
 
 /// Registered claims and what they mean, for the claims table.
 const REGISTERED: &[(&str, &str, &str)] = &[
@@ -213,11 +214,11 @@ async fn page(
     session: &Session,
     pasted: Option<TokenView>,
     status: StatusCode,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     let user = current_user(req).await;
     let (own, own_session) = match (&user, own_token(req)) {
         (Some(auth), Some(token)) => {
-            let report = inspect_with_db(state, &token).await?;
+            let report = inspect_with_db(&state.db, &state.tokens, &token).await?;
             (Some(view(&token, report)), Some(auth.claims.sid.clone()))
         }
         _ => (None, None),
@@ -236,7 +237,7 @@ pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     page(&state, &req, &session, None, StatusCode::OK).await
 }
 
@@ -255,7 +256,7 @@ pub async fn inspect(
     req: HttpRequest,
     session: Session,
     form: web::Form<PasteForm>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, AppError> {
     check_csrf(&session, &form.csrf_token)?;
     let token = form.token.trim();
     if token.is_empty() {
@@ -268,7 +269,7 @@ pub async fn inspect(
         )
         .await;
     }
-    let report = inspect_with_db(&state, token).await?;
+    let report = inspect_with_db(&state.db, &state.tokens, token).await?;
     page(
         &state,
         &req,

@@ -8,36 +8,39 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage as _};
 
-use crate::auth::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
-use crate::auth::extract::RenewedAccessToken;
-use crate::auth::{cookies, jwt, tokens};
-use crate::startup::{wants_json, AppState};
+use super::cookies;
+use super::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
+use super::extract::RenewedAccessToken;
+use super::tokens::Tokens;
+use crate::db::Db;
+use crate::http::is_api_path;
 
 pub async fn silent_renewal(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let path = req.path();
-    let is_page = !wants_json(path)
+    let is_page = !is_api_path(path)
         && !path.starts_with("/static/")
         && path != "/auth/refresh"
         && !req.headers().contains_key(header::AUTHORIZATION);
     let refresh = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string());
-    let (Some(state), Some(refresh), true) = (
-        req.app_data::<web::Data<AppState>>().cloned(),
+    let (Some(tokens), Some(db), Some(refresh), true) = (
+        req.app_data::<web::Data<Tokens>>().cloned(),
+        req.app_data::<web::Data<Db>>().cloned(),
         refresh.filter(|r| !r.is_empty()),
         is_page,
     ) else {
         return next.call(req).await;
     };
-    let access_live = req.cookie(ACCESS_COOKIE).is_some_and(|c| {
-        jwt::verify(&state.keys, &state.policy, c.value(), tokens::unix_now()).is_ok()
-    });
+    let access_live = req
+        .cookie(ACCESS_COOKIE)
+        .is_some_and(|c| tokens.verify(c.value()).is_ok());
     if access_live {
         return next.call(req).await;
     }
-    let secure = state.settings.cookie_secure;
-    let new_cookies = match tokens::rotate(&state, &refresh).await {
+    let secure = tokens.secure_cookies;
+    let new_cookies = match tokens.rotate(&db, &refresh).await {
         Ok(Ok(pair)) => {
             req.extensions_mut()
                 .insert(RenewedAccessToken(pair.access_token.clone()));

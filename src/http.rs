@@ -1,0 +1,18 @@
+//! The framework glue both faces share: reading bodies into typed requests, the client's
+//! address and agent, security headers, and the middleware that gives every error the shape
+//! of its route (problem JSON on the API, an HTML page elsewhere).
+
+pub mod body;
+pub mod client;
+pub mod faces;
+pub mod headers;
+pub mod oauth_form;
+
+/// Whether a path is answered as JSON (errors as problem JSON) rather than as a page.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+        || path == "/api"
+        || path.starts_with("/.well-known/")
+        || path == "/healthz"
+        || path == "/readyz"
+}

@@ -1,0 +1,61 @@
+//! Every error response gets the face of its route: problem JSON under `/api` (and the other
+//! JSON routes), an HTML page everywhere else. Handlers, extractors and the framework itself
+//! (404 from routing, 405, 413, 415…) all produce an [`AppError`] or a bare status; this
+//! middleware renders it once, keeping headers such as `Set-Cookie`, `Allow` and `Retry-After`.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError as _};
+
+use super::is_api_path;
+use crate::error::AppError;
+use crate::routes::web::errors::page_for;
+
+/// The default service: nothing is routed here.
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+pub async fn error_faces(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let api = is_api_path(req.path());
+    let res = next.call(req).await?;
+    let status = res.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(res.map_into_left_body());
+    }
+    let app_error = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>());
+    let has_body = res.headers().contains_key(header::CONTENT_TYPE);
+    let replacement = match (app_error, api) {
+        // The API face is the error type's own: already rendered.
+        (Some(_), true) => None,
+        (Some(e), false) => Some(page_for(e)),
+        // A handler's own answer (a form re-rendered with 422, a login refused with 401).
+        (None, _) if has_body && res.response().error().is_none() => None,
+        (None, true) => Some(AppError::from_status(status).error_response()),
+        (None, false) => Some(page_for(&AppError::from_status(status))),
+    };
+    let Some(mut response) = replacement else {
+        return Ok(res.map_into_left_body());
+    };
+    keep_headers(res.headers(), response.headers_mut());
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::new(req, response).map_into_right_body())
+}
+
+/// Copies the headers the new response does not set itself (all values of each).
+fn keep_headers(from: &HeaderMap, to: &mut HeaderMap) {
+    let own: Vec<_> = to.keys().cloned().collect();
+    for (name, value) in from.iter() {
+        if *name != header::CONTENT_LENGTH && !own.contains(name) {
+            to.append(name.clone(), value.clone());
+        }
+    }
+}

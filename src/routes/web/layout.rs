@@ -1,0 +1,63 @@
+//! What the layout needs on every page: who is signed in, the CSRF token for its forms, and
+//! the flash messages queued by the previous request.
+
+use actix_session::Session;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::csrf;
+use crate::auth::extract::Authenticated;
+
+#[derive(Default)]
+pub struct Chrome {
+    pub title: String,
+    pub username: Option<String>,
+    pub csrf_token: String,
+    pub flashes: Vec<Flash>,
+}
+
+impl Chrome {
+    /// The layout for a page: takes (and so clears) the pending flash messages.
+    pub fn new(session: &Session, title: impl Into<String>, user: Option<&Authenticated>) -> Self {
+        let flashes = session
+            .remove_as::<Vec<Flash>>(FLASH_KEY)
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        Self {
+            title: title.into(),
+            username: user.map(|a| a.user.username.clone()),
+            csrf_token: csrf::token(session),
+            flashes,
+        }
+    }
+
+    /// The layout of an error page: no session, no user.
+    pub fn bare(title: &str) -> Self {
+        Self {
+            title: title.to_string(),
+            ..Self::default()
+        }
+    }
+}
+
+const FLASH_KEY: &str = "flashes";
+
+/// A one-time message shown on the next page (stored in the signed session cookie).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: String,
+    pub message: String,
+}
+
+/// Queues a success message for the next page.
+pub fn flash(session: &Session, message: impl Into<String>) {
+    let mut list = session
+        .get::<Vec<Flash>>(FLASH_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    list.push(Flash {
+        kind: "success".to_string(),
+        message: message.into(),
+    });
+    let _ = session.insert(FLASH_KEY, list);
+}

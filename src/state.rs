@@ -1,0 +1,85 @@
+//! What the handlers share: the database, the token rules, the bcrypt threads, the login
+//! limiter and the cursor key, built once from the settings.
+
+use std::sync::Arc;
+
+use crate::auth::keys;
+use crate::auth::password::Passwords;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::Tokens;
+use crate::config::{ConfigError, Settings};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::http::client::ClientInfo;
+
+/// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
+/// on their own, so authentication needs nothing else.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub tokens: Arc<Tokens>,
+    pub passwords: Passwords,
+    pub limiter: Option<LoginLimiter>,
+    /// Key for signing pagination cursors.
+    pub cursor_key: [u8; 32],
+}
+
+impl AppState {
+    /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads.
+    pub fn new(settings: Settings) -> Result<Self, StartupError> {
+        let (db, tokens) = open(&settings)?;
+        Ok(Self {
+            cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
+            limiter: LoginLimiter::new(settings.login_rate_per_minute),
+            passwords: Passwords::new(settings.bcrypt_cost),
+            tokens: Arc::new(tokens),
+            settings,
+            db,
+        })
+    }
+
+    /// Counts a login-type attempt from the client's address (429 past the limit).
+    pub fn count_login_attempt(&self, client: &ClientInfo) -> Result<(), AppError> {
+        match (&self.limiter, client.ip) {
+            (Some(limiter), Some(ip)) => limiter.check(ip),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The database (connected and migrated) and the token rules: all that `sigil inspect` and
+/// the other one-shot commands need.
+pub fn open(settings: &Settings) -> Result<(Db, Tokens), StartupError> {
+    let db = Db::connect(&settings.database_url, settings.db_pool_size).map_err(|m| {
+        StartupError::Config(ConfigError {
+            var: "DATABASE_URL",
+            message: m,
+        })
+    })?;
+    db.migrate()
+        .map_err(|m| StartupError::Other(format!("migrations failed: {m}")))?;
+    let keys = keys::load(settings)?;
+    Ok((db, Tokens::new(settings, keys)))
+}
+
+/// HMAC-SHA256 of a label under the secret: independent keys for independent uses.
+pub fn derive_key(secret: &[u8], label: &[u8]) -> [u8; 32] {
+    use hmac::Mac as _;
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret)
+        .expect("HMAC accepts keys of any length");
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}

@@ -1,0 +1,170 @@
+//! The points API.md settled after the first landing: the title rule, `null` in a PATCH, page
+//! errors as HTML pages (a wrong content type included), and taken names on the page form.
+
+use serde_json::{json, Value};
+
+use crate::backend_tests;
+use crate::helpers::{client, problem, Backend, TestApp, PASSWORD};
+use crate::web::{csrf_of, form, page};
+
+backend_tests!(
+    invisible_titles_are_blank,
+    null_in_a_patch_is_refused_and_changes_nothing,
+    page_routes_answer_every_error_with_an_html_page,
+    api_routes_answer_framework_errors_with_problem_json,
+    a_taken_email_on_the_page_is_named_under_email,
+);
+
+async fn invisible_titles_are_blank(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let alice = app.user("alice").await;
+    for title in ["\u{200B}", " \u{200B}\u{200D}\u{FEFF} ", "\u{2060}\u{3164}"] {
+        let r = app
+            .create_post(
+                &alice.access_token,
+                json!({"title": title, "body": "b", "visibility": "public"}),
+            )
+            .await;
+        let body = problem(r, 422).await;
+        assert_eq!(
+            body["errors"]["title"][0], "Title must not be blank.",
+            "{title:?}: {body}"
+        );
+    }
+    // A zero-width character inside a visible title is kept as written.
+    let post = app.post_as(&alice, "a\u{200B}b", "public").await;
+    assert_eq!(post["title"], "a\u{200B}b");
+}
+
+async fn null_in_a_patch_is_refused_and_changes_nothing(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let alice = app.user("alice").await;
+    let post = app.post_as(&alice, "keep me", "private").await;
+    let id = post["id"].as_i64().unwrap();
+    for field in ["title", "body", "visibility"] {
+        let mut patch = json!({"title": "changed"});
+        patch[field] = Value::Null;
+        let body = problem(app.patch_post(&alice.access_token, id, patch).await, 422).await;
+        assert!(body["errors"][field].is_array(), "{field}: {body}");
+    }
+    let now: Value = app
+        .get_post(Some(&alice.access_token), id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now, post, "a refused patch changes nothing");
+    // Absent fields still mean "unchanged".
+    let r = app
+        .patch_post(&alice.access_token, id, json!({"title": "new"}))
+        .await;
+    assert_eq!(r.status(), 200);
+    let now: Value = r.json().await.unwrap();
+    assert_eq!(
+        (now["title"].as_str(), now["body"].as_str()),
+        (Some("new"), post["body"].as_str())
+    );
+}
+
+fn assert_html(status: u16, expected: u16, content_type: &str, body: &str, what: &str) {
+    assert_eq!(status, expected, "{what}");
+    assert!(
+        content_type.starts_with("text/html"),
+        "{what}: {content_type}"
+    );
+    assert!(
+        body.contains("<html") && body.contains(&expected.to_string()),
+        "{what}: {body}"
+    );
+}
+
+async fn page_routes_answer_every_error_with_an_html_page(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let c = client(true);
+    let (_, html) = page(&c, &app, "/login").await;
+    let csrf = csrf_of(&html);
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
+        // No form body at all: the content type is wrong for a form.
+        ("logout without a body", c.post(app.url("/logout")), 415),
+        (
+            "logout with JSON",
+            c.post(app.url("/logout"))
+                .header("content-type", "application/json")
+                .body(format!(r#"{{"csrf_token": "{csrf}"}}"#)),
+            415,
+        ),
+        ("wrong method", c.put(app.url("/login")), 405),
+        ("unknown page", c.get(app.url("/no/such/page")), 404),
+        ("unknown asset", c.get(app.url("/static/nope.css")), 404),
+        (
+            "form too large",
+            c.post(app.url("/posts"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!(
+                    "csrf_token={csrf}&title=t&body={}",
+                    "x".repeat(129 * 1024)
+                )),
+            413,
+        ),
+        (
+            "a post id that is no number",
+            c.get(app.url("/posts/abc")),
+            404,
+        ),
+    ];
+    for (what, request, expected) in cases {
+        let r = request.send().await.unwrap();
+        let status = r.status().as_u16();
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        let allow = r.headers().get("allow").is_some();
+        let body = r.text().await.unwrap();
+        assert_html(status, expected, &ct, &body, what);
+        if expected == 405 {
+            assert!(allow, "{what}: a 405 keeps its Allow header");
+        }
+    }
+}
+
+async fn api_routes_answer_framework_errors_with_problem_json(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app.anon.put(app.url("/api/posts")).send().await.unwrap();
+    assert!(r.headers().get("allow").is_some());
+    problem(r, 405).await;
+    problem(app.get("/api/posts/abc").await, 404).await;
+    problem(app.get("/api/no/such/route").await, 404).await;
+    let r = app
+        .anon
+        .post(app.url("/api/token/inspect"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("token=x")
+        .send()
+        .await
+        .unwrap();
+    problem(r, 415).await;
+}
+
+async fn a_taken_email_on_the_page_is_named_under_email(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("grace").await;
+    let c = client(true);
+    let (_, html) = page(&c, &app, "/register").await;
+    let csrf = csrf_of(&html);
+    let r = form(
+        &c,
+        &app,
+        "/register",
+        &[
+            ("email", "GRACE@example.com"),
+            ("username", "grace2"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This email is already registered."), "{html}");
+    assert!(html.contains("href=\"#field-email\""), "{html}");
+    assert!(!html.contains("This username is taken."), "{html}");
+}
