@@ -4,54 +4,14 @@
 //! A bad value is a [`ConfigError`] that names the variable and what is wrong; `main` prints
 //! it on one line and exits with status 2.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Secret keys shorter than this many bytes are refused.
-pub const MIN_SECRET_BYTES: usize = 32;
+mod secret;
 
-/// Secret keys that have been published in tutorials and documentation. Anyone can forge a
-/// token signed with one of them, so they are refused like short keys.
-const PUBLISHED_SECRETS: &[&str] = &[
-    // FastAPI's "OAuth2 with Password (and hashing), Bearer with JWT tokens" tutorial.
-    "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
-    // jwt.io's default HS256 example secret, padded variants people paste.
-    "your-256-bit-secret",
-    "your-256-bit-secret-your-256-bit-secret",
-    // Common placeholders found in starter projects and .env.example files.
-    "secret",
-    "changeme",
-    "change-me",
-    "supersecretkey",
-    "your-secret-key",
-    "your_secret_key",
-    "your-secret-key-here",
-    "mysecretkeymysecretkeymysecretkey",
-    "CHANGE_ME_TO_A_RANDOM_SECRET_KEY_OF_32_BYTES",
-];
-
-/// A value that must never be printed: its `Debug` and `Display` show only a placeholder.
-#[derive(Clone)]
-pub struct Secret<T>(T);
-
-impl<T> Secret<T> {
-    pub fn new(value: T) -> Self {
-        Self(value)
-    }
-
-    /// Gives the secret out; callers must not log what they get.
-    pub fn expose(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T> fmt::Debug for Secret<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+use secret::development_secret;
+pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
 
 /// Which database backend `DATABASE_URL` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,13 +22,6 @@ pub enum DatabaseUrl {
     /// the password.
     Postgres(Secret<String>),
 }
-
-impl PartialEq for Secret<String> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-impl Eq for Secret<String> {}
 
 impl DatabaseUrl {
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -375,177 +328,5 @@ fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
-/// Refuses keys that are short or published. Used for `SECRET_KEY` as written.
-pub fn check_secret(key: &str) -> Result<(), String> {
-    let trimmed = key.trim();
-    if PUBLISHED_SECRETS
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(trimmed))
-    {
-        return Err(
-            "is a key published in a tutorial or example; generate your own (e.g. openssl rand -hex 32)"
-                .into(),
-        );
-    }
-    if key.len() < MIN_SECRET_BYTES {
-        return Err(format!(
-            "is {} bytes; at least {MIN_SECRET_BYTES} are required (e.g. openssl rand -hex 32)",
-            key.len()
-        ));
-    }
-    let distinct: std::collections::HashSet<u8> = key.bytes().collect();
-    if distinct.len() < 8 {
-        return Err("has too few distinct characters to be a random key".into());
-    }
-    Ok(())
-}
-
-/// Reads the development key from `data_dir/secret_key`, generating it (mode 0600) on first use.
-fn development_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
-    use base64::Engine as _;
-    let path = data_dir.join("secret_key");
-    match std::fs::read_to_string(&path) {
-        Ok(existing) => {
-            let existing = existing.trim().to_string();
-            check_secret(&existing).map_err(|m| format!("{} {m}", path.display()))?;
-            return Ok(existing.into_bytes());
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let mut bytes = [0u8; 48];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    write_private_file(&path, key.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(key.into_bytes())
-}
-
-/// Creates a file readable by its owner only (0600), refusing to overwrite one.
-pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents)?;
-    file.sync_all()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    const GOOD_KEY: &str = "k3y-for-unit-tests-0123456789abcdefghijkl";
-
-    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let dir = std::env::temp_dir().join(format!("sigil-config-{}", uuid::Uuid::new_v4()));
-        Settings::from_lookup(|k| map.get(k).cloned(), &dir)
-    }
-
-    #[test]
-    fn defaults_follow_the_contract() {
-        let s = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
-        assert_eq!(s.database_url, DatabaseUrl::Sqlite("data/sigil.db".into()));
-        assert_eq!(s.bind_addr, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(s.algorithm, SigningAlgorithm::HS256);
-        assert_eq!(s.access_token_ttl, Duration::from_secs(1800));
-        assert_eq!(s.refresh_token_ttl, Duration::from_secs(14 * 86400));
-        assert_eq!((s.issuer.as_str(), s.audience.as_str()), ("sigil", "sigil"));
-        assert_eq!(s.leeway_seconds, 30);
-        assert_eq!(s.refresh_reuse_grace, Duration::from_secs(10));
-        assert_eq!(s.login_rate_per_minute, 10);
-        assert_eq!(s.bcrypt_cost, 12);
-        assert!(
-            !s.cookie_secure,
-            "loopback binds default to non-secure cookies"
-        );
-    }
-
-    #[test]
-    fn cookie_secure_defaults_on_for_public_binds() {
-        let s = settings(&[("SECRET_KEY", GOOD_KEY), ("BIND_ADDR", "0.0.0.0:80")]).unwrap();
-        assert!(s.cookie_secure);
-    }
-
-    #[test]
-    fn bad_values_name_their_variable() {
-        let cases: &[(&[(&str, &str)], &str)] = &[
-            (&[("BCRYPT_COST", "99")], "BCRYPT_COST"),
-            (&[("BCRYPT_COST", "ten")], "BCRYPT_COST"),
-            (&[("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
-            (&[("BIND_ADDR", "localhost")], "BIND_ADDR"),
-            (&[("ALGORITHM", "none")], "ALGORITHM"),
-            (&[("ALGORITHM", "EdDSA")], "JWT_PRIVATE_KEY_FILE"),
-            (&[("COOKIE_SECURE", "maybe")], "COOKIE_SECURE"),
-            (
-                &[("ACCESS_TOKEN_EXPIRE_MINUTES", "0")],
-                "ACCESS_TOKEN_EXPIRE_MINUTES",
-            ),
-            (&[("APP_ENV", "staging")], "APP_ENV"),
-        ];
-        for (vars, var) in cases {
-            let mut all = vec![("SECRET_KEY", GOOD_KEY)];
-            all.extend_from_slice(vars);
-            let err = settings(&all).unwrap_err();
-            assert_eq!(err.var, *var, "{vars:?} gave {err}");
-        }
-    }
-
-    #[test]
-    fn short_and_published_secrets_are_refused() {
-        for key in [
-            "0123456789",
-            "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        ] {
-            let err = settings(&[("SECRET_KEY", key)]).unwrap_err();
-            assert_eq!(err.var, "SECRET_KEY");
-        }
-    }
-
-    #[test]
-    fn production_needs_a_secret() {
-        let err = settings(&[("APP_ENV", "production")]).unwrap_err();
-        assert_eq!(err.var, "SECRET_KEY");
-    }
-
-    #[test]
-    fn development_secret_is_generated_once_with_mode_0600() {
-        let dir = std::env::temp_dir().join(format!("sigil-secret-{}", uuid::Uuid::new_v4()));
-        let first = development_secret(&dir).unwrap();
-        let second = development_secret(&dir).unwrap();
-        assert_eq!(first, second);
-        assert!(first.len() >= MIN_SECRET_BYTES);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(dir.join("secret_key"))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let s = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
-        let shown = format!("{s:?}");
-        assert!(!shown.contains(GOOD_KEY), "{shown}");
-        let pg = DatabaseUrl::parse("postgres://u:hunter2@h/db").unwrap();
-        assert!(!format!("{pg:?}").contains("hunter2"));
-    }
-}
+mod tests;

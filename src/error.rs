@@ -338,17 +338,6 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<crate::db::posts::PostAccessError> for AppError {
-    fn from(e: crate::db::posts::PostAccessError) -> Self {
-        use crate::db::posts::PostAccessError as E;
-        match e {
-            E::NotFound => Self::NotFound,
-            E::NotAuthor => Self::Forbidden("Only the author can change this post.".into()),
-            E::Db(e) => e.into(),
-        }
-    }
-}
-
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         Self::internal(e)

@@ -1,10 +1,8 @@
 //! The framework glue both faces share: reading bodies into typed requests, the client's
-//! address and agent, security headers, and the middleware that gives every error the shape
-//! of its route (problem JSON on the API, an HTML page elsewhere).
+//! address and agent, and the security headers.
 
 pub mod body;
 pub mod client;
-pub mod faces;
 pub mod headers;
 pub mod oauth_form;
 

@@ -14,8 +14,8 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::auth::renewal::silent_renewal;
 use crate::config::Settings;
-use crate::http::{body, faces, headers};
-use crate::routes::{api, web as pages};
+use crate::http::{body, headers};
+use crate::routes::{api, faces, web as pages};
 use crate::state::{derive_key, AppState, StartupError};
 
 /// A bound, not yet running server.

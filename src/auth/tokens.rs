@@ -1,6 +1,8 @@
 //! Login sessions and their tokens: start a session, rotate a refresh token, log out, revoke
 //! a session. Both faces call these; each takes the database and [`Tokens`], nothing more.
 
+use actix_web::http::header;
+use actix_web::HttpResponse;
 use serde::Serialize;
 
 use super::jwt::{self, AccessClaims, TokenPolicy};
@@ -21,6 +23,16 @@ pub struct TokenPair {
     pub expires_in: i64,
     pub refresh_token: String,
     pub refresh_expires_in: i64,
+}
+
+impl TokenPair {
+    /// RFC 6749 §5.1: the pair as JSON, never cached.
+    pub fn response(&self) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::PRAGMA, "no-cache"))
+            .json(self)
+    }
 }
 
 impl std::fmt::Debug for TokenPair {

@@ -7,6 +7,7 @@ use super::schema::{posts, users};
 use super::users::User;
 use super::DbConnection;
 use crate::domain::{NewPost, PageRequest, PostBody, PostTitle, Visibility};
+use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = posts)]
@@ -38,6 +39,18 @@ pub enum PostAccessError {
     NotAuthor,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+/// How both faces answer it: 404, or 403 for someone else's post.
+impl From<PostAccessError> for AppError {
+    fn from(e: PostAccessError) -> Self {
+        use PostAccessError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::NotAuthor => AppError::Forbidden("Only the author can change this post.".into()),
+            E::Db(e) => e.into(),
+        }
+    }
 }
 
 #[derive(Insertable)]

@@ -157,7 +157,7 @@ pub async fn login(
         .tokens
         .start_session(&state.db, &user, client.user_agent)
         .await?;
-    Ok(token_response(&pair))
+    Ok(pair.response())
 }
 
 /// `POST /api/auth/token` (form-encoded or multipart).
@@ -235,7 +235,7 @@ pub async fn token(
             ))
         }
     };
-    Ok(token_response(&pair))
+    Ok(pair.response())
 }
 
 /// `POST /api/auth/refresh`.
@@ -274,13 +274,5 @@ pub async fn refresh(
         .rotate(&state.db, &presented)
         .await?
         .map_err(|r| AppError::Unauthorized(AuthFailure::BadCredentials(r.description().into())))?;
-    Ok(token_response(&pair))
-}
-
-/// RFC 6749 §5.1: the pair, never cached.
-pub fn token_response(pair: &TokenPair) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::PRAGMA, "no-cache"))
-        .json(pair)
+    Ok(pair.response())
 }

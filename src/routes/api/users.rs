@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::auth::token_response;
 use super::responses::{AuthErrors, BodyErrors};
 use crate::accounts::{self, PasswordChangeError};
 use crate::auth::cookies;
@@ -135,7 +134,7 @@ pub async fn change_password(
         }
         PasswordChangeError::App(e) => e,
     })?;
-    let mut response = token_response(&pair);
+    let mut response = pair.response();
     if auth.source == CredentialSource::Cookie {
         cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
     }

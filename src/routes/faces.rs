@@ -9,9 +9,9 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError as _};
 
-use super::is_api_path;
+use super::web::errors::page_for;
 use crate::error::AppError;
-use crate::routes::web::errors::page_for;
+use crate::http::is_api_path;
 
 /// The default service: nothing is routed here.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
