@@ -5,19 +5,11 @@ use std::hint::black_box;
 
 use actix_web::test::TestRequest;
 use criterion::{criterion_group, criterion_main, Criterion};
-use sigil::auth::jwt::{self, Subject, TokenKeys, TokenPolicy};
+use sigil::auth::jwt::{self, Subject, TokenKeys};
 use sigil::config::SigningAlgorithm;
+use sigil::testing::policy;
 
 const NOW: i64 = 1_800_000_000;
-
-fn policy() -> TokenPolicy {
-    TokenPolicy {
-        issuer: "sigil".into(),
-        audience: "sigil".into(),
-        leeway_seconds: 30,
-        access_ttl_seconds: 1800,
-    }
-}
 
 fn subject() -> Subject<'static> {
     Subject {
