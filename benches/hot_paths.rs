@@ -5,20 +5,12 @@ use std::hint::black_box;
 
 use actix_web::test::TestRequest;
 use criterion::{criterion_group, criterion_main, Criterion};
-use sigil::auth::jwt::{self, Subject, TokenPolicy};
+use sigil::auth::jwt::{self, Subject};
 use sigil::auth::keys::TokenKeys;
 use sigil::config::SigningAlgorithm;
+use sigil::testing::policy;
 
 const NOW: i64 = 1_800_000_000;
-
-fn policy() -> TokenPolicy {
-    TokenPolicy {
-        issuer: "sigil".into(),
-        audience: "sigil".into(),
-        leeway_seconds: 30,
-        access_ttl_seconds: 1800,
-    }
-}
 
 fn subject() -> Subject<'static> {
     Subject {

@@ -6,21 +6,12 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use sigil::auth::inspect::inspect;
-use sigil::auth::jwt::TokenPolicy;
 use sigil::auth::keys::TokenKeys;
+use sigil::testing::policy;
 
 fn keys() -> &'static TokenKeys {
     static KEYS: OnceLock<TokenKeys> = OnceLock::new();
     KEYS.get_or_init(|| TokenKeys::hmac(b"fuzzing-secret-0123456789-abcdefghijklmnop"))
-}
-
-fn policy() -> TokenPolicy {
-    TokenPolicy {
-        issuer: "sigil".into(),
-        audience: "sigil".into(),
-        leeway_seconds: 30,
-        access_ttl_seconds: 1800,
-    }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -3,10 +3,13 @@
 
 use std::time::{Duration, Instant};
 
+use reqwest::Response;
 use serde_json::{json, Value};
 
 use crate::backend_tests;
-use crate::helpers::{problem, Backend, TestApp, PASSWORD};
+use crate::helpers::{
+    access_of, header, problem, refresh_of, send, Backend, Requests as _, TestApp, PASSWORD,
+};
 
 backend_tests!(
     register_returns_the_user_without_secrets,
@@ -25,12 +28,20 @@ backend_tests!(
     logout_all_revokes_every_earlier_login_but_not_a_later_one,
     sessions_are_listed_and_deleting_one_revokes_its_tokens,
     password_change_revokes_everything_and_returns_a_new_pair,
-    cookie_writes_need_a_csrf_token_and_bearer_writes_do_not,
     login_is_rate_limited_per_address,
-    revocation_holds_across_instances_sharing_the_database,
     jwks_is_empty_under_hs256,
     missing_and_invalid_credentials_get_rfc_6750_challenges,
 );
+
+/// `POST /api/auth/token` with the OAuth2 password grant.
+async fn password_grant(app: &TestApp, username: &str, password: &str) -> Response {
+    let form = [
+        ("grant_type", "password"),
+        ("username", username),
+        ("password", password),
+    ];
+    app.token_form(&form).await
+}
 
 async fn register_returns_the_user_without_secrets(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -79,26 +90,10 @@ async fn register_names_every_invalid_field(b: Backend) {
     assert_eq!(body["errors"]["email"][0], "Must be a string.");
     assert_eq!(body["errors"]["username"][0], "This field is required.");
     // Not JSON at all, and not an object.
-    let r = app
-        .anon
-        .post(app.url("/api/auth/register"))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    problem(r, 400).await;
+    problem(app.register_raw("application/json", "{not json").await, 400).await;
     let r = app.register(json!(["a", "b"])).await;
     problem(r, 422).await;
-    let r = app
-        .anon
-        .post(app.url("/api/auth/register"))
-        .header("content-type", "text/plain")
-        .body("hi")
-        .send()
-        .await
-        .unwrap();
-    problem(r, 415).await;
+    problem(app.register_raw("text/plain", "hi").await, 415).await;
 }
 
 async fn passwords_are_limited_to_72_bytes_not_truncated(b: Backend) {
@@ -143,8 +138,8 @@ async fn login_by_username_or_email_returns_a_token_pair(b: Backend) {
         assert_eq!(pair["token_type"], "bearer");
         assert_eq!(pair["expires_in"], 1800);
         assert_eq!(pair["refresh_expires_in"], 14 * 86400);
-        assert!(pair["refresh_token"].as_str().unwrap().len() >= 43);
-        let me = app.me(pair["access_token"].as_str().unwrap()).await;
+        assert!(refresh_of(&pair).len() >= 43);
+        let me = app.me(access_of(&pair)).await;
         assert_eq!(me.status(), 200);
         let me: Value = me.json().await.unwrap();
         assert_eq!(me["username"], "hopper");
@@ -162,20 +157,8 @@ async fn unknown_user_and_wrong_password_get_the_same_answer(b: Backend) {
         .await;
     let (wrong, unknown) = (problem(wrong, 401).await, problem(unknown, 401).await);
     assert_eq!(wrong, unknown);
-    let wrong = app
-        .token_form(&[
-            ("grant_type", "password"),
-            ("username", "turing"),
-            ("password", "nope-nope"),
-        ])
-        .await;
-    let unknown = app
-        .token_form(&[
-            ("grant_type", "password"),
-            ("username", "ghost"),
-            ("password", "nope-nope"),
-        ])
-        .await;
+    let wrong = password_grant(&app, "turing", "nope-nope").await;
+    let unknown = password_grant(&app, "ghost", "nope-nope").await;
     assert_eq!(
         (wrong.status().as_u16(), unknown.status().as_u16()),
         (400, 400)
@@ -217,13 +200,7 @@ async fn unknown_user_takes_as_long_as_a_wrong_password(b: Backend) {
 async fn token_endpoint_speaks_oauth2_form_and_multipart(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("knuth").await;
-    let r = app
-        .token_form(&[
-            ("grant_type", "password"),
-            ("username", "knuth"),
-            ("password", PASSWORD),
-        ])
-        .await;
+    let r = password_grant(&app, "knuth", PASSWORD).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["pragma"], "no-cache");
@@ -235,31 +212,20 @@ async fn token_endpoint_speaks_oauth2_form_and_multipart(b: Backend) {
         .text("username", "knuth")
         .text("password", PASSWORD)
         .text("scope", "");
-    let r = app
-        .anon
-        .post(app.url("/api/auth/token"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = send(app.anon.post("/api/auth/token").multipart(form)).await;
     assert_eq!(r.status(), 200);
     let pair2: Value = r.json().await.unwrap();
     // The refresh grant rotates.
     let r = app
         .token_form(&[
             ("grant_type", "refresh_token"),
-            ("refresh_token", pair2["refresh_token"].as_str().unwrap()),
+            ("refresh_token", refresh_of(&pair2)),
         ])
         .await;
     assert_eq!(r.status(), 200);
     let pair3: Value = r.json().await.unwrap();
     assert_ne!(pair3["refresh_token"], pair2["refresh_token"]);
-    assert_eq!(
-        app.me(pair3["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(access_of(&pair3)).await.status(), 200);
 }
 
 async fn token_endpoint_errors_follow_rfc_6749(b: Backend) {
@@ -311,13 +277,8 @@ async fn token_endpoint_errors_follow_rfc_6749(b: Backend) {
         assert_eq!(body["error"], error, "{form:?}: {body}");
         assert!(body["error_description"].is_string());
     }
-    let r = app
-        .anon
-        .post(app.url("/api/auth/token"))
-        .json(&json!({"grant_type": "password"}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"grant_type": "password"});
+    let r = send(app.anon.post("/api/auth/token").json(&body)).await;
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
@@ -330,23 +291,12 @@ async fn refresh_rotates_and_the_new_pair_works(b: Backend) {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let pair: Value = r.json().await.unwrap();
-    assert_ne!(pair["refresh_token"].as_str().unwrap(), u.refresh_token);
-    assert_eq!(
-        app.me(pair["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
-    let r = app.refresh(pair["refresh_token"].as_str().unwrap()).await;
+    assert_ne!(refresh_of(&pair), u.refresh_token);
+    assert_eq!(app.me(access_of(&pair)).await.status(), 200);
+    let r = app.refresh(refresh_of(&pair)).await;
     assert_eq!(r.status(), 200);
     problem(app.refresh("not-a-token").await, 401).await;
-    let r = app
-        .anon
-        .post(app.url("/api/auth/refresh"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = send(app.anon.post("/api/auth/refresh").json(&json!({}))).await;
     let body = problem(r, 422).await;
     assert!(body["errors"]["refresh_token"].is_array());
 }
@@ -365,32 +315,12 @@ async fn reuse_after_the_grace_window_revokes_the_family(b: Backend) {
         body["detail"].as_str().unwrap().contains("already used"),
         "{body}"
     );
-    problem(
-        app.refresh(rotated["refresh_token"].as_str().unwrap())
-            .await,
-        401,
-    )
-    .await;
-    assert_eq!(
-        app.me(rotated["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        401
-    );
+    problem(app.refresh(refresh_of(&rotated)).await, 401).await;
+    assert_eq!(app.me(access_of(&rotated)).await.status(), 401);
     assert_eq!(app.me(&u.access_token).await.status(), 401);
     // Another login of the same user is another family and lives on.
-    assert_eq!(
-        app.me(other["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.refresh(other["refresh_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(access_of(&other)).await.status(), 200);
+    assert_eq!(app.refresh(refresh_of(&other)).await.status(), 200);
 }
 
 async fn racing_refreshes_inside_the_grace_window_both_succeed(b: Backend) {
@@ -400,18 +330,8 @@ async fn racing_refreshes_inside_the_grace_window_both_succeed(b: Backend) {
     assert_eq!((a.status().as_u16(), b2.status().as_u16()), (200, 200));
     let (a, b2): (Value, Value) = (a.json().await.unwrap(), b2.json().await.unwrap());
     for pair in [&a, &b2] {
-        assert_eq!(
-            app.me(pair["access_token"].as_str().unwrap())
-                .await
-                .status(),
-            200
-        );
-        assert_eq!(
-            app.refresh(pair["refresh_token"].as_str().unwrap())
-                .await
-                .status(),
-            200
-        );
+        assert_eq!(app.me(access_of(pair)).await.status(), 200);
+        assert_eq!(app.refresh(refresh_of(pair)).await.status(), 200);
     }
     // Sequential reuse inside the window also succeeds (a retried request).
     assert_eq!(app.refresh(&u.refresh_token).await.status(), 200);
@@ -425,10 +345,7 @@ async fn logout_revokes_the_token_and_its_session(b: Backend) {
     assert_eq!(r.status(), 204);
     let r = app.me(&u.access_token).await;
     assert_eq!(r.status(), 401);
-    let challenge = r.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let challenge = header(&r, "www-authenticate");
     assert!(
         challenge.contains(r#"error="invalid_token""#),
         "{challenge}"
@@ -436,12 +353,7 @@ async fn logout_revokes_the_token_and_its_session(b: Backend) {
     assert!(challenge.contains("revoked"), "{challenge}");
     problem(app.refresh(&u.refresh_token).await, 401).await;
     assert_eq!(app.logout(&u.access_token).await.status(), 401);
-    assert_eq!(
-        app.me(other["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(access_of(&other)).await.status(), 200);
 }
 
 async fn logout_all_revokes_every_earlier_login_but_not_a_later_one(b: Backend) {
@@ -452,29 +364,10 @@ async fn logout_all_revokes_every_earlier_login_but_not_a_later_one(b: Backend) 
     // Within the same second: the cut-off is exact, not a whole-second `iat` comparison.
     let after = app.login_pair("thompson", PASSWORD).await;
     assert_eq!(app.me(&u.access_token).await.status(), 401);
-    assert_eq!(
-        app.me(second["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        401
-    );
-    problem(
-        app.refresh(second["refresh_token"].as_str().unwrap()).await,
-        401,
-    )
-    .await;
-    assert_eq!(
-        app.me(after["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.refresh(after["refresh_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(access_of(&second)).await.status(), 401);
+    problem(app.refresh(refresh_of(&second)).await, 401).await;
+    assert_eq!(app.me(access_of(&after)).await.status(), 200);
+    assert_eq!(app.refresh(refresh_of(&after)).await.status(), 200);
 }
 
 async fn sessions_are_listed_and_deleting_one_revokes_its_tokens(b: Backend) {
@@ -512,17 +405,8 @@ async fn sessions_are_listed_and_deleting_one_revokes_its_tokens(b: Backend) {
             .status(),
         204
     );
-    assert_eq!(
-        app.me(other["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        401
-    );
-    problem(
-        app.refresh(other["refresh_token"].as_str().unwrap()).await,
-        401,
-    )
-    .await;
+    assert_eq!(app.me(access_of(&other)).await.status(), 401);
+    problem(app.refresh(refresh_of(&other)).await, 401).await;
     assert_eq!(app.me(&u.access_token).await.status(), 200);
     let list: Vec<Value> = app.sessions(&u.access_token).await.json().await.unwrap();
     assert_eq!(list.len(), 1);
@@ -552,77 +436,14 @@ async fn password_change_revokes_everything_and_returns_a_new_pair(b: Backend) {
     let pair: Value = r.json().await.unwrap();
     assert_eq!(pair["token_type"], "bearer");
     assert_eq!(app.me(&u.access_token).await.status(), 401);
-    assert_eq!(
-        app.me(other["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(app.me(access_of(&other)).await.status(), 401);
     problem(app.refresh(&u.refresh_token).await, 401).await;
-    assert_eq!(
-        app.me(pair["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(access_of(&pair)).await.status(), 200);
     let r = app
         .login(json!({"username": "cerf", "password": PASSWORD}))
         .await;
     problem(r, 401).await;
     app.login_pair("cerf", "new password 1").await;
-}
-
-async fn cookie_writes_need_a_csrf_token_and_bearer_writes_do_not(b: Backend) {
-    let app = TestApp::spawn(b).await;
-    let u = app.user("bell").await;
-    // A browser-like client: the session cookie from /api/auth/csrf, the access token as cookie.
-    let r = app
-        .anon
-        .get(app.url("/api/auth/csrf"))
-        .send()
-        .await
-        .unwrap();
-    let session_cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .find(|c| c.starts_with("sigil_session="))
-        .expect("session cookie");
-    let csrf: Value = r.json().await.unwrap();
-    let csrf = csrf["csrf_token"].as_str().unwrap().to_string();
-    let cookie = format!("{session_cookie}; access_token={}", u.access_token);
-    // Reading by cookie needs no CSRF token.
-    let r = app
-        .anon
-        .get(app.url("/api/users/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let post = |csrf: Option<String>| {
-        let mut req = app
-            .anon
-            .post(app.url("/api/posts"))
-            .header("cookie", &cookie)
-            .json(&json!({"title": "t", "body": "b", "visibility": "public"}));
-        if let Some(t) = csrf {
-            req = req.header("x-csrf-token", t);
-        }
-        req.send()
-    };
-    problem(post(None).await.unwrap(), 403).await;
-    problem(post(Some("forged".into())).await.unwrap(), 403).await;
-    assert_eq!(post(Some(csrf)).await.unwrap().status(), 201);
-    // Bearer writes need none.
-    let r = app
-        .create_post(
-            &u.access_token,
-            json!({"title": "t", "body": "b", "visibility": "public"}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
 }
 
 async fn login_is_rate_limited_per_address(b: Backend) {
@@ -632,11 +453,7 @@ async fn login_is_rate_limited_per_address(b: Backend) {
         assert_eq!(app.login(body.clone()).await.status(), 401);
     }
     let r = app.login(body.clone()).await;
-    let retry: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = header(&r, "retry-after").parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     problem(r, 429).await;
     let r = app.token_form(&[("grant_type", "password")]).await;
@@ -647,30 +464,9 @@ async fn login_is_rate_limited_per_address(b: Backend) {
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
-async fn revocation_holds_across_instances_sharing_the_database(b: Backend) {
-    let one = TestApp::spawn(b).await;
-    let two = one.spawn_sibling().await;
-    let u = one.user("postel").await;
-    assert_eq!(two.me(&u.access_token).await.status(), 200);
-    assert_eq!(two.logout(&u.access_token).await.status(), 204);
-    assert_eq!(one.me(&u.access_token).await.status(), 401);
-    let again = two.login_pair("postel", PASSWORD).await;
-    let token = again["access_token"].as_str().unwrap();
-    assert_eq!(one.me(token).await.status(), 200);
-    assert_eq!(one.logout_all(token).await.status(), 204);
-    assert_eq!(two.me(token).await.status(), 401);
-}
-
 async fn jwks_is_empty_under_hs256(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let r = app.get("/.well-known/jwks.json").await;
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()["cache-control"]
-        .to_str()
-        .unwrap()
-        .contains("max-age"));
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body, json!({"keys": []}));
+    assert_eq!(app.jwks().await, json!({"keys": []}));
 }
 
 async fn missing_and_invalid_credentials_get_rfc_6750_challenges(b: Backend) {
@@ -679,10 +475,7 @@ async fn missing_and_invalid_credentials_get_rfc_6750_challenges(b: Backend) {
     assert_eq!(r.headers()["www-authenticate"], r#"Bearer realm="sigil""#);
     problem(r, 401).await;
     let r = app.me("garbage").await;
-    let challenge = r.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let challenge = header(&r, "www-authenticate");
     assert!(
         challenge
             .starts_with(r#"Bearer realm="sigil", error="invalid_token", error_description=""#),

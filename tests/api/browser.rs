@@ -11,7 +11,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{token_issued_ago, Backend, TestApp, PASSWORD};
 
 struct Driver {
     child: Child,
@@ -105,6 +105,18 @@ async fn browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not start a session: {last_error}");
 }
 
+/// A server on SQLite with `users` registered (password [`PASSWORD`]), and a browser session
+/// that has opened `path` on it; `None` (skipped) when there is no chromedriver.
+async fn start(users: &[&str], path: &str) -> Option<(Driver, Client, TestApp)> {
+    let (driver, c) = browser().await?;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for username in users {
+        app.user(username).await;
+    }
+    c.goto(&app.url(path)).await.unwrap();
+    Some((driver, c, app))
+}
+
 fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -122,15 +134,13 @@ async fn fill(c: &Client, selector: &str, value: &str) {
     field.send_keys(value).await.unwrap();
 }
 
+async fn click(c: &Client, selector: &str) {
+    let element = c.find(Locator::Css(selector)).await.expect(selector);
+    element.click().await.unwrap();
+}
+
 async fn submit(c: &Client, form_selector: &str) {
-    c.find(Locator::Css(&format!(
-        "{form_selector} button[type=submit]"
-    )))
-    .await
-    .expect(form_selector)
-    .click()
-    .await
-    .unwrap();
+    click(c, &format!("{form_selector} button[type=submit]")).await;
 }
 
 /// The page's text; retried while a navigation replaces the document.
@@ -157,6 +167,13 @@ async fn shows(c: &Client, needle: &str) -> bool {
     false
 }
 
+/// Fills in and sends the login form of the page the browser is on.
+async fn log_in(c: &Client, username: &str, password: &str) {
+    fill(c, "#field-username", username).await;
+    fill(c, "#field-password", password).await;
+    submit(c, "form[action='/login']").await;
+}
+
 async fn path_of(c: &Client) -> String {
     let url = c.current_url().await.unwrap();
     match url.query() {
@@ -167,12 +184,9 @@ async fn path_of(c: &Client) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_post_privately_log_out_and_it_is_gone() {
-    let Some((_driver, c)) = browser().await else {
+    let Some((_driver, c, app)) = start(&[], "/register").await else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite).await;
-
-    c.goto(&app.url("/register")).await.unwrap();
     shot(&c, "register").await;
     fill(&c, "#field-email", "nina@example.com").await;
     fill(&c, "#field-username", "nina").await;
@@ -186,20 +200,13 @@ async fn register_post_privately_log_out_and_it_is_gone() {
     assert!(shows(&c, "You have been logged out.").await);
     assert_eq!(path_of(&c).await, "/login");
     shot(&c, "login").await;
-    fill(&c, "#field-username", "nina").await;
-    fill(&c, "#field-password", "a strong password").await;
-    submit(&c, "form[action='/login']").await;
+    log_in(&c, "nina", "a strong password").await;
     assert!(shows(&c, "Welcome back, nina.").await);
 
     c.goto(&app.url("/posts/new")).await.unwrap();
     fill(&c, "#field-title", "My private diary").await;
     fill(&c, "#field-body", "Only I can read this.").await;
-    c.find(Locator::Css("input[name=visibility][value=private]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "input[name=visibility][value=private]").await;
     shot(&c, "new-post").await;
     submit(&c, "form[action='/posts']").await;
     assert!(shows(&c, "Post created.").await);
@@ -220,7 +227,7 @@ async fn register_post_privately_log_out_and_it_is_gone() {
     shot(&c, "token").await;
 
     // Pasted tokens: an expired one still shows its payload; a malformed one names the part.
-    let expired = crate::web::token_issued_ago(1, "nina", "some-session", 7200);
+    let expired = token_issued_ago(1, "nina", "some-session", 7200);
     for (token, name, verdict) in [
         (expired.as_str(), "token-expired", "Expired"),
         ("eyJhbGciOi.not-base64!.x", "token-malformed", "Malformed"),
@@ -254,41 +261,10 @@ async fn register_post_privately_log_out_and_it_is_gone() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_protected_page_while_logged_out_returns_there_after_login() {
-    let Some((_driver, c)) = browser().await else {
-        return;
-    };
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.user("omar").await;
-
-    c.goto(&app.url("/account")).await.unwrap();
-    assert_eq!(path_of(&c).await, "/login?next=/account");
-    fill(&c, "#field-username", "omar").await;
-    fill(&c, "#field-password", crate::helpers::PASSWORD).await;
-    submit(&c, "form[action='/login']").await;
-    assert!(shows(&c, "Active sessions").await);
-    assert_eq!(path_of(&c).await, "/account");
-
-    // A wrong password shows one message and keeps the name.
-    submit(&c, "form[action='/logout']").await;
-    assert!(shows(&c, "You have been logged out.").await);
-    fill(&c, "#field-username", "omar").await;
-    fill(&c, "#field-password", "not my password").await;
-    submit(&c, "form[action='/login']").await;
-    assert!(shows(&c, "Incorrect username or password.").await);
-    shot(&c, "login-error").await;
-    c.close().await.unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn docs_authorize_with_the_password_flow_then_try_a_call() {
-    let Some((_driver, c)) = browser().await else {
+    let Some((_driver, c, _app)) = start(&["swagger"], "/docs/").await else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    app.user("swagger").await;
-
-    c.goto(&app.url("/docs/")).await.unwrap();
     let authorize = c
         .wait()
         .for_element(Locator::Css("button.authorize"))
@@ -297,7 +273,7 @@ async fn docs_authorize_with_the_password_flow_then_try_a_call() {
     shot(&c, "docs").await;
     authorize.click().await.unwrap();
     fill(&c, "#oauth_username", "swagger").await;
-    fill(&c, "#oauth_password", crate::helpers::PASSWORD).await;
+    fill(&c, "#oauth_password", PASSWORD).await;
     // The modal lists the bearer scheme first; the password flow's button is the last one.
     let buttons = c
         .find_all(Locator::Css(".auth-btn-wrapper button.authorize"))
@@ -313,20 +289,10 @@ async fn docs_authorize_with_the_password_flow_then_try_a_call() {
     shot(&c, "docs-modal").await;
     assert!(authorized, "the password flow obtained a token");
     shot(&c, "docs-authorized").await;
-    c.find(Locator::Css("button.btn-done"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "button.btn-done").await;
 
     let op = "#operations-users-me";
-    c.find(Locator::Css(&format!("{op} .opblock-summary-control")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{op} .opblock-summary-control")).await;
     c.wait()
         .for_element(Locator::Css(&format!("{op} .try-out__btn")))
         .await
@@ -334,12 +300,7 @@ async fn docs_authorize_with_the_password_flow_then_try_a_call() {
         .click()
         .await
         .unwrap();
-    c.find(Locator::Css(&format!("{op} button.execute")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, &format!("{op} button.execute")).await;
     let status = c
         .wait()
         .for_element(Locator::Css(&format!(
@@ -360,5 +321,24 @@ async fn docs_authorize_with_the_password_flow_then_try_a_call() {
         code.trim().starts_with("200"),
         "GET /api/users/me from /docs answered {code:?}"
     );
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protected_page_while_logged_out_returns_there_after_login() {
+    let Some((_driver, c, _app)) = start(&["omar"], "/account").await else {
+        return;
+    };
+    assert_eq!(path_of(&c).await, "/login?next=/account");
+    log_in(&c, "omar", PASSWORD).await;
+    assert!(shows(&c, "Active sessions").await);
+    assert_eq!(path_of(&c).await, "/account");
+
+    // A wrong password shows one message and keeps the name.
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    log_in(&c, "omar", "not my password").await;
+    assert!(shows(&c, "Incorrect username or password.").await);
+    shot(&c, "login-error").await;
     c.close().await.unwrap();
 }

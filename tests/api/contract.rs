@@ -4,8 +4,9 @@
 use serde_json::{json, Value};
 
 use crate::backend_tests;
-use crate::helpers::{client, problem, Backend, TestApp, PASSWORD};
-use crate::web::{csrf_of, form, page};
+use reqwest::Method;
+
+use crate::helpers::{problem, send, Backend, Requests as _, TestApp, PASSWORD};
 
 backend_tests!(
     invisible_titles_are_blank,
@@ -80,25 +81,24 @@ fn assert_html(status: u16, expected: u16, content_type: &str, body: &str, what:
 
 async fn page_routes_answer_every_error_with_an_html_page(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let c = client(true);
-    let (_, html) = page(&c, &app, "/login").await;
-    let csrf = csrf_of(&html);
+    let c = &app.cookie;
+    let csrf = c.csrf_token().await;
     let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
         // No form body at all: the content type is wrong for a form.
-        ("logout without a body", c.post(app.url("/logout")), 415),
+        ("logout without a body", c.post("/logout"), 415),
         (
             "logout with JSON",
-            c.post(app.url("/logout"))
+            c.post("/logout")
                 .header("content-type", "application/json")
                 .body(format!(r#"{{"csrf_token": "{csrf}"}}"#)),
             415,
         ),
-        ("wrong method", c.put(app.url("/login")), 405),
-        ("unknown page", c.get(app.url("/no/such/page")), 404),
-        ("unknown asset", c.get(app.url("/static/nope.css")), 404),
+        ("wrong method", c.request(Method::PUT, "/login"), 405),
+        ("unknown page", c.get("/no/such/page"), 404),
+        ("unknown asset", c.get("/static/nope.css"), 404),
         (
             "form too large",
-            c.post(app.url("/posts"))
+            c.post("/posts")
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(format!(
                     "csrf_token={csrf}&title=t&body={}",
@@ -106,14 +106,10 @@ async fn page_routes_answer_every_error_with_an_html_page(b: Backend) {
                 )),
             413,
         ),
-        (
-            "a post id that is no number",
-            c.get(app.url("/posts/abc")),
-            404,
-        ),
+        ("a post id that is no number", c.get("/posts/abc"), 404),
     ];
     for (what, request, expected) in cases {
-        let r = request.send().await.unwrap();
+        let r = send(request).await;
         let status = r.status().as_u16();
         let ct = r.headers()["content-type"].to_str().unwrap().to_string();
         let allow = r.headers().get("allow").is_some();
@@ -127,41 +123,35 @@ async fn page_routes_answer_every_error_with_an_html_page(b: Backend) {
 
 async fn api_routes_answer_framework_errors_with_problem_json(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let r = app.anon.put(app.url("/api/posts")).send().await.unwrap();
+    let r = send(app.anon.request(Method::PUT, "/api/posts")).await;
     assert!(r.headers().get("allow").is_some());
     problem(r, 405).await;
     problem(app.get("/api/posts/abc").await, 404).await;
     problem(app.get("/api/no/such/route").await, 404).await;
     let r = app
         .anon
-        .post(app.url("/api/token/inspect"))
+        .post("/api/token/inspect")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("token=x")
-        .send()
-        .await
-        .unwrap();
-    problem(r, 415).await;
+        .body("token=x");
+    problem(send(r).await, 415).await;
 }
 
 async fn a_taken_email_on_the_page_is_named_under_email(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("grace").await;
-    let c = client(true);
-    let (_, html) = page(&c, &app, "/register").await;
-    let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/register",
-        &[
-            ("email", "GRACE@example.com"),
-            ("username", "grace2"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = app
+        .cookie
+        .fill_in(
+            "/register",
+            "/register",
+            &[
+                ("email", "GRACE@example.com"),
+                ("username", "grace2"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("This email is already registered."), "{html}");

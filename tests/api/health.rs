@@ -1,5 +1,7 @@
+use serde_json::Value;
+
 use crate::backend_tests;
-use crate::helpers::{problem, Backend, TestApp};
+use crate::helpers::{header, problem, send, Backend, Requests as _, TestApp};
 
 backend_tests!(
     healthz_answers_without_a_database,
@@ -11,19 +13,21 @@ backend_tests!(
     oversized_json_is_413,
 );
 
+/// `GET path`, checked to be a 200; its JSON.
+async fn json_200(app: &TestApp, path: &str) -> Value {
+    let r = app.get(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
 async fn healthz_answers_without_a_database(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let r = app.get("/healthz").await;
-    assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["status"], "ok");
+    assert_eq!(json_200(&app, "/healthz").await["status"], "ok");
 }
 
 async fn readyz_runs_a_query(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let r = app.get("/readyz").await;
-    assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
+    let body = json_200(&app, "/readyz").await;
     assert_eq!(body["status"], "ready");
     let expected = match b {
         Backend::Sqlite => "sqlite",
@@ -37,10 +41,7 @@ async fn unknown_api_route_is_a_problem_and_unknown_page_is_html(b: Backend) {
     problem(app.get("/api/nope").await, 404).await;
     let r = app.get("/no/such/page").await;
     assert_eq!(r.status(), 404);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
+    assert!(header(&r, "content-type").starts_with("text/html"));
     let html = r.text().await.unwrap();
     assert!(
         html.contains("Page not found") && html.contains("<nav"),
@@ -50,12 +51,7 @@ async fn unknown_api_route_is_a_problem_and_unknown_page_is_html(b: Backend) {
 
 async fn wrong_method_is_a_405_problem(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let r = app
-        .anon
-        .delete(app.url("/api/auth/login"))
-        .send()
-        .await
-        .unwrap();
+    let r = send(app.anon.request(reqwest::Method::DELETE, "/api/auth/login")).await;
     let body = problem(r, 405).await;
     assert_eq!(body["title"], "Method Not Allowed");
 }
@@ -88,10 +84,7 @@ async fn home_page_renders_in_the_layout(b: Backend) {
     assert!(html.contains("/static/css/sigil.css"));
     let css = app.get("/static/css/sigil.css").await;
     assert_eq!(css.status(), 200);
-    assert!(css.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/css"));
+    assert!(header(&css, "content-type").starts_with("text/css"));
     assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
 }
 
@@ -108,15 +101,6 @@ async fn oversized_json_is_413(b: Backend) {
         .await;
     assert_eq!(r.status(), 201);
     let big = "x".repeat(128 * 1024 + 1);
-    let r = app
-        .anon
-        .post(app.url("/api/auth/register"))
-        .header("content-type", "application/json")
-        .body(format!(
-            r#"{{"email":"a@b.co","username":"abc","password":"{big}"}}"#
-        ))
-        .send()
-        .await
-        .unwrap();
-    problem(r, 413).await;
+    let body = format!(r#"{{"email":"a@b.co","username":"abc","password":"{big}"}}"#);
+    problem(app.register_raw("application/json", body).await, 413).await;
 }

@@ -1,14 +1,20 @@
 //! The test harness: a real Sigil server on a random port with a fresh database, and a
-//! `TestApp` with one method per route and three clients (anonymous, cookie, bearer).
+//! `TestApp` with one method per route and three clients: `anon` (no cookies, no auth),
+//! `cookie` (a browser that keeps cookies and has its CSRF token at hand) and `bearer`
+//! (`Authorization: Bearer` with the token a request names).
 #![allow(dead_code)] // Shared by every test file; not each uses every helper.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use diesel::connection::SimpleConnection as _;
 use diesel::Connection as _;
-use reqwest::{Client, Response};
+use reqwest::cookie::{CookieStore as _, Jar};
+use reqwest::{Body, Client, Method, RequestBuilder, Response};
 use serde_json::{json, Value};
 use sigil::config::Settings;
 use sigil::startup::Application;
@@ -137,7 +143,174 @@ pub fn settings_from(env: &HashMap<String, String>, data_dir: &std::path::Path) 
     Settings::from_lookup(|k| env.get(k).cloned(), data_dir).expect("test settings are valid")
 }
 
-/// A running server and clients for it.
+/// Sends a request a test built; one that cannot be sent at all fails the test.
+pub async fn send(req: RequestBuilder) -> Response {
+    req.send().await.expect("request")
+}
+
+/// What the three clients share: requests to paths of the one server. No client follows
+/// redirects, so a test sees every 303 and where it points.
+pub trait Requests {
+    /// A request to `path` (with its query, if any), carrying whatever this client adds.
+    fn request(&self, method: Method, path: &str) -> RequestBuilder;
+
+    fn get(&self, path: &str) -> RequestBuilder {
+        self.request(Method::GET, path)
+    }
+
+    fn post(&self, path: &str) -> RequestBuilder {
+        self.request(Method::POST, path)
+    }
+}
+
+/// What each client is built on: a reqwest client (with a cookie jar or without) and the
+/// server's address.
+#[derive(Clone)]
+struct Http {
+    client: Client,
+    address: String,
+}
+
+impl Http {
+    fn new(address: &str, jar: Option<Arc<Jar>>) -> Http {
+        let builder = Client::builder().redirect(reqwest::redirect::Policy::none());
+        let builder = match jar {
+            Some(jar) => builder.cookie_provider(jar),
+            None => builder,
+        };
+        Http {
+            client: builder.build().expect("reqwest client"),
+            address: address.to_string(),
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+}
+
+/// No cookies, no auth: what a script or a stranger sends.
+pub struct Anon(Http);
+
+impl Requests for Anon {
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.0.request(method, path)
+    }
+}
+
+/// A browser: keeps the cookies the server sets (the signed session, the access and refresh
+/// tokens) and sends them back, and has its session's CSRF token at hand.
+pub struct Browser {
+    http: Http,
+    jar: Arc<Jar>,
+}
+
+impl Requests for Browser {
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, path)
+    }
+}
+
+impl Browser {
+    fn new(address: &str) -> Browser {
+        let jar = Arc::new(Jar::default());
+        Browser {
+            http: Http::new(address, Some(Arc::clone(&jar))),
+            jar,
+        }
+    }
+
+    fn server(&self) -> reqwest::Url {
+        self.http.address.parse().expect("the server's URL")
+    }
+
+    /// Puts `name=value` in the jar as if the server had set it (a token the test holds).
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.jar
+            .add_cookie_str(&format!("{name}={value}; Path=/"), &self.server());
+    }
+
+    /// The value of the cookie `name` this browser would send, if it has one.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.server())?;
+        let prefix = format!("{name}=");
+        header
+            .to_str()
+            .expect("cookies are ASCII")
+            .split("; ")
+            .find_map(|c| c.strip_prefix(&prefix).map(str::to_string))
+    }
+
+    /// The session's CSRF token, from `GET /api/auth/csrf` (which starts a session if the
+    /// browser has none yet). Pages carry the same token in their `csrf_token` fields.
+    pub async fn csrf_token(&self) -> String {
+        let r = send(self.get("/api/auth/csrf")).await;
+        assert_eq!(r.status(), 200, "GET /api/auth/csrf");
+        let body: Value = r.json().await.expect("CSRF JSON");
+        body["csrf_token"]
+            .as_str()
+            .expect("a csrf_token string")
+            .to_string()
+    }
+
+    /// A page's status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = send(self.get(path)).await;
+        (r.status().as_u16(), r.text().await.expect("HTML"))
+    }
+
+    /// Posts a form, urlencoded, with exactly the fields given.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        send(self.post(path).form(fields)).await
+    }
+
+    /// Opens `page`, and posts `fields` to `action` with the CSRF token of that page's form,
+    /// as a person filling it in would.
+    pub async fn fill_in(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let (_, html) = self.page(page).await;
+        let csrf = csrf_of(&html);
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &csrf));
+        self.form(action, &fields).await
+    }
+
+    /// Logs in through the `/login` form.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.fill_in(
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+}
+
+/// The value of the first `csrf_token` hidden field of a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf_token" value=""#;
+    let start = html.find(marker).expect("a csrf_token field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Requests that carry `Authorization: Bearer` with the token each one names, and no cookies.
+pub struct Bearer(Http);
+
+impl Bearer {
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.0.request(method, path).bearer_auth(token)
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> RequestBuilder {
+        self.request(Method::GET, path, token)
+    }
+
+    pub fn post(&self, path: &str, token: &str) -> RequestBuilder {
+        self.request(Method::POST, path, token)
+    }
+}
+
+/// A running server and its three clients.
 pub struct TestApp {
     pub address: String,
     pub port: u16,
@@ -145,10 +318,12 @@ pub struct TestApp {
     pub database_url: String,
     pub env: HashMap<String, String>,
     /// No cookies, no auth.
-    pub anon: Client,
-    /// A browser: keeps cookies.
-    pub browser: Client,
-    _db: std::sync::Arc<DbGuard>,
+    pub anon: Anon,
+    /// A browser: keeps cookies, has its CSRF token at hand.
+    pub cookie: Browser,
+    /// `Authorization: Bearer`, no cookies.
+    pub bearer: Bearer,
+    _db: Arc<DbGuard>,
 }
 
 /// A registered user with a live token pair.
@@ -162,14 +337,6 @@ pub struct TestUser {
     pub refresh_token: String,
 }
 
-pub fn client(cookies: bool) -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(cookies)
-        .build()
-        .expect("reqwest client")
-}
-
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         Self::spawn_with(backend, &[]).await
@@ -178,18 +345,12 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> TestApp {
         let (database_url, guard) = fresh_database(backend);
         let env = test_env(&database_url, overrides);
-        Self::start(backend, database_url, env, std::sync::Arc::new(guard)).await
+        Self::start(backend, database_url, env, Arc::new(guard)).await
     }
 
     /// A second instance on the same database (and the same keys), as behind a load balancer.
     pub async fn spawn_sibling(&self) -> TestApp {
-        Self::start(
-            self.backend,
-            self.database_url.clone(),
-            self.env.clone(),
-            std::sync::Arc::clone(&self._db),
-        )
-        .await
+        self.spawn_sibling_with(&[]).await
     }
 
     /// Another instance on the same database with some settings changed (e.g. rotated keys).
@@ -202,7 +363,7 @@ impl TestApp {
             self.backend,
             self.database_url.clone(),
             env,
-            std::sync::Arc::clone(&self._db),
+            Arc::clone(&self._db),
         )
         .await
     }
@@ -211,7 +372,7 @@ impl TestApp {
         backend: Backend,
         database_url: String,
         env: HashMap<String, String>,
-        guard: std::sync::Arc<DbGuard>,
+        guard: Arc<DbGuard>,
     ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let settings = settings_from(&env, data_dir.path());
@@ -223,168 +384,148 @@ impl TestApp {
         let app = Application::from_state(state, listener).expect("the server builds");
         let port = app.port();
         tokio::spawn(app.run_until_stopped());
+        let address = format!("http://127.0.0.1:{port}");
+        let http = Http::new(&address, None);
         TestApp {
-            address: format!("http://127.0.0.1:{port}"),
             port,
             backend,
             database_url,
             env,
-            anon: client(false),
-            browser: client(true),
+            bearer: Bearer(http.clone()),
+            anon: Anon(http),
+            cookie: Browser::new(&address),
+            address,
             _db: guard,
         }
+    }
+
+    /// Another browser with a cookie jar of its own: a second person, or a second device.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.address)
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
 
-    // ---- health ----
+    /// Bearer when there is a token, anonymous when not: for routes where auth is optional.
+    fn maybe_bearer(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        match token {
+            Some(t) => self.bearer.request(method, path, t),
+            None => self.anon.request(method, path),
+        }
+    }
+
+    // ---- health, pages, anything anonymous ----
 
     pub async fn get(&self, path: &str) -> Response {
-        self.anon.get(self.url(path)).send().await.expect("request")
+        send(self.anon.get(path)).await
     }
 
     // ---- /api/auth ----
 
     pub async fn register(&self, body: Value) -> Response {
-        self.anon
-            .post(self.url("/api/auth/register"))
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        send(self.anon.post("/api/auth/register").json(&body)).await
+    }
+
+    /// `POST /api/auth/register` with a body sent as is, under any content type.
+    pub async fn register_raw(&self, content_type: &str, body: impl Into<Body>) -> Response {
+        let req = self.anon.post("/api/auth/register");
+        send(req.header("content-type", content_type).body(body)).await
     }
 
     pub async fn login(&self, body: Value) -> Response {
-        self.anon
-            .post(self.url("/api/auth/login"))
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        send(self.anon.post("/api/auth/login").json(&body)).await
     }
 
     pub async fn token_form(&self, form: &[(&str, &str)]) -> Response {
-        self.anon
-            .post(self.url("/api/auth/token"))
-            .form(form)
-            .send()
-            .await
-            .expect("request")
+        send(self.anon.post("/api/auth/token").form(form)).await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {
-        self.anon
-            .post(self.url("/api/auth/refresh"))
-            .json(&json!({ "refresh_token": refresh_token }))
-            .send()
-            .await
-            .expect("request")
+        let body = json!({ "refresh_token": refresh_token });
+        send(self.anon.post("/api/auth/refresh").json(&body)).await
     }
 
     pub async fn logout(&self, access_token: &str) -> Response {
-        self.anon
-            .post(self.url("/api/auth/logout"))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        send(self.bearer.post("/api/auth/logout", access_token)).await
     }
 
     pub async fn logout_all(&self, access_token: &str) -> Response {
-        self.anon
-            .post(self.url("/api/auth/logout-all"))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        send(self.bearer.post("/api/auth/logout-all", access_token)).await
     }
 
     pub async fn sessions(&self, access_token: &str) -> Response {
-        self.anon
-            .get(self.url("/api/auth/sessions"))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        send(self.bearer.get("/api/auth/sessions", access_token)).await
     }
 
     pub async fn delete_session(&self, access_token: &str, id: &str) -> Response {
-        self.anon
-            .delete(self.url(&format!("/api/auth/sessions/{id}")))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        let path = format!("/api/auth/sessions/{id}");
+        send(self.bearer.request(Method::DELETE, &path, access_token)).await
     }
 
     // ---- /api/users ----
 
     pub async fn me(&self, access_token: &str) -> Response {
-        self.anon
-            .get(self.url("/api/users/me"))
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .expect("request")
+        send(self.bearer.get("/api/users/me", access_token)).await
     }
 
     pub async fn change_password(&self, access_token: &str, current: &str, new: &str) -> Response {
-        self.anon
-            .put(self.url("/api/users/me/password"))
-            .bearer_auth(access_token)
-            .json(&json!({ "current_password": current, "new_password": new }))
-            .send()
-            .await
-            .expect("request")
+        let body = json!({ "current_password": current, "new_password": new });
+        let req = self
+            .bearer
+            .request(Method::PUT, "/api/users/me/password", access_token);
+        send(req.json(&body)).await
     }
 
     // ---- /api/posts ----
 
     pub async fn list_posts(&self, token: Option<&str>, query: &str) -> Response {
-        let mut req = self.anon.get(self.url(&format!("/api/posts{query}")));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        req.send().await.expect("request")
+        let path = format!("/api/posts{query}");
+        send(self.maybe_bearer(Method::GET, &path, token)).await
     }
 
     pub async fn create_post(&self, token: &str, body: Value) -> Response {
-        self.anon
-            .post(self.url("/api/posts"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        send(self.bearer.post("/api/posts", token).json(&body)).await
+    }
+
+    /// `POST /api/posts` with a body sent as is, under any content type.
+    pub async fn create_post_raw(&self, token: &str, content_type: &str, body: &str) -> Response {
+        let req = self.bearer.post("/api/posts", token);
+        send(
+            req.header("content-type", content_type)
+                .body(body.to_string()),
+        )
+        .await
     }
 
     pub async fn get_post(&self, token: Option<&str>, id: i64) -> Response {
-        let mut req = self.anon.get(self.url(&format!("/api/posts/{id}")));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        req.send().await.expect("request")
+        let path = format!("/api/posts/{id}");
+        send(self.maybe_bearer(Method::GET, &path, token)).await
     }
 
     pub async fn patch_post(&self, token: &str, id: i64, body: Value) -> Response {
-        self.anon
-            .patch(self.url(&format!("/api/posts/{id}")))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        let path = format!("/api/posts/{id}");
+        send(self.bearer.request(Method::PATCH, &path, token).json(&body)).await
     }
 
     pub async fn delete_post(&self, token: &str, id: i64) -> Response {
-        self.anon
-            .delete(self.url(&format!("/api/posts/{id}")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request")
+        let path = format!("/api/posts/{id}");
+        send(self.bearer.request(Method::DELETE, &path, token)).await
+    }
+
+    // ---- /api/token, /.well-known ----
+
+    pub async fn inspect_token(&self, body: Value) -> Response {
+        send(self.anon.post("/api/token/inspect").json(&body)).await
+    }
+
+    /// `GET /.well-known/jwks.json`, checked to be a 200 that caches; the body.
+    pub async fn jwks(&self) -> Value {
+        let r = self.get("/.well-known/jwks.json").await;
+        assert_eq!(r.status(), 200);
+        assert!(header(&r, "cache-control").contains("max-age"));
+        r.json().await.expect("JWKS JSON")
     }
 
     // ---- shortcuts ----
@@ -433,6 +574,52 @@ impl TestApp {
         assert_eq!(r.status(), 201, "create post {title}");
         r.json().await.unwrap()
     }
+
+    /// `POST /api/token/inspect` of `token`, checked to be a 200 that is never cached; the report.
+    pub async fn inspection(&self, token: &str) -> Value {
+        let r = self.inspect_token(json!({ "token": token })).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        r.json().await.unwrap()
+    }
+}
+
+/// A response header as text; a missing or non-ASCII one fails the test.
+pub fn header(r: &Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap_or_else(|_| panic!("{name} is not ASCII"))
+        .to_string()
+}
+
+/// One base64url segment of a token (0 the header, 1 the claims), decoded as JSON.
+pub fn segment(token: &str, index: usize) -> Value {
+    let part = token.split('.').nth(index).expect("a JWT segment");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("JSON")
+}
+
+/// The header and the claims of a token, decoded.
+pub fn header_and_claims(token: &str) -> (Value, Value) {
+    (segment(token, 0), segment(token, 1))
+}
+
+/// Signs an access token for `user_id`/`sid` with the test server's secret, as if issued
+/// `age` seconds ago.
+pub fn token_issued_ago(user_id: i32, username: &str, sid: &str, age: i64) -> String {
+    use sigil::auth::jwt::{issue, Subject};
+    use sigil::auth::keys::TokenKeys;
+    let keys = TokenKeys::hmac(SECRET_KEY.as_bytes());
+    let subject = Subject {
+        user_id,
+        username,
+        session_id: sid,
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    issue(&keys, &sigil::testing::policy(), &subject, now - age)
+        .unwrap()
+        .0
 }
 
 /// Reads a problem+json body and checks its shape.
@@ -455,4 +642,14 @@ pub async fn problem(r: Response, status: u16) -> Value {
         "{body}"
     );
     body
+}
+
+/// The access token of a token pair's JSON.
+pub fn access_of(pair: &Value) -> &str {
+    pair["access_token"].as_str().expect("an access_token")
+}
+
+/// The refresh token of a token pair's JSON.
+pub fn refresh_of(pair: &Value) -> &str {
+    pair["refresh_token"].as_str().expect("a refresh_token")
 }

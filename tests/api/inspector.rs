@@ -3,10 +3,10 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
+use sigil::testing::forge_hs256 as sign;
 
 use crate::backend_tests;
-use crate::helpers::{client, problem, Backend, TestApp, PASSWORD, SECRET_KEY};
-use crate::web::{browser_login, csrf_of, form, page};
+use crate::helpers::{csrf_of, header_and_claims, problem, Backend, TestApp, PASSWORD, SECRET_KEY};
 
 backend_tests!(
     every_status_is_reachable_through_the_api,
@@ -16,45 +16,14 @@ backend_tests!(
     the_cli_prints_the_same_inspection,
 );
 
-async fn inspect(app: &TestApp, token: &str) -> Value {
-    let r = app
-        .anon
-        .post(app.url("/api/token/inspect"))
-        .json(&json!({ "token": token }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    r.json().await.unwrap()
-}
-
-fn sign(header: &Value, payload: &Value, key: &[u8]) -> String {
-    use hmac::Mac as _;
-    let h = URL_SAFE_NO_PAD.encode(header.to_string());
-    let p = URL_SAFE_NO_PAD.encode(payload.to_string());
-    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(key).unwrap();
-    mac.update(format!("{h}.{p}").as_bytes());
-    format!(
-        "{h}.{p}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
-}
-
-fn parts(token: &str) -> (Value, Value) {
-    let seg: Vec<&str> = token.split('.').collect();
-    let d = |s: &str| serde_json::from_slice(&URL_SAFE_NO_PAD.decode(s).unwrap()).unwrap();
-    (d(seg[0]), d(seg[1]))
-}
-
 async fn every_status_is_reachable_through_the_api(b: Backend) {
     let app = TestApp::spawn(b).await;
     let u = app.user("ann").await;
     let key = SECRET_KEY.as_bytes();
-    let (header, payload) = parts(&u.access_token);
+    let (header, payload) = header_and_claims(&u.access_token);
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
 
-    let r = inspect(&app, &u.access_token).await;
+    let r = app.inspection(&u.access_token).await;
     assert_eq!(r["status"], "valid", "{r}");
     assert_eq!(r["signature"]["verified"], true);
     assert_eq!(r["signature"]["algorithm"], "HS256");
@@ -73,7 +42,7 @@ async fn every_status_is_reachable_through_the_api(b: Backend) {
     expired["iat"] = json!(now - 7200);
     expired["nbf"] = json!(now - 7200);
     expired["exp"] = json!(now - 3600);
-    let r = inspect(&app, &sign(&header, &expired, key)).await;
+    let r = app.inspection(&sign(&header, &expired, key)).await;
     assert_eq!(r["status"], "expired");
     assert_eq!(
         r["payload"]["username"], "ann",
@@ -84,15 +53,12 @@ async fn every_status_is_reachable_through_the_api(b: Backend) {
     let mut future = payload.clone();
     future["nbf"] = json!(now + 3600);
     assert_eq!(
-        inspect(&app, &sign(&header, &future, key)).await["status"],
+        app.inspection(&sign(&header, &future, key)).await["status"],
         "not_yet_valid"
     );
 
-    let r = inspect(
-        &app,
-        &sign(&header, &payload, b"another-key-another-key-another-key!"),
-    )
-    .await;
+    let other_key = b"another-key-another-key-another-key!";
+    let r = app.inspection(&sign(&header, &payload, other_key)).await;
     assert_eq!(r["status"], "invalid_signature");
     assert_eq!(r["signature"]["verified"], false);
     assert!(
@@ -104,21 +70,21 @@ async fn every_status_is_reachable_through_the_api(b: Backend) {
     let mut hs512 = header.clone();
     hs512["alg"] = json!("HS512");
     assert_eq!(
-        inspect(&app, &sign(&hs512, &payload, key)).await["status"],
+        app.inspection(&sign(&hs512, &payload, key)).await["status"],
         "wrong_algorithm"
     );
 
     let mut other_iss = payload.clone();
     other_iss["iss"] = json!("someone-else");
     assert_eq!(
-        inspect(&app, &sign(&header, &other_iss, key)).await["status"],
+        app.inspection(&sign(&header, &other_iss, key)).await["status"],
         "wrong_issuer_or_audience"
     );
 
-    assert_eq!(inspect(&app, "not.a.jwt").await["status"], "malformed");
+    assert_eq!(app.inspection("not.a.jwt").await["status"], "malformed");
 
     assert_eq!(app.logout(&u.access_token).await.status(), 204);
-    let r = inspect(&app, &u.access_token).await;
+    let r = app.inspection(&u.access_token).await;
     assert_eq!(r["status"], "revoked");
     assert_eq!(r["revoked"], true);
 }
@@ -128,41 +94,23 @@ async fn malformed_tokens_name_the_failing_part(b: Backend) {
     let u = app.user("bea").await;
     let seg: Vec<&str> = u.access_token.split('.').collect();
     let not_json = URL_SAFE_NO_PAD.encode("not json");
+    // The token with segment `i` replaced.
+    let swap = |i: usize, with: &str| {
+        let mut parts = seg.clone();
+        parts[i] = with;
+        parts.join(".")
+    };
     let cases = [
         (format!("{}.{}", seg[0], seg[1]), "three segments", true),
-        (
-            format!("{}.{}.{}.x", seg[0], seg[1], seg[2]),
-            "three segments",
-            true,
-        ),
-        (
-            format!("%%%.{}.{}", seg[1], seg[2]),
-            "header is not valid base64url",
-            false,
-        ),
-        (
-            format!("{not_json}.{}.{}", seg[1], seg[2]),
-            "header is not a JSON object",
-            false,
-        ),
-        (
-            format!("{}.%%%.{}", seg[0], seg[2]),
-            "payload is not valid base64url",
-            true,
-        ),
-        (
-            format!("{}.{not_json}.{}", seg[0], seg[2]),
-            "payload is not a JSON object",
-            true,
-        ),
-        (
-            format!("{}.{}.%%%", seg[0], seg[1]),
-            "signature is not valid base64url",
-            true,
-        ),
+        (format!("{}.x", u.access_token), "three segments", true),
+        (swap(0, "%%%"), "header is not valid base64url", false),
+        (swap(0, &not_json), "header is not a JSON object", false),
+        (swap(1, "%%%"), "payload is not valid base64url", true),
+        (swap(1, &not_json), "payload is not a JSON object", true),
+        (swap(2, "%%%"), "signature is not valid base64url", true),
     ];
     for (token, part, header_shown) in cases {
-        let r = inspect(&app, &token).await;
+        let r = app.inspection(&token).await;
         assert_eq!(r["status"], "malformed", "{token}");
         assert!(r["error"].as_str().unwrap().contains(part), "{part}: {r}");
         assert_eq!(r["header"].is_object(), header_shown, "{part}: {r}");
@@ -177,38 +125,24 @@ async fn empty_and_huge_inputs_are_4xx(b: Backend) {
         json!({}),
         json!({"token": 5}),
     ] {
-        let r = app
-            .anon
-            .post(app.url("/api/token/inspect"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let p = problem(r, 422).await;
+        let p = problem(app.inspect_token(body.clone()).await, 422).await;
         assert!(p["errors"]["token"].is_array(), "{body}");
     }
     let huge = "a".repeat(200 * 1024);
-    let r = app
-        .anon
-        .post(app.url("/api/token/inspect"))
-        .json(&json!({ "token": huge }))
-        .send()
-        .await
-        .unwrap();
-    problem(r, 413).await;
+    problem(app.inspect_token(json!({ "token": huge })).await, 413).await;
     assert_eq!(app.get("/healthz").await.status(), 200, "still serving");
 }
 
 async fn the_page_shows_the_browsers_own_token_and_pasted_ones(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("cyd").await;
-    let anon = client(true);
-    let (status, html) = page(&anon, &app, "/token").await;
+    let anon = app.new_browser();
+    let (status, html) = anon.page("/token").await;
     assert_eq!(status, 200, "open to anonymous visitors");
     assert!(!html.contains("Your current access token"));
-    let c = client(true);
-    browser_login(&app, &c, "cyd", PASSWORD).await;
-    let (status, html) = page(&c, &app, "/token").await;
+    let c = &app.cookie;
+    c.login("cyd", PASSWORD).await;
+    let (status, html) = c.page("/token").await;
     assert_eq!(status, 200);
     assert!(html.contains("Your current access token"));
     assert!(
@@ -223,21 +157,13 @@ async fn the_page_shows_the_browsers_own_token_and_pasted_ones(b: Backend) {
         "claims table"
     );
     let csrf = csrf_of(&html);
-    let r = form(
-        &anon,
-        &app,
-        "/token",
-        &[("token", "a.b.c"), ("csrf_token", "forged")],
-    )
-    .await;
+    let r = anon
+        .form("/token", &[("token", "a.b.c"), ("csrf_token", "forged")])
+        .await;
     assert_eq!(r.status(), 403);
-    let r = form(
-        &c,
-        &app,
-        "/token",
-        &[("token", "abc.def"), ("csrf_token", &csrf)],
-    )
-    .await;
+    let r = c
+        .form("/token", &[("token", "abc.def"), ("csrf_token", &csrf)])
+        .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("Pasted token") && html.contains("Malformed"));
@@ -246,7 +172,7 @@ async fn the_page_shows_the_browsers_own_token_and_pasted_ones(b: Backend) {
 async fn the_cli_prints_the_same_inspection(b: Backend) {
     let app = TestApp::spawn(b).await;
     let u = app.user("dee").await;
-    let api = inspect(&app, &u.access_token).await;
+    let api = app.inspection(&u.access_token).await;
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sigil"));
     cmd.args(["inspect", &u.access_token])
         .env_clear()

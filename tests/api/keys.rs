@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::{json, Value};
+use sigil::testing::forge_hs256;
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{header, header_and_claims, segment, Backend, TestApp, PASSWORD};
 
 backend_tests!(
     eddsa_tokens_verify_through_sigil_and_the_jwks,
@@ -67,19 +68,12 @@ async fn spawn_with_keys(b: Backend, env: &[(&str, String)]) -> TestApp {
 }
 
 fn header_of(token: &str) -> Value {
-    let h = token.split('.').next().unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(h).unwrap()).unwrap()
+    segment(token, 0)
 }
 
+/// The published keys, from a JWKS that answers 200 and may be cached.
 async fn jwks(app: &TestApp) -> Vec<Value> {
-    let r = app.get("/.well-known/jwks.json").await;
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()["cache-control"]
-        .to_str()
-        .unwrap()
-        .contains("max-age"));
-    let body: Value = r.json().await.unwrap();
-    body["keys"].as_array().unwrap().clone()
+    app.jwks().await["keys"].as_array().unwrap().clone()
 }
 
 async fn verifies_through_sigil_and_the_jwks(b: Backend, alg: &str) {
@@ -109,16 +103,7 @@ async fn verifies_through_sigil_and_the_jwks(b: Backend, alg: &str) {
         .expect("verifies with the JWKS alone");
     assert_eq!(data.claims["username"], "kay");
     // The inspector names the key.
-    let r: Value = app
-        .anon
-        .post(app.url("/api/token/inspect"))
-        .json(&json!({"token": u.access_token}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r = app.inspection(&u.access_token).await;
     assert_eq!(r["status"], "valid");
     assert_eq!(r["signature"]["key_id"], header["kid"]);
 }
@@ -135,23 +120,6 @@ async fn rs256_tokens_verify_through_sigil_and_the_jwks(b: Backend) {
     verifies_through_sigil_and_the_jwks(b, "RS256").await;
 }
 
-fn hmac_sign(header: &Value, payload: &Value, key: &[u8]) -> String {
-    use hmac::Mac as _;
-    let h = URL_SAFE_NO_PAD.encode(header.to_string());
-    let p = URL_SAFE_NO_PAD.encode(payload.to_string());
-    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(key).unwrap();
-    mac.update(format!("{h}.{p}").as_bytes());
-    format!(
-        "{h}.{p}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
-}
-
-fn payload_of(token: &str) -> Value {
-    let p = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap()
-}
-
 async fn hs256_with_the_public_key_as_secret_is_refused(b: Backend) {
     for alg in ["EdDSA", "ES256", "RS256"] {
         let (_dir, private, public) = key_pair(alg);
@@ -161,9 +129,8 @@ async fn hs256_with_the_public_key_as_secret_is_refused(b: Backend) {
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let der = STANDARD.decode(&body).unwrap();
         let jwk = jwks(&app).await[0].to_string();
-        let mut header = header_of(&u.access_token);
+        let (mut header, payload) = header_and_claims(&u.access_token);
         header["alg"] = json!("HS256");
-        let payload = payload_of(&u.access_token);
         let secrets: Vec<(&str, Vec<u8>)> = vec![
             ("PEM as written", pem.clone().into_bytes()),
             ("PEM trimmed", pem.trim().as_bytes().to_vec()),
@@ -172,7 +139,7 @@ async fn hs256_with_the_public_key_as_secret_is_refused(b: Backend) {
             ("JWK JSON", jwk.into_bytes()),
         ];
         for (name, secret) in secrets {
-            let forged = hmac_sign(&header, &payload, &secret);
+            let forged = forge_hs256(&header, &payload, &secret);
             let r = app.me(&forged).await;
             assert_eq!(r.status(), 401, "{alg}: {name}");
         }
@@ -207,7 +174,7 @@ async fn rotation_keeps_old_tokens_until_their_key_is_removed(b: Backend) {
     );
     let keys = jwks(&rotated).await;
     assert_eq!(keys.len(), 2, "current and previous keys are published");
-    let fresh = rotated.login_pair("rot", crate::helpers::PASSWORD).await;
+    let fresh = rotated.login_pair("rot", PASSWORD).await;
     let fresh = fresh["access_token"].as_str().unwrap().to_string();
     assert_ne!(
         header_of(&fresh)["kid"],
@@ -227,10 +194,7 @@ async fn rotation_keeps_old_tokens_until_their_key_is_removed(b: Backend) {
         .await;
     let r = after.me(&u.access_token).await;
     assert_eq!(r.status(), 401, "refused once its key is removed");
-    assert!(r.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .contains("signing key"));
+    assert!(header(&r, "www-authenticate").contains("signing key"));
     assert_eq!(after.me(&fresh).await.status(), 200);
 }
 
@@ -238,8 +202,7 @@ async fn unknown_kid_and_psychic_signatures_are_refused(b: Backend) {
     let (_dir, private, public) = key_pair("ES256");
     let app = spawn_with_keys(b, &key_env("ES256", &private, &public)).await;
     let u = app.user("psy").await;
-    let payload = payload_of(&u.access_token);
-    let header = header_of(&u.access_token);
+    let (header, payload) = header_and_claims(&u.access_token);
     let key = jsonwebtoken::EncodingKey::from_ec_pem(&std::fs::read(&private).unwrap()).unwrap();
     let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
     h.typ = Some("at+jwt".into());
@@ -265,52 +228,37 @@ fn mismatched_or_wrong_key_files_stop_start_up() {
     let (_a, private_a, _public_a) = key_pair("EdDSA");
     let (_b, _private_b, public_b) = key_pair("EdDSA");
     let (_c, ec_private, ec_public) = key_pair("ES256");
-    let run = |vars: &[(&str, &Path)], alg: &str| {
+    // Always EdDSA: the key files are what is wrong.
+    let run = |private: &Path, public: &Path| {
         let dir = tempfile::tempdir().unwrap();
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sigil"));
-        cmd.arg("migrate")
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .arg("migrate")
             .current_dir(dir.path())
             .env_clear()
-            .env("ALGORITHM", alg)
-            .env("RUST_LOG", "error");
-        for (k, v) in vars {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
+            .env("ALGORITHM", "EdDSA")
+            .env("RUST_LOG", "error")
+            .env("JWT_PRIVATE_KEY_FILE", private)
+            .env("JWT_PUBLIC_KEY_FILE", public)
+            .output()
+            .unwrap();
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    let (code, err) = run(
-        &[
-            ("JWT_PRIVATE_KEY_FILE", &private_a),
-            ("JWT_PUBLIC_KEY_FILE", &public_b),
-        ],
-        "EdDSA",
-    );
-    assert_eq!(code, Some(2), "{err}");
-    assert!(
-        err.contains("JWT_PUBLIC_KEY_FILE") && err.lines().count() == 1,
-        "{err}"
-    );
-    let (code, err) = run(
-        &[
-            ("JWT_PRIVATE_KEY_FILE", &ec_private),
-            ("JWT_PUBLIC_KEY_FILE", &ec_public),
-        ],
-        "EdDSA",
-    );
-    assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("JWT_PRIVATE_KEY_FILE"), "{err}");
     let missing = PathBuf::from("/nonexistent/key.pem");
-    let (code, err) = run(
-        &[
-            ("JWT_PRIVATE_KEY_FILE", &missing),
-            ("JWT_PUBLIC_KEY_FILE", &public_b),
-        ],
-        "EdDSA",
-    );
-    assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("cannot read"), "{err}");
+    // (private key, public key, what the one error names, whether it must be one line)
+    let cases: [(&Path, &Path, &str, bool); 3] = [
+        (&private_a, &public_b, "JWT_PUBLIC_KEY_FILE", true),
+        (&ec_private, &ec_public, "JWT_PRIVATE_KEY_FILE", false),
+        (&missing, &public_b, "cannot read", false),
+    ];
+    for (private, public, names, one_line) in cases {
+        let (code, err) = run(private, public);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(names), "{err}");
+        if one_line {
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
 }

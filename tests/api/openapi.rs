@@ -4,7 +4,7 @@ use serde_json::Value;
 use sigil::routes::api::openapi::API_ROUTES;
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{header, send, Backend, Requests as _, TestApp};
 
 backend_tests!(
     every_route_is_served_and_documented,
@@ -34,13 +34,12 @@ async fn every_route_is_served_and_documented(b: Backend) {
             "{method} {path} is served but not in the OpenAPI document"
         );
         // The route exists: no 405, and no routing 404 on paths without parameters.
-        let url = app.url(&path.replace("{id}", "1"));
-        let r = app
-            .anon
-            .request(method.to_uppercase().parse().unwrap(), &url)
-            .send()
-            .await
-            .unwrap();
+        let path_1 = path.replace("{id}", "1");
+        let r = send(
+            app.anon
+                .request(method.to_uppercase().parse().unwrap(), &path_1),
+        )
+        .await;
         assert_ne!(r.status(), 405, "{method} {path}");
         if !path.contains('{') {
             assert_ne!(r.status(), 404, "{method} {path}");
@@ -73,10 +72,7 @@ async fn docs_are_served_offline_with_their_own_csp(b: Backend) {
     assert_eq!(r.status(), 301);
     let r = app.get("/docs/").await;
     assert_eq!(r.status(), 200);
-    let csp = r.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let csp = header(&r, "content-security-policy");
     assert!(
         csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe"),
         "{csp}"
@@ -94,7 +90,7 @@ async fn docs_are_served_offline_with_their_own_csp(b: Backend) {
         assert_eq!(app.get(asset).await.status(), 200, "{asset}");
     }
     let home = app.get("/").await;
-    let csp = home.headers()["content-security-policy"].to_str().unwrap();
+    let csp = header(&home, "content-security-policy");
     assert!(
         !csp.contains("unsafe-inline"),
         "the relaxation is for /docs only: {csp}"

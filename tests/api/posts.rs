@@ -6,13 +6,13 @@ use std::collections::HashSet;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use reqwest::Response;
+use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::backend_tests;
-use crate::helpers::{problem, Backend, TestApp, TestUser};
+use crate::helpers::{header, problem, send, Backend, Requests as _, TestApp, TestUser};
 
 backend_tests!(
     create_returns_201_the_post_shape_and_a_location,
@@ -144,12 +144,19 @@ async fn seed(
     made
 }
 
-async fn raw(app: &TestApp, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
-    let mut req = app.anon.request(method, app.url(path));
+async fn raw(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Response {
+    let mut req = app.anon.request(method, path);
     if let Some(b) = body {
         req = req.json(&b);
     }
-    req.send().await.expect("request")
+    send(req).await
+}
+
+/// Creates a post by `user` from a valid body with `field` set to `value`.
+async fn create_with(app: &TestApp, user: &TestUser, field: &str, value: Value) -> Response {
+    let mut body = json!({"title": "t", "body": "b", "visibility": "public"});
+    body[field] = value;
+    app.create_post(&user.access_token, body).await
 }
 
 fn long(c: char, n: usize) -> String {
@@ -168,7 +175,7 @@ async fn create_returns_201_the_post_shape_and_a_location(b: Backend) {
         )
         .await;
     assert_eq!(r.status(), 201);
-    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let location = header(&r, "location");
     let post: Value = r.json().await.unwrap();
     let id = id_of(&post);
     assert_eq!(location, format!("/api/posts/{id}"));
@@ -205,13 +212,7 @@ async fn create_returns_201_the_post_shape_and_a_location(b: Backend) {
     );
 
     // The Location answers with the same post.
-    let r = app
-        .anon
-        .get(app.url(&location))
-        .bearer_auth(&alice.access_token)
-        .send()
-        .await
-        .unwrap();
+    let r = send(app.bearer.get(&location, &alice.access_token)).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap(), post);
 }
@@ -384,7 +385,6 @@ async fn owner_can_patch_partially_and_delete(b: Backend) {
 }
 
 async fn writes_need_authentication_and_a_bad_token_is_never_anonymous(b: Backend) {
-    use reqwest::Method;
     let app = TestApp::spawn(b).await;
     let m = matrix(&app).await;
     let no_auth = [
@@ -422,10 +422,7 @@ async fn writes_need_authentication_and_a_bad_token_is_never_anonymous(b: Backen
         app.get_post(Some(bad), m.a1).await,
         app.create_post(bad, post_body("x", "public")).await,
     ] {
-        let challenge = r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let challenge = header(&r, "www-authenticate");
         assert!(
             challenge.contains(r#"error="invalid_token""#),
             "{challenge}"
@@ -449,13 +446,7 @@ async fn odd_post_ids_are_404(b: Backend) {
     for path in ["abc", "-1", "0", "1.5", "99999999999999999999", "%20"] {
         let r = app.get(&format!("/api/posts/{path}")).await;
         problem(r, 404).await;
-        let r = raw(
-            &app,
-            reqwest::Method::DELETE,
-            &format!("/api/posts/{path}"),
-            None,
-        )
-        .await;
+        let r = raw(&app, Method::DELETE, &format!("/api/posts/{path}"), None).await;
         assert!(
             [401, 404].contains(&r.status().as_u16()),
             "{path}: {}",
@@ -789,12 +780,7 @@ async fn limit_is_1_to_100(b: Backend) {
 async fn title_is_1_to_200_characters_not_bytes(b: Backend) {
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let create = |title: Value| {
-        app.create_post(
-            &alice.access_token,
-            json!({"title": title, "body": "b", "visibility": "public"}),
-        )
-    };
+    let create = |title: Value| create_with(&app, &alice, "title", title);
     for ok in [
         "x".to_string(),
         "é".to_string(),
@@ -833,12 +819,7 @@ async fn title_is_1_to_200_characters_not_bytes(b: Backend) {
 async fn body_is_1_to_20000_characters(b: Backend) {
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let create = |body: String| {
-        app.create_post(
-            &alice.access_token,
-            json!({"title": "t", "body": body, "visibility": "public"}),
-        )
-    };
+    let create = |body: String| create_with(&app, &alice, "body", json!(body));
     for ok in [
         "b".to_string(),
         long('é', 20_000),
@@ -947,25 +928,12 @@ async fn visibility_and_field_types_are_checked(b: Backend) {
         422,
     )
     .await;
+    let token = &alice.access_token;
     let r = app
-        .anon
-        .post(app.url("/api/posts"))
-        .bearer_auth(&alice.access_token)
-        .header("content-type", "application/json")
-        .body("{\"title\": ")
-        .send()
-        .await
-        .unwrap();
+        .create_post_raw(token, "application/json", "{\"title\": ")
+        .await;
     problem(r, 400).await;
-    let r = app
-        .anon
-        .post(app.url("/api/posts"))
-        .bearer_auth(&alice.access_token)
-        .header("content-type", "text/plain")
-        .body("title=t")
-        .send()
-        .await
-        .unwrap();
+    let r = app.create_post_raw(token, "text/plain", "title=t").await;
     problem(r, 415).await;
     assert_eq!(
         ids(&page(&app, Some(&alice.access_token), &[]).await).len(),
@@ -1067,147 +1035,82 @@ async fn unicode_titles_round_trip(b: Backend) {
 
 // ---- CSRF ----
 
-/// A browser-like request: the signed session cookie from `/api/auth/csrf`, the access token
-/// as a cookie, and optionally the CSRF header.
-struct CookieClient {
-    session: String,
-    csrf: String,
-    access_token: String,
-}
-
-impl CookieClient {
-    async fn new(app: &TestApp, user: &TestUser) -> Self {
-        let r = app
-            .anon
-            .get(app.url("/api/auth/csrf"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let session = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-            .find(|c| c.starts_with("sigil_session="))
-            .expect("the session cookie");
-        let body: Value = r.json().await.unwrap();
-        Self {
-            session,
-            csrf: body["csrf_token"].as_str().unwrap().to_string(),
-            access_token: user.access_token.clone(),
-        }
-    }
-
-    async fn send(
-        &self,
-        app: &TestApp,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-        with_session: bool,
-        csrf: Option<&str>,
-    ) -> Response {
-        let cookie = if with_session {
-            format!("{}; access_token={}", self.session, self.access_token)
-        } else {
-            format!("access_token={}", self.access_token)
-        };
-        let mut req = app
-            .anon
-            .request(method, app.url(path))
-            .header("cookie", cookie);
-        if let Some(t) = csrf {
-            req = req.header("x-csrf-token", t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        req.send().await.expect("request")
+/// Adds the `X-CSRF-Token` header when there is a token to send.
+fn with_csrf(req: RequestBuilder, csrf: Option<&str>) -> RequestBuilder {
+    match csrf {
+        Some(token) => req.header("x-csrf-token", token),
+        None => req,
     }
 }
 
 async fn cookie_writes_need_the_csrf_token_and_bearer_writes_do_not(b: Backend) {
-    use reqwest::Method;
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let browser = CookieClient::new(&app, &alice).await;
-    let other_session = CookieClient::new(&app, &alice).await;
-    let good = Some(browser.csrf.as_str());
-    let new_post = || Some(post_body("by cookie", "private"));
+    // A browser holding alice's access token as a cookie, with a session and its CSRF token.
+    let browser = &app.cookie;
+    browser.set_cookie("access_token", &alice.access_token);
+    let good = browser.csrf_token().await;
+    assert!(
+        browser.cookie("sigil_session").is_some(),
+        "the session cookie"
+    );
+    let good = Some(good.as_str());
+    // Another session's token, and the access cookie without any session.
+    let other_session = app.new_browser().csrf_token().await;
+    let sessionless = app.new_browser();
+    sessionless.set_cookie("access_token", &alice.access_token);
+    let new_post = || post_body("by cookie", "private");
+
+    // Reading by cookie needs no CSRF token.
+    assert_eq!(send(browser.get("/api/users/me")).await.status(), 200);
 
     // Creating: refused without the header, with a wrong one, with another session's token,
     // without the session cookie; accepted with the session's token.
-    for (with_session, csrf) in [
-        (true, None),
-        (true, Some("")),
-        (true, Some("forged")),
-        (true, Some(other_session.csrf.as_str())),
-        (false, good),
+    for (client, csrf) in [
+        (browser, None),
+        (browser, Some("")),
+        (browser, Some("forged")),
+        (browser, Some(other_session.as_str())),
+        (&sessionless, good),
     ] {
-        let r = browser
-            .send(
-                &app,
-                Method::POST,
-                "/api/posts",
-                new_post(),
-                with_session,
-                csrf,
-            )
-            .await;
+        let r = send(with_csrf(client.post("/api/posts").json(&new_post()), csrf)).await;
         let body = problem(r, 403).await;
         assert!(body["detail"].as_str().unwrap().contains("CSRF"), "{body}");
     }
     assert!(ids(&page(&app, Some(&alice.access_token), &[]).await).is_empty());
-    let r = browser
-        .send(&app, Method::POST, "/api/posts", new_post(), true, good)
-        .await;
+    let r = send(with_csrf(
+        browser.post("/api/posts").json(&new_post()),
+        good,
+    ))
+    .await;
     assert_eq!(r.status(), 201);
     let id = id_of(&r.json::<Value>().await.unwrap());
     let path = format!("/api/posts/{id}");
 
-    // Reading by cookie needs no CSRF token, and the cookie authenticates (a private post).
-    let r = browser
-        .send(&app, Method::GET, &path, None, false, None)
-        .await;
-    assert_eq!(r.status(), 200);
-    let r = browser
-        .send(&app, Method::GET, "/api/posts", None, false, None)
-        .await;
+    // Reading by cookie needs no CSRF token, and the cookie authenticates (a private post),
+    // with no session at all.
+    assert_eq!(send(sessionless.get(&path)).await.status(), 200);
+    let r = send(sessionless.get("/api/posts")).await;
     assert_eq!(ids(&r.json::<Value>().await.unwrap()), [id]);
+    assert!(sessionless.cookie("sigil_session").is_none());
 
     // Changing and deleting by cookie: the same rule.
-    let patch = || Some(json!({"title": "changed by cookie"}));
-    problem(
-        browser
-            .send(&app, Method::PATCH, &path, patch(), true, None)
-            .await,
-        403,
-    )
-    .await;
-    problem(
-        browser
-            .send(&app, Method::DELETE, &path, None, true, None)
-            .await,
-        403,
-    )
-    .await;
+    let patch = json!({"title": "changed by cookie"});
+    let r = send(browser.request(Method::PATCH, &path).json(&patch)).await;
+    problem(r, 403).await;
+    problem(send(browser.request(Method::DELETE, &path)).await, 403).await;
     let r = app.get_post(Some(&alice.access_token), id).await;
     assert_eq!(r.json::<Value>().await.unwrap()["title"], "by cookie");
-    let r = browser
-        .send(&app, Method::PATCH, &path, patch(), true, good)
-        .await;
+    let r = send(with_csrf(browser.request(Method::PATCH, &path), good).json(&patch)).await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.json::<Value>().await.unwrap()["title"],
         "changed by cookie"
     );
-    let r = browser
-        .send(&app, Method::DELETE, &path, None, true, good)
-        .await;
+    let r = send(with_csrf(browser.request(Method::DELETE, &path), good)).await;
     assert_eq!(r.status(), 204);
 
-    // Bearer writes need none, even with a cookie alongside (the header wins).
+    // Bearer writes need none, even with the browser's cookies alongside (the header wins).
     let r = app
         .create_post(&alice.access_token, post_body("by bearer", "public"))
         .await;
@@ -1219,16 +1122,7 @@ async fn cookie_writes_need_the_csrf_token_and_bearer_writes_do_not(b: Backend) 
             .status(),
         200
     );
-    let r = app
-        .anon
-        .delete(app.url(&format!("/api/posts/{id}")))
-        .bearer_auth(&alice.access_token)
-        .header(
-            "cookie",
-            format!("{}; access_token={}", browser.session, alice.access_token),
-        )
-        .send()
-        .await
-        .unwrap();
+    let req = browser.request(Method::DELETE, &format!("/api/posts/{id}"));
+    let r = send(req.bearer_auth(&alice.access_token)).await;
     assert_eq!(r.status(), 204);
 }

@@ -9,9 +9,13 @@ use base64::Engine as _;
 use reqwest::Response;
 use serde_json::{json, Value};
 use sigil::auth::keys::TokenKeys;
+use sigil::testing::{forge, Signing};
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp, TestUser, PASSWORD, SECRET_KEY};
+use crate::helpers::{
+    access_of, header, header_and_claims, send, Backend, Requests as _, TestApp, TestUser,
+    PASSWORD, SECRET_KEY,
+};
 
 backend_tests!(
     a_token_resigned_with_the_server_secret_is_accepted,
@@ -27,42 +31,8 @@ backend_tests!(
 /// A key the attacker chose; the server has never seen it.
 const ATTACKER_KEY: &[u8] = b"attacker-chosen-key-0123456789-abcdefghij";
 
-/// How a forged token is signed.
-#[derive(Clone, Copy)]
-enum Signing<'a> {
-    /// An empty third segment, as `alg: none` asks for.
-    Unsigned,
-    Hs256(&'a [u8]),
-    Hs384(&'a [u8]),
-    Hs512(&'a [u8]),
-}
-
 fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn mac<M: hmac::Mac + hmac::digest::KeyInit>(key: &[u8], input: &[u8]) -> Vec<u8> {
-    let mut m = <M as hmac::Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
-    m.update(input);
-    m.finalize().into_bytes().to_vec()
-}
-
-/// Builds a compact JWS from arbitrary header and payload JSON, signed as `signing` says.
-fn forge(header: &Value, payload: &Value, signing: Signing<'_>) -> String {
-    let input = format!("{}.{}", b64(header.to_string()), b64(payload.to_string()));
-    let signature = match signing {
-        Signing::Unsigned => Vec::new(),
-        Signing::Hs256(key) => mac::<hmac::Hmac<sha2::Sha256>>(key, input.as_bytes()),
-        Signing::Hs384(key) => mac::<hmac::Hmac<sha2::Sha384>>(key, input.as_bytes()),
-        Signing::Hs512(key) => mac::<hmac::Hmac<sha2::Sha512>>(key, input.as_bytes()),
-    };
-    format!("{input}.{}", b64(signature))
-}
-
-/// One base64url segment of a token, decoded as JSON.
-fn segment(token: &str, index: usize) -> Value {
-    let part = token.split('.').nth(index).expect("a JWT segment");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("JSON")
 }
 
 fn unix_now() -> i64 {
@@ -89,13 +59,7 @@ fn without(base: &Value, key: &str) -> Value {
 /// Asserts a 401 whose challenge carries `error="invalid_token"`, and returns the challenge.
 async fn assert_invalid_token(r: Response, case: &str) -> String {
     assert_eq!(r.status(), 401, "{case}: status");
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .unwrap_or_else(|| panic!("{case}: no WWW-Authenticate header"))
-        .to_str()
-        .unwrap_or_else(|_| panic!("{case}: WWW-Authenticate is not ASCII"))
-        .to_string();
+    let challenge = header(&r, "www-authenticate");
     assert!(
         challenge.starts_with(r#"Bearer realm="sigil""#)
             && challenge.contains(r#"error="invalid_token""#),
@@ -119,10 +83,7 @@ async fn a_token_resigned_with_the_server_secret_is_accepted(b: Backend) {
     // the one thing a case changes.
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let (header, claims) = (
-        segment(&alice.access_token, 0),
-        segment(&alice.access_token, 1),
-    );
+    let (header, claims) = header_and_claims(&alice.access_token);
     assert_eq!(header["alg"], "HS256");
     assert_eq!(header["typ"], "at+jwt");
     assert_eq!(
@@ -142,7 +103,7 @@ async fn forged_tokens_are_refused_and_the_genuine_one_still_works(b: Backend) {
     let bob = app.user("bob").await;
     let genuine = alice.access_token.as_str();
     let parts: Vec<&str> = genuine.split('.').collect();
-    let (header, claims) = (segment(genuine, 0), segment(genuine, 1));
+    let (header, claims) = header_and_claims(genuine);
     let right = Signing::Hs256(SECRET_KEY.as_bytes());
     let now = unix_now();
     let attacker_jwk = json!({"kty": "oct", "k": b64(ATTACKER_KEY)});
@@ -163,34 +124,34 @@ async fn forged_tokens_are_refused_and_the_genuine_one_still_works(b: Backend) {
             (format!("alg {alg}, empty signature"), "algorithm", token)
         })
         .collect();
+    // Each signed with the right secret unless it says otherwise.
+    let set_header = |key: &str, value: Value| forge(&with(&header, key, value), &claims, right);
+    let drop_header = |key: &str| forge(&without(&header, key), &claims, right);
+    let set_claim = |key: &str, value: Value| forge(&header, &with(&claims, key, value), right);
+    let drop_claim = |key: &str| forge(&header, &without(&claims, key), right);
+    let hs384 = Signing::Hs384(SECRET_KEY.as_bytes());
+    let hs512 = Signing::Hs512(SECRET_KEY.as_bytes());
+    let dev_null = with(&header, "kid", json!("../../dev/null"));
+    let planted = with(
+        &with(&header, "kid", json!("attacker")),
+        "jwk",
+        attacker_jwk.clone(),
+    );
     let named: Vec<(&str, &str, String)> = vec![
         (
             "alg hs256 (lower case)",
             "algorithm",
-            forge(&with(&header, "alg", json!("hs256")), &claims, right),
-        ),
-        (
-            "no alg",
-            "algorithm",
-            forge(&without(&header, "alg"), &claims, right),
+            set_header("alg", json!("hs256")),
         ),
         (
             "HS384 signed with the right secret",
             "algorithm",
-            forge(
-                &with(&header, "alg", json!("HS384")),
-                &claims,
-                Signing::Hs384(SECRET_KEY.as_bytes()),
-            ),
+            forge(&with(&header, "alg", json!("HS384")), &claims, hs384),
         ),
         (
             "HS512 signed with the right secret",
             "algorithm",
-            forge(
-                &with(&header, "alg", json!("HS512")),
-                &claims,
-                Signing::Hs512(SECRET_KEY.as_bytes()),
-            ),
+            forge(&with(&header, "alg", json!("HS512")), &claims, hs512),
         ),
         (
             "empty signature",
@@ -220,149 +181,72 @@ async fn forged_tokens_are_refused_and_the_genuine_one_still_works(b: Backend) {
         (
             "expired past the leeway (exp = now - 60)",
             "expired",
-            forge(&header, &with(&claims, "exp", json!(now - 60)), right),
+            set_claim("exp", json!(now - 60)),
         ),
         (
             "not valid yet (nbf = now + 600)",
             "nbf",
-            forge(&header, &with(&claims, "nbf", json!(now + 600)), right),
-        ),
-        (
-            "no exp",
-            "exp",
-            forge(&header, &without(&claims, "exp"), right),
+            set_claim("nbf", json!(now + 600)),
         ),
         (
             "exp as a string",
             "exp",
-            forge(
-                &header,
-                &with(&claims, "exp", json!((now + 600).to_string())),
-                right,
-            ),
+            set_claim("exp", json!((now + 600).to_string())),
         ),
         (
             "wrong iss",
             "iss",
-            forge(
-                &header,
-                &with(&claims, "iss", json!("https://evil.example")),
-                right,
-            ),
+            set_claim("iss", json!("https://evil.example")),
         ),
-        (
-            "no iss",
-            "iss",
-            forge(&header, &without(&claims, "iss"), right),
-        ),
-        (
-            "wrong aud",
-            "aud",
-            forge(&header, &with(&claims, "aud", json!("elsewhere")), right),
-        ),
+        ("wrong aud", "aud", set_claim("aud", json!("elsewhere"))),
         (
             "wrong aud in a list",
             "aud",
-            forge(&header, &with(&claims, "aud", json!(["elsewhere"])), right),
+            set_claim("aud", json!(["elsewhere"])),
         ),
-        (
-            "no aud",
-            "aud",
-            forge(&header, &without(&claims, "aud"), right),
-        ),
-        (
-            "sub not a number",
-            "sub",
-            forge(&header, &with(&claims, "sub", json!("alice")), right),
-        ),
+        ("sub not a number", "sub", set_claim("sub", json!("alice"))),
         (
             "kid ../../dev/null, right secret",
             "key",
-            forge(
-                &with(&header, "kid", json!("../../dev/null")),
-                &claims,
-                right,
-            ),
+            forge(&dev_null, &claims, right),
         ),
         (
             "kid ../../dev/null, signed with an empty key",
             "key",
-            forge(
-                &with(&header, "kid", json!("../../dev/null")),
-                &claims,
-                Signing::Hs256(b""),
-            ),
+            forge(&dev_null, &claims, Signing::Hs256(b"")),
         ),
         (
             "kid ' OR 1=1 --",
             "key",
-            forge(&with(&header, "kid", json!("' OR 1=1 --")), &claims, right),
-        ),
-        (
-            "no kid",
-            "kid",
-            forge(&without(&header, "kid"), &claims, right),
+            set_header("kid", json!("' OR 1=1 --")),
         ),
         (
             "jku header",
             "jku",
-            forge(
-                &with(&header, "jku", json!("https://evil.example/jwks.json")),
-                &claims,
-                right,
-            ),
+            set_header("jku", json!("https://evil.example/jwks.json")),
         ),
         (
             "x5u header",
             "x5u",
-            forge(
-                &with(&header, "x5u", json!("https://evil.example/cert.pem")),
-                &claims,
-                right,
-            ),
+            set_header("x5u", json!("https://evil.example/cert.pem")),
         ),
         (
             "x5c header",
             "x5c",
-            forge(
-                &with(&header, "x5c", json!(["MIIBszCCAVmgAwIBAgIJAL"])),
-                &claims,
-                right,
-            ),
+            set_header("x5c", json!(["MIIBszCCAVmgAwIBAgIJAL"])),
         ),
         (
             "jwk header with the attacker's key, signed with it",
             "jwk",
-            forge(
-                &with(
-                    &with(&header, "kid", json!("attacker")),
-                    "jwk",
-                    attacker_jwk.clone(),
-                ),
-                &claims,
-                Signing::Hs256(ATTACKER_KEY),
-            ),
+            forge(&planted, &claims, Signing::Hs256(ATTACKER_KEY)),
         ),
         (
             "jwk header, right secret",
             "jwk",
-            forge(&with(&header, "jwk", attacker_jwk), &claims, right),
+            set_header("jwk", attacker_jwk),
         ),
-        (
-            "typ JWT",
-            "type",
-            forge(&with(&header, "typ", json!("JWT")), &claims, right),
-        ),
-        (
-            "no typ",
-            "typ",
-            forge(&without(&header, "typ"), &claims, right),
-        ),
-        (
-            "crit header",
-            "crit",
-            forge(&with(&header, "crit", json!(["exp"])), &claims, right),
-        ),
+        ("typ JWT", "type", set_header("typ", json!("JWT"))),
+        ("crit header", "crit", set_header("crit", json!(["exp"]))),
         (
             "signature removed (2 segments)",
             "three segments",
@@ -396,6 +280,13 @@ async fn forged_tokens_are_refused_and_the_genuine_one_still_works(b: Backend) {
             format!("{}.{}.{}", b64("not json"), parts[1], parts[2]),
         ),
     ];
+    // A member the contract requires, missing.
+    for (member, why) in [("alg", "algorithm"), ("kid", "kid"), ("typ", "typ")] {
+        cases.push((format!("no {member}"), why, drop_header(member)));
+    }
+    for member in ["exp", "iss", "aud"] {
+        cases.push((format!("no {member}"), member, drop_claim(member)));
+    }
     cases.extend(
         named
             .into_iter()
@@ -415,10 +306,7 @@ async fn forged_tokens_are_refused_and_the_genuine_one_still_works(b: Backend) {
 async fn an_oversized_token_header_is_refused_without_a_500(b: Backend) {
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let (header, claims) = (
-        segment(&alice.access_token, 0),
-        segment(&alice.access_token, 1),
-    );
+    let (header, claims) = header_and_claims(&alice.access_token);
     // actix-web answers 431 when the request head outgrows its buffer before it is parsed, which
     // depends on how the bytes arrive; either refusal is fine, a 500 or a 200 is not.
     let padded = with(&header, "pad", json!("x".repeat(100 * 1024)));
@@ -474,7 +362,7 @@ async fn a_revoked_token_is_refused(b: Backend) {
     assert_eq!(app.me(&alice.access_token).await.status(), 200);
     assert_eq!(app.logout(&alice.access_token).await.status(), 204);
     assert_invalid_token(app.me(&alice.access_token).await, "revoked token").await;
-    let other = other["access_token"].as_str().unwrap();
+    let other = access_of(&other);
     assert_eq!(
         app.me(other).await.status(),
         200,
@@ -502,22 +390,25 @@ async fn a_token_revoked_through_one_instance_is_refused_by_the_other(b: Backend
     .await;
     // And the other way round.
     let pair = two.login_pair("alice", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap();
+    let token = access_of(&pair);
     assert_eq!(one.me(token).await.status(), 200);
+    assert_eq!(two.me(token).await.status(), 200);
     assert_eq!(two.logout(token).await.status(), 204);
     assert_invalid_token(one.me(token).await, "revoked on two, used on one").await;
+    // Logging out of every session through one instance holds on the other.
+    let pair = two.login_pair("alice", PASSWORD).await;
+    let token = access_of(&pair);
+    assert_eq!(one.me(token).await.status(), 200);
+    assert_eq!(one.logout_all(token).await.status(), 204);
+    assert_invalid_token(two.me(token).await, "all revoked on one, used on two").await;
 }
 
 async fn a_token_in_the_query_string_is_ignored(b: Backend) {
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
     for name in ["access_token", "token", "jwt"] {
-        let r = app
-            .anon
-            .get(app.url(&format!("/api/users/me?{name}={}", alice.access_token)))
-            .send()
-            .await
-            .expect("request");
+        let path = format!("/api/users/me?{name}={}", alice.access_token);
+        let r = send(app.anon.get(&path)).await;
         assert_eq!(r.status(), 401, "?{name}=");
         // No credential was sent, so the challenge carries no error attribute.
         assert_eq!(
@@ -532,28 +423,16 @@ async fn a_token_in_the_query_string_is_ignored(b: Backend) {
 async fn a_token_in_the_access_token_cookie_works_for_get(b: Backend) {
     let app = TestApp::spawn(b).await;
     let alice = app.user("alice").await;
-    let r = app
-        .anon
-        .get(app.url("/api/users/me"))
-        .header("cookie", format!("access_token={}", alice.access_token))
-        .send()
-        .await
-        .expect("request");
+    let browser = &app.cookie;
+    browser.set_cookie("access_token", &alice.access_token);
+    let r = send(browser.get("/api/users/me")).await;
     assert_eq!(r.status(), 200, "cookie access_token");
     let me: Value = r.json().await.unwrap();
     assert_eq!(me["username"], "alice");
     // A forged cookie is refused like a forged header.
-    let (header, claims) = (
-        segment(&alice.access_token, 0),
-        segment(&alice.access_token, 1),
-    );
+    let (header, claims) = header_and_claims(&alice.access_token);
     let forged = forge(&header, &claims, Signing::Unsigned);
-    let r = app
-        .anon
-        .get(app.url("/api/users/me"))
-        .header("cookie", format!("access_token={forged}"))
-        .send()
-        .await
-        .expect("request");
+    browser.set_cookie("access_token", &forged);
+    let r = send(browser.get("/api/users/me")).await;
     assert_invalid_token(r, "cookie with an unsigned token").await;
 }

@@ -2,11 +2,13 @@
 //! escaping and silent renewal.
 
 use reqwest::header::SET_COOKIE;
-use reqwest::{Client, Response};
+use reqwest::Response;
 use serde_json::json;
 
 use crate::backend_tests;
-use crate::helpers::{client, Backend, TestApp, PASSWORD, SECRET_KEY};
+use crate::helpers::{
+    csrf_of, header, send, token_issued_ago, Backend, Browser, Requests as _, TestApp, PASSWORD,
+};
 
 backend_tests!(
     login_sets_the_cookies_with_the_contract_flags_and_goes_to_next,
@@ -24,22 +26,6 @@ backend_tests!(
     browser_refresh_endpoint_rotates_the_cookies,
 );
 
-/// The value of the first `csrf_token` hidden field of a page.
-pub fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf_token" value=""#;
-    let start = html.find(marker).expect("a csrf_token field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-pub async fn page(c: &Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = c.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-pub async fn form(c: &Client, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Response {
-    c.post(app.url(path)).form(fields).send().await.unwrap()
-}
-
 fn set_cookies(r: &Response) -> Vec<String> {
     r.headers()
         .get_all(SET_COOKIE)
@@ -52,42 +38,58 @@ fn cookie<'a>(all: &'a [String], name: &str) -> Option<&'a String> {
     all.iter().find(|c| c.starts_with(&format!("{name}=")))
 }
 
-/// Logs a cookie-keeping client in through the form.
-pub async fn browser_login(app: &TestApp, c: &Client, username: &str, password: &str) -> Response {
-    let (_, html) = page(c, app, "/login").await;
-    let csrf = csrf_of(&html);
-    form(
-        c,
-        app,
-        "/login",
-        &[
-            ("username", username),
-            ("password", password),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await
+/// The value a `Set-Cookie` line sets `name` to.
+fn value_of<'a>(set_cookie: &'a str, name: &str) -> &'a str {
+    let pair = set_cookie.split(';').next().unwrap();
+    pair.strip_prefix(&format!("{name}=")).unwrap_or(pair)
+}
+
+/// Logs in through the `/login` form with [`PASSWORD`] and a `next` to go to.
+async fn login_with_next(c: &Browser, username: &str, next: &str) -> Response {
+    let fields = [
+        ("username", username),
+        ("password", PASSWORD),
+        ("next", next),
+    ];
+    c.fill_in("/login", "/login", &fields).await
+}
+
+/// Fills in the registration form.
+async fn register(
+    c: &Browser,
+    email: &str,
+    username: &str,
+    password: &str,
+    confirm: &str,
+) -> Response {
+    let fields = [
+        ("email", email),
+        ("username", username),
+        ("password", password),
+        ("password_confirm", confirm),
+    ];
+    c.fill_in("/register", "/register", &fields).await
+}
+
+/// Posts the new-post or edit form to `action` with `csrf`.
+async fn post_form(c: &Browser, action: &str, post: [&str; 3], csrf: &str) -> Response {
+    let [title, body, visibility] = post;
+    let fields = [
+        ("title", title),
+        ("body", body),
+        ("visibility", visibility),
+        ("csrf_token", csrf),
+    ];
+    c.form(action, &fields).await
 }
 
 async fn login_sets_the_cookies_with_the_contract_flags_and_goes_to_next(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("ada").await;
-    let c = client(true);
-    let (_, html) = page(&c, &app, "/login?next=/account").await;
+    let c = &app.cookie;
+    let (_, html) = c.page("/login?next=/account").await;
     assert!(html.contains(r#"name="next" value="/account""#), "{html}");
-    let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/login",
-        &[
-            ("username", "ada"),
-            ("password", PASSWORD),
-            ("next", "/account"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = login_with_next(c, "ada", "/account").await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/account");
     let all = set_cookies(&r);
@@ -105,20 +107,20 @@ async fn login_sets_the_cookies_with_the_contract_flags_and_goes_to_next(b: Back
     }
     let session = cookie(&all, "sigil_session").expect("session cookie");
     assert!(session.contains("HttpOnly"));
-    let (status, html) = page(&c, &app, "/account").await;
+    let (status, html) = c.page("/account").await;
     assert_eq!(status, 200);
     assert!(html.contains("Welcome back, ada."), "flash: {html}");
     assert!(html.contains("Signed in as"));
     // The flash shows once.
-    let (_, html) = page(&c, &app, "/account").await;
+    let (_, html) = c.page("/account").await;
     assert!(!html.contains("Welcome back"));
 }
 
 async fn wrong_login_rerenders_with_one_message_and_no_password(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("bob").await;
-    let c = client(true);
-    let r = browser_login(&app, &c, "bob", "wrong password here").await;
+    let c = &app.cookie;
+    let r = c.login("bob", "wrong password here").await;
     assert_eq!(r.status(), 401);
     let html = r.text().await.unwrap();
     assert!(html.contains("Incorrect username or password."));
@@ -127,9 +129,9 @@ async fn wrong_login_rerenders_with_one_message_and_no_password(b: Backend) {
         !html.contains("wrong password here"),
         "password never echoed"
     );
-    let r = browser_login(&app, &c, "nobody", "wrong password here").await;
+    let r = c.login("nobody", "wrong password here").await;
     assert_eq!(r.status(), 401);
-    let r = browser_login(&app, &c, "", "").await;
+    let r = c.login("", "").await;
     assert_eq!(r.status(), 422);
 }
 
@@ -142,21 +144,7 @@ async fn next_must_be_local(b: Backend) {
         "/\\evil.example",
         "javascript:alert(1)",
     ] {
-        let c = client(true);
-        let (_, html) = page(&c, &app, "/login").await;
-        let csrf = csrf_of(&html);
-        let r = form(
-            &c,
-            &app,
-            "/login",
-            &[
-                ("username", "eve"),
-                ("password", PASSWORD),
-                ("next", next),
-                ("csrf_token", &csrf),
-            ],
-        )
-        .await;
+        let r = login_with_next(&app.new_browser(), "eve", next).await;
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/", "{next}");
     }
@@ -165,53 +153,26 @@ async fn next_must_be_local(b: Backend) {
 async fn protected_pages_send_the_browser_to_login_and_back(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("carol").await;
-    let c = client(true);
+    let c = &app.cookie;
     for path in ["/account", "/posts/new"] {
-        let r = c.get(app.url(path)).send().await.unwrap();
+        let r = send(c.get(path)).await;
         assert_eq!(r.status(), 303, "{path}");
         assert_eq!(r.headers()["location"], format!("/login?next={path}"));
     }
-    let (_, html) = page(&c, &app, "/login?next=/posts/new").await;
-    let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/login",
-        &[
-            ("username", "carol"),
-            ("password", PASSWORD),
-            ("next", "/posts/new"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = login_with_next(c, "carol", "/posts/new").await;
     assert_eq!(r.headers()["location"], "/posts/new");
-    let (status, html) = page(&c, &app, "/posts/new").await;
+    let (status, html) = c.page("/posts/new").await;
     assert_eq!(status, 200);
     assert!(html.contains("New post"));
 }
 
 async fn registration_logs_in_and_flashes(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let c = client(true);
-    let (_, html) = page(&c, &app, "/register").await;
-    let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/register",
-        &[
-            ("email", "dan@example.com"),
-            ("username", "dan"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let c = &app.cookie;
+    let r = register(c, "dan@example.com", "dan", PASSWORD, PASSWORD).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/");
-    let (_, html) = page(&c, &app, "/").await;
+    let (_, html) = c.page("/").await;
     assert!(html.contains("Welcome to Sigil, dan!"), "{html}");
     assert!(html.contains("<strong>dan</strong>"));
 }
@@ -219,20 +180,13 @@ async fn registration_logs_in_and_flashes(b: Backend) {
 async fn registration_errors_rerender_with_typed_values(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("erin").await;
-    let c = client(true);
-    let (_, html) = page(&c, &app, "/register").await;
-    let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/register",
-        &[
-            ("email", "not-an-email"),
-            ("username", "x y"),
-            ("password", "secret-password-1"),
-            ("password_confirm", "different-password"),
-            ("csrf_token", &csrf),
-        ],
+    let c = &app.cookie;
+    let r = register(
+        c,
+        "not-an-email",
+        "x y",
+        "secret-password-1",
+        "different-password",
     )
     .await;
     assert_eq!(r.status(), 422);
@@ -247,19 +201,7 @@ async fn registration_errors_rerender_with_typed_values(b: Backend) {
     );
     assert!(html.contains(r#"aria-invalid="true""#));
     // A taken username is a field message too.
-    let r = form(
-        &c,
-        &app,
-        "/register",
-        &[
-            ("email", "new@example.com"),
-            ("username", "ERIN"),
-            ("password", PASSWORD),
-            ("password_confirm", PASSWORD),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = register(c, "new@example.com", "ERIN", PASSWORD, PASSWORD).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("This username is taken."));
 }
@@ -267,8 +209,8 @@ async fn registration_errors_rerender_with_typed_values(b: Backend) {
 async fn forms_without_a_csrf_token_are_refused_with_a_page(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("fay").await;
-    let c = client(true);
-    browser_login(&app, &c, "fay", PASSWORD).await;
+    let c = &app.cookie;
+    c.login("fay", PASSWORD).await;
     for (path, fields) in [
         (
             "/posts",
@@ -278,128 +220,70 @@ async fn forms_without_a_csrf_token_are_refused_with_a_page(b: Backend) {
         ("/login", vec![("username", "fay"), ("password", PASSWORD)]),
         ("/account/logout-all", vec![("csrf_token", "forged")]),
     ] {
-        let r = form(&c, &app, path, &fields).await;
+        let r = c.form(path, &fields).await;
         assert_eq!(r.status(), 403, "{path}");
-        assert!(r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"));
+        assert!(header(&r, "content-type").starts_with("text/html"));
         assert!(r.text().await.unwrap().contains("CSRF token"), "{path}");
     }
     // Still logged in: nothing above took effect.
-    assert_eq!(page(&c, &app, "/account").await.0, 200);
+    assert_eq!(c.page("/account").await.0, 200);
 }
 
 async fn post_pages_escape_html_and_respect_ownership(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("gus").await;
     let other = app.user("hal").await;
-    let c = client(true);
-    browser_login(&app, &c, "gus", PASSWORD).await;
-    let (_, html) = page(&c, &app, "/posts/new").await;
+    let c = &app.cookie;
+    c.login("gus", PASSWORD).await;
+    let (_, html) = c.page("/posts/new").await;
     let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/posts",
-        &[
-            ("title", "<script>alert(1)</script>"),
-            ("body", "<img src=x onerror=alert(1)>"),
-            ("visibility", "private"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let script = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "private",
+    ];
+    let r = post_form(c, "/posts", script, &csrf).await;
     assert_eq!(r.status(), 303);
-    let location = r.headers()["location"].to_str().unwrap().to_string();
-    let (status, html) = page(&c, &app, &location).await;
+    let location = header(&r, "location");
+    let (status, html) = c.page(&location).await;
     assert_eq!(status, 200);
     assert!(html.contains("Post created."));
     assert!(!html.contains("<script>alert(1)</script>"), "title escaped");
     assert!(!html.contains("<img src=x"), "body escaped");
     assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
     // Empty title re-renders with the typed body.
-    let r = form(
-        &c,
-        &app,
-        "/posts",
-        &[
-            ("title", " "),
-            ("body", "kept body"),
-            ("visibility", "public"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = post_form(c, "/posts", [" ", "kept body", "public"], &csrf).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("kept body") && html.contains("Title must not be blank."));
     // Another user: the private post is a 404 page; their public post's edit page is a 403.
-    let hc = client(true);
-    browser_login(&app, &hc, "hal", PASSWORD).await;
-    assert_eq!(page(&hc, &app, &location).await.0, 404);
-    assert_eq!(page(&client(false), &app, &location).await.0, 404);
+    let hal = app.new_browser();
+    hal.login("hal", PASSWORD).await;
+    assert_eq!(hal.page(&location).await.0, 404);
+    assert_eq!(app.get(&location).await.status(), 404);
     let public = app.post_as(&other, "hal's post", "public").await;
     let id = public["id"].as_i64().unwrap();
-    let (status, html) = page(&c, &app, &format!("/posts/{id}/edit")).await;
+    let (status, html) = c.page(&format!("/posts/{id}/edit")).await;
     assert_eq!(status, 403);
     assert!(html.contains("Only the author"));
-    let r = form(
-        &c,
-        &app,
-        &format!("/posts/{id}/delete"),
-        &[("csrf_token", &csrf)],
-    )
-    .await;
+    let r = c
+        .form(&format!("/posts/{id}/delete"), &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(r.status(), 403);
     // The owner edits and deletes.
     let own_id = location.trim_start_matches("/posts/");
-    let r = form(
-        &c,
-        &app,
-        &format!("/posts/{own_id}/edit"),
-        &[
-            ("title", "Renamed"),
-            ("body", "new"),
-            ("visibility", "public"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let edit = format!("/posts/{own_id}/edit");
+    let r = post_form(c, &edit, ["Renamed", "new", "public"], &csrf).await;
     assert_eq!(r.status(), 303);
     assert!(
-        page(&hc, &app, &location).await.1.contains("Renamed"),
+        hal.page(&location).await.1.contains("Renamed"),
         "now public"
     );
-    let r = form(
-        &c,
-        &app,
-        &format!("/posts/{own_id}/delete"),
-        &[("csrf_token", &csrf)],
-    )
-    .await;
+    let r = c
+        .form(&format!("/posts/{own_id}/delete"), &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(page(&c, &app, &location).await.0, 404);
-}
-
-/// Signs an access token for `user_id`/`sid` as if issued `age` seconds ago.
-pub fn token_issued_ago(user_id: i32, username: &str, sid: &str, age: i64) -> String {
-    use sigil::auth::jwt::{issue, Subject, TokenPolicy};
-    use sigil::auth::keys::TokenKeys;
-    let keys = TokenKeys::hmac(SECRET_KEY.as_bytes());
-    let policy = TokenPolicy {
-        issuer: "sigil".into(),
-        audience: "sigil".into(),
-        leeway_seconds: 30,
-        access_ttl_seconds: 1800,
-    };
-    let subject = Subject {
-        user_id,
-        username,
-        session_id: sid,
-    };
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    issue(&keys, &policy, &subject, now - age).unwrap().0
+    assert_eq!(c.page(&location).await.0, 404);
 }
 
 async fn silent_renewal_with_an_expired_access_cookie(b: Backend) {
@@ -410,16 +294,10 @@ async fn silent_renewal_with_an_expired_access_cookie(b: Backend) {
     let sid = sessions[0]["id"].as_str().unwrap().to_string();
     let expired = token_issued_ago(u.id as i32, "ivy", &sid, 3600);
     assert_eq!(app.me(&expired).await.status(), 401, "really expired");
-    let c = client(false);
-    let r = c
-        .get(app.url("/account"))
-        .header(
-            "cookie",
-            format!("access_token={expired}; refresh_token={}", u.refresh_token),
-        )
-        .send()
-        .await
-        .unwrap();
+    let c = &app.cookie;
+    c.set_cookie("access_token", &expired);
+    c.set_cookie("refresh_token", &u.refresh_token);
+    let r = send(c.get("/account")).await;
     assert_eq!(
         r.status(),
         200,
@@ -430,36 +308,18 @@ async fn silent_renewal_with_an_expired_access_cookie(b: Backend) {
     let refresh = cookie(&all, "refresh_token").expect("a rotated refresh cookie");
     assert!(!refresh.contains(&u.refresh_token));
     assert!(r.text().await.unwrap().contains("Your account"));
-    let new_access = access
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("access_token=");
-    assert_eq!(app.me(new_access).await.status(), 200);
+    assert_eq!(app.me(value_of(access, "access_token")).await.status(), 200);
     // Without any access cookie at all, the same holds.
-    let new_refresh = refresh
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("refresh_token=");
-    let r = c
-        .get(app.url("/account"))
-        .header("cookie", format!("refresh_token={new_refresh}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let fresh = app.new_browser();
+    fresh.set_cookie("refresh_token", value_of(refresh, "refresh_token"));
+    assert_eq!(send(fresh.get("/account")).await.status(), 200);
 }
 
 async fn silent_renewal_without_a_valid_refresh_cookie_goes_to_login(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let c = client(false);
-    let r = c
-        .get(app.url("/account"))
-        .header("cookie", "refresh_token=made-up")
-        .send()
-        .await
-        .unwrap();
+    let c = &app.cookie;
+    c.set_cookie("refresh_token", "made-up");
+    let r = send(c.get("/account")).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login?next=/account");
     let all = set_cookies(&r);
@@ -470,19 +330,11 @@ async fn silent_renewal_without_a_valid_refresh_cookie_goes_to_login(b: Backend)
 async fn logout_revokes_and_clears_both_cookies(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("jay").await;
-    let c = client(true);
-    let r = browser_login(&app, &c, "jay", PASSWORD).await;
+    let c = &app.cookie;
+    let r = c.login("jay", PASSWORD).await;
     let all = set_cookies(&r);
-    let access = cookie(&all, "access_token")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("access_token=")
-        .to_string();
-    let (_, html) = page(&c, &app, "/").await;
-    let csrf = csrf_of(&html);
-    let r = form(&c, &app, "/logout", &[("csrf_token", &csrf)]).await;
+    let access = value_of(cookie(&all, "access_token").unwrap(), "access_token").to_string();
+    let r = c.fill_in("/", "/logout", &[]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login");
     let all = set_cookies(&r);
@@ -497,16 +349,16 @@ async fn logout_revokes_and_clears_both_cookies(b: Backend) {
         401,
         "revoked, not just forgotten"
     );
-    let (_, html) = page(&c, &app, "/login").await;
+    let (_, html) = c.page("/login").await;
     assert!(html.contains("You have been logged out."));
 }
 
 async fn account_page_changes_password_and_revokes_sessions(b: Backend) {
     let app = TestApp::spawn(b).await;
     let u = app.user("kim").await;
-    let c = client(true);
-    browser_login(&app, &c, "kim", PASSWORD).await;
-    let (status, html) = page(&c, &app, "/account").await;
+    let c = &app.cookie;
+    c.login("kim", PASSWORD).await;
+    let (status, html) = c.page("/account").await;
     assert_eq!(status, 200);
     assert!(html.contains("kim@example.com"));
     assert!(html.contains("this browser"));
@@ -516,38 +368,25 @@ async fn account_page_changes_password_and_revokes_sessions(b: Backend) {
         "two sessions: API and browser"
     );
     let csrf = csrf_of(&html);
-    let r = form(
-        &c,
-        &app,
-        "/account/password",
-        &[
-            ("current_password", "wrong"),
+    let change = |current: &'static str| {
+        let fields = [
+            ("current_password", current),
             ("new_password", "new password 2"),
             ("new_password_confirm", "new password 2"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+            ("csrf_token", csrf.as_str()),
+        ];
+        async move { c.form("/account/password", &fields).await }
+    };
+    let r = change("wrong").await;
     assert_eq!(r.status(), 422);
     assert!(r
         .text()
         .await
         .unwrap()
         .contains("current password is incorrect"));
-    let r = form(
-        &c,
-        &app,
-        "/account/password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "new password 2"),
-            ("new_password_confirm", "new password 2"),
-            ("csrf_token", &csrf),
-        ],
-    )
-    .await;
+    let r = change(PASSWORD).await;
     assert_eq!(r.status(), 303);
-    let (status, html) = page(&c, &app, "/account").await;
+    let (status, html) = c.page("/account").await;
     assert_eq!(status, 200, "this browser stays logged in");
     assert!(html.contains("Password changed."));
     assert_eq!(
@@ -555,13 +394,12 @@ async fn account_page_changes_password_and_revokes_sessions(b: Backend) {
         401,
         "the API session was revoked"
     );
-    let r = form(&c, &app, "/account/logout-all", &[("csrf_token", &csrf)]).await;
+    let r = c
+        .form("/account/logout-all", &[("csrf_token", &csrf)])
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/login");
-    assert_eq!(
-        c.get(app.url("/account")).send().await.unwrap().status(),
-        303
-    );
+    assert_eq!(send(c.get("/account")).await.status(), 303);
     let _ = app
         .login(json!({"username": "kim", "password": "new password 2"}))
         .await;
@@ -570,20 +408,15 @@ async fn account_page_changes_password_and_revokes_sessions(b: Backend) {
 async fn browser_refresh_endpoint_rotates_the_cookies(b: Backend) {
     let app = TestApp::spawn(b).await;
     app.user("lee").await;
-    let c = client(true);
-    browser_login(&app, &c, "lee", PASSWORD).await;
-    let (_, html) = page(&c, &app, "/").await;
+    let c = &app.cookie;
+    c.login("lee", PASSWORD).await;
+    let (_, html) = c.page("/").await;
     let csrf = csrf_of(&html);
-    let r = c.post(app.url("/auth/refresh")).send().await.unwrap();
+    let r = send(c.post("/auth/refresh")).await;
     assert_eq!(r.status(), 403, "CSRF token needed");
-    let r = c
-        .post(app.url("/auth/refresh"))
-        .header("x-csrf-token", &csrf)
-        .send()
-        .await
-        .unwrap();
+    let r = send(c.post("/auth/refresh").header("x-csrf-token", &csrf)).await;
     assert_eq!(r.status(), 204);
     let all = set_cookies(&r);
     assert!(cookie(&all, "access_token").is_some() && cookie(&all, "refresh_token").is_some());
-    assert_eq!(page(&c, &app, "/account").await.0, 200);
+    assert_eq!(c.page("/account").await.0, 200);
 }
