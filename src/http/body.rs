@@ -121,6 +121,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// Text fields (a form's, or the token endpoint's parameters) read into `T`, whose fields are
+/// strings, optional or defaulted; a later field of the same name replaces an earlier one.
+pub fn from_text_fields<T: DeserializeOwned>(
+    fields: impl IntoIterator<Item = (String, String)>,
+) -> Result<T, AppError> {
+    let object: Map<String, Value> = fields
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    T::deserialize(Value::Object(object)).map_err(|e| shape_error(&e.to_string()))
+}
+
 /// JSON bodies: [`BODY_LIMIT`], 415 for another content type, 400 for broken JSON, 422 for a
 /// body that is not an object.
 pub fn json_config() -> web::JsonConfig {

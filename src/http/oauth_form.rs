@@ -2,7 +2,7 @@
 //! multipart/form-data, which FastAPI's `OAuth2PasswordRequestForm` clients and `curl -F`
 //! send. Problems are RFC 6749 §5.2 `invalid_request` errors.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -11,6 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt as _;
 use serde::de::DeserializeOwned;
 
+use super::body::from_text_fields;
 use crate::error::{AppError, BODY_LIMIT};
 
 /// At most this many parameters in a multipart body.
@@ -27,18 +28,15 @@ pub fn required(value: Option<String>, name: &str) -> Result<String, AppError> {
         .ok_or_else(|| invalid(format!("The {name} parameter is required.")))
 }
 
+/// RFC 6749 §3.2: a parameter must not be included more than once.
 fn from_pairs<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, AppError> {
-    let mut params = BTreeMap::new();
-    for (k, v) in pairs {
-        if params.contains_key(&k) {
-            return Err(invalid(format!(
-                "The parameter {k} appears more than once."
-            )));
-        }
-        params.insert(k, serde_json::Value::String(v));
+    let mut seen = BTreeSet::new();
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !seen.insert(k.clone())) {
+        return Err(invalid(format!(
+            "The parameter {k} appears more than once."
+        )));
     }
-    T::deserialize(serde_json::Value::Object(params.into_iter().collect()))
-        .map_err(|_| invalid("The parameters could not be read."))
+    from_text_fields(pairs).map_err(|_| invalid("The parameters could not be read."))
 }
 
 fn invalid(description: impl Into<String>) -> AppError {

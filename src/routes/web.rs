@@ -6,6 +6,7 @@ pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod errors;
+pub mod extract;
 pub mod home;
 pub mod layout;
 pub mod posts;
@@ -13,41 +14,11 @@ pub mod token;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::auth::csrf;
-use crate::auth::extract::{authenticate, Authenticated};
 use crate::error::AppError;
-
-/// The signed-in user of a page, if any. A broken, expired or revoked cookie on a page is
-/// treated as signed out (the API answers 401 instead).
-pub async fn current_user(req: &HttpRequest) -> Option<Authenticated> {
-    authenticate(req).await.ok().flatten()
-}
-
-/// The signed-in user, or a redirect to the login page that comes back here afterwards.
-pub async fn require_user(req: &HttpRequest) -> Result<Authenticated, AppError> {
-    current_user(req).await.ok_or_else(|| {
-        let next = match req.query_string() {
-            "" => req.path().to_string(),
-            q => format!("{}?{q}", req.path()),
-        };
-        AppError::LoginRequired { next }
-    })
-}
-
-/// [`require_user`] for a form post, then its CSRF token: a page that says so when it is
-/// missing or wrong.
-pub async fn require_user_form(
-    req: &HttpRequest,
-    session: &Session,
-    csrf_token: &str,
-) -> Result<Authenticated, AppError> {
-    let user = require_user(req).await?;
-    csrf::verify(session, Some(csrf_token))?;
-    Ok(user)
-}
 
 /// Refuses a form whose CSRF token is missing or wrong, with a page that says so.
 pub fn check_csrf(session: &Session, presented: &str) -> Result<(), AppError> {

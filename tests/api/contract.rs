@@ -81,11 +81,14 @@ fn assert_html(status: u16, expected: u16, content_type: &str, body: &str, what:
 
 async fn page_routes_answer_every_error_with_an_html_page(b: Backend) {
     let app = TestApp::spawn(b).await;
+    app.user("alice").await;
     let c = &app.cookie;
+    assert_eq!(c.login("alice", PASSWORD).await.status(), 303);
     let csrf = c.csrf_token().await;
     let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
         // No form body at all: the content type is wrong for a form.
         ("logout without a body", c.post("/logout"), 415),
+        ("a post without a body", c.post("/posts"), 415),
         (
             "logout with JSON",
             c.post("/logout")

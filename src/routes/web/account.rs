@@ -2,13 +2,14 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::auth::{logged_out, with_login_cookies};
+use super::extract::{Confirm, CsrfForm, SignedIn};
 use super::layout::{flash, Chrome};
-use super::{render, require_user, require_user_form, see_other};
+use super::{render, see_other};
 use crate::accounts::{self, PasswordChangeError};
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
@@ -77,10 +78,9 @@ async fn account_page(
 /// `GET /account`.
 pub async fn show(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    SignedIn(auth): SignedIn,
 ) -> Result<HttpResponse, AppError> {
-    let auth = require_user(&req).await?;
     account_page(&state, &session, &auth, FieldErrors::new(), StatusCode::OK).await
 }
 
@@ -92,8 +92,6 @@ pub struct PasswordForm {
     pub new_password: String,
     #[serde(default)]
     pub new_password_confirm: String,
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 impl PasswordForm {
@@ -114,13 +112,11 @@ impl PasswordForm {
 /// `POST /account/password`: every other session ends; this browser gets a new one.
 pub async fn change_password(
     state: web::Data<AppState>,
-    req: HttpRequest,
     client: ClientInfo,
     session: Session,
-    form: web::Form<PasswordForm>,
+    SignedIn(auth): SignedIn,
+    CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
-    let form = form.into_inner();
     let refused = StatusCode::UNPROCESSABLE_ENTITY;
     let new = match form.parse() {
         Ok(new) => new,
@@ -153,21 +149,14 @@ pub async fn change_password(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
 /// `POST /account/sessions/{id}/revoke`.
 pub async fn revoke_session(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    SignedIn(auth): SignedIn,
     path: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
     let id = path.into_inner();
     let current = id == auth.claims.sid;
     tokens::revoke_session(&state.db, auth.user.id, id).await?;
@@ -185,11 +174,10 @@ pub async fn revoke_session(
 /// `POST /account/logout-all`.
 pub async fn logout_all(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
-    form: web::Form<CsrfOnly>,
+    SignedIn(auth): SignedIn,
+    _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    let auth = require_user_form(&req, &session, &form.csrf_token).await?;
     tokens::logout(
         &state.db,
         &auth.claims,

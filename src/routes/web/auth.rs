@@ -6,8 +6,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
-use super::{check_csrf, current_user, render, safe_next, see_other};
+use super::{check_csrf, render, safe_next, see_other};
 use crate::accounts::{self, NewAccount};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, LogoutScope, TokenPair};
@@ -34,12 +35,12 @@ struct LoginPage {
 
 /// `GET /login`.
 pub async fn login_form(
-    req: HttpRequest,
     session: Session,
+    viewer: Viewer,
     query: web::Query<NextParam>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
-    if current_user(&req).await.is_some() {
+    if viewer.0.is_some() {
         return Ok(see_other(&next));
     }
     let page = LoginPage {
@@ -59,8 +60,6 @@ pub struct LoginForm {
     pub password: String,
     #[serde(default)]
     pub next: Option<String>,
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 /// `POST /login`: sets the cookies and goes to `next`; a wrong name or password re-renders
@@ -69,11 +68,9 @@ pub async fn login(
     state: web::Data<AppState>,
     client: ClientInfo,
     session: Session,
-    form: web::Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&session, &form.csrf_token)?;
     state.count_login_attempt(&client)?;
-    let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let refuse = |session: &Session, status: StatusCode, message: &str| {
         let page = LoginPage {
@@ -155,8 +152,8 @@ struct RegisterPage {
 }
 
 /// `GET /register`.
-pub async fn register_form(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
-    if current_user(&req).await.is_some() {
+pub async fn register_form(session: Session, viewer: Viewer) -> Result<HttpResponse, AppError> {
+    if viewer.0.is_some() {
         return Ok(see_other("/"));
     }
     let page = RegisterPage {
@@ -178,8 +175,6 @@ pub struct RegisterForm {
     pub password: String,
     #[serde(default)]
     pub password_confirm: String,
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 impl RegisterForm {
@@ -218,9 +213,8 @@ pub async fn register(
     state: web::Data<AppState>,
     client: ClientInfo,
     session: Session,
-    form: web::Form<RegisterForm>,
+    CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&session, &form.csrf_token)?;
     let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => return form.rerender(&session, errors),
@@ -241,8 +235,9 @@ pub async fn register(
     signed_in(&state, &session, &user, client, "/", message).await
 }
 
+/// What a script or a form posts to `/auth/refresh`.
 #[derive(Deserialize)]
-pub struct CsrfForm {
+pub struct RefreshForm {
     #[serde(default)]
     pub csrf_token: String,
     #[serde(default)]
@@ -254,10 +249,10 @@ pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
-    form: web::Form<CsrfForm>,
+    viewer: Viewer,
+    _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&session, &form.csrf_token)?;
-    if let Some(auth) = current_user(&req).await {
+    if let Some(auth) = viewer.0 {
         tokens::logout(
             &state.db,
             &auth.claims,
@@ -289,7 +284,7 @@ pub async fn refresh(
     req: HttpRequest,
     client: ClientInfo,
     session: Session,
-    form: Option<web::Form<CsrfForm>>,
+    form: Option<web::Form<RefreshForm>>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.map(web::Form::into_inner);
     let presented_csrf = form

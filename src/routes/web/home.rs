@@ -2,11 +2,12 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::extract::Viewer;
 use super::layout::Chrome;
-use super::{current_user, render};
+use super::render;
 use crate::db::posts::{Post, PostWithAuthor};
 use crate::domain::{PageParams, PageRequest};
 use crate::error::AppError;
@@ -22,21 +23,19 @@ struct HomePage {
 
 pub async fn index(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    viewer: Viewer,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
-    // A stale or broken cookie on a page is no reason to refuse it: show it anonymously.
-    let viewer = current_user(&req).await;
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let (viewer_id, query) = (viewer.as_ref().map(|a| a.user.id), request.clone());
+    let (viewer_id, query) = (viewer.user_id(), request.clone());
     let rows = state
         .db
         .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &query)?))
         .await?;
     let (posts, next_cursor) = request.finish(rows, &state.cursor_key, |p| p.post.id);
     let page = HomePage {
-        chrome: Chrome::new(&session, "Latest posts", viewer.as_ref()),
+        chrome: Chrome::new(&session, "Latest posts", viewer.0.as_ref()),
         posts,
         next_cursor,
     };

@@ -2,12 +2,13 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::extract::{Confirm, CsrfForm, SignedIn, Viewer};
 use super::layout::{flash, Chrome};
-use super::{current_user, render, require_user, require_user_form, see_other};
+use super::{render, see_other};
 use crate::auth::extract::Authenticated;
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
 use crate::domain::NewPost;
@@ -25,18 +26,17 @@ struct ShowPage {
 /// `GET /posts/{id}`: another user's private post is the same 404 page as a missing one.
 pub async fn show(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    viewer: Viewer,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let viewer = current_user(&req).await;
-    let (id, viewer_id) = (path.into_inner(), viewer.as_ref().map(|a| a.user.id));
+    let (id, viewer_id) = (path.into_inner(), viewer.user_id());
     let post = state
         .db
         .run(move |conn| Post::find_visible(conn, id, viewer_id)?.ok_or(AppError::NotFound))
         .await?;
     let page = ShowPage {
-        chrome: Chrome::new(&session, post.post.title.clone(), viewer.as_ref()),
+        chrome: Chrome::new(&session, post.post.title.clone(), viewer.0.as_ref()),
         is_owner: viewer_id == Some(post.post.author_id),
         post,
     };
@@ -94,8 +94,6 @@ pub struct PostForm {
     pub body: String,
     #[serde(default)]
     pub visibility: String,
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 impl PostForm {
@@ -105,13 +103,14 @@ impl PostForm {
 }
 
 /// `GET /posts/new`.
-pub async fn new_form(req: HttpRequest, session: Session) -> Result<HttpResponse, AppError> {
-    let user = require_user(&req).await?;
+pub async fn new_form(
+    session: Session,
+    SignedIn(user): SignedIn,
+) -> Result<HttpResponse, AppError> {
     let blank = PostForm {
         title: String::new(),
         body: String::new(),
         visibility: "public".into(),
-        csrf_token: String::new(),
     };
     FormPage::render(&session, &user, None, blank, FieldErrors::new())
 }
@@ -119,14 +118,13 @@ pub async fn new_form(req: HttpRequest, session: Session) -> Result<HttpResponse
 /// `POST /posts`.
 pub async fn create(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
-    form: web::Form<PostForm>,
+    SignedIn(user): SignedIn,
+    CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = require_user_form(&req, &session, &form.csrf_token).await?;
     let new = match form.parse() {
         Ok(new) => new,
-        Err(errors) => return FormPage::render(&session, &user, None, form.into_inner(), errors),
+        Err(errors) => return FormPage::render(&session, &user, None, form, errors),
     };
     let author = user.user.id;
     let post = state
@@ -140,11 +138,10 @@ pub async fn create(
 /// `GET /posts/{id}/edit`: owner only (403 page otherwise).
 pub async fn edit_form(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    SignedIn(user): SignedIn,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let user = require_user(&req).await?;
     let (id, user_id) = (path.into_inner(), user.user.id);
     let post = state
         .db
@@ -154,7 +151,6 @@ pub async fn edit_form(
         visibility: post.post.visibility.clone(),
         title: post.post.title,
         body: post.post.body,
-        csrf_token: String::new(),
     };
     FormPage::render(&session, &user, Some(id), current, FieldErrors::new())
 }
@@ -162,12 +158,11 @@ pub async fn edit_form(
 /// `POST /posts/{id}/edit`.
 pub async fn update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    SignedIn(user): SignedIn,
     path: web::Path<i32>,
-    form: web::Form<PostForm>,
+    CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = require_user_form(&req, &session, &form.csrf_token).await?;
     let (id, user_id) = (path.into_inner(), user.user.id);
     state
         .db
@@ -175,9 +170,7 @@ pub async fn update(
         .await?;
     let new = match form.parse() {
         Ok(new) => new,
-        Err(errors) => {
-            return FormPage::render(&session, &user, Some(id), form.into_inner(), errors)
-        }
+        Err(errors) => return FormPage::render(&session, &user, Some(id), form, errors),
     };
     let changes = PostChanges::new(Some(new.title), Some(new.body), Some(new.visibility));
     state
@@ -188,21 +181,14 @@ pub async fn update(
     Ok(see_other(&format!("/posts/{id}")))
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    #[serde(default)]
-    pub csrf_token: String,
-}
-
 /// `POST /posts/{id}/delete`.
 pub async fn delete(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: Session,
+    SignedIn(user): SignedIn,
     path: web::Path<i32>,
-    form: web::Form<DeleteForm>,
+    _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    let user = require_user_form(&req, &session, &form.csrf_token).await?;
     let (id, user_id) = (path.into_inner(), user.user.id);
     state
         .db

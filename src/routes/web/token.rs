@@ -7,8 +7,9 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::extract::{CsrfForm, Viewer};
 use super::layout::Chrome;
-use super::{check_csrf, current_user, render};
+use super::render;
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
 use crate::auth::inspect::{human_duration, inspect_with_db, Inspection};
@@ -208,14 +209,14 @@ fn own_token(req: &HttpRequest) -> Option<String> {
     req.cookie(ACCESS_COOKIE).map(|c| c.value().to_string())
 }
 
+/// The page: the viewer's own token (when signed in), and the pasted one, if any.
 async fn page(
     state: &AppState,
     req: &HttpRequest,
     session: &Session,
+    Viewer(user): Viewer,
     pasted: Option<TokenView>,
-    status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let user = current_user(req).await;
     let (own, own_session) = match (&user, own_token(req)) {
         (Some(auth), Some(token)) => {
             let report = inspect_with_db(&state.db, &state.tokens, &token).await?;
@@ -229,7 +230,7 @@ async fn page(
         own_session,
         pasted,
     };
-    render(&page, status)
+    render(&page, StatusCode::OK)
 }
 
 /// `GET /token`: the signed-in browser's own token, and the paste form.
@@ -237,16 +238,15 @@ pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
+    viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
-    page(&state, &req, &session, None, StatusCode::OK).await
+    page(&state, &req, &session, viewer, None).await
 }
 
 #[derive(Deserialize)]
 pub struct PasteForm {
     #[serde(default)]
     pub token: String,
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 /// `POST /token`: inspects a pasted token. It is shown back on this page only: never logged,
@@ -255,27 +255,15 @@ pub async fn inspect(
     state: web::Data<AppState>,
     req: HttpRequest,
     session: Session,
-    form: web::Form<PasteForm>,
+    viewer: Viewer,
+    CsrfForm(form): CsrfForm<PasteForm>,
 ) -> Result<HttpResponse, AppError> {
-    check_csrf(&session, &form.csrf_token)?;
     let token = form.token.trim();
     if token.is_empty() {
-        return page(
-            &state,
-            &req,
-            &session,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let mut response = page(&state, &req, &session, viewer, None).await?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
     }
     let report = inspect_with_db(&state.db, &state.tokens, token).await?;
-    page(
-        &state,
-        &req,
-        &session,
-        Some(view(token, report)),
-        StatusCode::OK,
-    )
-    .await
+    page(&state, &req, &session, viewer, Some(view(token, report))).await
 }
