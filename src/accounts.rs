@@ -1,6 +1,9 @@
 //! Account flows both faces use: register, check a sign-in, change a password. Handlers read
 //! their input into the types here, call one function, and render what it returns.
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::auth::password::Passwords;
 use crate::auth::tokens::{TokenPair, Tokens};
 use crate::db::sessions::Session;
@@ -8,6 +11,7 @@ use crate::db::users::{CreateUserError, Taken, User};
 use crate::db::Db;
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
+use crate::http::body::Field;
 
 /// A registration, every field parsed.
 #[derive(Debug)]
@@ -17,15 +21,36 @@ pub struct NewAccount {
     pub password: Password,
 }
 
-impl NewAccount {
-    /// The fields as typed, each checked: every problem is named at once.
-    pub fn parse(email: &str, username: &str, password: &str) -> Result<Self, FieldErrors> {
+/// `POST /api/auth/register`.
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    #[schema(value_type = String, required = true, example = "alice@example.com")]
+    #[serde(default)]
+    pub email: Field,
+    /// 3–32 of `[A-Za-z0-9_.-]`.
+    #[schema(value_type = String, required = true, example = "alice", min_length = 3, max_length = 32, pattern = r"^[A-Za-z0-9_.-]+$")]
+    #[serde(default)]
+    pub username: Field,
+    /// 8–72 bytes.
+    #[schema(value_type = String, required = true, example = "correct horse battery", min_length = 8)]
+    #[serde(default)]
+    pub password: Field,
+}
+
+impl TryFrom<RegisterRequest> for NewAccount {
+    type Error = FieldErrors;
+
+    fn try_from(r: RegisterRequest) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let email = errors.take("email", Email::parse(email));
-        let username = errors.take("username", Username::parse(username));
-        let password = errors.take("password", Password::parse(password));
+        let email = r.email.required("email", &mut errors, Email::parse);
+        let username = r
+            .username
+            .required("username", &mut errors, Username::parse);
+        let password = r
+            .password
+            .required("password", &mut errors, Password::parse);
         errors.finish(|| {
-            Some(Self {
+            Some(NewAccount {
                 email: email?,
                 username: username?,
                 password: password?,

@@ -196,20 +196,15 @@ impl Settings {
         let private_key_file = get("JWT_PRIVATE_KEY_FILE").map(PathBuf::from);
         let public_key_file = get("JWT_PUBLIC_KEY_FILE").map(PathBuf::from);
         if !algorithm.is_symmetric() {
-            if private_key_file.is_none() {
+            let files = [
+                ("JWT_PRIVATE_KEY_FILE", &private_key_file, "private"),
+                ("JWT_PUBLIC_KEY_FILE", &public_key_file, "public"),
+            ];
+            if let Some((var, _, kind)) = files.iter().find(|(_, file, _)| file.is_none()) {
                 return Err(ConfigError::new(
-                    "JWT_PRIVATE_KEY_FILE",
+                    var,
                     format!(
-                        "must name a PEM private key when ALGORITHM={}",
-                        algorithm.name()
-                    ),
-                ));
-            }
-            if public_key_file.is_none() {
-                return Err(ConfigError::new(
-                    "JWT_PUBLIC_KEY_FILE",
-                    format!(
-                        "must name a PEM public key when ALGORITHM={}",
+                        "must name a PEM {kind} key when ALGORITHM={}",
                         algorithm.name()
                     ),
                 ));

@@ -7,5 +7,5 @@ mod posts;
 mod users;
 
 pub use page::{PageParams, PageRequest};
-pub use posts::{NewPost, PostBody, PostTitle, Visibility};
+pub use posts::{NewPost, NewPostRequest, PostBody, PostTitle, Visibility};
 pub use users::{Email, Password, Username};

@@ -6,7 +6,31 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::auth::jwt::TokenPolicy;
+use crate::auth::jwt::{self, Subject, TokenPolicy};
+use crate::auth::keys::TokenKeys;
+
+/// A fixed clock for pure tests (2027-01-15).
+pub const NOW: i64 = 1_800_000_000;
+
+/// The HS256 secret of [`keys`].
+pub const SECRET: &[u8] = b"unit-test-secret-0123456789-abcdefghijklmnop";
+
+/// HS256 keys from [`SECRET`].
+pub fn keys() -> TokenKeys {
+    TokenKeys::hmac(SECRET)
+}
+
+/// A genuine access token from [`keys`] and [`policy`], issued at `now`.
+pub fn issued(user_id: i32, username: &str, session_id: &str, now: i64) -> String {
+    let subject = Subject {
+        user_id,
+        username,
+        session_id,
+    };
+    jwt::issue(&keys(), &policy(), &subject, now)
+        .expect("HS256 signing cannot fail")
+        .0
+}
 
 /// The contract's defaults: issuer and audience `sigil`, 30 s leeway, 30 min tokens.
 pub fn policy() -> TokenPolicy {

@@ -9,21 +9,33 @@ use super::tokens::TokenPair;
 
 /// `access_token`: HttpOnly, SameSite=Lax, Path=/, Max-Age = the token's lifetime.
 pub fn access(token: &str, max_age_seconds: i64, secure: bool) -> Cookie<'static> {
-    Cookie::build(ACCESS_COOKIE, token.to_string())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .max_age(Duration::seconds(max_age_seconds))
-        .finish()
+    auth_cookie(ACCESS_COOKIE, token, SameSite::Lax, max_age_seconds, secure)
 }
 
-/// `refresh_token`: HttpOnly, SameSite=Strict, Path=/, kept for the refresh lifetime.
+/// `refresh_token`: HttpOnly, SameSite=Strict (never sent from another site), Path=/, kept
+/// for the refresh lifetime.
 pub fn refresh(token: &str, max_age_seconds: i64, secure: bool) -> Cookie<'static> {
-    Cookie::build(REFRESH_COOKIE, token.to_string())
+    auth_cookie(
+        REFRESH_COOKIE,
+        token,
+        SameSite::Strict,
+        max_age_seconds,
+        secure,
+    )
+}
+
+/// Both cookies are HttpOnly (no script reads a token) and valid for the whole site.
+fn auth_cookie(
+    name: &'static str,
+    token: &str,
+    same_site: SameSite,
+    max_age_seconds: i64,
+    secure: bool,
+) -> Cookie<'static> {
+    Cookie::build(name, token.to_string())
         .path("/")
         .http_only(true)
-        .same_site(SameSite::Strict)
+        .same_site(same_site)
         .secure(secure)
         .max_age(Duration::seconds(max_age_seconds))
         .finish()

@@ -61,29 +61,29 @@ mod tests {
     use actix_web::cookie::Cookie;
     use actix_web::test::TestRequest;
 
-    #[test]
-    fn bearer_header_wins_over_cookie() {
+    /// What `find` picks when both an `Authorization` header and the cookie are sent.
+    fn found_with_cookie(authorization: &str) -> (String, CredentialSource) {
         let req = TestRequest::default()
-            .insert_header((header::AUTHORIZATION, "Bearer abc"))
+            .insert_header((header::AUTHORIZATION, authorization))
             .cookie(Cookie::new(ACCESS_COOKIE, "fromcookie"))
             .to_http_request();
         let c = find(&req).unwrap();
+        (c.token, c.source)
+    }
+
+    #[test]
+    fn bearer_header_wins_over_cookie() {
         assert_eq!(
-            (c.token.as_str(), c.source),
-            ("abc", CredentialSource::Bearer)
+            found_with_cookie("Bearer abc"),
+            ("abc".into(), CredentialSource::Bearer)
         );
     }
 
     #[test]
     fn cookie_is_used_without_a_bearer_header() {
-        let req = TestRequest::default()
-            .insert_header((header::AUTHORIZATION, "Basic dTpw"))
-            .cookie(Cookie::new(ACCESS_COOKIE, "fromcookie"))
-            .to_http_request();
-        let c = find(&req).unwrap();
         assert_eq!(
-            (c.token.as_str(), c.source),
-            ("fromcookie", CredentialSource::Cookie)
+            found_with_cookie("Basic dTpw"),
+            ("fromcookie".into(), CredentialSource::Cookie)
         );
     }
 

@@ -234,22 +234,10 @@ pub fn human_duration(seconds: i64) -> String {
 mod tests {
     use super::*;
     use crate::auth::jwt::{issue, Subject};
-
-    const NOW: i64 = 1_800_000_000;
-
-    fn keys() -> TokenKeys {
-        TokenKeys::hmac(b"inspector-test-secret-0123456789-abcdefgh")
-    }
-
-    use crate::testing::policy;
+    use crate::testing::{issued, keys, policy, NOW};
 
     fn token() -> String {
-        let s = Subject {
-            user_id: 3,
-            username: "eve",
-            session_id: "s",
-        };
-        issue(&keys(), &policy(), &s, NOW).unwrap().0
+        issued(3, "eve", "s", NOW)
     }
 
     #[test]

@@ -253,29 +253,14 @@ fn pair_matches(alg: SigningAlgorithm, private: &EncodingKey, public: &DecodingK
 /// Writes a new key pair for `alg` into `dir` (`private.pem` with mode 0600, `public.pem`).
 /// RS256 keys are better made with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072`.
 pub fn generate(alg: SigningAlgorithm, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
-    use ed25519_dalek::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _};
     let (private, public) = match alg {
         SigningAlgorithm::EdDSA => {
             let key = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
-            (
-                key.to_pkcs8_pem(Default::default())
-                    .map_err(|e| e.to_string())?
-                    .to_string(),
-                key.verifying_key()
-                    .to_public_key_pem(Default::default())
-                    .map_err(|e| e.to_string())?,
-            )
+            pem_pair(&key, &key.verifying_key())?
         }
         SigningAlgorithm::ES256 => {
             let key = p256::SecretKey::random(&mut rand_core::OsRng);
-            (
-                key.to_pkcs8_pem(Default::default())
-                    .map_err(|e| e.to_string())?
-                    .to_string(),
-                key.public_key()
-                    .to_public_key_pem(Default::default())
-                    .map_err(|e| e.to_string())?,
-            )
+            pem_pair(&key, &key.public_key())?
         }
         other => {
             return Err(format!(
@@ -294,6 +279,20 @@ pub fn generate(alg: SigningAlgorithm, dir: &Path) -> Result<(PathBuf, PathBuf),
     std::fs::write(&public_path, public)
         .map_err(|e| format!("cannot write {}: {e}", public_path.display()))?;
     Ok((private_path, public_path))
+}
+
+/// A private key as PKCS#8 PEM and its public key as SPKI PEM.
+fn pem_pair(
+    private: &impl ed25519_dalek::pkcs8::EncodePrivateKey,
+    public: &impl ed25519_dalek::pkcs8::EncodePublicKey,
+) -> Result<(String, String), String> {
+    let private = private
+        .to_pkcs8_pem(Default::default())
+        .map_err(|e| e.to_string())?;
+    let public = public
+        .to_public_key_pem(Default::default())
+        .map_err(|e| e.to_string())?;
+    Ok((private.to_string(), public))
 }
 
 #[cfg(test)]

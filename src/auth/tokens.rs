@@ -85,8 +85,7 @@ impl Tokens {
         user: &User,
         user_agent: Option<String>,
     ) -> Result<TokenPair, AppError> {
-        let (refresh_token, refresh_hash) = refresh::generate();
-        let expires_at = crate::db::now() + self.refresh_ttl;
+        let (refresh_token, refresh_hash, expires_at) = self.new_refresh_token();
         let user_id = user.id;
         let session = db
             .run(move |conn| {
@@ -109,8 +108,7 @@ impl Tokens {
         presented: &str,
     ) -> Result<Result<TokenPair, RefreshRefusal>, AppError> {
         let old_hash = refresh::hash(presented);
-        let (refresh_token, new_hash) = refresh::generate();
-        let expires_at = crate::db::now() + self.refresh_ttl;
+        let (refresh_token, new_hash, expires_at) = self.new_refresh_token();
         let grace = self.reuse_grace;
         let outcome = db
             .run(move |conn| {
@@ -123,6 +121,12 @@ impl Tokens {
             Ok((session, user)) => Ok(Ok(self.pair(&user, &session.id, refresh_token)?)),
             Err(refusal) => Ok(Err(refusal)),
         }
+    }
+
+    /// A new refresh token, the hash that is stored for it, and when it expires.
+    fn new_refresh_token(&self) -> (String, String, time::PrimitiveDateTime) {
+        let (token, hash) = refresh::generate();
+        (token, hash, crate::db::now() + self.refresh_ttl)
     }
 
     /// Signs an access token for `user` in session `sid`, at the current time.
@@ -180,6 +184,12 @@ pub async fn logout(
 pub async fn logout_refresh(db: &Db, presented: &str) -> Result<(), AppError> {
     let hash = refresh::hash(presented);
     db.run(move |conn| Ok(sessions::revoke_by_refresh_hash(conn, &hash)?))
+        .await
+}
+
+/// The user's sessions that can still be refreshed, most recently used first.
+pub async fn active_sessions(db: &Db, user_id: i32) -> Result<Vec<Session>, AppError> {
+    db.run(move |conn| Ok(Session::list_active(conn, user_id)?))
         .await
 }
 

@@ -163,6 +163,29 @@ impl Post {
         Ok(post)
     }
 
+    /// Applies `changes` to a post of `user_id`'s and returns it as it now is.
+    pub fn update_owned(
+        conn: &mut DbConnection,
+        id: i32,
+        user_id: i32,
+        changes: &PostChanges,
+    ) -> Result<PostWithAuthor, PostAccessError> {
+        let mut post = Self::find_owned(conn, id, user_id)?;
+        post.post = Self::update(conn, id, changes)?;
+        Ok(post)
+    }
+
+    /// Deletes a post of `user_id`'s.
+    pub fn delete_owned(
+        conn: &mut DbConnection,
+        id: i32,
+        user_id: i32,
+    ) -> Result<(), PostAccessError> {
+        Self::find_owned(conn, id, user_id)?;
+        diesel::delete(posts::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
     /// One page of the posts `viewer` may see, as `request` asks (an unknown author has none).
     /// Returns up to `limit + 1` rows: see [`PageRequest::finish`].
     pub fn visible_page(
@@ -284,7 +307,7 @@ impl Post {
             .collect())
     }
 
-    pub fn update(conn: &mut DbConnection, id: i32, changes: &PostChanges) -> QueryResult<Post> {
+    fn update(conn: &mut DbConnection, id: i32, changes: &PostChanges) -> QueryResult<Post> {
         if changes.is_empty() {
             return posts::table.find(id).select(Post::as_select()).first(conn);
         }
@@ -292,10 +315,6 @@ impl Post {
             .set((changes, posts::updated_at.eq(super::now())))
             .returning(posts::all_columns)
             .get_result::<Post>(conn)
-    }
-
-    pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
-        diesel::delete(posts::table.find(id)).execute(conn)
     }
 }
 

@@ -257,16 +257,12 @@ impl Session {
         user_id: i32,
         reason: &str,
     ) -> QueryResult<usize> {
-        diesel::update(
-            sessions::table
-                .filter(sessions::user_id.eq(user_id))
-                .filter(sessions::revoked_at.is_null()),
-        )
-        .set((
-            sessions::revoked_at.eq(super::now()),
-            sessions::revoked_reason.eq(reason),
-        ))
-        .execute(conn)
+        let live = sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null());
+        diesel::update(live)
+            .set(revocation(super::now(), reason))
+            .execute(conn)
     }
 }
 
@@ -276,16 +272,12 @@ fn revoke_session(
     reason: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::id.eq(id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(now),
-        sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
+    let live = sessions::table
+        .filter(sessions::id.eq(id))
+        .filter(sessions::revoked_at.is_null());
+    diesel::update(live)
+        .set(revocation(now, reason))
+        .execute(conn)
 }
 
 /// Revokes one access token by `jti` until `expires_at`, and purges rows whose tokens have
@@ -334,6 +326,20 @@ pub fn is_revoked(conn: &mut DbConnection, jti: &str, sid: &str) -> QueryResult<
         Some(check) => check.session_revoked || check.token_revoked,
         None => true,
     })
+}
+
+/// The columns a revocation sets: when, and why.
+type Revocation<'a> = (
+    diesel::dsl::Eq<sessions::revoked_at, Option<PrimitiveDateTime>>,
+    diesel::dsl::Eq<sessions::revoked_reason, Option<&'a str>>,
+);
+
+/// When a session was revoked, and why (shown to the user and in the logs).
+fn revocation(now: PrimitiveDateTime, reason: &str) -> Revocation<'_> {
+    (
+        sessions::revoked_at.eq(Some(now)),
+        sessions::revoked_reason.eq(Some(reason)),
+    )
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {

@@ -1,6 +1,10 @@
 use std::fmt;
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::error::FieldErrors;
+use crate::http::body::{Field, Null};
 
 /// A new post, every field parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,18 +14,36 @@ pub struct NewPost {
     pub visibility: Visibility,
 }
 
-impl NewPost {
-    /// A post form's fields, each checked: every problem is named at once.
-    pub fn parse(title: &str, body: &str, visibility: &str) -> Result<Self, FieldErrors> {
+/// `POST /api/posts`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewPostRequest {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Hello")]
+    #[serde(default)]
+    pub title: Field,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 20000, example = "First post")]
+    #[serde(default)]
+    pub body: Field,
+    /// Defaults to `public`.
+    #[schema(value_type = Option<Visibility>)]
+    #[serde(default)]
+    pub visibility: Field,
+}
+
+impl TryFrom<NewPostRequest> for NewPost {
+    type Error = FieldErrors;
+
+    fn try_from(r: NewPostRequest) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title = errors.take("title", PostTitle::parse(title));
-        let body = errors.take("body", PostBody::parse(body));
-        let visibility = errors.take("visibility", Visibility::parse(visibility));
+        let title = r.title.required("title", &mut errors, PostTitle::parse);
+        let body = r.body.required("body", &mut errors, PostBody::parse);
+        let visibility =
+            r.visibility
+                .optional("visibility", &mut errors, Null::Absent, Visibility::parse);
         errors.finish(|| {
-            Some(Self {
+            Some(NewPost {
                 title: title?,
                 body: body?,
-                visibility: visibility?,
+                visibility: visibility?.unwrap_or(Visibility::Public),
             })
         })
     }

@@ -65,34 +65,23 @@ impl Field {
         errors.take(name, parse(&text))
     }
 
-    /// A field that may be absent or null (`Some(None)`), else must parse.
+    /// A field that may be left out (`Some(None)`), else must parse. `null` counts as left
+    /// out where `null_is` says [`Null::Absent`]; in a partial update it is [`Null::Refused`],
+    /// so `{"title": null}` is an error rather than "unchanged".
     pub fn optional<T>(
         self,
         name: &str,
         errors: &mut FieldErrors,
+        null_is: Null,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<Option<T>> {
-        match self {
-            Self::Absent | Self::Null => Some(None),
-            other => other.required(name, errors, parse).map(Some),
-        }
-    }
-
-    /// A field of a partial update: absent leaves the value as it is (`Some(None)`); present,
-    /// it must be valid, so `null` is refused rather than read as "unchanged".
-    pub fn change<T>(
-        self,
-        name: &str,
-        errors: &mut FieldErrors,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Option<Option<T>> {
-        match self {
-            Self::Absent => Some(None),
-            Self::Null => {
+        match (self, null_is) {
+            (Self::Absent, _) | (Self::Null, Null::Absent) => Some(None),
+            (Self::Null, Null::Refused) => {
                 errors.add(name, "Must not be null; leave the field out to keep it.");
                 None
             }
-            other => other.required(name, errors, parse).map(Some),
+            (other, _) => other.required(name, errors, parse).map(Some),
         }
     }
 
@@ -100,6 +89,15 @@ impl Field {
     pub fn is_given(&self) -> bool {
         matches!(self, Self::Text(s) if !s.trim().is_empty())
     }
+}
+
+/// What `null` means for an optional field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Null {
+    /// The same as leaving the field out.
+    Absent,
+    /// An error: a field that is present must be valid.
+    Refused,
 }
 
 /// A JSON object body read into `T`. Not JSON is a 400, not an object a 422, another content
@@ -240,10 +238,15 @@ mod tests {
     fn a_change_refuses_null_but_not_absence() {
         let mut errors = FieldErrors::new();
         let ok = |s: &str| Ok::<_, String>(s.to_string());
-        assert_eq!(Field::Absent.change("t", &mut errors, ok), Some(None));
+        let absent = Field::Absent.optional("t", &mut errors, Null::Refused, ok);
+        assert_eq!(absent, Some(None));
         assert!(errors.is_empty());
-        assert_eq!(Field::Null.change("t", &mut errors, ok), None);
+        assert_eq!(
+            Field::Null.optional("t", &mut errors, Null::Refused, ok),
+            None
+        );
         assert!(errors.first("t").is_some());
-        assert_eq!(Field::Null.optional("v", &mut errors, ok), Some(None));
+        let null = Field::Null.optional("v", &mut errors, Null::Absent, ok);
+        assert_eq!(null, Some(None));
     }
 }

@@ -3,22 +3,10 @@
 use super::*;
 use serde_json::json;
 
-const SECRET: &[u8] = b"unit-test-secret-0123456789-abcdefghijklmnop";
-const NOW: i64 = 1_800_000_000;
-
-fn keys() -> TokenKeys {
-    TokenKeys::hmac(SECRET)
-}
-
-use crate::testing::policy;
+use crate::testing::{issued, keys, policy, NOW, SECRET};
 
 fn genuine() -> String {
-    let subject = Subject {
-        user_id: 7,
-        username: "alice",
-        session_id: "s-1",
-    };
-    issue(&keys(), &policy(), &subject, NOW).unwrap().0
+    issued(7, "alice", "s-1", NOW)
 }
 
 /// Signs arbitrary header and payload JSON with HMAC-SHA256 and `key`.

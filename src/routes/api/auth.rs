@@ -7,52 +7,14 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
-use crate::accounts::{self, NewAccount};
+use crate::accounts::{self, NewAccount, RegisterRequest};
 use crate::auth::tokens::TokenPair;
-use crate::domain::{Email, Password, Username};
+use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::state::AppState;
-
-/// `POST /api/auth/register`.
-#[derive(Deserialize, ToSchema)]
-pub struct RegisterRequest {
-    #[schema(value_type = String, required = true, example = "alice@example.com")]
-    #[serde(default)]
-    pub email: Field,
-    /// 3–32 of `[A-Za-z0-9_.-]`.
-    #[schema(value_type = String, required = true, example = "alice", min_length = 3, max_length = 32, pattern = r"^[A-Za-z0-9_.-]+$")]
-    #[serde(default)]
-    pub username: Field,
-    /// 8–72 bytes.
-    #[schema(value_type = String, required = true, example = "correct horse battery", min_length = 8)]
-    #[serde(default)]
-    pub password: Field,
-}
-
-impl TryFrom<RegisterRequest> for NewAccount {
-    type Error = FieldErrors;
-
-    fn try_from(r: RegisterRequest) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let email = r.email.required("email", &mut errors, Email::parse);
-        let username = r
-            .username
-            .required("username", &mut errors, Username::parse);
-        let password = r
-            .password
-            .required("password", &mut errors, Password::parse);
-        errors.finish(|| {
-            Some(NewAccount {
-                email: email?,
-                username: username?,
-                password: password?,
-            })
-        })
-    }
-}
 
 /// `POST /api/auth/register`: `{email, username, password}` → 201 User.
 #[utoipa::path(

@@ -9,9 +9,11 @@ use utoipa::ToSchema;
 use super::responses::{BodyErrors, WriteErrors};
 use crate::auth::extract::{AuthUser, MaybeUser};
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
-use crate::domain::{NewPost, PageParams, PageRequest, PostBody, PostTitle, Visibility};
+use crate::domain::{
+    NewPost, NewPostRequest, PageParams, PageRequest, PostBody, PostTitle, Visibility,
+};
 use crate::error::{AppError, FieldErrors, Problem};
-use crate::http::body::{Field, JsonBody};
+use crate::http::body::{Field, JsonBody, Null};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -89,41 +91,6 @@ pub async fn list(
     }))
 }
 
-/// `POST /api/posts`.
-#[derive(Deserialize, ToSchema)]
-pub struct NewPostRequest {
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Hello")]
-    #[serde(default)]
-    pub title: Field,
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 20000, example = "First post")]
-    #[serde(default)]
-    pub body: Field,
-    /// Defaults to `public`.
-    #[schema(value_type = Option<Visibility>)]
-    #[serde(default)]
-    pub visibility: Field,
-}
-
-impl TryFrom<NewPostRequest> for NewPost {
-    type Error = FieldErrors;
-
-    fn try_from(r: NewPostRequest) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = r.title.required("title", &mut errors, PostTitle::parse);
-        let body = r.body.required("body", &mut errors, PostBody::parse);
-        let visibility = r
-            .visibility
-            .optional("visibility", &mut errors, Visibility::parse);
-        errors.finish(|| {
-            Some(NewPost {
-                title: title?,
-                body: body?,
-                visibility: visibility?.unwrap_or(Visibility::Public),
-            })
-        })
-    }
-}
-
 /// `POST /api/posts`: `{title, body, visibility}` (visibility defaults to public) → 201.
 #[utoipa::path(
     post,
@@ -198,11 +165,15 @@ impl TryFrom<PostPatchRequest> for PostChanges {
 
     fn try_from(r: PostPatchRequest) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title = r.title.change("title", &mut errors, PostTitle::parse);
-        let body = r.body.change("body", &mut errors, PostBody::parse);
-        let visibility = r
-            .visibility
-            .change("visibility", &mut errors, Visibility::parse);
+        let title = r
+            .title
+            .optional("title", &mut errors, Null::Refused, PostTitle::parse);
+        let body = r
+            .body
+            .optional("body", &mut errors, Null::Refused, PostBody::parse);
+        let visibility =
+            r.visibility
+                .optional("visibility", &mut errors, Null::Refused, Visibility::parse);
         errors.finish(|| Some(PostChanges::new(title?, body?, visibility?)))
     }
 }
@@ -233,11 +204,7 @@ pub async fn update(
     let changes = PostChanges::try_from(body)?;
     let post = state
         .db
-        .run(move |conn| {
-            Post::find_owned(conn, id, user)?;
-            Post::update(conn, id, &changes)?;
-            Post::find_with_author(conn, id)?.ok_or(AppError::NotFound)
-        })
+        .run(move |conn| Ok(Post::update_owned(conn, id, user, &changes)?))
         .await?;
     Ok(HttpResponse::Ok().json(PostJson::from(post)))
 }
@@ -264,10 +231,7 @@ pub async fn delete(
     let (id, user) = (path.into_inner(), auth.user.id);
     state
         .db
-        .run(move |conn| {
-            Post::find_owned(conn, id, user)?;
-            Ok(Post::delete(conn, id)?)
-        })
+        .run(move |conn| Ok(Post::delete_owned(conn, id, user)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

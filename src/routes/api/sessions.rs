@@ -105,12 +105,8 @@ pub async fn list_sessions(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    let user_id = auth.user.id;
-    let list = state
-        .db
-        .run(move |conn| Ok(Session::list_active(conn, user_id)?))
-        .await?;
-    let body: Vec<SessionBody> = list
+    let body: Vec<SessionBody> = tokens::active_sessions(&state.db, auth.user.id)
+        .await?
         .into_iter()
         .map(|s| SessionBody::new(s, &auth.claims.sid))
         .collect();

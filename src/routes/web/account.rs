@@ -13,7 +13,6 @@ use super::{render, see_other};
 use crate::accounts::{self, PasswordChangeError};
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
-use crate::db::sessions::Session as LoginSession;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
@@ -45,11 +44,7 @@ async fn account_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let user_id = auth.user.id;
-    let list = state
-        .db
-        .run(move |conn| Ok(LoginSession::list_active(conn, user_id)?))
-        .await?;
+    let list = tokens::active_sessions(&state.db, auth.user.id).await?;
     let fmt =
         |t: time::PrimitiveDateTime| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute());
     let page = AccountPage {

@@ -9,13 +9,14 @@ use serde::Deserialize;
 use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
 use super::{check_csrf, render, safe_next, see_other};
-use crate::accounts::{self, NewAccount};
+use crate::accounts::{self, NewAccount, RegisterRequest};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, LogoutScope, TokenPair};
 use crate::auth::{cookies, csrf};
 use crate::db::users::User;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors};
+use crate::http::body::Field;
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
 
@@ -58,7 +59,6 @@ pub struct LoginForm {
     pub username: String,
     #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub next: Option<String>,
 }
 
@@ -180,7 +180,11 @@ pub struct RegisterForm {
 impl RegisterForm {
     /// The account, or every problem: the fields' own rules and a confirmation that differs.
     fn parse(&self) -> Result<NewAccount, FieldErrors> {
-        let parsed = NewAccount::parse(&self.email, &self.username, &self.password);
+        let parsed = NewAccount::try_from(RegisterRequest {
+            email: Field::Text(self.email.clone()),
+            username: Field::Text(self.username.clone()),
+            password: Field::Text(self.password.clone()),
+        });
         let confirmed = self.password == self.password_confirm;
         match parsed {
             Ok(account) if confirmed => Ok(account),
@@ -240,7 +244,6 @@ pub async fn register(
 pub struct RefreshForm {
     #[serde(default)]
     pub csrf_token: String,
-    #[serde(default)]
     pub next: Option<String>,
 }
 

@@ -16,12 +16,6 @@ use crate::http::body::from_text_fields;
 /// signed out (the API answers 401 instead).
 pub struct Viewer(pub Option<Authenticated>);
 
-impl Viewer {
-    pub fn user_id(&self) -> Option<i32> {
-        self.0.as_ref().map(|a| a.user.id)
-    }
-}
-
 impl FromRequest for Viewer {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;

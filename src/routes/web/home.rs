@@ -28,7 +28,7 @@ pub async fn index(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let (viewer_id, query) = (viewer.user_id(), request.clone());
+    let (viewer_id, query) = (viewer.0.as_ref().map(|a| a.user.id), request.clone());
     let rows = state
         .db
         .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &query)?))

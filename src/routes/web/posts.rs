@@ -11,8 +11,9 @@ use super::layout::{flash, Chrome};
 use super::{render, see_other};
 use crate::auth::extract::Authenticated;
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
-use crate::domain::NewPost;
+use crate::domain::{NewPost, NewPostRequest};
 use crate::error::{AppError, FieldErrors};
+use crate::http::body::Field;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -30,7 +31,7 @@ pub async fn show(
     viewer: Viewer,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, viewer_id) = (path.into_inner(), viewer.user_id());
+    let (id, viewer_id) = (path.into_inner(), viewer.0.as_ref().map(|a| a.user.id));
     let post = state
         .db
         .run(move |conn| Post::find_visible(conn, id, viewer_id)?.ok_or(AppError::NotFound))
@@ -97,8 +98,13 @@ pub struct PostForm {
 }
 
 impl PostForm {
+    /// The same rules as `POST /api/posts`, except that the form always names a visibility.
     fn parse(&self) -> Result<NewPost, FieldErrors> {
-        NewPost::parse(&self.title, &self.body, &self.visibility)
+        NewPost::try_from(NewPostRequest {
+            title: Field::Text(self.title.clone()),
+            body: Field::Text(self.body.clone()),
+            visibility: Field::Text(self.visibility.clone()),
+        })
     }
 }
 
@@ -175,7 +181,7 @@ pub async fn update(
     let changes = PostChanges::new(Some(new.title), Some(new.body), Some(new.visibility));
     state
         .db
-        .run(move |conn| Ok(Post::update(conn, id, &changes)?))
+        .run(move |conn| Ok(Post::update_owned(conn, id, user_id, &changes)?))
         .await?;
     flash(&session, "Post updated.");
     Ok(see_other(&format!("/posts/{id}")))
@@ -192,10 +198,7 @@ pub async fn delete(
     let (id, user_id) = (path.into_inner(), user.user.id);
     state
         .db
-        .run(move |conn| {
-            Post::find_owned(conn, id, user_id)?;
-            Ok(Post::delete(conn, id)?)
-        })
+        .run(move |conn| Ok(Post::delete_owned(conn, id, user_id)?))
         .await?;
     flash(&session, "Post deleted.");
     Ok(see_other("/"))
