@@ -126,7 +126,7 @@ pub async fn login(
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `password` or `refresh_token`.
-    #[schema(required = true, example = "password")]
+    #[schema(value_type = String, required = true, example = "password")]
     #[serde(default)]
     pub grant_type: Option<String>,
     #[serde(default)]

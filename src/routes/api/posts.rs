@@ -149,13 +149,13 @@ pub async fn show(
 /// `PATCH /api/posts/{id}`: any subset of the fields; a field that is present must be valid.
 #[derive(Deserialize, ToSchema)]
 pub struct PostPatchRequest {
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    #[schema(value_type = String, min_length = 1, max_length = 200)]
     #[serde(default)]
     pub title: Field,
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 20000)]
+    #[schema(value_type = String, min_length = 1, max_length = 20000)]
     #[serde(default)]
     pub body: Field,
-    #[schema(value_type = Option<Visibility>)]
+    #[schema(value_type = Visibility)]
     #[serde(default)]
     pub visibility: Field,
 }

@@ -32,7 +32,8 @@ pub fn page_for(error: &AppError) -> HttpResponse {
                 ))
                 .finish();
         }
-        AppError::Internal(_) => None,
+        // The page's own sentence says these better than the API's generic detail.
+        AppError::Internal(_) | AppError::NotFound | AppError::MethodNotAllowed => None,
         AppError::Validation(errors) => Some(
             errors
                 .iter()
