@@ -1,17 +1,54 @@
-//! Account flows both faces use: register, check a sign-in, change a password. Handlers read
-//! their input into the types here, call one function, and render what it returns.
+//! Account flows both faces use: register, sign in, change a password, and (in the
+//! submodules) recover an account and prove or change an address. Handlers read their input
+//! into the types here, call one method of [`Accounts`], and render what it returns.
+
+pub mod email;
+pub mod notices;
+pub mod recovery;
 
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::password::Passwords;
+use crate::auth::refresh;
 use crate::auth::tokens::{TokenPair, Tokens};
+use crate::db::email_tokens::{self, Purpose};
 use crate::db::sessions::Session;
 use crate::db::users::{CreateUserError, Taken, User};
-use crate::db::Db;
+use crate::db::{devices, outbox, Db};
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
+use crate::http::client::ClientInfo;
+use crate::mail::{Context, Notifier};
+
+/// What the account flows work with: the database, bcrypt, the token rules and the mail.
+#[derive(Clone, Copy)]
+pub struct Accounts<'a> {
+    pub db: &'a Db,
+    pub passwords: &'a Passwords,
+    pub tokens: &'a Tokens,
+    pub notifier: &'a Notifier,
+}
+
+/// Why a correct-looking sign-in is refused.
+#[derive(Debug)]
+pub enum SignInRefusal {
+    /// Unknown user or wrong password: the same answer, in the same time.
+    WrongCredentials,
+    /// The password was right, but `REQUIRE_VERIFIED_EMAIL` is on and the address is not
+    /// verified yet. A fresh verification link has been sent.
+    EmailNotVerified,
+}
+
+/// Why a password change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    #[error("the current password is incorrect")]
+    WrongCurrent,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
 
 /// A registration, every field parsed.
 #[derive(Debug)]
@@ -59,78 +96,203 @@ impl TryFrom<RegisterRequest> for NewAccount {
     }
 }
 
-/// Creates the account. The insert is the only check of a taken email or username, so two
-/// racing registrations cannot both win, and the answer names the field that was taken. The
-/// password is hashed first, so a taken name costs the same time as a new account.
-pub async fn register(
-    db: &Db,
-    passwords: &Passwords,
-    new: NewAccount,
-) -> Result<Result<User, Taken>, AppError> {
-    let hash = passwords.hash(new.password).await?;
-    db.run(
-        move |conn| match User::create(conn, &new.email, &new.username, &hash) {
-            Ok(user) => Ok(Ok(user)),
+impl Accounts<'_> {
+    /// Creates the account and, in the same transaction, the link that verifies its address
+    /// and the message that carries it. The insert is the only check of a taken email or
+    /// username, so two racing registrations cannot both win, and the answer names the field
+    /// that was taken. The password is hashed first, so a taken name costs the same time as a
+    /// new account.
+    pub async fn register(&self, new: NewAccount) -> Result<Result<User, Taken>, AppError> {
+        let hash = self.passwords.hash(new.password).await?;
+        let verification = self.verification(new.email.as_str())?;
+        let created = self
+            .db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    let user = User::create(conn, &new.email, &new.username, &hash)?;
+                    verification.store(conn, user.id)?;
+                    Ok::<_, CreateUserError>(user)
+                }))
+            })
+            .await?;
+        match created {
+            Ok(user) => {
+                self.notifier.wake();
+                Ok(Ok(user))
+            }
             Err(CreateUserError::Taken(taken)) => Ok(Err(taken)),
             Err(CreateUserError::Db(e)) => Err(e.into()),
-        },
-    )
-    .await
-}
-
-/// The user a login name (username or email, any case) and password identify, or `None` for
-/// either failure: an unknown user is checked against a dummy hash, so both take the same time.
-pub async fn check_sign_in(
-    db: &Db,
-    passwords: &Passwords,
-    login: String,
-    candidate: String,
-) -> Result<Option<User>, AppError> {
-    let user = db
-        .run(move |conn| Ok(User::find_by_login(conn, &login)?))
-        .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = passwords.verify(candidate, stored).await?;
-    Ok(user.filter(|_| ok))
-}
-
-/// Why a password change was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum PasswordChangeError {
-    #[error("the current password is incorrect")]
-    WrongCurrent,
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-/// Checks the current password, stores the new hash and revokes every session of the user in
-/// one transaction, then starts a new session for the caller.
-pub async fn change_password(
-    db: &Db,
-    passwords: &Passwords,
-    tokens: &Tokens,
-    user: &User,
-    current: String,
-    new: Password,
-    user_agent: Option<String>,
-) -> Result<TokenPair, PasswordChangeError> {
-    if !passwords
-        .verify(current, Some(user.password_hash.clone()))
-        .await?
-    {
-        return Err(PasswordChangeError::WrongCurrent);
+        }
     }
-    let hash = passwords.hash(new).await?;
-    let user_id = user.id;
-    db.run(move |conn| {
-        use diesel::Connection as _;
-        conn.transaction(|conn| {
-            User::set_password_hash(conn, user_id, &hash)?;
-            Session::revoke_all_for_user(conn, user_id, "password changed")?;
-            Ok::<_, diesel::result::Error>(())
-        })?;
+
+    /// The user a login name (username or email, any case) and password identify. An unknown
+    /// user is checked against a dummy hash, so both failures take the same time and give the
+    /// same refusal. With `REQUIRE_VERIFIED_EMAIL`, a right password for an unverified address
+    /// is refused too, and a new verification link goes out.
+    pub async fn check_sign_in(
+        &self,
+        login: String,
+        candidate: String,
+    ) -> Result<Result<User, SignInRefusal>, AppError> {
+        let user = self
+            .db
+            .run(move |conn| Ok(User::find_by_login(conn, &login)?))
+            .await?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        let ok = self.passwords.verify(candidate, stored).await?;
+        match user.filter(|_| ok) {
+            None => Ok(Err(SignInRefusal::WrongCredentials)),
+            Some(user) if self.notifier.settings.require_verified_email && !user.email_verified => {
+                self.send_verification(&user).await?;
+                Ok(Err(SignInRefusal::EmailNotVerified))
+            }
+            Some(user) => Ok(Ok(user)),
+        }
+    }
+
+    /// Starts a login session for a user who just proved who they are. A device this user has
+    /// not signed in from before (other than their very first) gets a notice by mail.
+    pub async fn start_session(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, AppError> {
+        let key = client.device().key;
+        let notice = self
+            .notifier
+            .render(&notices::new_sign_in(&user.email, &Context::of(client)))?;
+        let user_id = user.id;
+        let announced = self
+            .db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    let seen = devices::remember(conn, user_id, &key)?;
+                    if seen == devices::Seen::New {
+                        outbox::enqueue(conn, &notice)?;
+                    }
+                    Ok::<_, diesel::result::Error>(seen == devices::Seen::New)
+                })?)
+            })
+            .await?;
+        if announced {
+            self.notifier.wake();
+        }
+        self.tokens
+            .start_session(self.db, user, client.user_agent.clone())
+            .await
+    }
+
+    /// Checks the current password, then in one transaction stores the new hash, revokes every
+    /// session of the user, ends any password-reset link and writes the notice; then starts a
+    /// new session for the caller.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: String,
+        new: Password,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, PasswordChangeError> {
+        if !self
+            .passwords
+            .verify(current, Some(user.password_hash.clone()))
+            .await?
+        {
+            return Err(PasswordChangeError::WrongCurrent);
+        }
+        let hash = self.passwords.hash(new).await?;
+        let notice = self.notifier.render(&notices::password_changed(
+            &user.email,
+            false,
+            &Context::of(client),
+        ))?;
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    set_password(conn, user_id, &hash, "password changed")?;
+                    outbox::enqueue(conn, &notice)
+                })?;
+                Ok(())
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(self
+            .tokens
+            .start_session(self.db, user, client.user_agent.clone())
+            .await?)
+    }
+
+    /// Sends a new verification link for the user's current address.
+    pub async fn send_verification(&self, user: &User) -> Result<(), AppError> {
+        let verification = self.verification(&user.email)?;
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    verification.store(conn, user_id)
+                })?)
+            })
+            .await?;
+        self.notifier.wake();
         Ok(())
-    })
-    .await?;
-    Ok(tokens.start_session(db, user, user_agent).await?)
+    }
+
+    /// A verification link for `email`, and its message, not yet stored.
+    fn verification(&self, email: &str) -> Result<PendingLink, AppError> {
+        let (token, token_hash) = refresh::generate();
+        let ttl = self.notifier.settings.email_verify_ttl;
+        let link = self.notifier.link("/verify-email", &token);
+        let message =
+            self.notifier
+                .render(&notices::verify_address(email, link, ttl.as_secs() / 3600))?;
+        Ok(PendingLink {
+            purpose: Purpose::Verify,
+            email: email.to_string(),
+            token_hash,
+            expires_at: crate::db::now()
+                + time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY),
+            messages: vec![message],
+        })
+    }
+}
+
+/// A mailed link and the messages that go with it, to be stored in one transaction.
+struct PendingLink {
+    purpose: Purpose,
+    email: String,
+    token_hash: String,
+    expires_at: time::PrimitiveDateTime,
+    messages: Vec<outbox::NewMessage>,
+}
+
+impl PendingLink {
+    /// Stores the link (ending older ones of its purpose) and queues its messages.
+    fn store(&self, conn: &mut crate::db::DbConnection, user_id: i32) -> diesel::QueryResult<()> {
+        email_tokens::issue(
+            conn,
+            user_id,
+            self.purpose,
+            &self.email,
+            &self.token_hash,
+            self.expires_at,
+        )?;
+        for message in &self.messages {
+            outbox::enqueue(conn, message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Stores a new password hash and ends what the old password allowed: every session, and any
+/// reset link still out.
+fn set_password(
+    conn: &mut crate::db::DbConnection,
+    user_id: i32,
+    hash: &str,
+    reason: &str,
+) -> diesel::QueryResult<()> {
+    User::set_password_hash(conn, user_id, hash)?;
+    Session::revoke_all_for_user(conn, user_id, reason)?;
+    email_tokens::end_all(conn, user_id, Purpose::Reset)?;
+    Ok(())
 }

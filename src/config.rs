@@ -8,8 +8,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod mail;
 mod secret;
 
+pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 use secret::development_secret;
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
 
@@ -118,6 +120,7 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Database connections in the pool.
     pub db_pool_size: u32,
+    pub mail: MailSettings,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -251,6 +254,7 @@ impl Settings {
             Some(_) => Some(number(&get, "WORKERS", 1, 1, 256)? as usize),
         };
         let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
+        let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
 
         Ok(Self {
             app_env,
@@ -272,6 +276,7 @@ impl Settings {
             cookie_secure,
             workers,
             db_pool_size,
+            mail,
         })
     }
 }

@@ -1,6 +1,9 @@
 //! The database: one connection type over SQLite and PostgreSQL, a pool, embedded migrations,
 //! and [`Db::run`], which keeps every Diesel call off the async workers.
 
+pub mod devices;
+pub mod email_tokens;
+pub mod outbox;
 pub mod posts;
 pub mod schema;
 pub mod sessions;
@@ -196,4 +199,24 @@ pub fn to_utc(t: PrimitiveDateTime) -> OffsetDateTime {
 /// Checks the database answers: used by `/readyz`.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     conn.batch_execute("SELECT 1")
+}
+
+/// A transaction that will write. On SQLite it takes the write lock before its first read
+/// (as `BEGIN IMMEDIATE` would): a transaction that reads first and writes later fails at once
+/// with "database is locked" when another connection wrote in between, whatever the busy
+/// timeout, while one that starts by writing waits its turn. PostgreSQL needs nothing extra.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            // A write that changes nothing, but takes the lock for the whole transaction.
+            conn.batch_execute("UPDATE outbox SET attempts = attempts WHERE 0")?;
+        }
+        f(conn)
+    })
 }

@@ -109,6 +109,9 @@ pub enum AppError {
     Unauthorized(AuthFailure),
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// A right password for an address that is not verified, with `REQUIRE_VERIFIED_EMAIL`.
+    #[error("e-mail address not verified")]
+    EmailNotVerified,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -191,6 +194,9 @@ impl AppError {
     pub fn public_detail(&self) -> String {
         match self {
             Self::BadRequest(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::EmailNotVerified => {
+                "Confirm your e-mail address first: a new link has been sent to it.".into()
+            }
             Self::UnsupportedMediaType(m) | Self::Unavailable(m) => m.clone(),
             Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),
             Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
@@ -208,6 +214,14 @@ impl AppError {
             }
             Self::OAuth(e) => e.description.clone(),
             Self::Internal(_) => "Something went wrong on our side.".into(),
+        }
+    }
+
+    /// The problem's `type`: `about:blank` unless a client must tell this error apart.
+    pub fn problem_type(&self) -> &'static str {
+        match self {
+            Self::EmailNotVerified => "/problems/email-not-verified",
+            _ => "about:blank",
         }
     }
 
@@ -267,7 +281,7 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
@@ -313,7 +327,7 @@ impl ResponseError for AppError {
             _ => None,
         };
         let body = Problem {
-            kind: "about:blank",
+            kind: self.problem_type(),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: self.public_detail(),
@@ -357,32 +371,4 @@ impl fmt::Display for OAuthError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn challenge_without_token_has_no_error_attribute() {
-        assert_eq!(
-            bearer_challenge(&AuthFailure::Missing),
-            r#"Bearer realm="sigil""#
-        );
-    }
-
-    #[test]
-    fn challenge_quotes_cannot_be_broken_out_of() {
-        let c = bearer_challenge(&AuthFailure::InvalidToken(r#"bad "x" \ y"#.into()));
-        assert_eq!(
-            c,
-            r#"Bearer realm="sigil", error="invalid_token", error_description="bad 'x' ' y""#
-        );
-    }
-
-    #[test]
-    fn unique_violation_is_a_conflict_and_not_found_a_404() {
-        let e: AppError = diesel::result::Error::NotFound.into();
-        assert_eq!(e.status_code(), StatusCode::NOT_FOUND);
-        let e = AppError::internal("disk on fire");
-        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(!e.public_detail().contains("disk"));
-    }
-}
+mod tests;

@@ -129,6 +129,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(delete().to(api::sessions::delete_session)),
                 )
                 .service(resource("/auth/csrf").route(get().to(api::sessions::csrf_token)))
+                .service(resource("/auth/password/forgot").route(post().to(api::email::forgot)))
+                .service(resource("/auth/password/reset").route(post().to(api::email::reset)))
+                .service(resource("/auth/email/verify").route(post().to(api::email::verify)))
+                .service(resource("/auth/email/resend").route(post().to(api::email::resend)))
+                .service(resource("/users/me/email").route(put().to(api::email::change)))
                 .service(resource("/users/me").route(get().to(api::users::me)))
                 .service(
                     resource("/users/me/password").route(put().to(api::users::change_password)),
@@ -172,6 +177,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::auth::register)),
         )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
+        .service(
+            resource("/forgot-password")
+                .route(get().to(pages::recovery::forgot_form))
+                .route(post().to(pages::recovery::forgot)),
+        )
+        .service(
+            resource("/reset-password")
+                .route(get().to(pages::recovery::reset_form))
+                .route(post().to(pages::recovery::reset)),
+        )
+        .service(resource("/verify-email").route(get().to(pages::recovery::verify)))
         .service(resource("/auth/refresh").route(post().to(pages::auth::refresh)))
         .service(resource("/posts/new").route(get().to(pages::posts::new_form)))
         .service(resource("/posts").route(post().to(pages::posts::create)))
@@ -194,6 +210,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::account::revoke_session)),
         )
         .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
+        .service(resource("/account/email").route(post().to(pages::account::change_email)))
+        .service(
+            resource("/account/email/resend").route(post().to(pages::account::resend_verification)),
+        )
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }
 

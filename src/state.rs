@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::accounts::{notices, Accounts};
 use crate::auth::keys;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
@@ -11,6 +12,7 @@ use crate::config::{ConfigError, Settings};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
+use crate::mail::{Context, Mailer, Notifier};
 
 /// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
 /// on their own, so authentication needs nothing else.
@@ -19,23 +21,47 @@ pub struct AppState {
     pub db: Db,
     pub tokens: Arc<Tokens>,
     pub passwords: Passwords,
+    pub notifier: Notifier,
     pub limiter: Option<LoginLimiter>,
     /// Key for signing pagination cursors.
     pub cursor_key: [u8; 32],
 }
 
 impl AppState {
-    /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads.
+    /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads and the
+    /// mail sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
-        let (db, tokens) = open(&settings)?;
+        let (db, mut tokens) = open(&settings)?;
+        let mailer =
+            Mailer::start(db.clone(), settings.mail.clone()).map_err(StartupError::Other)?;
+        let notifier = Notifier::new(settings.mail.clone(), mailer);
+        let for_reuse = notifier.clone();
+        tokens.reuse_notice = Some(Box::new(move |user, client| {
+            let notice = notices::refresh_token_reuse(&user.email, &Context::of(client));
+            let message = for_reuse.render(&notice).ok();
+            // Written in the revoking transaction; the sender finds it at its next look.
+            for_reuse.wake();
+            message
+        }));
         Ok(Self {
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
             passwords: Passwords::new(settings.bcrypt_cost),
             tokens: Arc::new(tokens),
+            notifier,
             settings,
             db,
         })
+    }
+
+    /// The account flows, over this state's database, bcrypt threads, tokens and mail.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts {
+            db: &self.db,
+            passwords: &self.passwords,
+            tokens: &self.tokens,
+            notifier: &self.notifier,
+        }
     }
 
     /// Counts a login-type attempt from the client's address (429 past the limit).

@@ -40,7 +40,9 @@ pub async fn silent_renewal(
         return next.call(req).await;
     }
     let secure = tokens.secure_cookies;
-    let new_cookies = match tokens.rotate(&db, &refresh).await {
+    let client = crate::http::client::ClientInfo::of(req.request());
+    let tokens = tokens.into_inner();
+    let new_cookies = match tokens.rotate(&db, &refresh, &client).await {
         Ok(Ok(pair)) => {
             req.extensions_mut()
                 .insert(RenewedAccessToken(pair.access_token.clone()));

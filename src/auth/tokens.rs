@@ -9,10 +9,12 @@ use super::jwt::{self, AccessClaims, TokenPolicy};
 use super::keys::TokenKeys;
 use super::refresh;
 use crate::config::Settings;
+use crate::db::outbox::NewMessage;
 use crate::db::sessions::{self, RefreshRefusal, Session};
 use crate::db::users::User;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::http::client::ClientInfo;
 
 /// RFC 6749 §5.1 success body.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -41,6 +43,9 @@ impl std::fmt::Debug for TokenPair {
     }
 }
 
+/// Builds the notice a refresh-token reuse sends the session's user (see `accounts::notices`).
+pub type ReuseNotice = Box<dyn Fn(&User, &ClientInfo) -> Option<NewMessage> + Send + Sync>;
+
 /// Sigil's keys and token rules: what it takes to issue, verify and rotate tokens.
 pub struct Tokens {
     pub keys: TokenKeys,
@@ -50,6 +55,8 @@ pub struct Tokens {
     pub reuse_grace: time::Duration,
     /// The `Secure` flag of the authentication cookies.
     pub secure_cookies: bool,
+    /// What to tell a user whose refresh token was reused (nothing when `None`).
+    pub reuse_notice: Option<ReuseNotice>,
 }
 
 /// Which sessions a logout ends.
@@ -69,6 +76,7 @@ impl Tokens {
             refresh_ttl: duration(settings.refresh_token_ttl),
             reuse_grace: duration(settings.refresh_reuse_grace),
             secure_cookies: settings.cookie_secure,
+            reuse_notice: None,
         }
     }
 
@@ -101,19 +109,23 @@ impl Tokens {
         self.pair(user, &session.id, refresh_token)
     }
 
-    /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair.
+    /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair. A
+    /// reuse revokes the family and tells its user, naming the presenter's device.
     pub async fn rotate(
-        &self,
+        self: &std::sync::Arc<Self>,
         db: &Db,
         presented: &str,
+        client: &ClientInfo,
     ) -> Result<Result<TokenPair, RefreshRefusal>, AppError> {
         let old_hash = refresh::hash(presented);
         let (refresh_token, new_hash, expires_at) = self.new_refresh_token();
         let grace = self.reuse_grace;
+        let (tokens, client) = (std::sync::Arc::clone(self), client.clone());
+        let notice = move |user: &User| tokens.reuse_notice.as_ref().and_then(|n| n(user, &client));
         let outcome = db
             .run(move |conn| {
                 Ok(Session::rotate(
-                    conn, &old_hash, &new_hash, expires_at, grace,
+                    conn, &old_hash, &new_hash, expires_at, grace, notice,
                 )?)
             })
             .await?;

@@ -1,6 +1,45 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Int4,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    known_devices (user_id, device_hash) {
+        user_id -> Int4,
+        device_hash -> Text,
+        first_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int4,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        kind -> Text,
+        status -> Text,
+        attempts -> Int4,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     posts (id) {
         id -> Int4,
         author_id -> Int4,
@@ -52,15 +91,21 @@ diesel::table! {
         password_hash -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email_verified -> Bool,
     }
 }
 
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    email_tokens,
+    known_devices,
+    outbox,
     posts,
     refresh_tokens,
     revoked_tokens,

@@ -118,7 +118,8 @@ impl Session {
     }
 
     /// Rotates a refresh token: the presented one (by hash) is marked used and a new one is
-    /// stored in the same family. The first write is a conditional update, so two racing uses
+    /// stored in the same family. A reuse also writes `reuse_notice` (for the session's user)
+    /// to the outbox, in the transaction that revokes the family. The first write is a conditional update, so two racing uses
     /// cannot both take the "first use" path; a use of an already-rotated token inside `grace`
     /// gets a sibling token, after it the family is revoked.
     pub fn rotate(
@@ -127,6 +128,7 @@ impl Session {
         new_hash: &str,
         new_expires_at: PrimitiveDateTime,
         grace: Duration,
+        reuse_notice: impl FnOnce(&User) -> Option<super::outbox::NewMessage>,
     ) -> QueryResult<Result<(Session, User), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
@@ -160,6 +162,9 @@ impl Session {
                     Some(at) if at + grace >= now && row.expires_at > now => {}
                     Some(_) => {
                         revoke_session(conn, &session.id, "refresh token reuse", now)?;
+                        if let Some(notice) = reuse_notice(&user) {
+                            super::outbox::enqueue(conn, &notice)?;
+                        }
                         return Ok(Err(RefreshRefusal::Reused));
                     }
                 }

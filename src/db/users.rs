@@ -18,6 +18,7 @@ pub struct User {
     pub password_hash: String,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    pub email_verified: bool,
 }
 
 #[derive(Insertable)]
@@ -84,6 +85,33 @@ impl User {
             .map_err(CreateUserError::from)
     }
 
+    /// Makes `email` the user's verified address; the unique index refuses a taken one.
+    pub fn change_email(
+        conn: &mut DbConnection,
+        id: i32,
+        email: &str,
+    ) -> Result<User, CreateUserError> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::email.eq(email),
+                users::email_verified.eq(true),
+                users::updated_at.eq(super::now()),
+            ))
+            .returning(users::all_columns)
+            .get_result::<User>(conn)
+            .map_err(CreateUserError::from)
+    }
+
+    pub fn mark_verified(conn: &mut DbConnection, id: i32) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::email_verified.eq(true),
+                users::updated_at.eq(super::now()),
+            ))
+            .returning(users::all_columns)
+            .get_result::<User>(conn)
+    }
+
     pub fn set_password_hash(
         conn: &mut DbConnection,
         id: i32,
@@ -134,6 +162,16 @@ pub enum CreateUserError {
     Taken(Taken),
     #[error(transparent)]
     Db(diesel::result::Error),
+}
+
+impl CreateUserError {
+    /// As a plain database error (a taken field becomes the unique violation it was).
+    pub fn into_db(self) -> diesel::result::Error {
+        match self {
+            Self::Db(e) => e,
+            Self::Taken(_) => diesel::result::Error::RollbackTransaction,
+        }
+    }
 }
 
 impl From<diesel::result::Error> for CreateUserError {

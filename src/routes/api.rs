@@ -1,6 +1,7 @@
 //! The JSON API.
 
 pub mod auth;
+pub mod email;
 pub mod health;
 pub mod keys;
 pub mod openapi;

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod home;
 pub mod layout;
 pub mod posts;
+pub mod recovery;
 pub mod token;
 
 use actix_session::Session;

@@ -55,7 +55,11 @@ async fn register_returns_the_user_without_secrets(b: Backend) {
     assert!(user["id"].is_i64());
     assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
     let keys: Vec<&String> = user.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["created_at", "email", "id", "username"]);
+    assert_eq!(
+        keys,
+        ["created_at", "email", "email_verified", "id", "username"]
+    );
+    assert_eq!(user["email_verified"], false);
 }
 
 async fn register_refuses_taken_names_without_regard_to_case(b: Backend) {

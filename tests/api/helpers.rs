@@ -323,6 +323,8 @@ pub struct TestApp {
     pub cookie: Browser,
     /// `Authorization: Bearer`, no cookies.
     pub bearer: Bearer,
+    /// The server's data folder (development key, mail outbox), removed with the last clone.
+    data_dir: Arc<tempfile::TempDir>,
     _db: Arc<DbGuard>,
 }
 
@@ -375,8 +377,13 @@ impl TestApp {
         guard: Arc<DbGuard>,
     ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
-        let settings = settings_from(&env, data_dir.path());
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        // Links in mail point at this server unless the test says otherwise.
+        let bound = listener.local_addr().expect("bound address");
+        let mut env = env;
+        env.entry("PUBLIC_URL".into())
+            .or_insert_with(|| format!("http://{bound}"));
+        let settings = settings_from(&env, data_dir.path());
         let state = tokio::task::spawn_blocking(move || AppState::new(settings))
             .await
             .expect("start-up thread")
@@ -395,8 +402,14 @@ impl TestApp {
             anon: Anon(http),
             cookie: Browser::new(&address),
             address,
+            data_dir: Arc::new(data_dir),
             _db: guard,
         }
+    }
+
+    /// The folder the development outbox writes `.eml` files to (no `SMTP_URL`).
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.path().join("outbox")
     }
 
     /// Another browser with a cookie jar of its own: a second person, or a second device.

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
-use crate::accounts::{self, NewAccount, RegisterRequest};
+use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::tokens::TokenPair;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors, OAuthBody, Problem};
@@ -33,9 +33,10 @@ pub async fn register(
     JsonBody(body): JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     let new = NewAccount::try_from(body)?;
-    let user = accounts::register(&state.db, &state.passwords, new)
-        .await?
-        .map_err(|taken| AppError::Conflict(format!("That {} is already taken.", taken.field())))?;
+    let user =
+        state.accounts().register(new).await?.map_err(|taken| {
+            AppError::Conflict(format!("That {} is already taken.", taken.field()))
+        })?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/api/users/me"))
         .json(UserBody::from(&user)))
@@ -107,19 +108,17 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     state.count_login_attempt(&client)?;
     let sign_in = SignIn::try_from(body)?;
-    let user =
-        accounts::check_sign_in(&state.db, &state.passwords, sign_in.login, sign_in.password)
-            .await?
-            .ok_or_else(|| {
-                AppError::Unauthorized(AuthFailure::BadCredentials(
-                    "Incorrect username or password.".into(),
-                ))
-            })?;
-    let pair = state
-        .tokens
-        .start_session(&state.db, &user, client.user_agent)
-        .await?;
-    Ok(pair.response())
+    let accounts = state.accounts();
+    let user = accounts
+        .check_sign_in(sign_in.login, sign_in.password)
+        .await?
+        .map_err(|refusal| match refusal {
+            SignInRefusal::WrongCredentials => AppError::Unauthorized(AuthFailure::BadCredentials(
+                "Incorrect username or password.".into(),
+            )),
+            SignInRefusal::EmailNotVerified => AppError::EmailNotVerified,
+        })?;
+    Ok(accounts.start_session(&user, &client).await?.response())
 }
 
 /// `POST /api/auth/token` (form-encoded or multipart).
@@ -169,21 +168,26 @@ pub async fn token(
             let password = required(form.password, "password")?;
             Password::check_candidate(&password)
                 .map_err(|m| AppError::oauth("invalid_request", m))?;
-            let user = accounts::check_sign_in(&state.db, &state.passwords, username, password)
+            let accounts = state.accounts();
+            let user = accounts
+                .check_sign_in(username, password)
                 .await?
-                .ok_or_else(|| {
-                    AppError::oauth("invalid_grant", "Incorrect username or password.")
+                .map_err(|refusal| match refusal {
+                    SignInRefusal::WrongCredentials => {
+                        AppError::oauth("invalid_grant", "Incorrect username or password.")
+                    }
+                    SignInRefusal::EmailNotVerified => AppError::oauth(
+                        "invalid_grant",
+                        "The e-mail address is not verified; a new link has been sent to it.",
+                    ),
                 })?;
-            state
-                .tokens
-                .start_session(&state.db, &user, client.user_agent)
-                .await?
+            accounts.start_session(&user, &client).await?
         }
         "refresh_token" => {
             let presented = required(form.refresh_token, "refresh_token")?;
             state
                 .tokens
-                .rotate(&state.db, &presented)
+                .rotate(&state.db, &presented, &client)
                 .await?
                 .map_err(|r| AppError::oauth("invalid_grant", r.description()))?
         }
@@ -233,7 +237,7 @@ pub async fn refresh(
     let presented = errors.finish(|| presented)?;
     let pair = state
         .tokens
-        .rotate(&state.db, &presented)
+        .rotate(&state.db, &presented, &client)
         .await?
         .map_err(|r| AppError::Unauthorized(AuthFailure::BadCredentials(r.description().into())))?;
     Ok(pair.response())

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, health, keys, posts, sessions, token, users};
+use super::{auth, email, health, keys, posts, sessions, token, users};
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -21,6 +21,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/auth/sessions"),
     ("delete", "/api/auth/sessions/{id}"),
     ("get", "/api/auth/csrf"),
+    ("post", "/api/auth/password/forgot"),
+    ("post", "/api/auth/password/reset"),
+    ("post", "/api/auth/email/verify"),
+    ("post", "/api/auth/email/resend"),
+    ("put", "/api/users/me/email"),
     ("get", "/api/users/me"),
     ("put", "/api/users/me/password"),
     ("get", "/api/posts"),
@@ -55,6 +60,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         sessions::list_sessions,
         sessions::delete_session,
         sessions::csrf_token,
+        email::forgot,
+        email::reset,
+        email::verify,
+        email::resend,
+        email::change,
         users::me,
         users::change_password,
         posts::list,

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::responses::{AuthErrors, BodyErrors};
-use crate::accounts::{self, PasswordChangeError};
+use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::AuthUser;
@@ -26,6 +26,8 @@ pub struct UserBody {
     pub username: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Whether the user followed a link sent to `email`.
+    pub email_verified: bool,
 }
 
 impl From<&User> for UserBody {
@@ -35,6 +37,7 @@ impl From<&User> for UserBody {
             email: u.email.clone(),
             username: u.username.clone(),
             created_at: crate::db::to_utc(u.created_at),
+            email_verified: u.email_verified,
         }
     }
 }
@@ -118,22 +121,16 @@ pub async fn change_password(
     JsonBody(body): JsonBody<PasswordChangeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let change = PasswordChange::try_from(body)?;
-    let pair = accounts::change_password(
-        &state.db,
-        &state.passwords,
-        &state.tokens,
-        &auth.user,
-        change.current,
-        change.new,
-        client.user_agent,
-    )
-    .await
-    .map_err(|e| match e {
-        PasswordChangeError::WrongCurrent => {
-            AppError::Forbidden("The current password is incorrect.".into())
-        }
-        PasswordChangeError::App(e) => e,
-    })?;
+    let pair = state
+        .accounts()
+        .change_password(&auth.user, change.current, change.new, &client)
+        .await
+        .map_err(|e| match e {
+            PasswordChangeError::WrongCurrent => {
+                AppError::Forbidden("The current password is incorrect.".into())
+            }
+            PasswordChangeError::App(e) => e,
+        })?;
     let mut response = pair.response();
     if auth.source == CredentialSource::Cookie {
         cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);

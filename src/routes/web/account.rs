@@ -10,10 +10,11 @@ use super::auth::{logged_out, with_login_cookies};
 use super::extract::{Confirm, CsrfForm, SignedIn};
 use super::layout::{flash, Chrome};
 use super::{render, see_other};
-use crate::accounts::{self, PasswordChangeError};
+use crate::accounts::email::EmailChangeError;
+use crate::accounts::PasswordChangeError;
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
-use crate::domain::Password;
+use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
@@ -26,7 +27,22 @@ struct AccountPage {
     username: String,
     member_since: String,
     sessions: Vec<SessionRow>,
+    email_verified: bool,
+    /// The password form's errors.
     errors: FieldErrors,
+    /// The e-mail form's errors and typed address.
+    email_errors: FieldErrors,
+    new_email: String,
+}
+
+/// Which form of the page was sent back with errors, if any.
+enum Refused {
+    Nothing,
+    Password(FieldErrors),
+    Email {
+        errors: FieldErrors,
+        new_email: String,
+    },
 }
 
 struct SessionRow {
@@ -41,9 +57,28 @@ async fn account_page(
     state: &AppState,
     session: &Session,
     auth: &Authenticated,
-    errors: FieldErrors,
-    status: StatusCode,
+    refused: Refused,
 ) -> Result<HttpResponse, AppError> {
+    let (status, errors, email_errors, new_email) = match refused {
+        Refused::Nothing => (
+            StatusCode::OK,
+            FieldErrors::new(),
+            FieldErrors::new(),
+            String::new(),
+        ),
+        Refused::Password(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            FieldErrors::new(),
+            String::new(),
+        ),
+        Refused::Email { errors, new_email } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::new(),
+            errors,
+            new_email,
+        ),
+    };
     let list = tokens::active_sessions(&state.db, auth.user.id).await?;
     let fmt =
         |t: time::PrimitiveDateTime| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute());
@@ -65,7 +100,10 @@ async fn account_page(
                 id: s.id,
             })
             .collect(),
+        email_verified: auth.user.email_verified,
         errors,
+        email_errors,
+        new_email,
     };
     render(&page, status)
 }
@@ -76,7 +114,7 @@ pub async fn show(
     session: Session,
     SignedIn(auth): SignedIn,
 ) -> Result<HttpResponse, AppError> {
-    account_page(&state, &session, &auth, FieldErrors::new(), StatusCode::OK).await
+    account_page(&state, &session, &auth, Refused::Nothing).await
 }
 
 #[derive(Deserialize)]
@@ -112,21 +150,16 @@ pub async fn change_password(
     SignedIn(auth): SignedIn,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let refused = StatusCode::UNPROCESSABLE_ENTITY;
     let new = match form.parse() {
         Ok(new) => new,
-        Err(errors) => return account_page(&state, &session, &auth, errors, refused).await,
+        Err(errors) => {
+            return account_page(&state, &session, &auth, Refused::Password(errors)).await
+        }
     };
-    let changed = accounts::change_password(
-        &state.db,
-        &state.passwords,
-        &state.tokens,
-        &auth.user,
-        form.current_password,
-        new,
-        client.user_agent,
-    )
-    .await;
+    let changed = state
+        .accounts()
+        .change_password(&auth.user, form.current_password, new, &client)
+        .await;
     match changed {
         Ok(pair) => {
             flash(
@@ -138,7 +171,7 @@ pub async fn change_password(
         Err(PasswordChangeError::WrongCurrent) => {
             let errors =
                 FieldErrors::single("current_password", "The current password is incorrect.");
-            account_page(&state, &session, &auth, errors, refused).await
+            account_page(&state, &session, &auth, Refused::Password(errors)).await
         }
         Err(PasswordChangeError::App(e)) => Err(e),
     }
@@ -185,4 +218,75 @@ pub async fn logout_all(
         &session,
         "You have been logged out everywhere.",
     ))
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    pub new_email: String,
+    #[serde(default)]
+    pub email_password: String,
+}
+
+/// `POST /account/email`: a link goes to the new address, a notice to the current one.
+pub async fn change_email(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    session: Session,
+    SignedIn(auth): SignedIn,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let new_email = errors.take("new_email", Email::parse(&form.new_email));
+    if let Err(m) = Password::check_candidate(&form.email_password) {
+        errors.add("email_password", m);
+    }
+    let refuse = |errors: FieldErrors| Refused::Email {
+        errors,
+        new_email: form.new_email.clone(),
+    };
+    let Some(new_email) = new_email.filter(|_| errors.is_empty()) else {
+        return account_page(&state, &session, &auth, refuse(errors)).await;
+    };
+    let shown = new_email.as_str().to_string();
+    let started = state
+        .accounts()
+        .change_email(&auth.user, new_email, form.email_password.clone(), &client)
+        .await;
+    let problem = match started {
+        Ok(()) => {
+            flash(
+                &session,
+                format!("We sent a link to {shown}. Your address changes when you follow it."),
+            );
+            return Ok(see_other("/account"));
+        }
+        Err(EmailChangeError::WrongPassword) => {
+            FieldErrors::single("email_password", "The current password is incorrect.")
+        }
+        Err(EmailChangeError::Unchanged) => {
+            FieldErrors::single("new_email", "This is already your address.")
+        }
+        Err(EmailChangeError::App(e)) => return Err(e),
+    };
+    account_page(&state, &session, &auth, refuse(problem)).await
+}
+
+/// `POST /account/email/resend`: a new verification link for the current address.
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    session: Session,
+    SignedIn(auth): SignedIn,
+    _: CsrfForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    if !auth.user.email_verified {
+        state.accounts().send_verification(&auth.user).await?;
+    }
+    flash(
+        &session,
+        format!("We sent a new link to {}.", auth.user.email),
+    );
+    Ok(see_other("/account"))
 }

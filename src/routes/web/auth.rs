@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
 use super::{check_csrf, render, safe_next, see_other};
-use crate::accounts::{self, NewAccount, RegisterRequest};
+use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, LogoutScope, TokenPair};
 use crate::auth::{cookies, csrf};
@@ -95,19 +95,26 @@ pub async fn login(
             "Passwords are at most 72 bytes long.",
         );
     }
-    let user = accounts::check_sign_in(
-        &state.db,
-        &state.passwords,
-        form.username.clone(),
-        form.password.clone(),
-    )
-    .await?;
-    let Some(user) = user else {
-        return refuse(
-            &session,
-            StatusCode::UNAUTHORIZED,
-            "Incorrect username or password.",
-        );
+    let checked = state
+        .accounts()
+        .check_sign_in(form.username.clone(), form.password.clone())
+        .await?;
+    let user = match checked {
+        Ok(user) => user,
+        Err(SignInRefusal::WrongCredentials) => {
+            return refuse(
+                &session,
+                StatusCode::UNAUTHORIZED,
+                "Incorrect username or password.",
+            )
+        }
+        Err(SignInRefusal::EmailNotVerified) => {
+            return refuse(
+                &session,
+                StatusCode::FORBIDDEN,
+                "Confirm your e-mail address first: we have sent a new link to it.",
+            )
+        }
     };
     let message = format!("Welcome back, {}.", user.username);
     signed_in(&state, &session, &user, client, &next, message).await
@@ -123,10 +130,7 @@ async fn signed_in(
     next: &str,
     message: String,
 ) -> Result<HttpResponse, AppError> {
-    let pair = state
-        .tokens
-        .start_session(&state.db, user, client.user_agent)
-        .await?;
+    let pair = state.accounts().start_session(user, &client).await?;
     session.renew();
     flash(session, message);
     Ok(with_login_cookies(state, see_other(next), &pair))
@@ -223,7 +227,7 @@ pub async fn register(
         Ok(new) => new,
         Err(errors) => return form.rerender(&session, errors),
     };
-    let user = match accounts::register(&state.db, &state.passwords, new).await? {
+    let user = match state.accounts().register(new).await? {
         Ok(user) => user,
         Err(taken) => {
             return form.rerender(
@@ -232,9 +236,16 @@ pub async fn register(
             )
         }
     };
+    if state.notifier.settings.require_verified_email {
+        flash(
+            &session,
+            format!("Welcome to Sigil, {}! Confirm your address with the link we sent to {}, then log in.", user.username, user.email),
+        );
+        return Ok(see_other("/login"));
+    }
     let message = format!(
-        "Welcome to Sigil, {}! Your account is ready.",
-        user.username
+        "Welcome to Sigil, {}! Your account is ready. We sent a link to {} to confirm your address.",
+        user.username, user.email
     );
     signed_in(&state, &session, &user, client, "/", message).await
 }
@@ -303,7 +314,11 @@ pub async fn refresh(
             "There is no refresh cookie; log in again.".into(),
         )));
     };
-    match state.tokens.rotate(&state.db, cookie.value()).await? {
+    match state
+        .tokens
+        .rotate(&state.db, cookie.value(), &client)
+        .await?
+    {
         Ok(pair) => {
             let response = match form.and_then(|f| f.next) {
                 Some(next) => see_other(&safe_next(Some(&next))),

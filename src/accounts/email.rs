@@ -1,0 +1,145 @@
+//! Proving an address, and changing it: the change happens only when a link sent to the new
+//! address is followed, and the old address is told.
+
+use super::recovery::BAD_LINK;
+use super::{notices, Accounts, PendingLink};
+use crate::auth::refresh;
+use crate::db::email_tokens::{self, Purpose};
+use crate::db::users::{Taken, User};
+use crate::domain::Email;
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::mail::Context;
+
+/// Why an address change was not started.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    #[error("the current password is incorrect")]
+    WrongPassword,
+    #[error("that is already the account's address")]
+    Unchanged,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// Why a verification link did not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the link is not valid")]
+    BadLink,
+    /// The new address of a change belongs to another account by now.
+    #[error("the address is taken")]
+    Taken,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl VerifyError {
+    /// How the API answers it: 422 on `token`, or 409.
+    pub fn into_app_error(self) -> AppError {
+        match self {
+            Self::BadLink => AppError::Validation(FieldErrors::single("token", BAD_LINK)),
+            Self::Taken => AppError::Conflict(
+                "That e-mail address now belongs to another account; choose another one.".into(),
+            ),
+            Self::App(e) => e,
+        }
+    }
+}
+
+impl Accounts<'_> {
+    /// Follows a verification link: the address it was sent to is now verified, and for a
+    /// change it becomes the account's address (refused with `Taken` if someone registered it
+    /// meanwhile; the link then stays usable for nothing else).
+    pub async fn verify_email(&self, token: &str) -> Result<User, VerifyError> {
+        let token_hash = refresh::hash(token);
+        let outcome = self
+            .db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    let Some(link) = email_tokens::consume(
+                        conn,
+                        &token_hash,
+                        &[Purpose::Verify, Purpose::Change],
+                    )?
+                    else {
+                        return Ok(Err(VerifyError::BadLink));
+                    };
+                    let Some(user) = User::find(conn, link.user_id)? else {
+                        return Ok(Err(VerifyError::BadLink));
+                    };
+                    if link.purpose == Purpose::Change.as_str() {
+                        match User::change_email(conn, user.id, &link.email) {
+                            Ok(user) => return Ok(Ok(user)),
+                            // Roll back: the link stays as it was.
+                            Err(crate::db::users::CreateUserError::Taken(Taken::Email)) => {
+                                return Err(diesel::result::Error::RollbackTransaction)
+                            }
+                            Err(e) => return Err(e.into_db()),
+                        }
+                    }
+                    if link.email != user.email {
+                        // The address changed since this link was sent.
+                        return Ok(Err(VerifyError::BadLink));
+                    }
+                    Ok(Ok(User::mark_verified(conn, user.id)?))
+                }))
+            })
+            .await?;
+        match outcome {
+            Ok(result) => result,
+            Err(diesel::result::Error::RollbackTransaction) => Err(VerifyError::Taken),
+            Err(e) => Err(AppError::from(e).into()),
+        }
+    }
+
+    /// Starts an address change: after the current password is checked, a link goes to the new
+    /// address and a notice to the old one, in one transaction. Whether the new address is
+    /// taken is not revealed here, only when the link is followed.
+    pub async fn change_email(
+        &self,
+        user: &User,
+        new_email: Email,
+        current_password: String,
+        client: &ClientInfo,
+    ) -> Result<(), EmailChangeError> {
+        if !self
+            .passwords
+            .verify(current_password, Some(user.password_hash.clone()))
+            .await?
+        {
+            return Err(EmailChangeError::WrongPassword);
+        }
+        if new_email.as_str() == user.email {
+            return Err(EmailChangeError::Unchanged);
+        }
+        let (token, token_hash) = refresh::generate();
+        let ttl = self.notifier.settings.email_verify_ttl;
+        let link = self.notifier.link("/verify-email", &token);
+        let context = Context::of(client);
+        let to_new =
+            notices::confirm_new_address(new_email.as_str(), link, ttl.as_secs() / 3600, &context);
+        let to_old = notices::email_change_requested(&user.email, new_email.as_str(), &context);
+        let pending = PendingLink {
+            purpose: Purpose::Change,
+            email: new_email.as_str().to_string(),
+            token_hash,
+            expires_at: crate::db::now()
+                + time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY),
+            messages: vec![
+                self.notifier.render(&to_new)?,
+                self.notifier.render(&to_old)?,
+            ],
+        };
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    pending.store(conn, user_id)
+                })?)
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(())
+    }
+}

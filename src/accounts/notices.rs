@@ -1,0 +1,127 @@
+//! Every message Sigil sends a user: links that prove something, and security notices that
+//! say what happened, when, from which device and address. Later flows (second factor,
+//! passkeys) add theirs here.
+
+use crate::mail::{Context, Mail};
+
+const NOT_YOU: &str =
+    "If this was not you, change your password now and log out everywhere from your account page.";
+
+fn mail(kind: &'static str, to: &str, subject: &str, heading: &str) -> Mail {
+    Mail {
+        kind,
+        to: to.to_string(),
+        subject: subject.to_string(),
+        heading: heading.to_string(),
+        paragraphs: Vec::new(),
+        action: None,
+        facts: Vec::new(),
+        why: "You received this because this address belongs to a Sigil account.".into(),
+    }
+}
+
+/// After registration, or when asked again: the link that proves the address.
+pub fn verify_address(to: &str, link: String, hours: u64) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "Confirm that this address is yours, so it can be used to get back into your account.".into(),
+            format!("The link works once, for {hours} hours."),
+        ],
+        action: Some(("Confirm my address".into(), link)),
+        why: "You received this because this address was given when a Sigil account was created or changed. If that was not you, ignore this message: nothing happens without the link.".into(),
+        ..mail("verify_email", to, "Confirm your e-mail address", "Confirm your e-mail address")
+    }
+}
+
+/// Forgot password: the link to choose a new one.
+pub fn password_reset_link(to: &str, link: String, minutes: u64, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "Someone asked to reset the password of the Sigil account with this address.".into(),
+            format!("The link works once, for {minutes} minutes. Asking again, or changing the password, ends it."),
+            "If you did not ask, ignore this message: your password stays as it is.".into(),
+        ],
+        action: Some(("Choose a new password".into(), link)),
+        ..mail("password_reset", to, "Reset your Sigil password", "Reset your password")
+    }
+    .with_context(context)
+}
+
+/// A new address: the link that proves it and makes the change.
+pub fn confirm_new_address(to: &str, link: String, hours: u64, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "Someone asked to make this the e-mail address of a Sigil account.".into(),
+            format!("The change happens only when the link is followed. It works once, for {hours} hours."),
+        ],
+        action: Some(("Use this address".into(), link)),
+        why: "You received this because this address was given as the new address of a Sigil account. If that was not you, ignore this message.".into(),
+        ..mail("email_change", to, "Confirm your new e-mail address", "Confirm your new address")
+    }
+    .with_context(context)
+}
+
+/// To the old address when a change to `new_email` is requested.
+pub fn email_change_requested(to: &str, new_email: &str, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            format!("Someone asked to change the e-mail address of your account to {new_email}. It changes only once a link sent there is followed."),
+            NOT_YOU.into(),
+        ],
+        ..mail("email_change_requested", to, "Your Sigil e-mail address is being changed", "Your e-mail address is being changed")
+    }
+    .with_context(context)
+}
+
+/// The password was changed (signed in) or reset (by a link).
+pub fn password_changed(to: &str, by_reset: bool, context: &Context) -> Mail {
+    let (subject, what) = if by_reset {
+        (
+            "Your Sigil password was reset",
+            "Your password was reset with a link sent to this address.",
+        )
+    } else {
+        (
+            "Your Sigil password was changed",
+            "Your password was changed.",
+        )
+    };
+    Mail {
+        paragraphs: vec![
+            format!("{what} Every session signed in before has been logged out."),
+            NOT_YOU.into(),
+        ],
+        ..mail("password_changed", to, subject, subject)
+    }
+    .with_context(context)
+}
+
+/// A sign-in from a device this user has not used before.
+pub fn new_sign_in(to: &str, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "Your account was signed in to from a device it has not been used from before.".into(),
+            NOT_YOU.into(),
+        ],
+        ..mail(
+            "new_sign_in",
+            to,
+            "New sign-in to your Sigil account",
+            "New sign-in to your account",
+        )
+    }
+    .with_context(context)
+}
+
+/// A refresh token came back after it had been used: someone may hold a copy, so the session
+/// was ended.
+pub fn refresh_token_reuse(to: &str, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "A refresh token of one of your sessions was presented again after it had already been used. A copy of it may be in someone else's hands, so that session was logged out as a precaution.".into(),
+            "If you just signed in again on that device, you can ignore this. Otherwise change your password.".into(),
+        ],
+        ..mail("refresh_reuse", to, "A Sigil session was logged out as a precaution", "A session was logged out as a precaution")
+    }
+    .with_context(context)
+}

@@ -1,0 +1,107 @@
+//! A way back into a lost account: a reset link by mail, and the new password it allows.
+
+use super::{notices, set_password, Accounts, PendingLink};
+use crate::auth::refresh;
+use crate::db::email_tokens::{self, Purpose};
+use crate::db::outbox;
+use crate::db::users::User;
+use crate::domain::{Email, Password};
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::mail::Context;
+
+/// The one message a bad, used or expired reset link gets.
+pub const BAD_LINK: &str =
+    "This link is not valid any more (used, expired, or replaced by a newer one). Ask for a new one.";
+
+impl Accounts<'_> {
+    /// Sends a reset link when `email` belongs to an account, and nothing otherwise. Callers
+    /// answer the same whatever happens here, and run it after answering, so neither the
+    /// answer nor its timing says whether the address has an account.
+    pub async fn forgot_password(&self, email: Email, client: ClientInfo) -> Result<(), AppError> {
+        let address = email.as_str().to_string();
+        let user = self
+            .db
+            .run(move |conn| Ok(User::find_by_login(conn, &address)?))
+            .await?;
+        let Some(user) = user else {
+            log::info!("password reset asked for an address with no account");
+            return Ok(());
+        };
+        let (token, token_hash) = refresh::generate();
+        let ttl = self.notifier.settings.password_reset_ttl;
+        let link = self.notifier.link("/reset-password", &token);
+        let mail = notices::password_reset_link(
+            &user.email,
+            link,
+            ttl.as_secs() / 60,
+            &Context::of(&client),
+        );
+        let pending = PendingLink {
+            purpose: Purpose::Reset,
+            email: user.email.clone(),
+            token_hash,
+            expires_at: crate::db::now()
+                + time::Duration::try_from(ttl).unwrap_or(time::Duration::HOUR),
+            messages: vec![self.notifier.render(&mail)?],
+        };
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    pending.store(conn, user_id)
+                })?)
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(())
+    }
+
+    /// Sets a new password with a reset link. The link is used up in the same transaction that
+    /// stores the password, revokes every session and writes the notice, so a link works once
+    /// even when two requests race with it; a bad link is a 422 on `token`.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new: Password,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let token_hash = refresh::hash(token);
+        // Spend no bcrypt time on a link that cannot work.
+        let probe = token_hash.clone();
+        let user = self
+            .db
+            .run(move |conn| Ok(email_tokens::peek(conn, &probe, Purpose::Reset)?))
+            .await?
+            .ok_or_else(bad_link)?;
+        let hash = self.passwords.hash(new).await?;
+        let notice = self.notifier.render(&notices::password_changed(
+            &user.email,
+            true,
+            &Context::of(client),
+        ))?;
+        let used = self
+            .db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    let Some(link) = email_tokens::consume(conn, &token_hash, &[Purpose::Reset])?
+                    else {
+                        return Ok(false);
+                    };
+                    set_password(conn, link.user_id, &hash, "password reset")?;
+                    outbox::enqueue(conn, &notice)?;
+                    Ok::<_, diesel::result::Error>(true)
+                })?)
+            })
+            .await?;
+        if !used {
+            return Err(bad_link());
+        }
+        self.notifier.wake();
+        Ok(())
+    }
+}
+
+fn bad_link() -> AppError {
+    AppError::Validation(FieldErrors::single("token", BAD_LINK))
+}

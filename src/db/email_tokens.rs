@@ -1,0 +1,124 @@
+//! Single-use links sent by mail (password reset, address verification, address change),
+//! stored only as hashes. A newer link of the same purpose ends the older ones.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::schema::email_tokens;
+use super::DbConnection;
+
+/// What a mailed link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Reset,
+    Verify,
+    Change,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::Verify => "verify",
+            Self::Change => "change",
+        }
+    }
+}
+
+/// A link that was presented and was still good: it is now used.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_tokens)]
+pub struct EmailToken {
+    pub user_id: i32,
+    pub purpose: String,
+    /// The address the link was sent to (for a change: the new address).
+    pub email: String,
+}
+
+/// Stores a new link for `user_id` and ends every unused older one of the same purpose.
+pub fn issue(
+    conn: &mut DbConnection,
+    user_id: i32,
+    purpose: Purpose,
+    email: &str,
+    token_hash: &str,
+    expires_at: PrimitiveDateTime,
+) -> QueryResult<()> {
+    let now = super::now();
+    end_all(conn, user_id, purpose)?;
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::token_hash.eq(token_hash),
+            email_tokens::user_id.eq(user_id),
+            email_tokens::purpose.eq(purpose.as_str()),
+            email_tokens::email.eq(email),
+            email_tokens::created_at.eq(now),
+            email_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Uses a link: one conditional update marks it used only if it is unused, unexpired and of
+/// the purposes given, so a link works once even when two requests race with it.
+pub fn consume(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    purposes: &[Purpose],
+) -> QueryResult<Option<EmailToken>> {
+    let now = super::now();
+    let names: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
+    let claimed = diesel::update(
+        email_tokens::table
+            .filter(email_tokens::token_hash.eq(token_hash))
+            .filter(email_tokens::purpose.eq_any(&names))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(now)),
+    )
+    .set(email_tokens::used_at.eq(now))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    email_tokens::table
+        .find(token_hash)
+        .select(EmailToken::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Ends every unused link of `purpose` for the user (a newer one was sent, or the password
+/// changed), and deletes links that expired more than a day ago.
+pub fn end_all(conn: &mut DbConnection, user_id: i32, purpose: Purpose) -> QueryResult<usize> {
+    let now = super::now();
+    diesel::delete(
+        email_tokens::table.filter(email_tokens::expires_at.lt(now - time::Duration::days(1))),
+    )
+    .execute(conn)?;
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(now))
+    .execute(conn)
+}
+
+/// The user a still-good link of `purpose` belongs to, without using it up.
+pub fn peek(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    purpose: Purpose,
+) -> QueryResult<Option<super::users::User>> {
+    use super::schema::users;
+    email_tokens::table
+        .inner_join(users::table)
+        .filter(email_tokens::token_hash.eq(token_hash))
+        .filter(email_tokens::purpose.eq(purpose.as_str()))
+        .filter(email_tokens::used_at.is_null())
+        .filter(email_tokens::expires_at.gt(super::now()))
+        .select(super::users::User::as_select())
+        .first(conn)
+        .optional()
+}

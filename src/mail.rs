@@ -1,0 +1,41 @@
+//! E-mail: messages rendered from the templates in `templates/email/`, written to the outbox
+//! in the transaction of what they announce, and delivered by a background sender.
+
+pub mod message;
+pub mod sender;
+
+pub use message::{Context, Mail};
+pub use sender::Mailer;
+
+use crate::config::MailSettings;
+use crate::db::outbox::NewMessage;
+use crate::error::AppError;
+
+/// What flows need to send mail: the settings (links, lifetimes) and this instance's sender.
+#[derive(Clone)]
+pub struct Notifier {
+    pub settings: MailSettings,
+    mailer: Mailer,
+}
+
+impl Notifier {
+    pub fn new(settings: MailSettings, mailer: Mailer) -> Self {
+        Self { settings, mailer }
+    }
+
+    /// `PUBLIC_URL/<path>?token=<token>`: a link a message carries.
+    pub fn link(&self, path: &str, token: &str) -> String {
+        format!("{}{path}?token={token}", self.settings.public_url)
+    }
+
+    /// The message's text and HTML parts, for the outbox.
+    pub fn render(&self, mail: &Mail) -> Result<NewMessage, AppError> {
+        mail.render(&self.settings.public_url)
+            .map_err(AppError::internal)
+    }
+
+    /// Tells the sender that the outbox has something new (after the transaction committed).
+    pub fn wake(&self) {
+        self.mailer.wake();
+    }
+}

@@ -1,0 +1,244 @@
+//! `/api/auth/password/*`, `/api/auth/email/*` and `PUT /api/users/me/email`: a way back into
+//! a lost account, and proving or changing an address. Every link arrives by mail.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::responses::{AuthErrors, BodyErrors, RateLimited, WriteErrors};
+use super::users::UserBody;
+use crate::accounts::email::EmailChangeError;
+use crate::auth::extract::AuthUser;
+use crate::domain::{Email, Password};
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::http::body::{Field, JsonBody};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+/// The token a mailed link carries: present and of the shape Sigil issues.
+fn link_token(field: Field, errors: &mut FieldErrors) -> Option<String> {
+    field.required("token", errors, |t| {
+        let t = t.trim();
+        let shaped = (40..=64).contains(&t.len())
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if shaped {
+            Ok(t.to_string())
+        } else {
+            Err(crate::accounts::recovery::BAD_LINK.to_string())
+        }
+    })
+}
+
+/// `202 {}`: the same answer whatever happened.
+fn accepted() -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({}))
+}
+
+/// `POST /api/auth/password/forgot`.
+#[derive(Deserialize, ToSchema)]
+pub struct ForgotRequest {
+    #[schema(value_type = String, required = true, example = "alice@example.com")]
+    #[serde(default)]
+    pub email: Field,
+}
+
+/// `POST /api/auth/password/forgot`: `{email}` → 202 `{}` always, in the same time whether or
+/// not the address has an account; the reset link goes by mail.
+#[utoipa::path(
+    post,
+    path = "/api/auth/password/forgot",
+    tag = "auth",
+    request_body = ForgotRequest,
+    responses(
+        (status = 202, description = "Accepted: if the address has an account, a reset link is on its way", body = Object),
+        BodyErrors,
+        RateLimited
+    )
+)]
+pub async fn forgot(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    JsonBody(body): JsonBody<ForgotRequest>,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    let mut errors = FieldErrors::new();
+    let email = body.email.required("email", &mut errors, Email::parse);
+    let email = errors.finish(|| email)?;
+    // After the answer: its timing says nothing about whether the address has an account.
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = state.accounts().forgot_password(email, client).await {
+            e.log_if_internal();
+        }
+    });
+    Ok(accepted())
+}
+
+/// `POST /api/auth/password/reset`.
+#[derive(Deserialize, ToSchema)]
+pub struct ResetRequest {
+    /// The `token` of the link in the mail.
+    #[schema(value_type = String, required = true)]
+    #[serde(default)]
+    pub token: Field,
+    /// 8–72 bytes.
+    #[schema(value_type = String, required = true, min_length = 8)]
+    #[serde(default)]
+    pub new_password: Field,
+}
+
+/// `POST /api/auth/password/reset`: `{token, new_password}` → 204; every session and token of
+/// the user is revoked. A bad, used or expired link is a 422 on `token`.
+#[utoipa::path(
+    post,
+    path = "/api/auth/password/reset",
+    tag = "auth",
+    request_body = ResetRequest,
+    responses(
+        (status = 204, description = "The password is changed; every session was logged out"),
+        BodyErrors,
+        RateLimited
+    )
+)]
+pub async fn reset(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    JsonBody(body): JsonBody<ResetRequest>,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    let mut errors = FieldErrors::new();
+    let token = link_token(body.token, &mut errors);
+    let new = body
+        .new_password
+        .required("new_password", &mut errors, Password::parse);
+    let (token, new) = errors.finish(|| Some((token?, new?)))?;
+    state
+        .accounts()
+        .reset_password(&token, new, &client)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/auth/email/verify`.
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    /// The `token` of the link in the mail.
+    #[schema(value_type = String, required = true)]
+    #[serde(default)]
+    pub token: Field,
+}
+
+/// `POST /api/auth/email/verify`: `{token}` → 200 User with `email_verified`; for an address
+/// change, the new address is the user's from now on (409 if another account took it).
+#[utoipa::path(
+    post,
+    path = "/api/auth/email/verify",
+    tag = "auth",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "The address is verified", body = UserBody),
+        (status = 409, description = "The new address now belongs to another account", body = Problem, content_type = "application/problem+json"),
+        BodyErrors
+    )
+)]
+pub async fn verify(
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<VerifyRequest>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let token = link_token(body.token, &mut errors);
+    let token = errors.finish(|| token)?;
+    let user = state
+        .accounts()
+        .verify_email(&token)
+        .await
+        .map_err(|e| e.into_app_error())?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(UserBody::from(&user)))
+}
+
+/// `POST /api/auth/email/resend`: a new verification link for the caller's address → 202.
+#[utoipa::path(
+    post,
+    path = "/api/auth/email/resend",
+    tag = "auth",
+    responses(
+        (status = 202, description = "A new link is on its way (nothing is sent for an address already verified)", body = Object),
+        WriteErrors,
+        RateLimited
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn resend(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    if !auth.user.email_verified {
+        state.accounts().send_verification(&auth.user).await?;
+    }
+    Ok(accepted())
+}
+
+/// `PUT /api/users/me/email`.
+#[derive(Deserialize, ToSchema)]
+pub struct EmailChangeRequest {
+    #[schema(value_type = String, required = true, example = "alice@new.example.com")]
+    #[serde(default)]
+    pub new_email: Field,
+    #[schema(value_type = String, required = true)]
+    #[serde(default)]
+    pub current_password: Field,
+}
+
+/// `PUT /api/users/me/email`: `{new_email, current_password}` → 202; a link goes to the new
+/// address and a notice to the old one. The address changes when the link is followed.
+#[utoipa::path(
+    put,
+    path = "/api/users/me/email",
+    tag = "users",
+    request_body = EmailChangeRequest,
+    responses(
+        (status = 202, description = "A link is on its way to the new address", body = Object),
+        (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
+        AuthErrors,
+        BodyErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn change(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    AuthUser(auth): AuthUser,
+    JsonBody(body): JsonBody<EmailChangeRequest>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let new_email = body
+        .new_email
+        .required("new_email", &mut errors, Email::parse);
+    let current = body
+        .current_password
+        .required("current_password", &mut errors, |p| {
+            Password::check_candidate(p).map(|()| p.to_string())
+        });
+    let (new_email, current) = errors.finish(|| Some((new_email?, current?)))?;
+    state
+        .accounts()
+        .change_email(&auth.user, new_email, current, &client)
+        .await
+        .map_err(|e| match e {
+            EmailChangeError::WrongPassword => {
+                AppError::Forbidden("The current password is incorrect.".into())
+            }
+            EmailChangeError::Unchanged => {
+                AppError::validation("new_email", "This is already your address.")
+            }
+            EmailChangeError::App(e) => e,
+        })?;
+    Ok(accepted())
+}

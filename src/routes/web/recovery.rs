@@ -1,0 +1,240 @@
+//! `/forgot-password`, `/reset-password`, `/verify-email`: the pages behind the links that
+//! arrive by mail. Pages that carry a token in their address send no referrer.
+
+use actix_session::Session;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{CsrfForm, Viewer};
+use super::layout::{flash, Chrome};
+use super::{render, see_other};
+use crate::accounts::email::VerifyError;
+use crate::accounts::recovery::BAD_LINK;
+use crate::db::email_tokens::{self, Purpose};
+use crate::domain::{Email, Password};
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "auth/forgot.html")]
+struct ForgotPage {
+    chrome: Chrome,
+    email: String,
+    error: Option<String>,
+    sent: bool,
+    minutes: u64,
+}
+
+impl ForgotPage {
+    fn render(
+        state: &AppState,
+        session: &Session,
+        email: String,
+        error: Option<String>,
+        sent: bool,
+    ) -> Result<HttpResponse, AppError> {
+        let status = if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        let page = ForgotPage {
+            chrome: Chrome::new(session, "Forgot your password?", None),
+            email,
+            error,
+            sent,
+            minutes: state.notifier.settings.password_reset_ttl.as_secs() / 60,
+        };
+        render(&page, status)
+    }
+}
+
+/// `GET /forgot-password`.
+pub async fn forgot_form(
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    ForgotPage::render(&state, &session, String::new(), None, false)
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// `POST /forgot-password`: the same page and status whether or not the address has an
+/// account; the work is done after the answer.
+pub async fn forgot(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    session: Session,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(message) => {
+            return ForgotPage::render(&state, &session, form.email, Some(message), false)
+        }
+    };
+    let shown = email.as_str().to_string();
+    let background = state.clone().into_inner();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = background.accounts().forgot_password(email, client).await {
+            e.log_if_internal();
+        }
+    });
+    ForgotPage::render(&state, &session, shown, None, true)
+}
+
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+struct ResetPage {
+    chrome: Chrome,
+    token: String,
+    link_error: Option<&'static str>,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize)]
+pub struct TokenParam {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// Renders the reset page; it never sends a referrer (the token is in its address).
+fn reset_page(
+    session: &Session,
+    token: String,
+    link_error: Option<&'static str>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let status = if link_error.is_some() || !errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ResetPage {
+        chrome: Chrome::new(session, "Choose a new password", None),
+        token,
+        link_error,
+        errors,
+    };
+    let mut response = render(&page, status)?;
+    no_referrer(&mut response);
+    Ok(response)
+}
+
+fn no_referrer(response: &mut HttpResponse) {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+}
+
+/// `GET /reset-password?token=…`: the form, or a page that says the link cannot work.
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    session: Session,
+    query: web::Query<TokenParam>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    let hash = crate::auth::refresh::hash(&token);
+    let good = !token.is_empty()
+        && state
+            .db
+            .run(move |conn| Ok(email_tokens::peek(conn, &hash, Purpose::Reset)?))
+            .await?
+            .is_some();
+    let link_error = (!good).then_some(BAD_LINK);
+    reset_page(&session, token, link_error, FieldErrors::new())
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub new_password: String,
+    #[serde(default)]
+    pub new_password_confirm: String,
+}
+
+/// `POST /reset-password`: sets the password, ends every session, and sends the browser to
+/// the login page.
+pub async fn reset(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    session: Session,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    state.count_login_attempt(&client)?;
+    let mut errors = FieldErrors::new();
+    let new = errors.take("new_password", Password::parse(&form.new_password));
+    if new.is_some() && form.new_password != form.new_password_confirm {
+        errors.add("new_password_confirm", "The two passwords do not match.");
+    }
+    let Some(new) = new.filter(|_| errors.is_empty()) else {
+        return reset_page(&session, form.token, None, errors);
+    };
+    match state
+        .accounts()
+        .reset_password(&form.token, new, &client)
+        .await
+    {
+        Ok(()) => {
+            flash(&session, "Your password is changed. Log in with it.");
+            Ok(see_other("/login"))
+        }
+        Err(AppError::Validation(e)) if e.first("token").is_some() => {
+            reset_page(&session, form.token, Some(BAD_LINK), FieldErrors::new())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/verify.html")]
+struct VerifyPage {
+    chrome: Chrome,
+    verified: Option<String>,
+    message: String,
+}
+
+/// `GET /verify-email?token=…`: confirms the address the link was sent to (for a change, the
+/// account's address becomes it).
+pub async fn verify(
+    state: web::Data<AppState>,
+    session: Session,
+    viewer: Viewer,
+    query: web::Query<TokenParam>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    let outcome = if token.is_empty() {
+        Err(VerifyError::BadLink)
+    } else {
+        state.accounts().verify_email(&token).await
+    };
+    let (verified, message, status) = match outcome {
+        Ok(user) => (Some(user.email), String::new(), StatusCode::OK),
+        Err(VerifyError::BadLink) => (None, BAD_LINK.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(VerifyError::Taken) => (
+            None,
+            "That address now belongs to another account; choose another one.".to_string(),
+            StatusCode::CONFLICT,
+        ),
+        Err(VerifyError::App(e)) => return Err(e),
+    };
+    let page = VerifyPage {
+        chrome: Chrome::new(&session, "Confirm your address", viewer.0.as_ref()),
+        verified,
+        message,
+    };
+    let mut response = render(&page, status)?;
+    no_referrer(&mut response);
+    Ok(response)
+}
