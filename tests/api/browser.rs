@@ -342,3 +342,63 @@ async fn a_protected_page_while_logged_out_returns_there_after_login() {
     shot(&c, "login-error").await;
     c.close().await.unwrap();
 }
+
+/// Forgot password in a real browser: the form, the mail as a mail client would show it (its
+/// HTML part), the link from it, a new password, and signing in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgot_password_from_the_mail_to_a_new_sign_in() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let smtp = crate::smtp::SmtpServer::start().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("SMTP_URL", &smtp.url())]).await;
+    app.user("pia").await;
+    let verification = smtp.wait_for(1, Duration::from_secs(10)).await;
+    show_mail(&c, &verification[0], "mail-verify").await;
+
+    c.goto(&app.url("/login")).await.unwrap();
+    click(&c, "a[href='/forgot-password']").await;
+    assert!(shows(&c, "Forgot your password?").await);
+    fill(&c, "#field-email", "pia@example.com").await;
+    shot(&c, "forgot-password").await;
+    submit(&c, "form[action='/forgot-password']").await;
+    assert!(shows(&c, "is on its way").await);
+    shot(&c, "forgot-password-sent").await;
+
+    let mails = smtp.wait_for(2, Duration::from_secs(10)).await;
+    let reset = &mails[1];
+    show_mail(&c, reset, "mail-reset").await;
+    // The button in the mail is the link, as a reader would click it.
+    click(&c, "a[href*='/reset-password?token=']").await;
+    assert!(shows(&c, "Choose a new password").await);
+    shot(&c, "reset-password").await;
+    fill(&c, "#field-new_password", "a fresh passphrase").await;
+    fill(&c, "#field-new_password_confirm", "a fresh passphrase").await;
+    submit(&c, "form[action='/reset-password']").await;
+    assert!(shows(&c, "Your password is changed. Log in with it.").await);
+    log_in(&c, "pia", "a fresh passphrase").await;
+    assert!(shows(&c, "Welcome back, pia.").await);
+
+    let notice = smtp.wait_for(3, Duration::from_secs(10)).await;
+    show_mail(&c, &notice[2], "mail-password-reset-notice").await;
+    c.close().await.unwrap();
+}
+
+/// Opens a received message's HTML part in the browser (as a data URL) and screenshots it.
+async fn show_mail(c: &Client, mail: &crate::smtp::Received, name: &str) {
+    let decoded = mail.decoded();
+    let start = decoded.find("<!doctype html>").expect("an HTML part");
+    let end = decoded[start..]
+        .find("</html>")
+        .expect("the end of the HTML part")
+        + start
+        + 7;
+    let html = &decoded[start..end];
+    use base64::Engine as _;
+    let url = format!(
+        "data:text/html;charset=utf-8;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(html)
+    );
+    c.goto(&url).await.unwrap();
+    shot(c, name).await;
+}

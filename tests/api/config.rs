@@ -51,6 +51,113 @@ fn bad_configuration_stops_start_up_with_one_line_and_exit_2() {
 }
 
 #[test]
+fn mail_settings_are_checked_at_start_up() {
+    const KEY: &str = "a-production-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+    let production = [
+        ("APP_ENV", "production"),
+        ("SECRET_KEY", KEY),
+        ("BCRYPT_COST", "12"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut vars = production.to_vec();
+        vars.extend_from_slice(extra);
+        vars
+    };
+    // Production needs a real SMTP server and the public address links point at.
+    assert_one_line_naming(
+        &with(&[("PUBLIC_URL", "https://id.example.com")]),
+        "SMTP_URL",
+    );
+    assert_one_line_naming(
+        &with(&[("SMTP_URL", "smtps://u:p@smtp.example.com")]),
+        "PUBLIC_URL",
+    );
+    // Plain SMTP leaves the machine only over TLS.
+    assert_one_line_naming(&[("SMTP_URL", "smtp://smtp.example.com:25")], "SMTP_URL");
+    assert_one_line_naming(&[("SMTP_URL", "ftp://x")], "SMTP_URL");
+    assert_one_line_naming(&[("PUBLIC_URL", "id.example.com")], "PUBLIC_URL");
+    assert_one_line_naming(&[("MAIL_FROM", "not a mailbox <")], "MAIL_FROM");
+    assert_one_line_naming(
+        &[("REQUIRE_VERIFIED_EMAIL", "maybe")],
+        "REQUIRE_VERIFIED_EMAIL",
+    );
+    assert_one_line_naming(&[("PASSWORD_RESET_MINUTES", "0")], "PASSWORD_RESET_MINUTES");
+    assert_one_line_naming(&[("EMAIL_VERIFY_HOURS", "x")], "EMAIL_VERIFY_HOURS");
+    // A complete production mail set-up starts (migrate exits 0).
+    let (code, stderr, _dir) = run_sigil(
+        &with(&[
+            ("PUBLIC_URL", "https://id.example.com"),
+            (
+                "SMTP_URL",
+                "smtp://user:p%40ss@smtp.example.com:587?tls=required",
+            ),
+        ]),
+        &["migrate"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// A message committed while the mail server was down, by a server that then died, goes out
+/// once a new server starts on the same database: nothing is lost across a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_survives_a_crash_between_commit_and_send() {
+    let smtp = crate::smtp::SmtpServer::start().await;
+    smtp.stop();
+    let dir = tempfile::tempdir().unwrap();
+    let start = |port: u16| {
+        Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .current_dir(dir.path())
+            .env_clear()
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("SMTP_URL", smtp.url())
+            .env("MAIL_RETRY_BASE_SECONDS", "1")
+            .env("BCRYPT_COST", "4")
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sigil")
+    };
+    let port = free_port();
+    let mut first = start(port);
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/api/auth/register");
+    let body = serde_json::json!({"email": "zoe@example.com", "username": "zoe", "password": "correct horse battery"});
+    let registered = wait_for_server(&http, &url, &body).await;
+    assert_eq!(registered, 201);
+    // Killed hard (no clean shutdown) while the message waits for the mail server.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    smtp.resume().await;
+    assert!(smtp.messages().is_empty());
+    let mut second = start(free_port());
+    let arrived = smtp.wait_for(1, std::time::Duration::from_secs(15)).await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert_eq!(arrived.len(), 1);
+    assert_eq!(arrived[0].to, ["zoe@example.com"]);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Posts `body` to `url` until the server answers (it is starting), and returns the status.
+async fn wait_for_server(http: &reqwest::Client, url: &str, body: &serde_json::Value) -> u16 {
+    for _ in 0..100 {
+        if let Ok(r) = http.post(url).json(body).send().await {
+            return r.status().as_u16();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+#[test]
 fn serve_with_a_bad_value_exits_2_too() {
     let (code, stderr, _dir) = run_sigil(&[("LOGIN_RATE_PER_MINUTE", "lots")], &[]);
     assert_eq!(code, Some(2), "{stderr}");
