@@ -203,7 +203,7 @@ impl Delivery {
                     }
                 }),
             Self::Folder(dir) => {
-                write_eml(dir, message, &email.formatted()).map_err(Failure::retry)
+                write_files(dir, message, &email.formatted()).map_err(Failure::retry)
             }
         }
     }
@@ -244,8 +244,9 @@ fn smtp_transport(url: &SmtpUrl) -> Result<SmtpTransport, String> {
     Ok(builder.build())
 }
 
-/// Development delivery: `data/outbox/<time>-<id>-<kind>.eml`, which any mail client opens.
-fn write_eml(dir: &Path, message: &Claimed, bytes: &[u8]) -> std::io::Result<String> {
+/// Development delivery: `data/outbox/<time>-<id>-<kind>.eml`, which any mail client opens,
+/// and the text part beside it as `.txt`, to read (and copy links from) in a terminal.
+fn write_files(dir: &Path, message: &Claimed, bytes: &[u8]) -> std::io::Result<String> {
     std::fs::create_dir_all(dir)?;
     let t = message.created_at;
     let name = format!(
@@ -261,5 +262,10 @@ fn write_eml(dir: &Path, message: &Claimed, bytes: &[u8]) -> std::io::Result<Str
     );
     let path = dir.join(name);
     std::fs::write(&path, bytes)?;
+    let text = format!(
+        "To: {}\nSubject: {}\n\n{}",
+        message.recipient, message.subject, message.text_body
+    );
+    std::fs::write(path.with_extension("txt"), text)?;
     Ok(format!("written to {}", path.display()))
 }
