@@ -224,35 +224,57 @@ impl Accounts<'_> {
 
     /// Sends a new verification link for the user's current address.
     pub async fn send_verification(&self, user: &User) -> Result<(), AppError> {
-        let verification = self.verification(&user.email)?;
-        let user_id = user.id;
+        let link = self.verification(&user.email)?;
+        self.send_link(link, user.id).await
+    }
+
+    /// A verification link for `email`, and its message, not yet stored.
+    fn verification(&self, email: &str) -> Result<PendingLink, AppError> {
+        let ttl = self.notifier.settings.email_verify_ttl;
+        self.pending_link(Purpose::Verify, email, ttl, |link| {
+            vec![notices::verify_address(email, link, ttl.as_secs() / 3600)]
+        })
+    }
+
+    /// A new single-use link of `purpose` for `email`, living `ttl`, and the messages `mails`
+    /// builds around its URL; nothing is stored yet.
+    fn pending_link(
+        &self,
+        purpose: Purpose,
+        email: &str,
+        ttl: std::time::Duration,
+        mails: impl FnOnce(String) -> Vec<crate::mail::Mail>,
+    ) -> Result<PendingLink, AppError> {
+        let (token, token_hash) = refresh::generate();
+        let page = match purpose {
+            Purpose::Reset => "/reset-password",
+            Purpose::Verify | Purpose::Change => "/verify-email",
+        };
+        let messages = mails(self.notifier.link(page, &token))
+            .iter()
+            .map(|mail| self.notifier.render(mail))
+            .collect::<Result<_, _>>()?;
+        Ok(PendingLink {
+            purpose,
+            email: email.to_string(),
+            token_hash,
+            expires_at: crate::db::now()
+                + time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY),
+            messages,
+        })
+    }
+
+    /// Stores the link and its messages for `user_id` in one transaction, and wakes the sender.
+    async fn send_link(&self, link: PendingLink, user_id: i32) -> Result<(), AppError> {
         self.db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
-                    verification.store(conn, user_id)
+                    link.store(conn, user_id)
                 })?)
             })
             .await?;
         self.notifier.wake();
         Ok(())
-    }
-
-    /// A verification link for `email`, and its message, not yet stored.
-    fn verification(&self, email: &str) -> Result<PendingLink, AppError> {
-        let (token, token_hash) = refresh::generate();
-        let ttl = self.notifier.settings.email_verify_ttl;
-        let link = self.notifier.link("/verify-email", &token);
-        let message =
-            self.notifier
-                .render(&notices::verify_address(email, link, ttl.as_secs() / 3600))?;
-        Ok(PendingLink {
-            purpose: Purpose::Verify,
-            email: email.to_string(),
-            token_hash,
-            expires_at: crate::db::now()
-                + time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY),
-            messages: vec![message],
-        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! address is followed, and the old address is told.
 
 use super::recovery::BAD_LINK;
-use super::{notices, Accounts, PendingLink};
+use super::{notices, Accounts};
 use crate::auth::refresh;
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::users::{Taken, User};
@@ -113,33 +113,16 @@ impl Accounts<'_> {
         if new_email.as_str() == user.email {
             return Err(EmailChangeError::Unchanged);
         }
-        let (token, token_hash) = refresh::generate();
         let ttl = self.notifier.settings.email_verify_ttl;
-        let link = self.notifier.link("/verify-email", &token);
         let context = Context::of(client);
-        let to_new =
-            notices::confirm_new_address(new_email.as_str(), link, ttl.as_secs() / 3600, &context);
-        let to_old = notices::email_change_requested(&user.email, new_email.as_str(), &context);
-        let pending = PendingLink {
-            purpose: Purpose::Change,
-            email: new_email.as_str().to_string(),
-            token_hash,
-            expires_at: crate::db::now()
-                + time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY),
-            messages: vec![
-                self.notifier.render(&to_new)?,
-                self.notifier.render(&to_old)?,
-            ],
-        };
-        let user_id = user.id;
-        self.db
-            .run(move |conn| {
-                Ok(crate::db::write_transaction(conn, |conn| {
-                    pending.store(conn, user_id)
-                })?)
-            })
-            .await?;
-        self.notifier.wake();
+        let new = new_email.as_str();
+        let link = self.pending_link(Purpose::Change, new, ttl, |link| {
+            vec![
+                notices::confirm_new_address(new, link, ttl.as_secs() / 3600, &context),
+                notices::email_change_requested(&user.email, new, &context),
+            ]
+        })?;
+        self.send_link(link, user.id).await?;
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! A way back into a lost account: a reset link by mail, and the new password it allows.
 
-use super::{notices, set_password, Accounts, PendingLink};
+use super::{notices, set_password, Accounts};
 use crate::auth::refresh;
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::outbox;
@@ -28,33 +28,17 @@ impl Accounts<'_> {
             log::info!("password reset asked for an address with no account");
             return Ok(());
         };
-        let (token, token_hash) = refresh::generate();
         let ttl = self.notifier.settings.password_reset_ttl;
-        let link = self.notifier.link("/reset-password", &token);
-        let mail = notices::password_reset_link(
-            &user.email,
-            link,
-            ttl.as_secs() / 60,
-            &Context::of(&client),
-        );
-        let pending = PendingLink {
-            purpose: Purpose::Reset,
-            email: user.email.clone(),
-            token_hash,
-            expires_at: crate::db::now()
-                + time::Duration::try_from(ttl).unwrap_or(time::Duration::HOUR),
-            messages: vec![self.notifier.render(&mail)?],
-        };
-        let user_id = user.id;
-        self.db
-            .run(move |conn| {
-                Ok(crate::db::write_transaction(conn, |conn| {
-                    pending.store(conn, user_id)
-                })?)
-            })
-            .await?;
-        self.notifier.wake();
-        Ok(())
+        let context = Context::of(&client);
+        let link = self.pending_link(Purpose::Reset, &user.email, ttl, |link| {
+            vec![notices::password_reset_link(
+                &user.email,
+                link,
+                ttl.as_secs() / 60,
+                &context,
+            )]
+        })?;
+        self.send_link(link, user.id).await
     }
 
     /// Sets a new password with a reset link. The link is used up in the same transaction that
