@@ -25,6 +25,7 @@ backend_tests!(
     two_instances_send_each_message_once,
     forgot_password_takes_as_long_for_an_unknown_address,
     the_pages_take_a_person_through_reset_and_verification,
+    the_account_page_changes_the_address_and_resends_the_link,
 );
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -607,4 +608,61 @@ async fn the_pages_take_a_person_through_reset_and_verification(b: Backend) {
     assert!(r.text().await.unwrap().contains("grace@example.com"));
     let (_, account) = browser.page("/account").await;
     assert!(account.contains("confirmed"));
+}
+
+async fn the_account_page_changes_the_address_and_resends_the_link(b: Backend) {
+    let (app, smtp) = spawn(b, &[]).await;
+    app.user("hana").await;
+    nth(&smtp, 1).await;
+    let browser = &app.cookie;
+    assert_eq!(browser.login("hana", PASSWORD).await.status(), 303);
+    let (_, html) = browser.page("/account").await;
+    assert!(html.contains("not confirmed") && html.contains("action=\"/account/email/resend\""));
+    let r = browser
+        .fill_in("/account", "/account/email/resend", &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let resent = nth(&smtp, 2).await;
+    assert_eq!(
+        resent.header("Subject").unwrap(),
+        "Confirm your e-mail address"
+    );
+    // A wrong password re-renders the form with the typed address and the message.
+    let r = browser
+        .fill_in(
+            "/account",
+            "/account/email",
+            &[
+                ("new_email", "hana@new.example"),
+                ("email_password", "not it at all"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("The current password is incorrect.")
+            && html.contains("value=\"hana@new.example\""),
+        "{html}"
+    );
+    assert!(html.contains("aria-invalid=\"true\""));
+    let r = browser
+        .fill_in(
+            "/account",
+            "/account/email",
+            &[
+                ("new_email", "hana@new.example"),
+                ("email_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = browser.page("/account").await;
+    assert!(
+        html.contains("We sent a link to hana@new.example"),
+        "{html}"
+    );
+    let all = smtp.wait_for(4, WAIT).await;
+    assert_eq!(to(&all, "hana@new.example", "Confirm your new").len(), 1);
+    assert_eq!(to(&all, "hana@example.com", "being changed").len(), 1);
 }
