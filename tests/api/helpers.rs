@@ -407,6 +407,23 @@ impl TestApp {
         }
     }
 
+    /// Runs SQL on the test's database directly: to put it in a state HTTP cannot reach
+    /// quickly (a link that expired an hour ago), never to check what the server did.
+    pub fn sql(&self, statements: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.database_url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path).expect("open SQLite");
+                conn.batch_execute(statements).expect("run SQL");
+            }
+            Backend::Postgres => {
+                let mut conn =
+                    diesel::PgConnection::establish(&self.database_url).expect("open PostgreSQL");
+                conn.batch_execute(statements).expect("run SQL");
+            }
+        }
+    }
+
     /// The folder the development outbox writes `.eml` files to (no `SMTP_URL`).
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.path().join("outbox")

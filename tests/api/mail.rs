@@ -26,6 +26,7 @@ backend_tests!(
     forgot_password_takes_as_long_for_an_unknown_address,
     the_pages_take_a_person_through_reset_and_verification,
     the_account_page_changes_the_address_and_resends_the_link,
+    expired_links_do_nothing,
 );
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -665,4 +666,32 @@ async fn the_account_page_changes_the_address_and_resends_the_link(b: Backend) {
     let all = smtp.wait_for(4, WAIT).await;
     assert_eq!(to(&all, "hana@new.example", "Confirm your new").len(), 1);
     assert_eq!(to(&all, "hana@example.com", "being changed").len(), 1);
+}
+
+async fn expired_links_do_nothing(b: Backend) {
+    let (app, smtp) = spawn(b, &[]).await;
+    let ivy = app.user("ivy").await;
+    let verify_token = nth(&smtp, 1).await.token("/verify-email").unwrap();
+    forgot(&app, "ivy@example.com").await;
+    let reset_token = nth(&smtp, 2).await.token("/reset-password").unwrap();
+    // Both links expired a second ago.
+    app.sql(
+        "UPDATE email_tokens SET expires_at = created_at - INTERVAL '1 second'"
+            .replace(
+                "INTERVAL '1 second'",
+                if app.backend == Backend::Sqlite {
+                    "0"
+                } else {
+                    "INTERVAL '1 second'"
+                },
+            )
+            .as_str(),
+    );
+    let body = problem(reset(&app, &reset_token, NEW_PASSWORD).await, 422).await;
+    assert!(body["errors"]["token"].is_array());
+    problem(verify(&app, &verify_token).await, 422).await;
+    // Nothing changed: the old password and session still work, the address is unverified.
+    let me: Value = app.me(&ivy.access_token).await.json().await.unwrap();
+    assert_eq!(me["email_verified"], false);
+    app.login_pair("ivy", PASSWORD).await;
 }
