@@ -14,7 +14,7 @@ use crate::auth::refresh;
 use crate::auth::tokens::{TokenPair, Tokens};
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::sessions::Session;
-use crate::db::users::{CreateUserError, Taken, User};
+use crate::db::users::{CreateUserError, TakenFields, User};
 use crate::db::{devices, outbox, Db};
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
@@ -102,9 +102,10 @@ impl Accounts<'_> {
     /// username, so two racing registrations cannot both win, and the answer names the field
     /// that was taken. The password is hashed first, so a taken name costs the same time as a
     /// new account.
-    pub async fn register(&self, new: NewAccount) -> Result<Result<User, Taken>, AppError> {
+    pub async fn register(&self, new: NewAccount) -> Result<Result<User, TakenFields>, AppError> {
         let hash = self.passwords.hash(new.password).await?;
         let verification = self.verification(new.email.as_str())?;
+        let (email, username) = (new.email.clone(), new.username.clone());
         let created = self
             .db
             .run(move |conn| {
@@ -120,7 +121,14 @@ impl Accounts<'_> {
                 self.notifier.wake();
                 Ok(Ok(user))
             }
-            Err(CreateUserError::Taken(taken)) => Ok(Err(taken)),
+            Err(CreateUserError::Taken(hit)) => {
+                // The transaction is over; name every taken field, not only the one it hit.
+                let taken = self
+                    .db
+                    .run(move |conn| Ok(User::taken(conn, &email, &username, hit)?))
+                    .await?;
+                Ok(Err(taken))
+            }
             Err(CreateUserError::Db(e)) => Err(e.into()),
         }
     }

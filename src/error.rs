@@ -134,6 +134,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("oauth error: {}", .0.error)]
     OAuth(OAuthError),
+    /// A status the framework or a library answered that no variant above names.
+    #[error("status {0}")]
+    Status(StatusCode),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -172,8 +175,12 @@ impl AppError {
             StatusCode::SERVICE_UNAVAILABLE => {
                 Self::Unavailable("The service is not available.".into())
             }
-            s if s.is_server_error() => Self::internal(format!("the framework answered {s}")),
-            _ => Self::BadRequest("The request could not be processed.".into()),
+            StatusCode::INTERNAL_SERVER_ERROR => Self::internal("the framework answered 500"),
+            StatusCode::BAD_REQUEST => {
+                Self::BadRequest("The request could not be processed.".into())
+            }
+            // Any other status keeps its number (411, 414, 416, 502…).
+            other => Self::Status(other),
         }
     }
 
@@ -214,6 +221,7 @@ impl AppError {
             }
             Self::OAuth(e) => e.description.clone(),
             Self::Internal(_) => "Something went wrong on our side.".into(),
+            Self::Status(s) => format!("{}.", s.canonical_reason().unwrap_or("The request failed")),
         }
     }
 
@@ -294,6 +302,7 @@ impl ResponseError for AppError {
             Self::OAuth(e) => e.status,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Status(s) => *s,
         }
     }
 

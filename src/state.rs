@@ -73,6 +73,25 @@ impl AppState {
     }
 }
 
+/// A login-type attempt (sign-in, token, refresh, reset…), counted against the caller's
+/// address before anything else of the request is read: past the limit the answer is a 429,
+/// whatever the body holds. List it first among a handler's arguments.
+pub struct LoginAttempt(pub ClientInfo);
+
+impl actix_web::FromRequest for LoginAttempt {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let client = ClientInfo::of(req);
+        let counted = match req.app_data::<actix_web::web::Data<AppState>>() {
+            Some(state) => state.count_login_attempt(&client),
+            None => Err(AppError::internal("application state is not registered")),
+        };
+        std::future::ready(counted.map(|()| LoginAttempt(client)))
+    }
+}
+
 /// The database (connected and migrated) and the token rules: all that `sigil inspect` and
 /// the other one-shot commands need.
 pub fn open(settings: &Settings) -> Result<(Db, Tokens), StartupError> {

@@ -51,7 +51,8 @@ pub fn cleared(secure: bool) -> [Cookie<'static>; 2] {
 }
 
 /// Sets both authentication cookies for a new or rotated pair: the one way a login, a
-/// password change or a silent renewal hands tokens to a browser.
+/// password change or a browser refresh hands tokens to a browser. (Silent renewal builds the
+/// same two cookies with [`access`] and [`refresh`], since the handler's own cookies win.)
 pub fn set_login(response: &mut HttpResponse, pair: &TokenPair, secure: bool) {
     set(
         response,

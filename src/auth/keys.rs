@@ -71,8 +71,8 @@ impl TokenKeys {
         self.public_jwks.clone()
     }
 
-    /// The signing key: only [`crate::auth::jwt::issue`] uses it.
-    pub fn encoding_key(&self) -> &EncodingKey {
+    /// The signing key: only `jwt::issue` may use it, so it is not visible outside `auth`.
+    pub(in crate::auth) fn encoding_key(&self) -> &EncodingKey {
         &self.encoding
     }
 

@@ -85,6 +85,26 @@ impl User {
             .map_err(CreateUserError::from)
     }
 
+    /// Which of a refused registration's identifiers are taken; `hit` (the index the insert
+    /// hit) is taken whatever this finds, in case the other row is gone by now.
+    pub fn taken(
+        conn: &mut DbConnection,
+        email: &Email,
+        username: &Username,
+        hit: Taken,
+    ) -> QueryResult<TakenFields> {
+        let email_taken = users::table
+            .filter(users::email.eq(email.as_str()))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        let username_taken = Self::find_by_username(conn, username.as_str())?.is_some();
+        Ok(TakenFields {
+            email: email_taken || hit == Taken::Email,
+            username: username_taken || hit == Taken::Username,
+        })
+    }
+
     /// Makes `email` the user's verified address; the unique index refuses a taken one.
     pub fn change_email(
         conn: &mut DbConnection,
@@ -153,6 +173,40 @@ impl Taken {
             Self::Email => "This email is already registered.",
             Self::Username => "This username is taken.",
         }
+    }
+}
+
+/// Every identifier of a new user that already belongs to someone (after an insert was
+/// refused, which names only the first index it hit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakenFields {
+    pub email: bool,
+    pub username: bool,
+}
+
+impl TakenFields {
+    pub fn fields(self) -> impl Iterator<Item = Taken> {
+        [(self.email, Taken::Email), (self.username, Taken::Username)]
+            .into_iter()
+            .filter_map(|(taken, field)| taken.then_some(field))
+    }
+
+    /// The one sentence for an API answer: "That email and username are already taken."
+    pub fn detail(self) -> String {
+        let names: Vec<&str> = self.fields().map(Taken::field).collect();
+        match names.as_slice() {
+            [one] => format!("That {one} is already taken."),
+            _ => format!("That {} are already taken.", names.join(" and ")),
+        }
+    }
+
+    /// The message beside each taken field, for a form.
+    pub fn errors(self) -> crate::error::FieldErrors {
+        let mut errors = crate::error::FieldErrors::new();
+        for taken in self.fields() {
+            errors.add(taken.field(), taken.message());
+        }
+        errors
     }
 }
 

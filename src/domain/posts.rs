@@ -74,17 +74,18 @@ impl PostTitle {
     }
 }
 
-/// White space, and the format and filler characters that show nothing (zero-width spaces
-/// and joiners, direction marks, the byte-order mark, variation selectors, Hangul fillers,
-/// tags): a title of only these is blank.
+/// White space, format characters (Unicode category Cf: zero-width spaces and joiners,
+/// direction marks, the byte-order mark, tags…), and the characters that are defined to show
+/// nothing (variation selectors, the combining grapheme joiner, Hangul fillers, the braille
+/// blank): a title of only these is blank.
 fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
     c.is_whitespace()
+        || c.general_category() == GeneralCategory::Format
         || matches!(c,
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
-            | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}')
+            '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
+            | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}'
+            | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// 1–20,000 characters; not blank. Kept as written (no trimming of inner lines). NUL is
@@ -166,6 +167,10 @@ mod tests {
         }
         assert!(PostTitle::parse("🦀 مرحبا 你好 e\u{301}").is_ok());
         for invisible in [
+            "\u{FFF9}",
+            "\u{1BCA0}",
+            "\u{2800}",
+            "\u{180E}",
             "\u{200B}",
             "\u{200B}\u{200D} \u{FEFF}",
             "\u{2060}\u{3164}",

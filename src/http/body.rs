@@ -15,7 +15,7 @@ use crate::error::{AppError, FieldErrors, BODY_LIMIT};
 /// One string field of a JSON body, as it was sent. Request structs use it with
 /// `#[serde(default)]`, so reading the body never fails on a field: the conversion into
 /// domain types decides, and names the field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Field {
     #[default]
     Absent,
@@ -27,6 +27,18 @@ pub enum Field {
 
 const REQUIRED: &str = "This field is required.";
 const NOT_TEXT: &str = "Must be a string.";
+
+/// Fields carry passwords: their text never prints.
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Absent => "Absent",
+            Self::Null => "Null",
+            Self::Text(_) => "Text(<redacted>)",
+            Self::NotText => "NotText",
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for Field {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

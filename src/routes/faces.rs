@@ -18,6 +18,11 @@ pub async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
+/// Renders every error response in the face of its route. An [`AppError`] from a handler or
+/// an extractor is already problem JSON on the API; on a page it becomes the error page (or
+/// the login redirect). A response with a body and no error is a handler's own answer (a form
+/// re-rendered with 422) and passes untouched. A bare status from the framework (405, 404…)
+/// becomes the route's face of [`AppError::from_status`].
 pub async fn error_faces(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -45,16 +50,20 @@ pub async fn error_faces(
     let Some(mut response) = replacement else {
         return Ok(res.map_into_left_body());
     };
-    keep_headers(res.headers(), response.headers_mut());
+    keep_headers(res.headers(), response.headers_mut(), api);
     let (req, _) = res.into_parts();
     Ok(ServiceResponse::new(req, response).map_into_right_body())
 }
 
-/// Copies the headers the new response does not set itself (all values of each).
-fn keep_headers(from: &HeaderMap, to: &mut HeaderMap) {
+/// Copies the headers the new response does not set itself (all values of each: several
+/// `Set-Cookie`s survive). A page keeps nothing of the JSON face it replaces: no problem
+/// content type, no Bearer challenge.
+fn keep_headers(from: &HeaderMap, to: &mut HeaderMap, api: bool) {
     let own: Vec<_> = to.keys().cloned().collect();
+    let json_face = [header::CONTENT_TYPE, header::WWW_AUTHENTICATE];
     for (name, value) in from.iter() {
-        if *name != header::CONTENT_LENGTH && !own.contains(name) {
+        let dropped = *name == header::CONTENT_LENGTH || (!api && json_face.contains(name));
+        if !dropped && !own.contains(name) {
             to.append(name.clone(), value.clone());
         }
     }

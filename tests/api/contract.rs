@@ -14,6 +14,10 @@ backend_tests!(
     page_routes_answer_every_error_with_an_html_page,
     api_routes_answer_framework_errors_with_problem_json,
     a_taken_email_on_the_page_is_named_under_email,
+    a_signed_out_form_post_goes_to_login_before_any_csrf_check,
+    past_the_rate_limit_the_body_is_not_even_read,
+    the_login_redirect_carries_nothing_of_the_json_face,
+    both_taken_names_are_named,
 );
 
 async fn invisible_titles_are_blank(b: Backend) {
@@ -160,4 +164,135 @@ async fn a_taken_email_on_the_page_is_named_under_email(b: Backend) {
     assert!(html.contains("This email is already registered."), "{html}");
     assert!(html.contains("href=\"#field-email\""), "{html}");
     assert!(!html.contains("This username is taken."), "{html}");
+}
+
+async fn a_signed_out_form_post_goes_to_login_before_any_csrf_check(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let kit = app.user("kit").await;
+    let c = &app.cookie;
+    assert_eq!(c.login("kit", PASSWORD).await.status(), 303);
+    // Every session of the user ends: the browser's cookies are now revoked.
+    assert_eq!(app.logout_all(&kit.access_token).await.status(), 204);
+    for _ in 0..10 {
+        let r = c
+            .form(
+                "/posts",
+                &[
+                    ("csrf_token", "wrong"),
+                    ("title", "t"),
+                    ("body", "b"),
+                    ("visibility", "public"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            303,
+            "always the login page first, never the CSRF refusal"
+        );
+        assert!(r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=/posts"));
+    }
+}
+
+async fn past_the_rate_limit_the_body_is_not_even_read(b: Backend) {
+    let app = TestApp::spawn_with(b, &[("LOGIN_RATE_PER_MINUTE", "2")]).await;
+    for _ in 0..2 {
+        let r = app
+            .token_form(&[
+                ("grant_type", "password"),
+                ("username", "x"),
+                ("password", "y"),
+            ])
+            .await;
+        assert_eq!(r.status(), 400);
+    }
+    // A wrong content type, a duplicated parameter, broken JSON: the limit answers first.
+    let r = send(
+        app.anon
+            .post("/api/auth/token")
+            .json(&json!({"grant_type": "password"})),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get("retry-after").is_some());
+    let r = send(
+        app.anon
+            .post("/api/auth/token")
+            .body("grant_type=a&grant_type=b")
+            .header("content-type", "application/x-www-form-urlencoded"),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    let r = send(
+        app.anon
+            .post("/api/auth/login")
+            .header("content-type", "application/json")
+            .body("{oops"),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+}
+
+async fn the_login_redirect_carries_nothing_of_the_json_face(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let r = app.get("/account").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login?next=/account");
+    for absent in ["content-type", "www-authenticate"] {
+        assert!(
+            r.headers().get(absent).is_none(),
+            "{absent}: {:?}",
+            r.headers()
+        );
+    }
+    // An HTML error page carries no Bearer challenge either.
+    let csrf = app.cookie.csrf_token().await;
+    let r = send(
+        app.cookie
+            .post("/auth/refresh")
+            .header("x-csrf-token", csrf),
+    )
+    .await;
+    assert_eq!(r.status(), 401);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(r.headers().get("www-authenticate").is_none());
+}
+
+async fn both_taken_names_are_named(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("lee").await;
+    let r = app
+        .register(json!({"email": "LEE@example.com", "username": "LEE", "password": PASSWORD}))
+        .await;
+    let body = problem(r, 409).await;
+    assert_eq!(
+        body["detail"], "That email and username are already taken.",
+        "{body}"
+    );
+    let r = app
+        .cookie
+        .fill_in(
+            "/register",
+            "/register",
+            &[
+                ("email", "lee@example.com"),
+                ("username", "Lee"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("This email is already registered.")
+            && html.contains("This username is taken."),
+        "{html}"
+    );
 }

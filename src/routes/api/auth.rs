@@ -12,9 +12,8 @@ use crate::auth::tokens::TokenPair;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
-use crate::http::client::ClientInfo;
 use crate::http::oauth_form::{required, OAuthForm};
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 /// `POST /api/auth/register`: `{email, username, password}` → 201 User.
 #[utoipa::path(
@@ -33,10 +32,11 @@ pub async fn register(
     JsonBody(body): JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     let new = NewAccount::try_from(body)?;
-    let user =
-        state.accounts().register(new).await?.map_err(|taken| {
-            AppError::Conflict(format!("That {} is already taken.", taken.field()))
-        })?;
+    let user = state
+        .accounts()
+        .register(new)
+        .await?
+        .map_err(|taken| AppError::Conflict(taken.detail()))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/api/users/me"))
         .json(UserBody::from(&user)))
@@ -68,9 +68,9 @@ impl TryFrom<LoginRequest> for SignIn {
 
     fn try_from(r: LoginRequest) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let login = if r.username.is_given() {
+        let login = if r.username.is_given() || r.username == Field::NotText {
             r.username.text("username", &mut errors)
-        } else if r.email.is_given() {
+        } else if r.email.is_given() || r.email == Field::NotText {
             r.email.text("email", &mut errors)
         } else {
             errors.add("username", "Give a username or an email address.");
@@ -102,11 +102,10 @@ impl TryFrom<LoginRequest> for SignIn {
     )
 )]
 pub async fn login(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let sign_in = SignIn::try_from(body)?;
     let accounts = state.accounts();
     let user = accounts
@@ -157,17 +156,19 @@ pub struct TokenRequest {
     )
 )]
 pub async fn token(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     OAuthForm(form): OAuthForm<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let pair = match required(form.grant_type, "grant_type")?.as_str() {
         "password" => {
             let username = required(form.username, "username")?;
             let password = required(form.password, "password")?;
-            Password::check_candidate(&password)
-                .map_err(|m| AppError::oauth("invalid_request", m))?;
+            if password.len() > Password::MAX_BYTES {
+                let limit = Password::MAX_BYTES;
+                let message = format!("The password must be at most {limit} bytes.");
+                return Err(AppError::oauth("invalid_request", message));
+            }
             let accounts = state.accounts();
             let user = accounts
                 .check_sign_in(username, password)
@@ -227,11 +228,10 @@ pub struct RefreshRequest {
     )
 )]
 pub async fn refresh(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     JsonBody(body): JsonBody<RefreshRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let mut errors = FieldErrors::new();
     let presented = body.refresh_token.text("refresh_token", &mut errors);
     let presented = errors.finish(|| presented)?;

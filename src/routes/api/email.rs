@@ -13,7 +13,7 @@ use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 /// The token a mailed link carries: present and of the shape Sigil issues.
 fn link_token(field: Field, errors: &mut FieldErrors) -> Option<String> {
@@ -59,11 +59,10 @@ pub struct ForgotRequest {
     )
 )]
 pub async fn forgot(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     JsonBody(body): JsonBody<ForgotRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let mut errors = FieldErrors::new();
     let email = body.email.required("email", &mut errors, Email::parse);
     let email = errors.finish(|| email)?;
@@ -104,11 +103,10 @@ pub struct ResetRequest {
     )
 )]
 pub async fn reset(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     JsonBody(body): JsonBody<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let mut errors = FieldErrors::new();
     let token = link_token(body.token, &mut errors);
     let new = body
@@ -174,11 +172,10 @@ pub async fn verify(
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn resend(
+    _: LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     if !auth.user.email_verified {
         state.accounts().send_verification(&auth.user).await?;
     }

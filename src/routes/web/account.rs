@@ -6,18 +6,19 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::{logged_out, with_login_cookies};
-use super::extract::{Confirm, CsrfForm, SignedIn};
+use super::auth::logged_out;
+use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
 use super::{render, see_other};
 use crate::accounts::email::EmailChangeError;
 use crate::accounts::PasswordChangeError;
+use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
 #[template(path = "account/index.html")]
@@ -147,8 +148,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     client: ClientInfo,
     session: Session,
-    SignedIn(auth): SignedIn,
-    CsrfForm(form): CsrfForm<PasswordForm>,
+    SignedInForm { user: auth, form }: SignedInForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let new = match form.parse() {
         Ok(new) => new,
@@ -166,7 +166,9 @@ pub async fn change_password(
                 &session,
                 "Password changed. Every other session has been logged out.",
             );
-            Ok(with_login_cookies(&state, see_other("/account"), &pair))
+            let mut response = see_other("/account");
+            cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+            Ok(response)
         }
         Err(PasswordChangeError::WrongCurrent) => {
             let errors =
@@ -181,18 +183,17 @@ pub async fn change_password(
 pub async fn revoke_session(
     state: web::Data<AppState>,
     session: Session,
-    SignedIn(auth): SignedIn,
     path: web::Path<String>,
-    _: CsrfForm<Confirm>,
+    SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let current = id == auth.claims.sid;
     tokens::revoke_session(&state.db, auth.user.id, id).await?;
     if current {
         return Ok(logged_out(
-            &state,
             &session,
             "This session was revoked; you are logged out.",
+            state.tokens.secure_cookies,
         ));
     }
     flash(&session, "Session revoked.");
@@ -203,8 +204,7 @@ pub async fn revoke_session(
 pub async fn logout_all(
     state: web::Data<AppState>,
     session: Session,
-    SignedIn(auth): SignedIn,
-    _: CsrfForm<Confirm>,
+    SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     tokens::logout(
         &state.db,
@@ -214,9 +214,9 @@ pub async fn logout_all(
     )
     .await?;
     Ok(logged_out(
-        &state,
         &session,
         "You have been logged out everywhere.",
+        state.tokens.secure_cookies,
     ))
 }
 
@@ -233,8 +233,7 @@ pub async fn change_email(
     state: web::Data<AppState>,
     client: ClientInfo,
     session: Session,
-    SignedIn(auth): SignedIn,
-    CsrfForm(form): CsrfForm<EmailForm>,
+    SignedInForm { user: auth, form }: SignedInForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let new_email = errors.take("new_email", Email::parse(&form.new_email));
@@ -274,13 +273,11 @@ pub async fn change_email(
 
 /// `POST /account/email/resend`: a new verification link for the current address.
 pub async fn resend_verification(
+    _: LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
-    SignedIn(auth): SignedIn,
-    _: CsrfForm<Confirm>,
+    SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     if !auth.user.email_verified {
         state.accounts().send_verification(&auth.user).await?;
     }

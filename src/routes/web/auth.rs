@@ -11,14 +11,14 @@ use super::layout::{flash, Chrome};
 use super::{check_csrf, render, safe_next, see_other};
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::credentials::REFRESH_COOKIE;
-use crate::auth::tokens::{self, LogoutScope, TokenPair};
+use crate::auth::tokens::{self, LogoutScope};
 use crate::auth::{cookies, csrf};
 use crate::db::users::User;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 #[derive(Deserialize)]
 pub struct NextParam {
@@ -65,12 +65,11 @@ pub struct LoginForm {
 /// `POST /login`: sets the cookies and goes to `next`; a wrong name or password re-renders
 /// the form (401) with one message and the typed name, never the password.
 pub async fn login(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let next = safe_next(form.next.as_deref());
     let refuse = |session: &Session, status: StatusCode, message: &str| {
         let page = LoginPage {
@@ -133,17 +132,9 @@ async fn signed_in(
     let pair = state.accounts().start_session(user, &client).await?;
     session.renew();
     flash(session, message);
-    Ok(with_login_cookies(state, see_other(next), &pair))
-}
-
-/// Adds both authentication cookies for a new or rotated pair.
-pub fn with_login_cookies(
-    state: &AppState,
-    mut response: HttpResponse,
-    pair: &TokenPair,
-) -> HttpResponse {
-    cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
-    response
+    let mut response = see_other(next);
+    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+    Ok(response)
 }
 
 #[derive(Template)]
@@ -229,12 +220,7 @@ pub async fn register(
     };
     let user = match state.accounts().register(new).await? {
         Ok(user) => user,
-        Err(taken) => {
-            return form.rerender(
-                &session,
-                FieldErrors::single(taken.field(), taken.message()),
-            )
-        }
+        Err(taken) => return form.rerender(&session, taken.errors()),
     };
     if state.notifier.settings.require_verified_email {
         flash(
@@ -278,25 +264,29 @@ pub async fn logout(
         // No live access token, but a refresh cookie: end its session too.
         tokens::logout_refresh(&state.db, refresh.value()).await?;
     }
-    Ok(logged_out(&state, &session, "You have been logged out."))
+    Ok(logged_out(
+        &session,
+        "You have been logged out.",
+        state.tokens.secure_cookies,
+    ))
 }
 
 /// After a logout: a fresh cookie session with `message`, both token cookies cleared, and a
 /// 303 to the login page.
-pub fn logged_out(state: &AppState, session: &Session, message: &str) -> HttpResponse {
+pub fn logged_out(session: &Session, message: &str, secure_cookies: bool) -> HttpResponse {
     session.renew();
     flash(session, message);
     let mut response = see_other("/login");
-    cookies::clear(&mut response, state.tokens.secure_cookies);
+    cookies::clear(&mut response, secure_cookies);
     response
 }
 
 /// `POST /auth/refresh`: rotates the `refresh_token` cookie and sets a new `access_token`;
 /// 204 for scripts, or 303 to a local `next` for a form. Needs the CSRF token.
 pub async fn refresh(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     req: HttpRequest,
-    client: ClientInfo,
     session: Session,
     form: Option<web::Form<RefreshForm>>,
 ) -> Result<HttpResponse, AppError> {
@@ -308,7 +298,6 @@ pub async fn refresh(
         .or_else(|| csrf::from_header(&req).map(str::to_string))
         .unwrap_or_default();
     check_csrf(&session, &presented_csrf)?;
-    state.count_login_attempt(&client)?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
         return Err(AppError::Unauthorized(AuthFailure::BadCredentials(
             "There is no refresh cookie; log in again.".into(),
@@ -320,16 +309,18 @@ pub async fn refresh(
         .await?
     {
         Ok(pair) => {
-            let response = match form.and_then(|f| f.next) {
+            let mut response = match form.and_then(|f| f.next) {
                 Some(next) => see_other(&safe_next(Some(&next))),
                 None => HttpResponse::NoContent().finish(),
             };
-            Ok(with_login_cookies(&state, response, &pair))
+            cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+            Ok(response)
         }
         Err(refusal) => {
-            let mut response = HttpResponse::Unauthorized()
-                .content_type("text/plain; charset=utf-8")
-                .body(refusal.description());
+            // The error page, and the dead cookies dropped so the browser stops sending them.
+            let refused =
+                AppError::Unauthorized(AuthFailure::BadCredentials(refusal.description().into()));
+            let mut response = super::errors::page_for(&refused);
             cookies::clear(&mut response, state.tokens.secure_cookies);
             Ok(response)
         }

@@ -20,8 +20,8 @@ struct ErrorPage<'a> {
 }
 
 /// The page for `error`, with its status and the headers a browser needs (`Retry-After`).
+/// (An internal error was logged when the error became a response.)
 pub fn page_for(error: &AppError) -> HttpResponse {
-    error.log_if_internal();
     let status = error.status_code();
     let message = match error {
         AppError::LoginRequired { next } => {

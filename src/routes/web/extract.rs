@@ -73,6 +73,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     }
 }
 
+/// A form posted by a signed-in user: first the sign-in is checked (a browser without one goes
+/// to the login page, whatever the form holds), then the CSRF token, then the fields. One
+/// extractor, so the order is always this one.
+pub struct SignedInForm<T> {
+    pub user: Authenticated,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for SignedInForm<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let (req, mut payload) = (req.clone(), payload.take());
+        Box::pin(async move {
+            let SignedIn(user) = signed_in.await?;
+            let CsrfForm(form) = CsrfForm::<T>::from_request(&req, &mut payload).await?;
+            Ok(SignedInForm { user, form })
+        })
+    }
+}
+
 /// A form that only confirms an action (a button): no fields besides its CSRF token.
 #[derive(serde::Deserialize)]
 pub struct Confirm {}

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::{Confirm, CsrfForm, SignedIn, Viewer};
+use super::extract::{Confirm, SignedIn, SignedInForm, Viewer};
 use super::layout::{flash, Chrome};
 use super::{render, see_other};
 use crate::auth::extract::Authenticated;
@@ -125,8 +125,7 @@ pub async fn new_form(
 pub async fn create(
     state: web::Data<AppState>,
     session: Session,
-    SignedIn(user): SignedIn,
-    CsrfForm(form): CsrfForm<PostForm>,
+    SignedInForm { user, form }: SignedInForm<PostForm>,
 ) -> Result<HttpResponse, AppError> {
     let new = match form.parse() {
         Ok(new) => new,
@@ -165,9 +164,8 @@ pub async fn edit_form(
 pub async fn update(
     state: web::Data<AppState>,
     session: Session,
-    SignedIn(user): SignedIn,
     path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<PostForm>,
+    SignedInForm { user, form }: SignedInForm<PostForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, user_id) = (path.into_inner(), user.user.id);
     state
@@ -191,9 +189,8 @@ pub async fn update(
 pub async fn delete(
     state: web::Data<AppState>,
     session: Session,
-    SignedIn(user): SignedIn,
     path: web::Path<i32>,
-    _: CsrfForm<Confirm>,
+    SignedInForm { user, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, user_id) = (path.into_inner(), user.user.id);
     state

@@ -15,8 +15,7 @@ use crate::accounts::recovery::BAD_LINK;
 use crate::db::email_tokens::{self, Purpose};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors};
-use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
 #[template(path = "auth/forgot.html")]
@@ -69,12 +68,11 @@ pub struct ForgotForm {
 /// `POST /forgot-password`: the same page and status whether or not the address has an
 /// account; the work is done after the answer.
 pub async fn forgot(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(message) => {
@@ -167,12 +165,11 @@ pub struct ResetForm {
 /// `POST /reset-password`: sets the password, ends every session, and sends the browser to
 /// the login page.
 pub async fn reset(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
-    state.count_login_attempt(&client)?;
     let mut errors = FieldErrors::new();
     let new = errors.take("new_password", Password::parse(&form.new_password));
     if new.is_some() && form.new_password != form.new_password_confirm {
