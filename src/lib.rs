@@ -12,5 +12,5 @@ pub mod mail;
 pub mod routes;
 pub mod startup;
 pub mod state;
-#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -121,6 +121,7 @@ impl FromRequest for AuthUser {
 pub struct MaybeUser(pub Option<Authenticated>);
 
 impl MaybeUser {
+    /// The signed-in user's id; `None` only when no credential was sent at all.
     pub fn user_id(&self) -> Option<i32> {
         self.0.as_ref().map(|a| a.user.id)
     }

@@ -46,6 +46,7 @@ pub struct Inspection {
     pub claims: Option<jwt::AccessClaims>,
 }
 
+/// The signature verdict: `verified` is true only for Sigil's pinned algorithm and a known `kid`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SignatureReport {
     /// The algorithm the header names (not necessarily the one Sigil uses).
@@ -57,6 +58,7 @@ pub struct SignatureReport {
     pub verified: bool,
 }
 
+/// The user a token names, reported only when its signature verified: an unverified `sub` names nobody.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SubjectReport {
     pub id: i32,

@@ -52,6 +52,7 @@ pub struct TokenPolicy {
 }
 
 impl TokenPolicy {
+    /// Issuer, audience and leeway as configured: every token is checked against these, never against its own claims.
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
             issuer: settings.issuer.clone(),
@@ -113,6 +114,7 @@ pub enum MalformedPart {
 }
 
 impl MalformedPart {
+    /// What was wrong with that part, in words for the inspector (never the part itself).
     pub fn describe(self) -> &'static str {
         match self {
             Self::SegmentCount => "a JWT has three segments separated by dots",

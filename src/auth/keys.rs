@@ -81,15 +81,18 @@ impl TokenKeys {
         self.verifying.iter().find(|k| k.kid == kid)
     }
 
+    /// Every key a token may be verified with (current first, then the previous ones); the algorithm stays pinned.
     pub fn verifying_keys(&self) -> &[VerifyKey] {
         &self.verifying
     }
 
+    /// The one algorithm tokens are signed and verified with, whatever a token's header says.
     pub fn jwt_algorithm(&self) -> Algorithm {
         to_jwt_algorithm(self.algorithm)
     }
 }
 
+/// The `jsonwebtoken` name of a configured algorithm (the configuration never allows `none`).
 pub fn to_jwt_algorithm(alg: SigningAlgorithm) -> Algorithm {
     match alg {
         SigningAlgorithm::HS256 => Algorithm::HS256,

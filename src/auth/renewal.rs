@@ -15,6 +15,10 @@ use super::tokens::Tokens;
 use crate::db::Db;
 use crate::http::is_api_path;
 
+/// Renews page loads only: never an API route, never a request with a bearer header, never
+/// `/auth/refresh` itself, and only when the access cookie is missing or no longer verifies.
+/// The refresh token rotates as at the token endpoint (a reuse revokes its family); cookies a
+/// handler set itself win over the renewed ones.
 pub async fn silent_renewal(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

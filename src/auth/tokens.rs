@@ -69,6 +69,7 @@ pub enum LogoutScope {
 }
 
 impl Tokens {
+    /// The token rules as configured; the refresh-reuse notice is set by the application state.
     pub fn new(settings: &Settings, keys: TokenKeys) -> Self {
         Self {
             keys,
