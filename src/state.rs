@@ -64,6 +64,20 @@ impl AppState {
         }
     }
 
+    /// Sends a reset link for `email` if it has an account, after the caller has answered: the
+    /// answer and its timing are the same either way (both faces call this).
+    pub fn forgot_password_later(
+        self: std::sync::Arc<Self>,
+        email: crate::domain::Email,
+        client: ClientInfo,
+    ) {
+        actix_web::rt::spawn(async move {
+            if let Err(e) = self.accounts().forgot_password(email, client).await {
+                e.log_if_internal();
+            }
+        });
+    }
+
     /// Counts a login-type attempt from the client's address (429 past the limit).
     pub fn count_login_attempt(&self, client: &ClientInfo) -> Result<(), AppError> {
         match (&self.limiter, client.ip) {

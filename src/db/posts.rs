@@ -186,21 +186,22 @@ impl Post {
         Ok(())
     }
 
-    /// One page of the posts `viewer` may see, as `request` asks (an unknown author has none).
-    /// Returns up to `limit + 1` rows: see [`PageRequest::finish`].
+    /// One page of the posts `viewer` may see, as `request` asks (an unknown author has none),
+    /// and the cursor of the next page, signed with `cursor_key`, when there is one.
     pub fn visible_page(
         conn: &mut DbConnection,
         viewer: Option<i32>,
         request: &PageRequest,
-    ) -> QueryResult<Vec<PostWithAuthor>> {
+        cursor_key: &[u8; 32],
+    ) -> QueryResult<(Vec<PostWithAuthor>, Option<String>)> {
         let author_id = match &request.author {
             Some(name) => match author_id_by_username(conn, name)? {
                 Some(id) => Some(id),
-                None => return Ok(Vec::new()),
+                None => return Ok((Vec::new(), None)),
             },
             None => None,
         };
-        Self::page(
+        let rows = Self::page(
             conn,
             PageQuery {
                 viewer,
@@ -208,7 +209,8 @@ impl Post {
                 before_id: request.before_id,
                 limit: request.limit,
             },
-        )
+        )?;
+        Ok(request.finish(rows, cursor_key, |p| p.post.id))
     }
 
     /// One post with its author, whoever may see it (callers check visibility).

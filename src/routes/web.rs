@@ -13,18 +13,11 @@ pub mod posts;
 pub mod recovery;
 pub mod token;
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use askama::Template;
 
-use crate::auth::csrf;
 use crate::error::AppError;
-
-/// Refuses a form whose CSRF token is missing or wrong, with a page that says so.
-pub fn check_csrf(session: &Session, presented: &str) -> Result<(), AppError> {
-    csrf::verify(session, Some(presented))
-}
 
 /// Renders a template with `status`; a render failure is logged and becomes the 500 page.
 pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {

@@ -66,13 +66,7 @@ pub async fn forgot(
     let mut errors = FieldErrors::new();
     let email = body.email.required("email", &mut errors, Email::parse);
     let email = errors.finish(|| email)?;
-    // After the answer: its timing says nothing about whether the address has an account.
-    let state = state.into_inner();
-    actix_web::rt::spawn(async move {
-        if let Err(e) = state.accounts().forgot_password(email, client).await {
-            e.log_if_internal();
-        }
-    });
+    state.into_inner().forgot_password_later(email, client);
     Ok(accepted())
 }
 

@@ -78,13 +78,11 @@ pub async fn list(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let viewer = viewer.user_id();
-    let query = request.clone();
-    let rows = state
+    let (viewer, key) = (viewer.user_id(), state.cursor_key);
+    let (rows, next_cursor) = state
         .db
-        .run(move |conn| Ok(Post::visible_page(conn, viewer, &query)?))
+        .run(move |conn| Ok(Post::visible_page(conn, viewer, &request, &key)?))
         .await?;
-    let (rows, next_cursor) = request.finish(rows, &state.cursor_key, |p| p.post.id);
     Ok(HttpResponse::Ok().json(PageJson {
         items: rows.into_iter().map(PostJson::from).collect(),
         next_cursor,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
-use super::{check_csrf, render, safe_next, see_other};
+use super::{render, safe_next, see_other};
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, LogoutScope};
@@ -297,7 +297,7 @@ pub async fn refresh(
         .filter(|t| !t.is_empty())
         .or_else(|| csrf::from_header(&req).map(str::to_string))
         .unwrap_or_default();
-    check_csrf(&session, &presented_csrf)?;
+    csrf::verify(&session, Some(&presented_csrf))?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
         return Err(AppError::Unauthorized(AuthFailure::BadCredentials(
             "There is no refresh cookie; log in again.".into(),

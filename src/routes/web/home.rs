@@ -28,12 +28,11 @@ pub async fn index(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let (viewer_id, query) = (viewer.0.as_ref().map(|a| a.user.id), request.clone());
-    let rows = state
+    let (viewer_id, key) = (viewer.0.as_ref().map(|a| a.user.id), state.cursor_key);
+    let (posts, next_cursor) = state
         .db
-        .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &query)?))
+        .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &request, &key)?))
         .await?;
-    let (posts, next_cursor) = request.finish(rows, &state.cursor_key, |p| p.post.id);
     let page = HomePage {
         chrome: Chrome::new(&session, "Latest posts", viewer.0.as_ref()),
         posts,

@@ -80,12 +80,10 @@ pub async fn forgot(
         }
     };
     let shown = email.as_str().to_string();
-    let background = state.clone().into_inner();
-    actix_web::rt::spawn(async move {
-        if let Err(e) = background.accounts().forgot_password(email, client).await {
-            e.log_if_internal();
-        }
-    });
+    state
+        .clone()
+        .into_inner()
+        .forgot_password_later(email, client);
     ForgotPage::render(&state, &session, shown, None, true)
 }
 
