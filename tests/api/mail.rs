@@ -27,6 +27,7 @@ backend_tests!(
     the_pages_take_a_person_through_reset_and_verification,
     the_account_page_changes_the_address_and_resends_the_link,
     expired_links_do_nothing,
+    a_link_works_only_for_its_own_purpose_and_only_once_under_a_race,
 );
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -694,4 +695,28 @@ async fn expired_links_do_nothing(b: Backend) {
     let me: Value = app.me(&ivy.access_token).await.json().await.unwrap();
     assert_eq!(me["email_verified"], false);
     app.login_pair("ivy", PASSWORD).await;
+}
+
+async fn a_link_works_only_for_its_own_purpose_and_only_once_under_a_race(b: Backend) {
+    let (app, smtp) = spawn(b, &[]).await;
+    app.user("jay").await;
+    let verify_token = nth(&smtp, 1).await.token("/verify-email").unwrap();
+    forgot(&app, "jay@example.com").await;
+    let reset_token = nth(&smtp, 2).await.token("/reset-password").unwrap();
+    // A verification link cannot set a password, a reset link cannot verify an address.
+    problem(reset(&app, &verify_token, NEW_PASSWORD).await, 422).await;
+    problem(verify(&app, &reset_token).await, 422).await;
+    app.login_pair("jay", PASSWORD).await;
+    // Both are still good for their own purpose, once, even when two requests race.
+    let (a, b2) = tokio::join!(
+        reset(&app, &reset_token, NEW_PASSWORD),
+        reset(&app, &reset_token, "a second new password")
+    );
+    let mut statuses = [a.status().as_u16(), b2.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [204, 422]);
+    let (a, b2) = tokio::join!(verify(&app, &verify_token), verify(&app, &verify_token));
+    let mut statuses = [a.status().as_u16(), b2.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 422]);
 }
