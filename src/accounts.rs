@@ -9,6 +9,7 @@ pub mod recovery;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::audit::{self, Event, EventKind};
 use crate::auth::password::Passwords;
 use crate::auth::refresh;
 use crate::auth::tokens::{TokenPair, Tokens};
@@ -39,6 +40,8 @@ pub enum SignInRefusal {
     /// The password was right, but `REQUIRE_VERIFIED_EMAIL` is on and the address is not
     /// verified yet. A fresh verification link has been sent.
     EmailNotVerified,
+    /// The password was right, but an administrator disabled the account.
+    Disabled,
 }
 
 /// Why a password change was refused.
@@ -135,27 +138,48 @@ impl Accounts<'_> {
 
     /// The user a login name (username or email, any case) and password identify. An unknown
     /// user is checked against a dummy hash, so both failures take the same time and give the
-    /// same refusal. With `REQUIRE_VERIFIED_EMAIL`, a right password for an unverified address
-    /// is refused too, and a new verification link goes out.
+    /// same refusal. A disabled account, and (with `REQUIRE_VERIFIED_EMAIL`) an unverified
+    /// address, are refused only after the right password, so neither tells a guesser
+    /// anything; an unverified address gets a new link. Every refusal is a security event
+    /// that names the login tried (never the password).
     pub async fn check_sign_in(
         &self,
         login: String,
         candidate: String,
+        client: &ClientInfo,
     ) -> Result<Result<User, SignInRefusal>, AppError> {
+        let tried: String = login.trim().chars().take(100).collect();
         let user = self
             .db
             .run(move |conn| Ok(User::find_by_login(conn, &login)?))
             .await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let ok = self.passwords.verify(candidate, stored).await?;
-        match user.filter(|_| ok) {
-            None => Ok(Err(SignInRefusal::WrongCredentials)),
+        let (user_id, outcome) = match user {
+            None => (None, Err(SignInRefusal::WrongCredentials)),
+            Some(user) if !ok => (Some(user.id), Err(SignInRefusal::WrongCredentials)),
+            Some(user) if user.disabled => (Some(user.id), Err(SignInRefusal::Disabled)),
             Some(user) if self.notifier.settings.require_verified_email && !user.email_verified => {
                 self.send_verification(&user).await?;
-                Ok(Err(SignInRefusal::EmailNotVerified))
+                (Some(user.id), Err(SignInRefusal::EmailNotVerified))
             }
-            Some(user) => Ok(Ok(user)),
+            Some(user) => return Ok(Ok(user)),
+        };
+        let reason = match &outcome {
+            Err(SignInRefusal::WrongCredentials) if user_id.is_none() => "unknown_user",
+            Err(SignInRefusal::WrongCredentials) => "wrong_password",
+            Err(SignInRefusal::Disabled) => "disabled",
+            Err(SignInRefusal::EmailNotVerified) => "email_not_verified",
+            Ok(_) => "",
+        };
+        let mut event = Event::new(EventKind::SignInFailed, client)
+            .detail("login", tried)
+            .detail("reason", reason);
+        if let Some(id) = user_id {
+            event = event.user(id);
         }
+        audit::record(self.db, event).await;
+        Ok(outcome)
     }
 
     /// Starts a login session for a user who just proved who they are. A device this user has
@@ -185,9 +209,14 @@ impl Accounts<'_> {
         if announced {
             self.notifier.wake();
         }
-        self.tokens
-            .start_session(self.db, user, client.user_agent.clone())
-            .await
+        let pair = self.tokens.start_session(self.db, user, client).await?;
+        let event = Event::new(EventKind::SignIn, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("device", client.device().label)
+            .detail("new_device", announced);
+        audit::record(self.db, event).await;
+        Ok(pair)
     }
 
     /// Checks the current password, then in one transaction stores the new hash, revokes every
@@ -214,20 +243,22 @@ impl Accounts<'_> {
             &Context::of(client),
         ))?;
         let user_id = user.id;
+        let changed = Event::new(EventKind::PasswordChanged, client)
+            .user(user_id)
+            .actor(user_id);
         self.db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
                     set_password(conn, user_id, &hash, "password changed")?;
-                    outbox::enqueue(conn, &notice)
+                    outbox::enqueue(conn, &notice)?;
+                    audit::record_in(conn, &changed);
+                    Ok::<_, diesel::result::Error>(())
                 })?;
                 Ok(())
             })
             .await?;
         self.notifier.wake();
-        Ok(self
-            .tokens
-            .start_session(self.db, user, client.user_agent.clone())
-            .await?)
+        Ok(self.tokens.start_session(self.db, user, client).await?)
     }
 
     /// Sends a new verification link for the user's current address.

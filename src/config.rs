@@ -121,6 +121,10 @@ pub struct Settings {
     /// Database connections in the pool.
     pub db_pool_size: u32,
     pub mail: MailSettings,
+    /// Peers allowed to name the client with `X-Forwarded-For` (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Security events older than this are purged (`AUDIT_RETENTION_DAYS`).
+    pub audit_retention_days: u32,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -255,6 +259,11 @@ impl Settings {
         };
         let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
         let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => parse_cidrs(&list).map_err(|m| ConfigError::new("TRUSTED_PROXIES", m))?,
+        };
+        let audit_retention_days = number(&get, "AUDIT_RETENTION_DAYS", 365, 1, 36_500)? as u32;
 
         Ok(Self {
             app_env,
@@ -277,6 +286,8 @@ impl Settings {
             workers,
             db_pool_size,
             mail,
+            trusted_proxies,
+            audit_retention_days,
         })
     }
 }
@@ -318,6 +329,20 @@ fn text(
         ));
     }
     Ok(value)
+}
+
+/// `10.0.0.0/8, 192.0.2.7, ::1`: networks, or single addresses (a /32 or /128).
+fn parse_cidrs(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .map(|net| net.trunc())
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{item:?} is not an address or a network like 10.0.0.0/8"))
+        })
+        .collect()
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {

@@ -3,6 +3,7 @@
 
 pub mod devices;
 pub mod email_tokens;
+pub mod events;
 pub mod outbox;
 pub mod posts;
 pub mod schema;

@@ -8,4 +8,4 @@ mod users;
 
 pub use page::{PageParams, PageRequest};
 pub use posts::{NewPost, NewPostRequest, PostBody, PostTitle, Visibility};
-pub use users::{Email, Password, Username};
+pub use users::{Email, Password, Role, Username};

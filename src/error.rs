@@ -112,6 +112,9 @@ pub enum AppError {
     /// A right password for an address that is not verified, with `REQUIRE_VERIFIED_EMAIL`.
     #[error("e-mail address not verified")]
     EmailNotVerified,
+    /// A right password for an account an administrator disabled.
+    #[error("account disabled")]
+    AccountDisabled,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -204,6 +207,9 @@ impl AppError {
             Self::EmailNotVerified => {
                 "Confirm your e-mail address first: a new link has been sent to it.".into()
             }
+            Self::AccountDisabled => {
+                "This account has been disabled. Contact an administrator.".into()
+            }
             Self::UnsupportedMediaType(m) | Self::Unavailable(m) => m.clone(),
             Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),
             Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
@@ -229,6 +235,7 @@ impl AppError {
     pub fn problem_type(&self) -> &'static str {
         match self {
             Self::EmailNotVerified => "/problems/email-not-verified",
+            Self::AccountDisabled => "/problems/account-disabled",
             _ => "about:blank",
         }
     }
@@ -289,7 +296,9 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::EmailNotVerified => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::EmailNotVerified | Self::AccountDisabled => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,

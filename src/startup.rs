@@ -14,6 +14,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::auth::renewal::silent_renewal;
 use crate::config::Settings;
+use crate::http::client::TrustedProxies;
 use crate::http::{body, headers};
 use crate::routes::{api, faces, web as pages};
 use crate::state::{derive_key, AppState, StartupError};
@@ -50,6 +51,7 @@ impl Application {
             b"sigil session cookie key",
         ));
         let db = web::Data::new(state.db.clone());
+        let proxies = web::Data::new(TrustedProxies(state.settings.trusted_proxies.clone()));
         let tokens = web::Data::from(std::sync::Arc::clone(&state.tokens));
         let state = web::Data::new(state);
         let mut server = HttpServer::new(move || {
@@ -58,6 +60,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(db.clone())
                 .app_data(tokens.clone())
+                .app_data(proxies.clone())
                 .app_data(body::json_config())
                 .app_data(body::form_config())
                 .app_data(web::PayloadConfig::new(crate::error::BODY_LIMIT))

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::accounts::{notices, Accounts};
+use crate::audit::{self, Event, EventKind};
 use crate::auth::keys;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
@@ -35,6 +36,8 @@ impl AppState {
         let mailer =
             Mailer::start(db.clone(), settings.mail.clone()).map_err(StartupError::Other)?;
         let notifier = Notifier::new(settings.mail.clone(), mailer);
+        audit::start_purge(db.clone(), settings.audit_retention_days)
+            .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
         let for_reuse = notifier.clone();
         tokens.reuse_notice = Some(Box::new(move |user, client| {
             let notice = notices::refresh_token_reuse(&user.email, &Context::of(client));
@@ -78,12 +81,23 @@ impl AppState {
         });
     }
 
-    /// Counts a login-type attempt from the client's address (429 past the limit).
-    pub fn count_login_attempt(&self, client: &ClientInfo) -> Result<(), AppError> {
-        match (&self.limiter, client.ip) {
-            (Some(limiter), Some(ip)) => limiter.check(ip),
-            _ => Ok(()),
+    /// Counts a login-type attempt from the client's address (429 past the limit). The first
+    /// refusal of an address in a minute is a security event (a storm is not a write storm).
+    pub fn count_login_attempt(
+        self: &Arc<Self>,
+        client: &ClientInfo,
+        path: &str,
+    ) -> Result<(), AppError> {
+        let (Some(limiter), Some(ip)) = (&self.limiter, client.ip) else {
+            return Ok(());
+        };
+        let refused = limiter.check(ip);
+        if refused.is_err() && limiter.first_refusal_this_minute(ip) {
+            let event = Event::new(EventKind::RateLimited, client).detail("path", path);
+            let state = Arc::clone(self);
+            actix_web::rt::spawn(async move { audit::record(&state.db, event).await });
         }
+        refused
     }
 }
 
@@ -99,7 +113,10 @@ impl actix_web::FromRequest for LoginAttempt {
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let client = ClientInfo::of(req);
         let counted = match req.app_data::<actix_web::web::Data<AppState>>() {
-            Some(state) => state.count_login_attempt(&client),
+            Some(state) => state
+                .clone()
+                .into_inner()
+                .count_login_attempt(&client, req.path()),
             None => Err(AppError::internal("application state is not registered")),
         };
         std::future::ready(counted.map(|()| LoginAttempt(client)))

@@ -3,6 +3,7 @@
 
 use super::recovery::BAD_LINK;
 use super::{notices, Accounts};
+use crate::audit::{self, Event, EventKind};
 use crate::auth::refresh;
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::users::{Taken, User};
@@ -51,8 +52,13 @@ impl Accounts<'_> {
     /// Follows a verification link: the address it was sent to is now verified, and for a
     /// change it becomes the account's address (refused with `Taken` if someone registered it
     /// meanwhile; the link then stays usable for nothing else).
-    pub async fn verify_email(&self, token: &str) -> Result<User, VerifyError> {
+    pub async fn verify_email(
+        &self,
+        token: &str,
+        client: &ClientInfo,
+    ) -> Result<User, VerifyError> {
         let token_hash = refresh::hash(token);
+        let client = client.clone();
         let outcome = self
             .db
             .run(move |conn| {
@@ -70,7 +76,14 @@ impl Accounts<'_> {
                     };
                     if link.purpose == Purpose::Change.as_str() {
                         match User::change_email(conn, user.id, &link.email) {
-                            Ok(user) => return Ok(Ok(user)),
+                            Ok(changed) => {
+                                let event = Event::new(EventKind::EmailChanged, &client)
+                                    .user(user.id)
+                                    .detail("from", user.email)
+                                    .detail("to", changed.email.clone());
+                                audit::record_in(conn, &event);
+                                return Ok(Ok(changed));
+                            }
                             // Roll back: the link stays as it was.
                             Err(crate::db::users::CreateUserError::Taken(Taken::Email)) => {
                                 return Err(diesel::result::Error::RollbackTransaction)
@@ -82,7 +95,12 @@ impl Accounts<'_> {
                         // The address changed since this link was sent.
                         return Ok(Err(VerifyError::BadLink));
                     }
-                    Ok(Ok(User::mark_verified(conn, user.id)?))
+                    let verified = User::mark_verified(conn, user.id)?;
+                    let event = Event::new(EventKind::EmailVerified, &client)
+                        .user(user.id)
+                        .detail("email", verified.email.clone());
+                    audit::record_in(conn, &event);
+                    Ok(Ok(verified))
                 }))
             })
             .await?;
@@ -123,6 +141,11 @@ impl Accounts<'_> {
             ]
         })?;
         self.send_link(link, user.id).await?;
+        let event = Event::new(EventKind::EmailChangeRequested, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("to", new);
+        audit::record(self.db, event).await;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! A way back into a lost account: a reset link by mail, and the new password it allows.
 
 use super::{notices, set_password, Accounts};
+use crate::audit::{self, Event, EventKind};
 use crate::auth::refresh;
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::outbox;
@@ -28,8 +29,20 @@ impl Accounts<'_> {
             log::info!("password reset asked for an address with no account");
             return Ok(());
         };
+        let event = Event::new(EventKind::PasswordResetRequested, &client).user(user.id);
+        self.send_reset_link(&user, &client, event).await
+    }
+
+    /// Sends `user` a new reset link (ending older ones) and records `event` (a request by
+    /// the user, or an administrator's action).
+    pub async fn send_reset_link(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        event: Event,
+    ) -> Result<(), AppError> {
         let ttl = self.notifier.settings.password_reset_ttl;
-        let context = Context::of(&client);
+        let context = Context::of(client);
         let link = self.pending_link(Purpose::Reset, &user.email, ttl, |link| {
             vec![notices::password_reset_link(
                 &user.email,
@@ -38,7 +51,9 @@ impl Accounts<'_> {
                 &context,
             )]
         })?;
-        self.send_link(link, user.id).await
+        self.send_link(link, user.id).await?;
+        audit::record(self.db, event).await;
+        Ok(())
     }
 
     /// Sets a new password with a reset link. The link is used up in the same transaction that
@@ -59,6 +74,7 @@ impl Accounts<'_> {
             .await?
             .ok_or_else(bad_link)?;
         let hash = self.passwords.hash(new).await?;
+        let event = Event::new(EventKind::PasswordReset, client).user(user.id);
         let notice = self.notifier.render(&notices::password_changed(
             &user.email,
             true,
@@ -74,6 +90,7 @@ impl Accounts<'_> {
                     };
                     set_password(conn, link.user_id, &hash, "password reset")?;
                     outbox::enqueue(conn, &notice)?;
+                    audit::record_in(conn, &event);
                     Ok::<_, diesel::result::Error>(true)
                 })?)
             })

@@ -29,8 +29,8 @@ pub struct Authenticated {
 pub struct RenewedAccessToken(pub String);
 
 /// Finds the credential (bearer header, else cookie), verifies it with the pinned algorithm,
-/// and checks in one query that its user exists and that neither its session nor its `jti`
-/// was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not good.
+/// and checks in one query that its user exists and is not disabled, and that neither its
+/// session nor its `jti` was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not good.
 pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, AppError> {
     if let Some(done) = req.extensions().get::<Authenticated>() {
         return Ok(Some(done.clone()));
@@ -66,6 +66,11 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         }
         Some(c) if c.session_revoked || c.token_revoked => {
             return Err(AppError::invalid_token("The token has been revoked."))
+        }
+        // The user row comes with the revocation check: refusing a disabled account costs
+        // no query of its own.
+        Some(c) if c.user.disabled => {
+            return Err(AppError::invalid_token("This account has been disabled."))
         }
         Some(c) => c.user,
     };

@@ -8,10 +8,12 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::AppError;
 
-/// Limits login, token and refresh attempts per client address. Keyed by the peer address:
-/// behind a reverse proxy every client shares the proxy's address.
+/// Limits login, token and refresh attempts per client address: the peer's, or the one a
+/// trusted proxy names (`TRUSTED_PROXIES`).
 pub struct LoginLimiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// One refusal per address per minute is recorded as a security event.
+    recorded: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl LoginLimiter {
@@ -20,7 +22,16 @@ impl LoginLimiter {
         let rate = NonZeroU32::new(per_minute)?;
         Some(Self {
             limiter: RateLimiter::keyed(Quota::per_minute(rate)),
+            recorded: RateLimiter::keyed(Quota::per_minute(NonZeroU32::MIN)),
         })
+    }
+
+    /// Whether this is the first refusal of `ip` in the last minute (call only on a refusal).
+    pub fn first_refusal_this_minute(&self, ip: IpAddr) -> bool {
+        if self.recorded.len() > 100_000 {
+            self.recorded.retain_recent();
+        }
+        self.recorded.check_key(&ip).is_ok()
     }
 
     /// Counts one attempt from `ip`; past the limit, a 429 whose `Retry-After` is the wait

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::jwt::{self, AccessClaims, TokenPolicy};
 use super::keys::TokenKeys;
 use super::refresh;
+use crate::audit::{self, Event, EventKind};
 use crate::config::Settings;
 use crate::db::outbox::NewMessage;
 use crate::db::sessions::{self, RefreshRefusal, Session};
@@ -87,21 +88,23 @@ impl Tokens {
         jwt::verify(&self.keys, &self.policy, token, jwt::unix_now())
     }
 
-    /// Starts a login session for `user` and issues its first token pair.
+    /// Starts a login session for `user` and issues its first token pair; the session keeps
+    /// the client's user agent and address.
     pub async fn start_session(
         &self,
         db: &Db,
         user: &User,
-        user_agent: Option<String>,
+        client: &ClientInfo,
     ) -> Result<TokenPair, AppError> {
         let (refresh_token, refresh_hash, expires_at) = self.new_refresh_token();
         let user_id = user.id;
+        let client = client.clone();
         let session = db
             .run(move |conn| {
                 Ok(Session::start(
                     conn,
                     user_id,
-                    user_agent.as_deref(),
+                    &client,
                     &refresh_hash,
                     expires_at,
                 )?)
@@ -111,7 +114,8 @@ impl Tokens {
     }
 
     /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair. A
-    /// reuse revokes the family and tells its user, naming the presenter's device.
+    /// reuse revokes the family, tells its user (naming the presenter's device) and is a
+    /// security event, all in the revoking transaction.
     pub async fn rotate(
         self: &std::sync::Arc<Self>,
         db: &Db,
@@ -122,11 +126,27 @@ impl Tokens {
         let (refresh_token, new_hash, expires_at) = self.new_refresh_token();
         let grace = self.reuse_grace;
         let (tokens, client) = (std::sync::Arc::clone(self), client.clone());
-        let notice = move |user: &User| tokens.reuse_notice.as_ref().and_then(|n| n(user, &client));
+        let ip = client.ip.map(|ip| ip.to_string());
+        let on_reuse = move |conn: &mut crate::db::DbConnection, session: &Session, user: &User| {
+            if let Some(notice) = tokens.reuse_notice.as_ref().and_then(|n| n(user, &client)) {
+                crate::db::outbox::enqueue(conn, &notice)?;
+            }
+            let event = Event::new(EventKind::RefreshTokenReuse, &client)
+                .user(user.id)
+                .detail("session_id", session.id.clone());
+            audit::record_in(conn, &event);
+            Ok(())
+        };
         let outcome = db
             .run(move |conn| {
                 Ok(Session::rotate(
-                    conn, &old_hash, &new_hash, expires_at, grace, notice,
+                    conn,
+                    &old_hash,
+                    &new_hash,
+                    expires_at,
+                    grace,
+                    ip.as_deref(),
+                    on_reuse,
                 )?)
             })
             .await?;
@@ -165,14 +185,23 @@ impl Tokens {
 }
 
 /// Revokes the presented access token by `jti` (until it would have expired anyway) and the
-/// sessions `scope` names.
+/// sessions `scope` names; a security event in the same transaction.
 pub async fn logout(
     db: &Db,
     claims: &AccessClaims,
     user_id: i32,
     scope: LogoutScope,
+    client: &ClientInfo,
 ) -> Result<(), AppError> {
     let claims = claims.clone();
+    let kind = match scope {
+        LogoutScope::ThisSession => EventKind::SignOut,
+        LogoutScope::Everywhere => EventKind::LogoutAll,
+    };
+    let event = Event::new(kind, client)
+        .user(user_id)
+        .actor(user_id)
+        .detail("session_id", claims.sid.clone());
     db.run(move |conn| {
         let expires = crate::db::to_primitive(
             time::OffsetDateTime::from_unix_timestamp(claims.exp)
@@ -187,17 +216,28 @@ pub async fn logout(
                 Session::revoke_all_for_user(conn, user_id, "logout-all")?;
             }
         }
+        audit::record_in(conn, &event);
         Ok(())
     })
     .await
 }
 
 /// Ends the session a refresh token belongs to, if any (a browser logging out with an expired
-/// access cookie).
-pub async fn logout_refresh(db: &Db, presented: &str) -> Result<(), AppError> {
+/// access cookie); a sign-out event for its user.
+pub async fn logout_refresh(db: &Db, presented: &str, client: &ClientInfo) -> Result<(), AppError> {
     let hash = refresh::hash(presented);
-    db.run(move |conn| Ok(sessions::revoke_by_refresh_hash(conn, &hash)?))
-        .await
+    let client = client.clone();
+    db.run(move |conn| {
+        if let Some(session) = sessions::revoke_by_refresh_hash(conn, &hash)? {
+            let event = Event::new(EventKind::SignOut, &client)
+                .user(session.user_id)
+                .actor(session.user_id)
+                .detail("session_id", session.id);
+            audit::record_in(conn, &event);
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The user's sessions that can still be refreshed, most recently used first.
@@ -208,15 +248,23 @@ pub async fn active_sessions(db: &Db, user_id: i32) -> Result<Vec<Session>, AppE
 
 /// Revokes one of the user's sessions (its refresh family and every access token issued
 /// from it); 404 when the user has no such session.
-pub async fn revoke_session(db: &Db, user_id: i32, id: String) -> Result<(), AppError> {
+pub async fn revoke_session(
+    db: &Db,
+    user_id: i32,
+    id: String,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let event = Event::new(EventKind::SessionRevoked, client)
+        .user(user_id)
+        .actor(user_id)
+        .detail("session_id", id.clone());
     let found = db
         .run(move |conn| {
-            Ok(Session::revoke_for_user(
-                conn,
-                &id,
-                user_id,
-                "revoked by user",
-            )?)
+            let found = Session::revoke_for_user(conn, &id, user_id, "revoked by user")?;
+            if found {
+                audit::record_in(conn, &event);
+            }
+            Ok(found)
         })
         .await?;
     if found {

@@ -54,6 +54,12 @@ fn bad_values_name_their_variable() {
             "ACCESS_TOKEN_EXPIRE_MINUTES",
         ),
         (&[("APP_ENV", "staging")], "APP_ENV"),
+        (
+            &[("TRUSTED_PROXIES", "10.0.0.0/8,proxy")],
+            "TRUSTED_PROXIES",
+        ),
+        (&[("TRUSTED_PROXIES", "10.0.0.0/33")], "TRUSTED_PROXIES"),
+        (&[("AUDIT_RETENTION_DAYS", "0")], "AUDIT_RETENTION_DAYS"),
     ];
     for (vars, var) in cases {
         let mut all = vec![("SECRET_KEY", GOOD_KEY)];
@@ -107,4 +113,18 @@ fn secrets_do_not_print() {
     assert!(!shown.contains(GOOD_KEY), "{shown}");
     let pg = DatabaseUrl::parse("postgres://u:hunter2@h/db").unwrap();
     assert!(!format!("{pg:?}").contains("hunter2"));
+}
+
+#[test]
+fn trusted_proxies_are_networks_or_single_addresses() {
+    let s = settings(&[
+        ("SECRET_KEY", GOOD_KEY),
+        ("TRUSTED_PROXIES", " 10.1.2.3/8 , 192.0.2.7,::1 ,"),
+    ])
+    .unwrap();
+    let nets: Vec<String> = s.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+    let none = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
+    assert!(none.trusted_proxies.is_empty());
+    assert_eq!(none.audit_retention_days, 365);
 }

@@ -71,6 +71,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    security_events (id) {
+        id -> Int4,
+        kind -> Text,
+        user_id -> Nullable<Int4>,
+        actor_id -> Nullable<Int4>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Int4,
@@ -80,6 +93,7 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        ip -> Nullable<Text>,
     }
 }
 
@@ -92,6 +106,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email_verified -> Bool,
+        role -> Text,
+        disabled -> Bool,
     }
 }
 
@@ -109,6 +125,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     refresh_tokens,
     revoked_tokens,
+    security_events,
     sessions,
     users,
 );

@@ -6,6 +6,7 @@ use time::{Duration, PrimitiveDateTime};
 use super::schema::{refresh_tokens, revoked_tokens, sessions, users};
 use super::users::User;
 use super::DbConnection;
+use crate::http::client::ClientInfo;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sessions)]
@@ -18,6 +19,8 @@ pub struct Session {
     pub user_agent: Option<String>,
     pub revoked_at: Option<PrimitiveDateTime>,
     pub revoked_reason: Option<String>,
+    /// The client address the session was last used from.
+    pub ip: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -29,6 +32,7 @@ struct NewSession<'a> {
     last_used_at: PrimitiveDateTime,
     expires_at: PrimitiveDateTime,
     user_agent: Option<&'a str>,
+    ip: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -80,17 +84,18 @@ pub struct SessionCheck {
 }
 
 impl Session {
-    /// Starts a login session with its first refresh token (given as its hash).
+    /// Starts a login session with its first refresh token (given as its hash), remembering
+    /// the client's user agent and address.
     pub fn start(
         conn: &mut DbConnection,
         user_id: i32,
-        user_agent: Option<&str>,
+        client: &ClientInfo,
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
     ) -> QueryResult<Session> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = super::now();
-        let user_agent = user_agent.map(|ua| truncate(ua, 255));
+        let user_agent = client.user_agent.as_deref().map(|ua| truncate(ua, 255));
         conn.transaction(|conn| {
             diesel::insert_into(sessions::table)
                 .values(&NewSession {
@@ -100,6 +105,7 @@ impl Session {
                     last_used_at: now,
                     expires_at,
                     user_agent: user_agent.as_deref(),
+                    ip: client.ip.map(|ip| ip.to_string()),
                 })
                 .execute(conn)?;
             diesel::insert_into(refresh_tokens::table)
@@ -118,17 +124,19 @@ impl Session {
     }
 
     /// Rotates a refresh token: the presented one (by hash) is marked used and a new one is
-    /// stored in the same family. A reuse also writes `reuse_notice` (for the session's user)
-    /// to the outbox, in the transaction that revokes the family. The first write is a conditional update, so two racing uses
-    /// cannot both take the "first use" path; a use of an already-rotated token inside `grace`
-    /// gets a sibling token, after it the family is revoked.
+    /// stored in the same family; the session notes `ip` as its latest address. A reuse runs
+    /// `on_reuse` (the notice, the audit event) in the transaction that revokes the family.
+    /// The first write is a conditional update, so two racing uses cannot both take the
+    /// "first use" path; a use of an already-rotated token inside `grace` gets a sibling
+    /// token, after it the family is revoked. A disabled user's session is refused.
     pub fn rotate(
         conn: &mut DbConnection,
         old_hash: &str,
         new_hash: &str,
         new_expires_at: PrimitiveDateTime,
         grace: Duration,
-        reuse_notice: impl FnOnce(&User) -> Option<super::outbox::NewMessage>,
+        ip: Option<&str>,
+        on_reuse: impl FnOnce(&mut DbConnection, &Session, &User) -> QueryResult<()>,
     ) -> QueryResult<Result<(Session, User), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
@@ -153,7 +161,7 @@ impl Session {
                 .filter(sessions::id.eq(&row.session_id))
                 .select((Session::as_select(), User::as_select()))
                 .first::<(Session, User)>(conn)?;
-            if session.revoked_at.is_some() {
+            if session.revoked_at.is_some() || user.disabled {
                 return Ok(Err(RefreshRefusal::Revoked));
             }
             if claimed == 0 {
@@ -162,9 +170,7 @@ impl Session {
                     Some(at) if at + grace >= now && row.expires_at > now => {}
                     Some(_) => {
                         revoke_session(conn, &session.id, "refresh token reuse", now)?;
-                        if let Some(notice) = reuse_notice(&user) {
-                            super::outbox::enqueue(conn, &notice)?;
-                        }
+                        on_reuse(conn, &session, &user)?;
                         return Ok(Err(RefreshRefusal::Reused));
                     }
                 }
@@ -181,6 +187,7 @@ impl Session {
                 .set((
                     sessions::last_used_at.eq(now),
                     sessions::expires_at.eq(new_expires_at),
+                    sessions::ip.eq(ip.or(session.ip.as_deref())),
                 ))
                 .execute(conn)?;
             Ok(Ok((session, user)))
@@ -351,16 +358,20 @@ fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-/// Revokes the session a refresh token (by hash) belongs to, if any (browser logout with an
-/// expired access cookie).
-pub fn revoke_by_refresh_hash(conn: &mut DbConnection, token_hash: &str) -> QueryResult<()> {
-    let session_id: Option<String> = refresh_tokens::table
-        .find(token_hash)
-        .select(refresh_tokens::session_id)
+/// Revokes the session a refresh token (by hash) belongs to, if any and still live (browser
+/// logout with an expired access cookie); returns the session it ended.
+pub fn revoke_by_refresh_hash(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<Session>> {
+    let session: Option<Session> = refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(Session::as_select())
         .first(conn)
         .optional()?;
-    if let Some(id) = session_id {
-        revoke_session(conn, &id, "logout", super::now())?;
+    match session {
+        Some(s) if revoke_session(conn, &s.id, "logout", super::now())? > 0 => Ok(Some(s)),
+        _ => Ok(None),
     }
-    Ok(())
 }

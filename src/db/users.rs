@@ -5,7 +5,7 @@ use time::PrimitiveDateTime;
 
 use super::schema::users;
 use super::DbConnection;
-use crate::domain::{Email, Username};
+use crate::domain::{Email, Role, Username};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -19,6 +19,10 @@ pub struct User {
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
     pub email_verified: bool,
+    /// `user` or `admin` (see [`crate::domain::Role`]).
+    pub role: String,
+    /// A disabled user cannot sign in, and every token of theirs is refused.
+    pub disabled: bool,
 }
 
 #[derive(Insertable)]
@@ -32,6 +36,14 @@ struct NewUserRow<'a> {
 }
 
 impl User {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::User)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Role::Admin
+    }
+
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
         users::table
             .find(id)
@@ -148,6 +160,69 @@ impl User {
 
     pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
         diesel::delete(users::table.find(id)).execute(conn)
+    }
+
+    /// One page of users, newest first: those whose username or e-mail contains `query`
+    /// (without case; `%` and `_` match themselves), older than `before_id`.
+    pub fn search(
+        conn: &mut DbConnection,
+        query: Option<&str>,
+        before_id: Option<i32>,
+        fetch: i64,
+    ) -> QueryResult<Vec<User>> {
+        let mut q = users::table
+            .filter(users::id.lt(before_id.unwrap_or(i32::MAX)))
+            .order(users::id.desc())
+            .limit(fetch)
+            .select(User::as_select())
+            .into_boxed();
+        if let Some(text) = query {
+            let escaped: String = text
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            let pattern = format!("%{escaped}%");
+            q = q.filter(
+                lower(users::username)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(users::email.like(pattern).escape('\\')),
+            );
+        }
+        q.load(conn)
+    }
+
+    /// How many admins can still act (admin role, not disabled).
+    pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+        users::table
+            .filter(users::role.eq(Role::Admin.as_str()))
+            .filter(users::disabled.eq(false))
+            .count()
+            .get_result(conn)
+    }
+
+    pub fn set_role(conn: &mut DbConnection, id: i32, role: Role) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::role.eq(role.as_str()),
+                users::updated_at.eq(super::now()),
+            ))
+            .returning(users::all_columns)
+            .get_result::<User>(conn)
+    }
+
+    pub fn set_disabled(conn: &mut DbConnection, id: i32, disabled: bool) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::disabled.eq(disabled),
+                users::updated_at.eq(super::now()),
+            ))
+            .returning(users::all_columns)
+            .get_result::<User>(conn)
     }
 }
 

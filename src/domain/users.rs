@@ -119,6 +119,32 @@ impl fmt::Debug for Password {
     }
 }
 
+/// What a user may do: `user` (everyone) or `admin` (the administration API and pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "user" => Ok(Self::User),
+            "admin" => Ok(Self::Admin),
+            _ => Err("Role must be \"user\" or \"admin\".".into()),
+        }
+    }
+
+    /// The stored spelling (the `role` column's CHECK allows exactly these).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Admin => "admin",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

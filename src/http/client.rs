@@ -8,17 +8,83 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
-/// The caller's address (the TCP peer) and `User-Agent`, read once per request.
+/// The caller's address and `User-Agent`, read once per request. The address is the TCP
+/// peer's, unless the peer is a trusted proxy (see [`TrustedProxies::client_address`]).
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
 }
 
+/// `TRUSTED_PROXIES`: the peers whose `X-Forwarded-For` is believed. Registered as app data;
+/// without it, every request's client is its TCP peer.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client of a request from `peer` that carried `forwarded` (the `X-Forwarded-For`
+    /// values in order): walking the chain from the right, the first address that is not a
+    /// trusted proxy. An untrusted peer's header is ignored: anyone can write one. An entry
+    /// that is not an address stops the walk at the proxy that reported it.
+    pub fn client_address<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded: impl IntoIterator<Item = &'a str>,
+    ) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = forwarded
+            .into_iter()
+            .flat_map(|value| value.split(','))
+            .collect();
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            if !self.trusts(client) {
+                break;
+            }
+            match parse_hop(hop) {
+                Some(ip) => client = ip,
+                None => break,
+            }
+        }
+        client
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`), as some proxies write it.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+        .map(|ip| match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        })
+}
+
 impl ClientInfo {
     pub fn of(req: &HttpRequest) -> Self {
+        let peer = req.peer_addr().map(|a| a.ip());
+        let ip = match (peer, req.app_data::<actix_web::web::Data<TrustedProxies>>()) {
+            (Some(peer), Some(proxies)) if !proxies.0.is_empty() => Some(
+                proxies.client_address(
+                    peer,
+                    req.headers()
+                        .get_all("x-forwarded-for")
+                        .filter_map(|v| v.to_str().ok()),
+                ),
+            ),
+            _ => peer,
+        };
         Self {
-            ip: req.peer_addr().map(|a| a.ip()),
+            ip,
             user_agent: req
                 .headers()
                 .get(header::USER_AGENT)
@@ -113,6 +179,58 @@ impl ClientInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn proxies(list: &[&str]) -> TrustedProxies {
+        TrustedProxies(list.iter().map(|n| n.parse().unwrap()).collect())
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_trusted_peer_names_the_client() {
+        let trusted = proxies(&["10.0.0.0/8"]);
+        // An untrusted peer's header is ignored, whatever it says.
+        assert_eq!(
+            trusted.client_address(ip("203.0.113.5"), ["198.51.100.1"]),
+            ip("203.0.113.5")
+        );
+        // A trusted peer: the rightmost address that is not a proxy.
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["198.51.100.1, 203.0.113.9, 10.0.0.7"]),
+            ip("203.0.113.9"),
+            "a spoofed leftmost entry is not believed"
+        );
+        // Several headers are one list, in order.
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["198.51.100.1", "10.1.1.1"]),
+            ip("198.51.100.1")
+        );
+        // Ports and brackets are read; garbage stops at the proxy that reported it.
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["[2001:db8::1]:4711"]),
+            ip("2001:db8::1")
+        );
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["198.51.100.1:80"]),
+            ip("198.51.100.1")
+        );
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["not-an-ip"]),
+            ip("10.0.0.2")
+        );
+        // No header: the proxy itself.
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), std::iter::empty()),
+            ip("10.0.0.2")
+        );
+        // Every hop trusted: the leftmost.
+        assert_eq!(
+            trusted.client_address(ip("10.0.0.2"), ["10.9.9.9, 10.0.0.3"]),
+            ip("10.9.9.9")
+        );
+    }
 
     fn client(ua: &str, ip: &str) -> ClientInfo {
         ClientInfo {

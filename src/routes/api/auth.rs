@@ -109,13 +109,14 @@ pub async fn login(
     let sign_in = SignIn::try_from(body)?;
     let accounts = state.accounts();
     let user = accounts
-        .check_sign_in(sign_in.login, sign_in.password)
+        .check_sign_in(sign_in.login, sign_in.password, &client)
         .await?
         .map_err(|refusal| match refusal {
             SignInRefusal::WrongCredentials => AppError::Unauthorized(AuthFailure::BadCredentials(
                 "Incorrect username or password.".into(),
             )),
             SignInRefusal::EmailNotVerified => AppError::EmailNotVerified,
+            SignInRefusal::Disabled => AppError::AccountDisabled,
         })?;
     Ok(accounts.start_session(&user, &client).await?.response())
 }
@@ -171,7 +172,7 @@ pub async fn token(
             }
             let accounts = state.accounts();
             let user = accounts
-                .check_sign_in(username, password)
+                .check_sign_in(username, password, &client)
                 .await?
                 .map_err(|refusal| match refusal {
                     SignInRefusal::WrongCredentials => {
@@ -180,6 +181,10 @@ pub async fn token(
                     SignInRefusal::EmailNotVerified => AppError::oauth(
                         "invalid_grant",
                         "The e-mail address is not verified; a new link has been sent to it.",
+                    ),
+                    SignInRefusal::Disabled => AppError::oauth(
+                        "invalid_grant",
+                        "This account has been disabled. Contact an administrator.",
                     ),
                 })?;
             accounts.start_session(&user, &client).await?

@@ -138,6 +138,7 @@ pub struct VerifyRequest {
 )]
 pub async fn verify(
     state: web::Data<AppState>,
+    client: ClientInfo,
     JsonBody(body): JsonBody<VerifyRequest>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
@@ -145,7 +146,7 @@ pub async fn verify(
     let token = errors.finish(|| token)?;
     let user = state
         .accounts()
-        .verify_email(&token)
+        .verify_email(&token, &client)
         .await
         .map_err(|e| e.into_app_error())?;
     Ok(HttpResponse::Ok()

@@ -14,6 +14,7 @@ use crate::auth::tokens::{self, LogoutScope};
 use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
+use crate::http::client::ClientInfo;
 use crate::state::AppState;
 
 /// `POST /api/auth/logout`: revokes this access token and its session → 204.
@@ -30,8 +31,9 @@ use crate::state::AppState;
 pub async fn logout(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
+    client: ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    end(&state, &auth, LogoutScope::ThisSession).await
+    end(&state, &auth, LogoutScope::ThisSession, &client).await
 }
 
 /// `POST /api/auth/logout-all`: revokes every token of the user issued until now → 204.
@@ -48,8 +50,9 @@ pub async fn logout(
 pub async fn logout_all(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
+    client: ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    end(&state, &auth, LogoutScope::Everywhere).await
+    end(&state, &auth, LogoutScope::Everywhere, &client).await
 }
 
 /// Logs out as `scope` says; a cookie caller also gets its cookies cleared.
@@ -57,8 +60,9 @@ async fn end(
     state: &AppState,
     auth: &Authenticated,
     scope: LogoutScope,
+    client: &ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    tokens::logout(&state.db, &auth.claims, auth.user.id, scope).await?;
+    tokens::logout(&state.db, &auth.claims, auth.user.id, scope, client).await?;
     let mut response = HttpResponse::NoContent().finish();
     if auth.source == CredentialSource::Cookie {
         cookies::clear(&mut response, state.tokens.secure_cookies);
@@ -75,17 +79,29 @@ pub struct SessionBody {
     #[serde(with = "time::serde::rfc3339")]
     pub last_used_at: OffsetDateTime,
     pub user_agent: Option<String>,
+    /// What the user agent is, in words: "Firefox 132 on Windows 10", "curl".
+    pub device: String,
+    /// The client address the session was last used from.
+    pub ip: Option<String>,
     pub current: bool,
 }
 
 impl SessionBody {
     pub fn new(s: Session, current_sid: &str) -> Self {
+        let device = ClientInfo {
+            ip: None,
+            user_agent: s.user_agent.clone(),
+        }
+        .device()
+        .label;
         Self {
             current: s.id == current_sid,
             id: s.id,
             created_at: crate::db::to_utc(s.created_at),
             last_used_at: crate::db::to_utc(s.last_used_at),
             user_agent: s.user_agent,
+            device,
+            ip: s.ip,
         }
     }
 }
@@ -133,8 +149,9 @@ pub async fn delete_session(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
     path: web::Path<String>,
+    client: ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    tokens::revoke_session(&state.db, auth.user.id, path.into_inner()).await?;
+    tokens::revoke_session(&state.db, auth.user.id, path.into_inner(), &client).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

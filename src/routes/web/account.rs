@@ -184,11 +184,12 @@ pub async fn revoke_session(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<String>,
+    client: ClientInfo,
     SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let current = id == auth.claims.sid;
-    tokens::revoke_session(&state.db, auth.user.id, id).await?;
+    tokens::revoke_session(&state.db, auth.user.id, id, &client).await?;
     if current {
         return Ok(logged_out(
             &session,
@@ -204,6 +205,7 @@ pub async fn revoke_session(
 pub async fn logout_all(
     state: web::Data<AppState>,
     session: Session,
+    client: ClientInfo,
     SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     tokens::logout(
@@ -211,6 +213,7 @@ pub async fn logout_all(
         &auth.claims,
         auth.user.id,
         LogoutScope::Everywhere,
+        &client,
     )
     .await?;
     Ok(logged_out(

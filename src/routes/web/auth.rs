@@ -96,7 +96,7 @@ pub async fn login(
     }
     let checked = state
         .accounts()
-        .check_sign_in(form.username.clone(), form.password.clone())
+        .check_sign_in(form.username.clone(), form.password.clone(), &client)
         .await?;
     let user = match checked {
         Ok(user) => user,
@@ -112,6 +112,13 @@ pub async fn login(
                 &session,
                 StatusCode::FORBIDDEN,
                 "Confirm your e-mail address first: we have sent a new link to it.",
+            )
+        }
+        Err(SignInRefusal::Disabled) => {
+            return refuse(
+                &session,
+                StatusCode::FORBIDDEN,
+                "This account has been disabled. Contact an administrator.",
             )
         }
     };
@@ -250,6 +257,7 @@ pub async fn logout(
     req: HttpRequest,
     session: Session,
     viewer: Viewer,
+    client: ClientInfo,
     _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(auth) = viewer.0 {
@@ -258,11 +266,12 @@ pub async fn logout(
             &auth.claims,
             auth.user.id,
             LogoutScope::ThisSession,
+            &client,
         )
         .await?;
     } else if let Some(refresh) = req.cookie(REFRESH_COOKIE) {
         // No live access token, but a refresh cookie: end its session too.
-        tokens::logout_refresh(&state.db, refresh.value()).await?;
+        tokens::logout_refresh(&state.db, refresh.value(), &client).await?;
     }
     Ok(logged_out(
         &session,

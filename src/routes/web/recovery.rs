@@ -15,6 +15,7 @@ use crate::accounts::recovery::BAD_LINK;
 use crate::db::email_tokens::{self, Purpose};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
@@ -206,13 +207,14 @@ pub async fn verify(
     state: web::Data<AppState>,
     session: Session,
     viewer: Viewer,
+    client: ClientInfo,
     query: web::Query<TokenParam>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token;
     let outcome = if token.is_empty() {
         Err(VerifyError::BadLink)
     } else {
-        state.accounts().verify_email(&token).await
+        state.accounts().verify_email(&token, &client).await
     };
     let (verified, message, status) = match outcome {
         Ok(user) => (Some(user.email), String::new(), StatusCode::OK),

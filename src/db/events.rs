@@ -1,0 +1,77 @@
+//! The security audit trail: an append-only table of events, and the pages read from it.
+
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+use super::schema::security_events;
+use super::DbConnection;
+
+/// One recorded security event. `detail` is a JSON object as text.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = security_events)]
+pub struct EventRow {
+    pub id: i32,
+    pub kind: String,
+    pub user_id: Option<i32>,
+    pub actor_id: Option<i32>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = security_events)]
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub user_id: Option<i32>,
+    pub actor_id: Option<i32>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// Which events a page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub user_id: Option<i32>,
+    pub kind: Option<String>,
+}
+
+impl EventRow {
+    pub fn insert(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
+        diesel::insert_into(security_events::table)
+            .values(event)
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Up to `fetch` events matching `filter` older than `before_id`, newest first.
+    pub fn page(
+        conn: &mut DbConnection,
+        filter: &EventFilter,
+        before_id: Option<i32>,
+        fetch: i64,
+    ) -> QueryResult<Vec<EventRow>> {
+        let mut q = security_events::table
+            .filter(security_events::id.lt(before_id.unwrap_or(i32::MAX)))
+            .order(security_events::id.desc())
+            .limit(fetch)
+            .select(EventRow::as_select())
+            .into_boxed();
+        if let Some(user_id) = filter.user_id {
+            q = q.filter(security_events::user_id.eq(user_id));
+        }
+        if let Some(kind) = &filter.kind {
+            q = q.filter(security_events::kind.eq(kind.clone()));
+        }
+        q.load(conn)
+    }
+
+    /// Deletes events recorded before `cutoff`; returns how many went.
+    pub fn purge_before(conn: &mut DbConnection, cutoff: PrimitiveDateTime) -> QueryResult<usize> {
+        diesel::delete(security_events::table.filter(security_events::created_at.lt(cutoff)))
+            .execute(conn)
+    }
+}
