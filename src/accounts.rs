@@ -2,6 +2,7 @@
 //! submodules) recover an account and prove or change an address. Handlers read their input
 //! into the types here, call one method of [`Accounts`], and render what it returns.
 
+pub mod admin;
 pub mod email;
 pub mod notices;
 pub mod recovery;

@@ -5,11 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::audit::{Event, EventKind};
 use crate::config::Settings;
 use crate::db::users::CreateUserError;
 use crate::db::users::User;
 use crate::db::Db;
-use crate::domain::{Email, Password, Username};
+use crate::domain::{Email, Password, Role, Username};
+use crate::http::client::ClientInfo;
 use crate::startup::Application;
 use crate::state::StartupError;
 
@@ -30,12 +32,22 @@ pub enum Command {
     Serve,
     /// Run pending database migrations and exit.
     Migrate,
-    /// Create a user; the password is read from standard input.
+    /// Create a user (its e-mail address counts as verified: you typed it); the password is
+    /// read from standard input.
     CreateUser {
         #[arg(long)]
         email: String,
         #[arg(long)]
         username: String,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Give a user the role `admin` or `user` (the last active admin cannot be demoted).
+    SetRole {
+        username: String,
+        #[arg(value_parser = ["admin", "user"])]
+        role: String,
     },
     /// Print the token inspector's report of a JWT as JSON (the token from standard input when
     /// it is omitted or `-`, which keeps it out of the shell history).
@@ -78,7 +90,12 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => migrate(&settings),
-        Command::CreateUser { email, username } => create_user(&settings, &email, &username),
+        Command::CreateUser {
+            email,
+            username,
+            admin,
+        } => create_user(&settings, &email, &username, admin),
+        Command::SetRole { username, role } => set_role(&settings, &username, &role),
         Command::Inspect { token } => inspect(settings, token),
         Command::GenKeys { .. } => ExitCode::SUCCESS,
     }
@@ -141,7 +158,7 @@ fn migrate(settings: &Settings) -> ExitCode {
     }
 }
 
-fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
+fn create_user(settings: &Settings, email: &str, username: &str, admin: bool) -> ExitCode {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().take(4096).read_to_string(&mut input) {
         eprintln!("cannot read the password from standard input: {e}");
@@ -178,7 +195,14 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
         }
     };
     let result = match db.get() {
-        Ok(mut conn) => User::create(&mut conn, &email, &username, &hash),
+        Ok(mut conn) => crate::db::write_transaction(&mut conn, |conn| {
+            let user = User::create(conn, &email, &username, &hash)?;
+            let user = User::mark_verified(conn, user.id)?;
+            match admin {
+                true => Ok(User::set_role(conn, user.id, Role::Admin)?),
+                false => Ok(user),
+            }
+        }),
         Err(e) => {
             e.log_if_internal();
             eprintln!("cannot reach the database");
@@ -189,7 +213,12 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
         Ok(user) => {
             println!(
                 "{}",
-                serde_json::json!({"id": user.id, "email": user.email, "username": user.username})
+                serde_json::json!({
+                    "id": user.id,
+                    "email": user.email,
+                    "username": user.username,
+                    "role": user.role,
+                })
             );
             ExitCode::SUCCESS
         }
@@ -199,6 +228,54 @@ fn create_user(settings: &Settings, email: &str, username: &str) -> ExitCode {
         }
         Err(CreateUserError::Db(e)) => {
             eprintln!("cannot create the user: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {
+    let role = match Role::parse(role) {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("role: {m}");
+            return ExitCode::from(CONFIG_EXIT);
+        }
+    };
+    let db = match open_db(settings) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    if let Err(e) = db.migrate() {
+        eprintln!("migrations failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut conn = match db.get() {
+        Ok(conn) => conn,
+        Err(_) => {
+            eprintln!("cannot reach the database");
+            return ExitCode::FAILURE;
+        }
+    };
+    let user = match User::find_by_username(&mut conn, username) {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            eprintln!("no user is named {username:?}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("cannot read the user: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let event = Event::new(EventKind::RoleChanged, &ClientInfo::default()).detail("via", "cli");
+    match crate::accounts::admin::set_role_in(&mut conn, user.id, role, event) {
+        Ok(user) => {
+            println!("{} is now {}", user.username, user.role);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            e.log_if_internal();
+            eprintln!("{}", e.public_detail());
             ExitCode::FAILURE
         }
     }

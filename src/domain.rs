@@ -6,6 +6,6 @@ pub mod page;
 mod posts;
 mod users;
 
-pub use page::{PageParams, PageRequest};
+pub use page::{Keyset, PageParams, PageRequest};
 pub use posts::{NewPost, NewPostRequest, PostBody, PostTitle, Visibility};
 pub use users::{Email, Password, Role, Username};

@@ -138,6 +138,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/auth/email/resend").route(post().to(api::email::resend)))
                 .service(resource("/users/me/email").route(put().to(api::email::change)))
                 .service(resource("/users/me").route(get().to(api::users::me)))
+                .service(resource("/users/me/events").route(get().to(api::events::mine)))
                 .service(
                     resource("/users/me/password").route(put().to(api::users::change_password)),
                 )
@@ -147,6 +148,26 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(post().to(api::posts::create)),
                 )
                 .service(resource("/token/inspect").route(post().to(api::token::inspect)))
+                .service(resource("/admin/users").route(get().to(api::admin::list_users)))
+                .service(
+                    resource("/admin/users/{id}")
+                        .route(get().to(api::admin::show_user))
+                        .route(delete().to(api::admin::delete_user)),
+                )
+                .service(
+                    resource("/admin/users/{id}/disable").route(post().to(api::admin::disable)),
+                )
+                .service(resource("/admin/users/{id}/enable").route(post().to(api::admin::enable)))
+                .service(
+                    resource("/admin/users/{id}/logout-all")
+                        .route(post().to(api::admin::logout_all)),
+                )
+                .service(
+                    resource("/admin/users/{id}/password-reset")
+                        .route(post().to(api::admin::password_reset)),
+                )
+                .service(resource("/admin/users/{id}/role").route(put().to(api::admin::set_role)))
+                .service(resource("/admin/events").route(get().to(api::admin::list_events)))
                 .service(resource("/openapi.json").route(get().to(api::openapi::document)))
                 .service(
                     resource("/posts/{id}")

@@ -121,6 +121,29 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// Required authentication as an administrator: 401 as for [`AuthUser`], then 403 for a
+/// signed-in user without the admin role (checked on the user row the token check loaded).
+pub struct AdminUser(pub Authenticated);
+
+impl FromRequest for AdminUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let AuthUser(auth) = user.await?;
+            if auth.user.is_admin() {
+                Ok(AdminUser(auth))
+            } else {
+                Err(AppError::Forbidden(
+                    "This needs an administrator account.".into(),
+                ))
+            }
+        })
+    }
+}
+
 /// Optional authentication: no credential is anonymous, but a credential that was sent and
 /// fails is still a 401 (never silently anonymous).
 pub struct MaybeUser(pub Option<Authenticated>);

@@ -30,10 +30,23 @@ pub struct PageRequest {
     pub author: Option<String>,
 }
 
-impl PageRequest {
-    pub fn parse(params: &PageParams, cursor_key: &[u8; 32]) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let limit = match params.limit.as_deref().map(str::trim) {
+/// Where a page of any keyset-paged list (newest first) starts, and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyset {
+    pub limit: i64,
+    pub before_id: Option<i32>,
+}
+
+impl Keyset {
+    /// `limit` (1–100, default 20) and `cursor` (one this server issued) as sent; problems
+    /// go into `errors` under their field names.
+    pub fn parse(
+        limit: Option<&str>,
+        cursor: Option<&str>,
+        cursor_key: &[u8; 32],
+        errors: &mut FieldErrors,
+    ) -> Option<Self> {
+        let limit = match limit.map(str::trim) {
             None | Some("") => Some(DEFAULT_LIMIT),
             Some(raw) => errors.take(
                 "limit",
@@ -43,23 +56,19 @@ impl PageRequest {
                     .ok_or_else(|| format!("limit must be a whole number from 1 to {MAX_LIMIT}.")),
             ),
         };
-        let before_id = match params.cursor.as_deref().map(str::trim) {
+        let before_id = match cursor.map(str::trim) {
             None | Some("") => None,
             Some(raw) => errors.take("cursor", cursor::decode(cursor_key, raw)),
         };
-        let author = params
-            .author
-            .as_deref()
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(str::to_string);
-        errors.finish(|| {
-            Some(Self {
-                limit: limit?,
-                before_id,
-                author,
-            })
+        Some(Self {
+            limit: limit?,
+            before_id,
         })
+    }
+
+    /// How many rows a page query loads: one more than the page, to know if another follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
     }
 
     /// Cuts the `limit + 1` rows a page query loads down to the page, and gives the cursor of
@@ -79,6 +88,46 @@ impl PageRequest {
         } else {
             (rows, None)
         }
+    }
+}
+
+impl PageRequest {
+    pub fn parse(params: &PageParams, cursor_key: &[u8; 32]) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let page = Keyset::parse(
+            params.limit.as_deref(),
+            params.cursor.as_deref(),
+            cursor_key,
+            &mut errors,
+        );
+        let author = params
+            .author
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string);
+        errors.finish(|| {
+            let page = page?;
+            Some(Self {
+                limit: page.limit,
+                before_id: page.before_id,
+                author,
+            })
+        })
+    }
+
+    /// See [`Keyset::finish`].
+    pub fn finish<T>(
+        &self,
+        rows: Vec<T>,
+        cursor_key: &[u8; 32],
+        id_of: impl Fn(&T) -> i32,
+    ) -> (Vec<T>, Option<String>) {
+        let page = Keyset {
+            limit: self.limit,
+            before_id: self.before_id,
+        };
+        page.finish(rows, cursor_key, id_of)
     }
 }
 

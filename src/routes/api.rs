@@ -1,7 +1,9 @@
 //! The JSON API.
 
+pub mod admin;
 pub mod auth;
 pub mod email;
+pub mod events;
 pub mod health;
 pub mod keys;
 pub mod openapi;

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, email, health, keys, posts, sessions, token, users};
+use super::{admin, auth, email, events, health, keys, posts, sessions, token, users};
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -27,6 +27,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/email/resend"),
     ("put", "/api/users/me/email"),
     ("get", "/api/users/me"),
+    ("get", "/api/users/me/events"),
     ("put", "/api/users/me/password"),
     ("get", "/api/posts"),
     ("post", "/api/posts"),
@@ -34,6 +35,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/posts/{id}"),
     ("delete", "/api/posts/{id}"),
     ("post", "/api/token/inspect"),
+    ("get", "/api/admin/users"),
+    ("get", "/api/admin/users/{id}"),
+    ("delete", "/api/admin/users/{id}"),
+    ("post", "/api/admin/users/{id}/disable"),
+    ("post", "/api/admin/users/{id}/enable"),
+    ("post", "/api/admin/users/{id}/logout-all"),
+    ("post", "/api/admin/users/{id}/password-reset"),
+    ("put", "/api/admin/users/{id}/role"),
+    ("get", "/api/admin/events"),
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
     ("get", "/healthz"),
@@ -67,12 +77,22 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         email::change,
         users::me,
         users::change_password,
+        events::mine,
         posts::list,
         posts::create,
         posts::show,
         posts::update,
         posts::delete,
         token::inspect,
+        admin::list_users,
+        admin::show_user,
+        admin::disable,
+        admin::enable,
+        admin::logout_all,
+        admin::password_reset,
+        admin::set_role,
+        admin::delete_user,
+        admin::list_events,
         document,
         keys::jwks,
         health::healthz,
@@ -84,6 +104,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         (name = "auth", description = "Registration, logins, tokens, sessions"),
         (name = "users", description = "The signed-in user"),
         (name = "posts", description = "Posts: public, or private to their author"),
+        (name = "admin", description = "Administration: users, their sessions, the audit trail"),
         (name = "tokens", description = "Token inspection and public keys"),
         (name = "health", description = "Liveness and readiness"),
     )

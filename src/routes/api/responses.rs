@@ -68,3 +68,19 @@ impl IntoResponses for RateLimited {
         set(&[(429, "Too many attempts from this address; see Retry-After")])
     }
 }
+
+/// The administration API: required authentication, and the admin role (403 otherwise).
+pub struct AdminErrors;
+
+impl IntoResponses for AdminErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        set(&[
+            (401, "Missing, invalid, expired or revoked token"),
+            (
+                403,
+                "Not an administrator, or a cookie-authenticated write without its CSRF token",
+            ),
+            (404, "No user has this id"),
+        ])
+    }
+}

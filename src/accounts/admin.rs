@@ -1,0 +1,181 @@
+//! What an administrator does to an account: disable and enable it, sign it out everywhere,
+//! send it a reset link, change its role, delete it. Each action is one transaction that
+//! checks the last-admin rule, applies the change and records the event with the admin as
+//! actor, so two admins acting at once cannot leave Sigil without one.
+
+use super::Accounts;
+use crate::audit::{self, Event, EventKind};
+use crate::db::events::{EventFilter, EventRow};
+use crate::db::sessions::Session;
+use crate::db::users::User;
+use crate::db::{write_transaction, DbConnection};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::http::client::ClientInfo;
+
+/// The administrator acting, and where from.
+#[derive(Debug, Clone)]
+pub struct Acting<'a> {
+    pub admin: &'a User,
+    pub client: &'a ClientInfo,
+}
+
+impl Acting<'_> {
+    fn event(&self, kind: EventKind, target: i32) -> Event {
+        Event::new(kind, self.client)
+            .user(target)
+            .actor(self.admin.id)
+    }
+}
+
+/// Everything an administrator sees of one account.
+#[derive(Debug)]
+pub struct AccountDetail {
+    pub user: User,
+    pub sessions: Vec<Session>,
+    pub events: Vec<EventRow>,
+}
+
+/// Why an action on the last admin is refused (a 409).
+pub const LAST_ADMIN: &str = "This is the last active administrator: make another user an \
+     administrator first, or Sigil would have none.";
+
+impl Accounts<'_> {
+    /// A user's profile, live sessions and newest 20 events; 404 for an unknown id.
+    pub async fn account_detail(&self, id: i32) -> Result<AccountDetail, AppError> {
+        self.db
+            .run(move |conn| {
+                let user = User::find(conn, id)?.ok_or(AppError::NotFound)?;
+                let sessions = Session::list_active(conn, id)?;
+                let filter = EventFilter {
+                    user_id: Some(id),
+                    kind: None,
+                };
+                let events = EventRow::page(conn, &filter, None, 20)?;
+                Ok(AccountDetail {
+                    user,
+                    sessions,
+                    events,
+                })
+            })
+            .await
+    }
+
+    /// Disables (or enables) an account. Disabling also ends every session, so no refresh
+    /// token of the user works again even if the account is enabled later.
+    pub async fn set_disabled(
+        &self,
+        by: &Acting<'_>,
+        id: i32,
+        disabled: bool,
+    ) -> Result<User, AppError> {
+        let kind = match disabled {
+            true => EventKind::UserDisabled,
+            false => EventKind::UserEnabled,
+        };
+        let event = by.event(kind, id);
+        self.admin_write(id, disabled, move |conn, user| {
+            let changed = User::set_disabled(conn, user.id, disabled)?;
+            if disabled {
+                Session::revoke_all_for_user(conn, user.id, "disabled by an administrator")?;
+            }
+            audit::record_in(conn, &event);
+            Ok(changed)
+        })
+        .await
+    }
+
+    /// Changes an account's role; demoting the last active admin is refused.
+    pub async fn set_role(&self, by: &Acting<'_>, id: i32, role: Role) -> Result<User, AppError> {
+        let event = by.event(EventKind::RoleChanged, id);
+        self.db
+            .run(move |conn| set_role_in(conn, id, role, event))
+            .await
+    }
+
+    /// Ends every session of the account: every token issued until now is refused.
+    pub async fn sign_out_everywhere(&self, by: &Acting<'_>, id: i32) -> Result<User, AppError> {
+        let event = by.event(EventKind::AdminLogoutAll, id);
+        self.admin_write(id, false, move |conn, user| {
+            let ended =
+                Session::revoke_all_for_user(conn, user.id, "signed out by an administrator")?;
+            audit::record_in(conn, &event.detail("sessions", ended));
+            Ok(user)
+        })
+        .await
+    }
+
+    /// Deletes the account with its posts, sessions and links; its events stay, with its id.
+    pub async fn delete_account(&self, by: &Acting<'_>, id: i32) -> Result<(), AppError> {
+        let event = by.event(EventKind::UserDeleted, id);
+        self.admin_write(id, true, move |conn, user| {
+            User::delete(conn, user.id)?;
+            let event = event
+                .detail("username", user.username.clone())
+                .detail("email", user.email.clone());
+            audit::record_in(conn, &event);
+            Ok(user)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Mails the account a password-reset link; the admin never sees it.
+    pub async fn send_reset_for(&self, by: &Acting<'_>, id: i32) -> Result<(), AppError> {
+        let user = self
+            .db
+            .run(move |conn| User::find(conn, id)?.ok_or(AppError::NotFound))
+            .await?;
+        let event = by.event(EventKind::AdminPasswordReset, id);
+        self.send_reset_link(&user, by.client, event).await
+    }
+
+    /// Runs `change` on the user `id` in a write transaction; 404 when there is no such user,
+    /// 409 when `removes_admin` and the user is the last active admin.
+    async fn admin_write<T: Send + 'static>(
+        &self,
+        id: i32,
+        removes_admin: bool,
+        change: impl FnOnce(&mut DbConnection, User) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        self.db
+            .run(move |conn| guarded(conn, id, removes_admin, change))
+            .await
+    }
+}
+
+/// Gives user `id` the `role` and records `event` (with the roles before and after); the
+/// command line (`sigil set-role`) uses it too. Demoting the last active admin is a 409.
+pub fn set_role_in(
+    conn: &mut DbConnection,
+    id: i32,
+    role: Role,
+    event: Event,
+) -> Result<User, AppError> {
+    guarded(conn, id, role != Role::Admin, move |conn, user| {
+        let changed = User::set_role(conn, user.id, role)?;
+        let event = event
+            .detail("from", user.role().as_str())
+            .detail("to", role.as_str());
+        audit::record_in(conn, &event);
+        Ok(changed)
+    })
+}
+
+/// Runs `change` on user `id` in a write transaction: 404 when there is no such user, 409
+/// when `removes_admin` and the user is the last active admin.
+fn guarded<T>(
+    conn: &mut DbConnection,
+    id: i32,
+    removes_admin: bool,
+    change: impl FnOnce(&mut DbConnection, User) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    write_transaction(conn, |conn| {
+        let user = User::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let active_admin = user.is_admin() && !user.disabled;
+        if removes_admin && active_admin && User::count_active_admins(conn)? <= 1 {
+            return Err(AppError::Conflict(LAST_ADMIN.into()));
+        }
+        change(conn, user)
+    })
+}

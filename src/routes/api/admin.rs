@@ -1,0 +1,433 @@
+//! `/api/admin/*`: finding users, seeing an account, and acting on it. Every route needs an
+//! administrator ([`AdminUser`]: 403 for anyone else); every action is a security event with
+//! the administrator as actor. The pages under `/admin` call the same account methods.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::events::{self, EventBody, EventPage};
+use super::responses::{AdminErrors, BodyErrors};
+use super::sessions::SessionBody;
+use crate::accounts::admin::Acting;
+use crate::audit::EventKind;
+use crate::auth::extract::AdminUser;
+use crate::db::events::EventFilter;
+use crate::db::users::User;
+use crate::domain::{Keyset, Role};
+use crate::error::{AppError, FieldErrors, Problem};
+use crate::http::body::{Field, JsonBody};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+/// A user as an administrator sees them: never the password hash.
+#[derive(Serialize, ToSchema)]
+pub struct AdminUserBody {
+    pub id: i32,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub role: Role,
+    pub disabled: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<&User> for AdminUserBody {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            email: u.email.clone(),
+            email_verified: u.email_verified,
+            role: u.role(),
+            disabled: u.disabled,
+            created_at: crate::db::to_utc(u.created_at),
+            updated_at: crate::db::to_utc(u.updated_at),
+        }
+    }
+}
+
+/// A page of users, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<AdminUserBody>,
+    pub next_cursor: Option<String>,
+}
+
+/// One account in full: profile, live sessions, second factors, newest 20 events.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDetailBody {
+    pub user: AdminUserBody,
+    pub sessions: Vec<SessionBody>,
+    /// The second factors the user has set up (`totp`, passkeys); empty when none.
+    pub second_factors: Vec<String>,
+    pub events: Vec<EventBody>,
+}
+
+/// `?query=&limit=&cursor=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserSearchParams {
+    /// Part of a username or e-mail address, without case; empty lists everyone.
+    pub query: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// `?user=&kind=&limit=&cursor=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventSearchParams {
+    /// Only this user's events (a user id).
+    #[param(value_type = Option<i32>)]
+    pub user: Option<String>,
+    /// Only events of this kind (`sign_in_failed`, `user_disabled`, …).
+    pub kind: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// `PUT /api/admin/users/{id}/role`.
+#[derive(Deserialize, ToSchema)]
+pub struct RoleRequest {
+    /// `user` or `admin`.
+    #[schema(value_type = Role, required = true)]
+    #[serde(default)]
+    pub role: Field,
+}
+
+impl UserSearchParams {
+    /// The search text (at most 100 characters; blank is none) and the page.
+    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(Option<String>, Keyset), AppError> {
+        let mut errors = FieldErrors::new();
+        let query = self
+            .query
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty());
+        if query.is_some_and(|q| q.chars().count() > 100) {
+            errors.add("query", "Search for at most 100 characters.");
+        }
+        let page = Keyset::parse(
+            self.limit.as_deref(),
+            self.cursor.as_deref(),
+            cursor_key,
+            &mut errors,
+        );
+        Ok(errors.finish(|| Some((query.map(str::to_string), page?)))?)
+    }
+}
+
+impl EventSearchParams {
+    /// The filter (a numeric user id, a known kind) and the page.
+    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(EventFilter, Keyset), AppError> {
+        let mut errors = FieldErrors::new();
+        let user_id = match self.user.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => errors.take(
+                "user",
+                raw.parse::<i32>()
+                    .map_err(|_| "user must be a user id (a whole number).".to_string()),
+            ),
+        };
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => errors.take(
+                "kind",
+                EventKind::parse(raw).map(|k| k.as_str().to_string()),
+            ),
+        };
+        let page = Keyset::parse(
+            self.limit.as_deref(),
+            self.cursor.as_deref(),
+            cursor_key,
+            &mut errors,
+        );
+        Ok(errors.finish(|| Some((EventFilter { user_id, kind }, page?)))?)
+    }
+}
+
+/// `GET /api/admin/users?query=&limit=&cursor=`.
+#[utoipa::path(
+    get,
+    path = "/api/admin/users",
+    tag = "admin",
+    params(UserSearchParams),
+    responses(
+        (status = 200, description = "A page of users, newest first", body = UserPage),
+        (status = 422, description = "Bad query, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    _: AdminUser,
+    params: web::Query<UserSearchParams>,
+) -> Result<HttpResponse, AppError> {
+    let (query, page) = params.parse(&state.cursor_key)?;
+    let key = state.cursor_key;
+    let (rows, next_cursor) = state
+        .db
+        .run(move |conn| {
+            let rows = User::search(conn, query.as_deref(), page.before_id, page.fetch())?;
+            Ok(page.finish(rows, &key, |u| u.id))
+        })
+        .await?;
+    Ok(no_store().json(UserPage {
+        items: rows.iter().map(AdminUserBody::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// `GET /api/admin/users/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/admin/users/{id}",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 200, description = "The account: profile, sessions, second factors, recent events", body = AccountDetailBody),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn show_user(
+    state: web::Data<AppState>,
+    _: AdminUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let detail = state.accounts().account_detail(path.into_inner()).await?;
+    Ok(no_store().json(AccountDetailBody {
+        user: AdminUserBody::from(&detail.user),
+        sessions: detail
+            .sessions
+            .into_iter()
+            .map(|s| SessionBody::new(s, ""))
+            .collect(),
+        second_factors: Vec::new(),
+        events: detail.events.into_iter().map(EventBody::from).collect(),
+    }))
+}
+
+/// `POST /api/admin/users/{id}/disable`: the user cannot sign in, and every token of theirs
+/// is refused on its next request.
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/disable",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 200, description = "The user, disabled; every session ended", body = AdminUserBody),
+        (status = 409, description = "The last active administrator", body = Problem, content_type = "application/problem+json"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn disable(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(&state, &admin.user, &client, path.into_inner(), true).await
+}
+
+/// `POST /api/admin/users/{id}/enable`.
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/enable",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 200, description = "The user, enabled (signing in again is up to them)", body = AdminUserBody),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn enable(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(&state, &admin.user, &client, path.into_inner(), false).await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    admin: &User,
+    client: &ClientInfo,
+    id: i32,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    let by = Acting { admin, client };
+    let user = state.accounts().set_disabled(&by, id, disabled).await?;
+    Ok(no_store().json(AdminUserBody::from(&user)))
+}
+
+/// `POST /api/admin/users/{id}/logout-all`: every token of the user issued until now dies.
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/logout-all",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 204, description = "Every session of the user has ended"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let by = Acting {
+        admin: &admin.user,
+        client: &client,
+    };
+    state
+        .accounts()
+        .sign_out_everywhere(&by, path.into_inner())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/admin/users/{id}/password-reset`: mails the user a reset link (the
+/// administrator never sees or sets a password) → 202.
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/password-reset",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 202, description = "A reset link is on its way to the user's address"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn password_reset(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let by = Acting {
+        admin: &admin.user,
+        client: &client,
+    };
+    state
+        .accounts()
+        .send_reset_for(&by, path.into_inner())
+        .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({})))
+}
+
+/// `PUT /api/admin/users/{id}/role`: `{role}` → the user.
+#[utoipa::path(
+    put,
+    path = "/api/admin/users/{id}/role",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    request_body = RoleRequest,
+    responses(
+        (status = 200, description = "The user with the new role", body = AdminUserBody),
+        (status = 409, description = "Demoting the last active administrator", body = Problem, content_type = "application/problem+json"),
+        AdminErrors,
+        BodyErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn set_role(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+    JsonBody(body): JsonBody<RoleRequest>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let role = body.role.required("role", &mut errors, Role::parse);
+    let role = errors.finish(|| role)?;
+    let by = Acting {
+        admin: &admin.user,
+        client: &client,
+    };
+    let user = state
+        .accounts()
+        .set_role(&by, path.into_inner(), role)
+        .await?;
+    Ok(no_store().json(AdminUserBody::from(&user)))
+}
+
+/// `DELETE /api/admin/users/{id}`: the user, their posts, sessions and links go; their
+/// events stay.
+#[utoipa::path(
+    delete,
+    path = "/api/admin/users/{id}",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 204, description = "The account is deleted"),
+        (status = 409, description = "The last active administrator", body = Problem, content_type = "application/problem+json"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let by = Acting {
+        admin: &admin.user,
+        client: &client,
+    };
+    state
+        .accounts()
+        .delete_account(&by, path.into_inner())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /api/admin/events?user=&kind=&limit=&cursor=`: the whole trail, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/admin/events",
+    tag = "admin",
+    params(EventSearchParams),
+    responses(
+        (status = 200, description = "A page of security events, newest first", body = EventPage),
+        (status = 422, description = "Bad user, kind, limit or cursor", body = Problem, content_type = "application/problem+json"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    _: AdminUser,
+    params: web::Query<EventSearchParams>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, page) = params.parse(&state.cursor_key)?;
+    Ok(no_store().json(events::page(&state, filter, page).await?))
+}
+
+fn no_store() -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("Cache-Control", "no-store"));
+    response
+}
