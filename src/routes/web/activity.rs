@@ -44,14 +44,22 @@ impl EventLine {
     /// `names` are the usernames an administrator may see; the user's own view passes none
     /// and reads "by an administrator".
     pub fn new(e: EventRow, names: Option<&HashMap<i32, String>>) -> Self {
-        let label = EventKind::parse(&e.kind).map_or_else(|_| e.kind.clone(), |k| k.label().into());
-        let by = match e.actor_id {
-            Some(actor) if Some(actor) != e.user_id => match names.and_then(|n| n.get(&actor)) {
-                Some(name) => format!("by administrator {name}"),
-                None => "by an administrator".to_string(),
-            },
-            _ => String::new(),
-        };
+        let mut label =
+            EventKind::parse(&e.kind).map_or_else(|_| e.kind.clone(), |k| k.label().into());
+        // Someone else acted: the labels of admin actions already say "by an administrator",
+        // which an administrator reads with the name.
+        let mut by = String::new();
+        if let Some(actor) = e.actor_id.filter(|a| Some(*a) != e.user_id) {
+            let who = names.and_then(|n| n.get(&actor)).map_or_else(
+                || "by an administrator".to_string(),
+                |name| format!("by administrator {name}"),
+            );
+            if label.contains("by an administrator") {
+                label = label.replace("by an administrator", &who);
+            } else {
+                by = who;
+            }
+        }
         let user_name = e.user_id.map_or_else(String::new, |id| {
             names
                 .and_then(|n| n.get(&id).cloned())
@@ -73,15 +81,28 @@ impl EventLine {
     }
 }
 
-/// A JSON object of facts as `key: value, key: value`.
+/// The facts recorded with an event, in words: `name tried: alice, wrong password`. The
+/// device has a column of its own.
 fn facts(detail: &str) -> String {
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(detail) else {
         return String::new();
     };
     map.iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => format!("{k}: {s}"),
-            other => format!("{k}: {other}"),
+        .filter_map(|(key, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match (key.as_str(), value) {
+                ("device", _) | ("new_device", Value::Bool(false)) => None,
+                ("new_device", _) => Some("from a new device".to_string()),
+                ("login", _) => Some(format!("name tried: {text}")),
+                ("reason", _) => Some(text.replace('_', " ")),
+                ("from", _) => Some(format!("was {text}")),
+                ("to", _) => Some(format!("now {text}")),
+                ("sessions", _) => Some(format!("sessions ended: {text}")),
+                _ => Some(format!("{}: {text}", key.replace('_', " "))),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
