@@ -6,6 +6,7 @@ pub mod admin;
 pub mod email;
 pub mod notices;
 pub mod recovery;
+pub mod search;
 
 use serde::Deserialize;
 use utoipa::ToSchema;

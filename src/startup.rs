@@ -238,6 +238,30 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/account/email/resend").route(post().to(pages::account::resend_verification)),
         )
+        .service(resource("/account/activity").route(get().to(pages::activity::show)))
+        .service(resource("/admin").route(get().to(pages::admin::users)))
+        .service(resource("/admin/users/{id}").route(get().to(pages::admin::user)))
+        .service(
+            resource("/admin/users/{id}/disable").route(post().to(pages::admin::actions::disable)),
+        )
+        .service(
+            resource("/admin/users/{id}/enable").route(post().to(pages::admin::actions::enable)),
+        )
+        .service(
+            resource("/admin/users/{id}/logout-all")
+                .route(post().to(pages::admin::actions::logout_all)),
+        )
+        .service(
+            resource("/admin/users/{id}/password-reset")
+                .route(post().to(pages::admin::actions::password_reset)),
+        )
+        .service(
+            resource("/admin/users/{id}/role").route(post().to(pages::admin::actions::set_role)),
+        )
+        .service(
+            resource("/admin/users/{id}/delete").route(post().to(pages::admin::actions::delete)),
+        )
+        .service(resource("/admin/events").route(get().to(pages::admin::events)))
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }
 

@@ -3,6 +3,8 @@
 //! checks the last-admin rule, applies the change and records the event with the admin as
 //! actor, so two admins acting at once cannot leave Sigil without one.
 
+use std::collections::HashMap;
+
 use super::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::db::events::{EventFilter, EventRow};
@@ -34,6 +36,8 @@ pub struct AccountDetail {
     pub user: User,
     pub sessions: Vec<Session>,
     pub events: Vec<EventRow>,
+    /// The usernames of the accounts that acted in `events` (administrators, mostly).
+    pub names: HashMap<i32, String>,
 }
 
 /// Why an action on the last admin is refused (a 409).
@@ -52,10 +56,13 @@ impl Accounts<'_> {
                     kind: None,
                 };
                 let events = EventRow::page(conn, &filter, None, 20)?;
+                let actors: Vec<i32> = events.iter().filter_map(|e| e.actor_id).collect();
+                let names = User::usernames(conn, &actors)?;
                 Ok(AccountDetail {
                     user,
                     sessions,
                     events,
+                    names,
                 })
             })
             .await

@@ -196,6 +196,21 @@ impl User {
         q.load(conn)
     }
 
+    /// The usernames of the accounts among `ids` that still exist.
+    pub fn usernames(
+        conn: &mut DbConnection,
+        ids: &[i32],
+    ) -> QueryResult<std::collections::HashMap<i32, String>> {
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows: Vec<(i32, String)> = users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::username))
+            .load(conn)?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// How many admins can still act (admin role, not disabled).
     pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
         users::table

@@ -114,6 +114,18 @@ pub struct Device {
     pub key: String,
 }
 
+impl Device {
+    /// The label of a stored user agent (a session's, an event's): "Firefox 132 on Windows".
+    pub fn label_of(user_agent: Option<&str>) -> String {
+        ClientInfo {
+            ip: None,
+            user_agent: user_agent.map(str::to_string),
+        }
+        .device()
+        .label
+    }
+}
+
 impl ClientInfo {
     pub fn device(&self) -> Device {
         use sha2::{Digest as _, Sha256};

@@ -3,6 +3,8 @@
 //! middleware shows them as pages (see [`errors`]).
 
 pub mod account;
+pub mod activity;
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod errors;
@@ -31,6 +33,11 @@ pub fn html_response(status: StatusCode, html: String) -> HttpResponse {
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(html)
+}
+
+/// A stored time as the pages show it: `2026-11-23 21:18 UTC`.
+pub fn utc(t: time::PrimitiveDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
 }
 
 /// A 303 to `location` (after a successful form post).

@@ -402,3 +402,68 @@ async fn show_mail(c: &Client, mail: &crate::smtp::Received, name: &str) {
     c.goto(&url).await.unwrap();
     shot(c, name).await;
 }
+
+/// An administrator finds a user and disables them in one browser, while the user's own
+/// browser is open on their account: its next page load is signed out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_disables_a_user_whose_open_browser_is_then_signed_out() {
+    let Some((_admin_driver, admin)) = browser().await else {
+        return;
+    };
+    let (_user_driver, user) = browser().await.expect("a second browser");
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for name in ["root", "alice", "bob", "carol.smith", "dmitri"] {
+        app.user(name).await;
+    }
+    app.sql("UPDATE users SET role = 'admin' WHERE username = 'root'");
+
+    user.goto(&app.url("/login")).await.unwrap();
+    log_in(&user, "alice", PASSWORD).await;
+    assert!(shows(&user, "Welcome back, alice.").await);
+    user.goto(&app.url("/account")).await.unwrap();
+    assert!(shows(&user, "Recent security activity").await);
+    user.execute(
+        "document.getElementById('activity').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&user, "account-activity").await;
+
+    admin.goto(&app.url("/login")).await.unwrap();
+    log_in(&admin, "root", PASSWORD).await;
+    assert!(shows(&admin, "Welcome back, root.").await);
+    click(&admin, "header a[href='/admin']").await;
+    assert!(shows(&admin, "Find users by username or e-mail").await);
+    shot(&admin, "admin-users").await;
+    fill(&admin, "#field-query", "ALI").await;
+    submit(&admin, "form[action='/admin']").await;
+    assert!(shows(&admin, "alice@example.com").await);
+    assert!(!body_text(&admin).await.contains("bob@example.com"));
+    click(&admin, "table.users a").await;
+    assert!(shows(&admin, "Live sessions").await);
+    submit(&admin, "form[action$='/disable']").await;
+    assert!(shows(&admin, "alice is disabled").await);
+    shot(&admin, "admin-user-detail").await;
+    admin
+        .execute(
+            "document.querySelector('form[action$=\\'/role\\']').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shot(&admin, "admin-user-detail-more").await;
+
+    // Alice's browser, still open on her account, is signed out on its next page load.
+    user.refresh().await.unwrap();
+    assert!(shows(&user, "Log in").await);
+    assert_eq!(path_of(&user).await, "/login?next=/account");
+    log_in(&user, "alice", PASSWORD).await;
+    assert!(shows(&user, "This account has been disabled.").await);
+
+    admin.goto(&app.url("/admin/events")).await.unwrap();
+    assert!(shows(&admin, "Account disabled by administrator root").await);
+    shot(&admin, "admin-events").await;
+    admin.close().await.unwrap();
+    user.close().await.unwrap();
+}

@@ -11,11 +11,10 @@ use super::events::{self, EventBody, EventPage};
 use super::responses::{AdminErrors, BodyErrors};
 use super::sessions::SessionBody;
 use crate::accounts::admin::Acting;
-use crate::audit::EventKind;
+use crate::accounts::search::{EventSearchParams, UserSearchParams};
 use crate::auth::extract::AdminUser;
-use crate::db::events::EventFilter;
 use crate::db::users::User;
-use crate::domain::{Keyset, Role};
+use crate::domain::Role;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
@@ -68,35 +67,6 @@ pub struct AccountDetailBody {
     pub events: Vec<EventBody>,
 }
 
-/// `?query=&limit=&cursor=`.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserSearchParams {
-    /// Part of a username or e-mail address, without case; empty lists everyone.
-    pub query: Option<String>,
-    /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// `?user=&kind=&limit=&cursor=`.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EventSearchParams {
-    /// Only this user's events (a user id).
-    #[param(value_type = Option<i32>)]
-    pub user: Option<String>,
-    /// Only events of this kind (`sign_in_failed`, `user_disabled`, …).
-    pub kind: Option<String>,
-    /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// `PUT /api/admin/users/{id}/role`.
 #[derive(Deserialize, ToSchema)]
 pub struct RoleRequest {
@@ -104,57 +74,6 @@ pub struct RoleRequest {
     #[schema(value_type = Role, required = true)]
     #[serde(default)]
     pub role: Field,
-}
-
-impl UserSearchParams {
-    /// The search text (at most 100 characters; blank is none) and the page.
-    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(Option<String>, Keyset), AppError> {
-        let mut errors = FieldErrors::new();
-        let query = self
-            .query
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty());
-        if query.is_some_and(|q| q.chars().count() > 100) {
-            errors.add("query", "Search for at most 100 characters.");
-        }
-        let page = Keyset::parse(
-            self.limit.as_deref(),
-            self.cursor.as_deref(),
-            cursor_key,
-            &mut errors,
-        );
-        Ok(errors.finish(|| Some((query.map(str::to_string), page?)))?)
-    }
-}
-
-impl EventSearchParams {
-    /// The filter (a numeric user id, a known kind) and the page.
-    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(EventFilter, Keyset), AppError> {
-        let mut errors = FieldErrors::new();
-        let user_id = match self.user.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => errors.take(
-                "user",
-                raw.parse::<i32>()
-                    .map_err(|_| "user must be a user id (a whole number).".to_string()),
-            ),
-        };
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => errors.take(
-                "kind",
-                EventKind::parse(raw).map(|k| k.as_str().to_string()),
-            ),
-        };
-        let page = Keyset::parse(
-            self.limit.as_deref(),
-            self.cursor.as_deref(),
-            cursor_key,
-            &mut errors,
-        );
-        Ok(errors.finish(|| Some((EventFilter { user_id, kind }, page?)))?)
-    }
 }
 
 /// `GET /api/admin/users?query=&limit=&cursor=`.
@@ -176,13 +95,9 @@ pub async fn list_users(
     params: web::Query<UserSearchParams>,
 ) -> Result<HttpResponse, AppError> {
     let (query, page) = params.parse(&state.cursor_key)?;
-    let key = state.cursor_key;
     let (rows, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let rows = User::search(conn, query.as_deref(), page.before_id, page.fetch())?;
-            Ok(page.finish(rows, &key, |u| u.id))
-        })
+        .accounts()
+        .search_users(query, page, &state.cursor_key)
         .await?;
     Ok(no_store().json(UserPage {
         items: rows.iter().map(AdminUserBody::from).collect(),

@@ -71,17 +71,13 @@ pub async fn page(
     filter: EventFilter,
     page: Keyset,
 ) -> Result<EventPage, AppError> {
-    let key = state.cursor_key;
-    let (rows, next_cursor) = state
-        .db
-        .run(move |conn| {
-            let rows = EventRow::page(conn, &filter, page.before_id, page.fetch())?;
-            Ok(page.finish(rows, &key, |e| e.id))
-        })
+    let list = state
+        .accounts()
+        .events(filter, page, &state.cursor_key)
         .await?;
     Ok(EventPage {
-        items: rows.into_iter().map(EventBody::from).collect(),
-        next_cursor,
+        items: list.events.into_iter().map(EventBody::from).collect(),
+        next_cursor: list.next_cursor,
     })
 }
 

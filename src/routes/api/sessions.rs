@@ -14,7 +14,7 @@ use crate::auth::tokens::{self, LogoutScope};
 use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
-use crate::http::client::ClientInfo;
+use crate::http::client::{ClientInfo, Device};
 use crate::state::AppState;
 
 /// `POST /api/auth/logout`: revokes this access token and its session → 204.
@@ -88,12 +88,7 @@ pub struct SessionBody {
 
 impl SessionBody {
     pub fn new(s: Session, current_sid: &str) -> Self {
-        let device = ClientInfo {
-            ip: None,
-            user_agent: s.user_agent.clone(),
-        }
-        .device()
-        .label;
+        let device = Device::label_of(s.user_agent.as_deref());
         Self {
             current: s.id == current_sid,
             id: s.id,

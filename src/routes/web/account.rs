@@ -1,4 +1,5 @@
-//! `GET /account`: profile, password change, active sessions, log out everywhere.
+//! `GET /account`: profile, password change, active sessions, recent security activity, log
+//! out everywhere.
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -6,6 +7,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::activity::{own_events, EventLine, SessionLine};
 use super::auth::logged_out;
 use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
@@ -15,7 +17,7 @@ use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
-use crate::domain::{Email, Password};
+use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::state::{AppState, LoginAttempt};
@@ -27,7 +29,11 @@ struct AccountPage {
     email: String,
     username: String,
     member_since: String,
-    sessions: Vec<SessionRow>,
+    sessions: Vec<SessionLine>,
+    /// The newest 20 security events, and the link to older ones when there are more.
+    events: Vec<EventLine>,
+    show_user: bool,
+    more_events: Option<String>,
     email_verified: bool,
     /// The password form's errors.
     errors: FieldErrors,
@@ -44,14 +50,6 @@ enum Refused {
         errors: FieldErrors,
         new_email: String,
     },
-}
-
-struct SessionRow {
-    id: String,
-    user_agent: String,
-    created_at: String,
-    last_used_at: String,
-    current: bool,
 }
 
 async fn account_page(
@@ -81,8 +79,11 @@ async fn account_page(
         ),
     };
     let list = tokens::active_sessions(&state.db, auth.user.id).await?;
-    let fmt =
-        |t: time::PrimitiveDateTime| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute());
+    let newest = Keyset {
+        limit: 20,
+        before_id: None,
+    };
+    let (events, more_events) = own_events(state, auth.user.id, newest).await?;
     let page = AccountPage {
         chrome: Chrome::new(session, "Your account", Some(auth)),
         email: auth.user.email.clone(),
@@ -90,17 +91,11 @@ async fn account_page(
         member_since: auth.user.created_at.date().to_string(),
         sessions: list
             .into_iter()
-            .map(|s| SessionRow {
-                current: s.id == auth.claims.sid,
-                user_agent: s
-                    .user_agent
-                    .clone()
-                    .unwrap_or_else(|| "Unknown client".into()),
-                created_at: fmt(s.created_at),
-                last_used_at: fmt(s.last_used_at),
-                id: s.id,
-            })
+            .map(|s| SessionLine::new(s, Some(&auth.claims.sid)))
             .collect(),
+        events,
+        show_user: false,
+        more_events,
         email_verified: auth.user.email_verified,
         errors,
         email_errors,

@@ -99,3 +99,55 @@ impl<T: DeserializeOwned + 'static> FromRequest for SignedInForm<T> {
 /// A form that only confirms an action (a button): no fields besides its CSRF token.
 #[derive(serde::Deserialize)]
 pub struct Confirm {}
+
+/// A signed-in administrator on a page. A visitor who is not signed in goes to the login page
+/// (as for [`SignedIn`]); a signed-in user without the admin role gets the 403 page.
+pub struct AdminViewer(pub Authenticated);
+
+impl FromRequest for AdminViewer {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let SignedIn(user) = signed_in.await?;
+            admin_only(user).map(AdminViewer)
+        })
+    }
+}
+
+/// A form posted by an administrator: the sign-in first, then the CSRF token (both as for
+/// [`SignedInForm`]), then the admin role; a non-admin gets the 403 page whatever they sent.
+/// Admin forms have only optional fields, so reading them never answers before the role check.
+pub struct AdminForm<T> {
+    pub admin: Authenticated,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedInForm::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let SignedInForm { user, form } = signed_in.await?;
+            Ok(AdminForm {
+                admin: admin_only(user)?,
+                form,
+            })
+        })
+    }
+}
+
+/// The user, when they hold the admin role (checked on the row the sign-in check loaded).
+fn admin_only(user: Authenticated) -> Result<Authenticated, AppError> {
+    if user.user.is_admin() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden(
+            "These pages are for administrators.".into(),
+        ))
+    }
+}

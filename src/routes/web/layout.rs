@@ -11,6 +11,8 @@ use crate::auth::extract::Authenticated;
 pub struct Chrome {
     pub title: String,
     pub username: Option<String>,
+    /// Whether the viewer may use the pages under `/admin` (the nav links there).
+    pub is_admin: bool,
     pub csrf_token: String,
     pub flashes: Vec<Flash>,
 }
@@ -25,6 +27,7 @@ impl Chrome {
         Self {
             title: title.into(),
             username: user.map(|a| a.user.username.clone()),
+            is_admin: user.is_some_and(|a| a.user.is_admin()),
             csrf_token: csrf::token(session),
             flashes,
         }

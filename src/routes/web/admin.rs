@@ -1,0 +1,233 @@
+//! The pages under `/admin`: find users, see one account (profile, sessions, events) with
+//! the forms that act on it ([`actions`]), and the whole audit trail. Every page needs an
+//! administrator ([`AdminViewer`], [`super::extract::AdminForm`]): others get the 403 page.
+
+pub mod actions;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::activity::{EventLine, SessionLine};
+use super::errors::url_encode;
+use super::extract::AdminViewer;
+use super::layout::Chrome;
+use super::{render, utc};
+use crate::accounts::search::{EventSearchParams, UserSearchParams};
+use crate::audit::EventKind;
+use crate::auth::extract::Authenticated;
+use crate::db::users::User;
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+
+/// One account in a table or at the top of its page.
+pub struct UserLine {
+    pub id: i32,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created: String,
+}
+
+impl From<&User> for UserLine {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            email: u.email.clone(),
+            email_verified: u.email_verified,
+            role: u.role().as_str(),
+            is_admin: u.is_admin(),
+            disabled: u.disabled,
+            created: utc(u.created_at),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    query: String,
+    errors: FieldErrors,
+    users: Vec<UserLine>,
+    next: Option<String>,
+}
+
+/// `GET /admin?query=&cursor=`: users whose name or address contains the query, newest first.
+pub async fn users(
+    AdminViewer(admin): AdminViewer,
+    state: web::Data<AppState>,
+    session: Session,
+    params: web::Query<UserSearchParams>,
+) -> Result<HttpResponse, AppError> {
+    let mut page = UsersPage {
+        chrome: Chrome::new(&session, "Users", Some(&admin)),
+        query: params.query.clone().unwrap_or_default(),
+        errors: FieldErrors::new(),
+        users: Vec::new(),
+        next: None,
+    };
+    let (query, keyset) = match params.parse(&state.cursor_key) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            page.errors = errors;
+            return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let (rows, next) = state
+        .accounts()
+        .search_users(query.clone(), keyset, &state.cursor_key)
+        .await?;
+    page.users = rows.iter().map(UserLine::from).collect();
+    page.next = next.map(|cursor| {
+        let query = query.map_or_else(String::new, |q| format!("query={}&", url_encode(&q)));
+        format!("/admin?{query}cursor={}", url_encode(&cursor))
+    });
+    render(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "admin/user.html")]
+struct UserPage {
+    chrome: Chrome,
+    user: UserLine,
+    /// The administrator is looking at their own account.
+    is_self: bool,
+    sessions: Vec<SessionLine>,
+    events: Vec<EventLine>,
+    show_user: bool,
+    /// Why the last action was refused (the last-admin rule), shown above the forms.
+    refusal: Option<String>,
+    /// The role and delete forms' errors.
+    errors: FieldErrors,
+}
+
+/// What the detail page shows besides the account: nothing, a refusal, or form errors.
+pub enum Outcome {
+    Shown,
+    Refused(String),
+    Invalid(FieldErrors),
+}
+
+/// Renders the page of account `id` (404 for an unknown one) with `outcome`.
+pub async fn user_page(
+    state: &AppState,
+    session: &Session,
+    admin: &Authenticated,
+    id: i32,
+    outcome: Outcome,
+) -> Result<HttpResponse, AppError> {
+    let detail = state.accounts().account_detail(id).await?;
+    let (status, refusal, errors) = match outcome {
+        Outcome::Shown => (StatusCode::OK, None, FieldErrors::new()),
+        Outcome::Refused(m) => (StatusCode::CONFLICT, Some(m), FieldErrors::new()),
+        Outcome::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, None, e),
+    };
+    let title = format!("User {}", detail.user.username);
+    let page = UserPage {
+        chrome: Chrome::new(session, title, Some(admin)),
+        user: UserLine::from(&detail.user),
+        is_self: detail.user.id == admin.user.id,
+        sessions: detail
+            .sessions
+            .into_iter()
+            .map(|s| SessionLine::new(s, None))
+            .collect(),
+        events: detail
+            .events
+            .into_iter()
+            .map(|e| EventLine::new(e, Some(&detail.names)))
+            .collect(),
+        show_user: false,
+        refusal,
+        errors,
+    };
+    render(&page, status)
+}
+
+/// `GET /admin/users/{id}`.
+pub async fn user(
+    AdminViewer(admin): AdminViewer,
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    user_page(&state, &session, &admin, path.into_inner(), Outcome::Shown).await
+}
+
+/// A choice in the kind filter.
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/events.html")]
+struct EventsPage {
+    chrome: Chrome,
+    user: String,
+    kinds: Vec<KindOption>,
+    errors: FieldErrors,
+    events: Vec<EventLine>,
+    show_user: bool,
+    next: Option<String>,
+}
+
+/// `GET /admin/events?user=&kind=&cursor=`: the whole audit trail, newest first.
+pub async fn events(
+    AdminViewer(admin): AdminViewer,
+    state: web::Data<AppState>,
+    session: Session,
+    params: web::Query<EventSearchParams>,
+) -> Result<HttpResponse, AppError> {
+    let kind = params.kind.as_deref().map(str::trim).unwrap_or_default();
+    let mut page = EventsPage {
+        chrome: Chrome::new(&session, "Security events", Some(&admin)),
+        user: params.user.clone().unwrap_or_default(),
+        kinds: EventKind::ALL
+            .iter()
+            .map(|k| KindOption {
+                value: k.as_str(),
+                label: k.label(),
+                selected: k.as_str() == kind,
+            })
+            .collect(),
+        errors: FieldErrors::new(),
+        events: Vec::new(),
+        show_user: true,
+        next: None,
+    };
+    let (filter, keyset) = match params.parse(&state.cursor_key) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            page.errors = errors;
+            return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let mut link = String::from("/admin/events?");
+    if let Some(id) = filter.user_id {
+        link.push_str(&format!("user={id}&"));
+    }
+    if let Some(kind) = &filter.kind {
+        link.push_str(&format!("kind={kind}&"));
+    }
+    let list = state
+        .accounts()
+        .events(filter, keyset, &state.cursor_key)
+        .await?;
+    page.events = list
+        .events
+        .into_iter()
+        .map(|e| EventLine::new(e, Some(&list.names)))
+        .collect();
+    page.next = list
+        .next_cursor
+        .map(|c| format!("{link}cursor={}", url_encode(&c)));
+    render(&page, StatusCode::OK)
+}
