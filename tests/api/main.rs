@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod admin;
+mod audit;
 mod auth;
 mod browser;
 mod config;
