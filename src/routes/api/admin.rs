@@ -2,20 +2,22 @@
 //! administrator ([`AdminUser`]: 403 for anyone else); every action is a security event with
 //! the administrator as actor. The pages under `/admin` call the same account methods.
 
+mod params;
+
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use self::params::{EventSearchParams, UserSearchParams};
+
 use super::events::{self, EventBody, EventPage};
 use super::responses::{AdminErrors, BodyErrors};
 use super::sessions::SessionBody;
 use crate::accounts::admin::Acting;
-use crate::audit::EventKind;
 use crate::auth::extract::AdminUser;
-use crate::db::events::EventFilter;
 use crate::db::users::User;
-use crate::domain::{Keyset, Role};
+use crate::domain::Role;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
@@ -68,35 +70,6 @@ pub struct AccountDetailBody {
     pub events: Vec<EventBody>,
 }
 
-/// `?query=&limit=&cursor=`.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserSearchParams {
-    /// Part of a username or e-mail address, without case; empty lists everyone.
-    pub query: Option<String>,
-    /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// `?user=&kind=&limit=&cursor=`.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EventSearchParams {
-    /// Only this user's events (a user id).
-    #[param(value_type = Option<i32>)]
-    pub user: Option<String>,
-    /// Only events of this kind (`sign_in_failed`, `user_disabled`, …).
-    pub kind: Option<String>,
-    /// Page size, 1 to 100 (default 20).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// `PUT /api/admin/users/{id}/role`.
 #[derive(Deserialize, ToSchema)]
 pub struct RoleRequest {
@@ -104,57 +77,6 @@ pub struct RoleRequest {
     #[schema(value_type = Role, required = true)]
     #[serde(default)]
     pub role: Field,
-}
-
-impl UserSearchParams {
-    /// The search text (at most 100 characters; blank is none) and the page.
-    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(Option<String>, Keyset), AppError> {
-        let mut errors = FieldErrors::new();
-        let query = self
-            .query
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty());
-        if query.is_some_and(|q| q.chars().count() > 100) {
-            errors.add("query", "Search for at most 100 characters.");
-        }
-        let page = Keyset::parse(
-            self.limit.as_deref(),
-            self.cursor.as_deref(),
-            cursor_key,
-            &mut errors,
-        );
-        Ok(errors.finish(|| Some((query.map(str::to_string), page?)))?)
-    }
-}
-
-impl EventSearchParams {
-    /// The filter (a numeric user id, a known kind) and the page.
-    pub fn parse(&self, cursor_key: &[u8; 32]) -> Result<(EventFilter, Keyset), AppError> {
-        let mut errors = FieldErrors::new();
-        let user_id = match self.user.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => errors.take(
-                "user",
-                raw.parse::<i32>()
-                    .map_err(|_| "user must be a user id (a whole number).".to_string()),
-            ),
-        };
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => errors.take(
-                "kind",
-                EventKind::parse(raw).map(|k| k.as_str().to_string()),
-            ),
-        };
-        let page = Keyset::parse(
-            self.limit.as_deref(),
-            self.cursor.as_deref(),
-            cursor_key,
-            &mut errors,
-        );
-        Ok(errors.finish(|| Some((EventFilter { user_id, kind }, page?)))?)
-    }
 }
 
 /// `GET /api/admin/users?query=&limit=&cursor=`.
