@@ -17,6 +17,7 @@ use crate::helpers::{
 
 backend_tests!(
     only_admins_get_in_everywhere_under_api_admin,
+    a_cookie_admin_needs_the_csrf_token_to_act,
     users_are_listed_in_pages_and_searched_literally,
     an_admin_sees_an_account_in_full_but_no_secret,
     unknown_ids_are_404_and_bad_roles_422,
@@ -96,6 +97,29 @@ async fn only_admins_get_in_everywhere_under_api_admin(b: Backend) {
         .await;
     assert_eq!(r.status(), 200);
     problem(app.admin_users(&second.access_token, "").await, 403).await;
+}
+
+async fn a_cookie_admin_needs_the_csrf_token_to_act(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let root = app.admin("root").await;
+    let bob = app.user("bob").await;
+    let r = app.cookie.login("root", PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    let r = send(app.cookie.get("/api/admin/users")).await;
+    assert_eq!(r.status(), 200);
+    let path = format!("/api/admin/users/{}/disable", bob.id);
+    problem(send(app.cookie.post(&path)).await, 403).await;
+    assert_eq!(
+        app.me(&bob.access_token).await.status(),
+        200,
+        "nothing happened"
+    );
+    let csrf = app.cookie.csrf_token().await;
+    let r = send(app.cookie.post(&path).header("x-csrf-token", csrf)).await;
+    assert_eq!(r.status(), 200);
+    problem(app.me(&bob.access_token).await, 401).await;
+    let e = &of_kind(&app, &root.access_token, bob.id, "user_disabled").await[0];
+    assert_eq!(e["actor_id"].as_i64(), Some(root.id));
 }
 
 async fn register(app: &TestApp, username: &str, email: &str) -> i64 {

@@ -23,6 +23,7 @@ backend_tests!(
     a_trusted_proxy_names_the_client_and_an_untrusted_one_cannot,
     my_events_are_paged_and_only_mine,
     sessions_show_a_device_and_an_address,
+    events_older_than_the_retention_period_are_purged,
 );
 
 const FIREFOX: &str =
@@ -510,6 +511,17 @@ async fn a_trusted_proxy_names_the_client_and_an_untrusted_one_cannot(b: Backend
         address_seen(&app, &root, &alice, chain).await,
         (spoofed.clone(), spoofed.clone())
     );
+    // A refresh through the proxy from elsewhere: the session shows where it was last used.
+    let req = app
+        .anon
+        .post("/api/auth/refresh")
+        .header("x-forwarded-for", "203.0.113.50");
+    let r = send(req.json(&json!({"refresh_token": alice.refresh_token}))).await;
+    assert_eq!(r.status(), 200);
+    let pair: Value = r.json().await.unwrap();
+    let sessions: Vec<Value> = app.sessions(access_of(&pair)).await.json().await.unwrap();
+    let current = sessions.iter().find(|s| s["current"] == true).unwrap();
+    assert_eq!(current["ip"], "203.0.113.50", "{sessions:#?}");
     // A chain through a second trusted proxy: the rightmost untrusted address.
     let app = TestApp::spawn_with(b, &[("TRUSTED_PROXIES", "127.0.0.1/32,10.0.0.0/8")]).await;
     let (root, alice) = (app.admin("root").await, app.user("alice").await);
@@ -633,4 +645,35 @@ async fn sessions_show_a_device_and_an_address(b: Backend) {
         sessions.iter().all(|s| s["ip"] == "127.0.0.1"),
         "{sessions:#?}"
     );
+}
+
+async fn events_older_than_the_retention_period_are_purged(b: Backend) {
+    let app = TestApp::spawn_with(b, &[("AUDIT_RETENTION_DAYS", "30")]).await;
+    let root = app.admin("root").await;
+    app.sql(
+        "INSERT INTO security_events (kind, user_id, ip, created_at) VALUES \
+         ('sign_in', 1, '192.0.2.1', '2000-01-01 00:00:00'), \
+         ('sign_in', 1, '192.0.2.2', '2999-01-01 00:00:00')",
+    );
+    assert_eq!(events(&app, &root.access_token, "").await.len(), 4);
+    // The purge runs at start-up (then hourly): a new instance removes the old event only.
+    let _sibling = app.spawn_sibling().await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let ips: Vec<Value> = events(&app, &root.access_token, "")
+            .await
+            .iter()
+            .map(|e| e["ip"].clone())
+            .collect();
+        if ips.len() == 3 {
+            assert!(!ips.contains(&json!("192.0.2.1")), "{ips:?}");
+            assert!(ips.contains(&json!("192.0.2.2")), "{ips:?}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not purged: {ips:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
