@@ -267,7 +267,9 @@ fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let event = Event::new(EventKind::RoleChanged, &ClientInfo::default()).detail("via", "cli");
+    let event = Event::new(EventKind::RoleChanged, &ClientInfo::default())
+        .user(user.id)
+        .detail("via", "cli");
     match crate::accounts::admin::set_role_in(&mut conn, user.id, role, event) {
         Ok(user) => {
             println!("{} is now {}", user.username, user.role);

@@ -3,6 +3,7 @@
 //! checks the last-admin rule, applies the change and records the event with the admin as
 //! actor, so two admins acting at once cannot leave Sigil without one.
 
+use diesel::connection::SimpleConnection as _;
 use std::collections::HashMap;
 
 use super::Accounts;
@@ -178,6 +179,14 @@ fn guarded<T>(
     change: impl FnOnce(&mut DbConnection, User) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     write_transaction(conn, |conn| {
+        if removes_admin && matches!(conn, DbConnection::Postgresql(_)) {
+            // SQLite's write transaction already runs alone. PostgreSQL's does not: without
+            // these row locks, two admins removing each other at once would each count two
+            // active admins, and both would win.
+            conn.batch_execute(
+                "SELECT id FROM users WHERE role = 'admin' AND disabled = false ORDER BY id FOR UPDATE",
+            )?;
+        }
         let user = User::find(conn, id)?.ok_or(AppError::NotFound)?;
         let active_admin = user.is_admin() && !user.disabled;
         if removes_admin && active_admin && User::count_active_admins(conn)? <= 1 {

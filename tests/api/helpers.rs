@@ -544,6 +544,61 @@ impl TestApp {
         send(self.bearer.request(Method::DELETE, &path, token)).await
     }
 
+    pub async fn my_events(&self, access_token: &str, query: &str) -> Response {
+        let path = format!("/api/users/me/events{query}");
+        send(self.bearer.get(&path, access_token)).await
+    }
+
+    // ---- /api/admin ----
+
+    /// `GET /api/admin/users{query}` (`query` empty or starting with `?`).
+    pub async fn admin_users(&self, token: &str, query: &str) -> Response {
+        let path = format!("/api/admin/users{query}");
+        send(self.bearer.get(&path, token)).await
+    }
+
+    pub async fn admin_user(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}");
+        send(self.bearer.get(&path, token)).await
+    }
+
+    pub async fn admin_disable(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}/disable");
+        send(self.bearer.post(&path, token)).await
+    }
+
+    pub async fn admin_enable(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}/enable");
+        send(self.bearer.post(&path, token)).await
+    }
+
+    pub async fn admin_logout_all(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}/logout-all");
+        send(self.bearer.post(&path, token)).await
+    }
+
+    pub async fn admin_password_reset(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}/password-reset");
+        send(self.bearer.post(&path, token)).await
+    }
+
+    /// `PUT /api/admin/users/{id}/role` with the body as given.
+    pub async fn admin_set_role(&self, token: &str, id: i64, body: Value) -> Response {
+        let path = format!("/api/admin/users/{id}/role");
+        send(self.bearer.request(Method::PUT, &path, token).json(&body)).await
+    }
+
+    pub async fn admin_delete_user(&self, token: &str, id: i64) -> Response {
+        let path = format!("/api/admin/users/{id}");
+        send(self.bearer.request(Method::DELETE, &path, token)).await
+    }
+
+    /// `GET /api/admin/events{query}` (`query` empty or starting with `?`).
+    pub async fn admin_events(&self, token: &str, query: &str) -> Response {
+        let path = format!("/api/admin/events{query}");
+        send(self.bearer.get(&path, token)).await
+    }
+
     // ---- /api/token, /.well-known ----
 
     pub async fn inspect_token(&self, body: Value) -> Response {
@@ -582,6 +637,19 @@ impl TestApp {
             access_token: pair["access_token"].as_str().unwrap().to_string(),
             refresh_token: pair["refresh_token"].as_str().unwrap().to_string(),
         }
+    }
+
+    /// Registers `username` as [`TestApp::user`] does, makes them an administrator (directly
+    /// in the database: no account is one by default), and logs in again.
+    pub async fn admin(&self, username: &str) -> TestUser {
+        let mut user = self.user(username).await;
+        self.sql(&format!(
+            "UPDATE users SET role = 'admin' WHERE username = '{username}'"
+        ));
+        let pair = self.login_pair(username, PASSWORD).await;
+        user.access_token = access_of(&pair).to_string();
+        user.refresh_token = refresh_of(&pair).to_string();
+        user
     }
 
     /// Logs in through the JSON endpoint and returns the token pair.

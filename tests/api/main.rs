@@ -2,7 +2,9 @@
 
 mod helpers;
 
+mod admin;
 mod admin_pages;
+mod audit;
 mod auth;
 mod browser;
 mod config;
