@@ -17,6 +17,8 @@ fn subject() -> Subject<'static> {
         user_id: 42,
         username: "benchmark-user",
         session_id: "6f1c2b7e-3a52-4c8e-9d51-0b7f3e2a9c10",
+        auth_time: NOW,
+        amr: &[],
     }
 }
 

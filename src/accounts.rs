@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod email;
+pub mod mfa;
 pub mod notices;
 pub mod recovery;
 pub mod search;
@@ -32,6 +33,7 @@ pub struct Accounts<'a> {
     pub passwords: &'a Passwords,
     pub tokens: &'a Tokens,
     pub notifier: &'a Notifier,
+    pub second_factors: &'a mfa::SecondFactors,
 }
 
 /// Why a correct-looking sign-in is refused.
@@ -184,12 +186,15 @@ impl Accounts<'_> {
         Ok(outcome)
     }
 
-    /// Starts a login session for a user who just proved who they are. A device this user has
-    /// not signed in from before (other than their very first) gets a notice by mail.
+    /// Starts a login session for a user who just proved who they are, as `amr` says
+    /// (`["pwd"]`, `["pwd", "otp"]`). A device this user has not signed in from before (other
+    /// than their very first) gets a notice by mail. Callers with a password alone go through
+    /// [`Accounts::after_password`], which asks for the second factor when one is on.
     pub async fn start_session(
         &self,
         user: &User,
         client: &ClientInfo,
+        amr: &[&str],
     ) -> Result<TokenPair, AppError> {
         let key = client.device().key;
         let notice = self
@@ -211,25 +216,30 @@ impl Accounts<'_> {
         if announced {
             self.notifier.wake();
         }
-        let pair = self.tokens.start_session(self.db, user, client).await?;
+        let pair = self
+            .tokens
+            .start_session(self.db, user, client, amr)
+            .await?;
         let event = Event::new(EventKind::SignIn, client)
             .user(user.id)
             .actor(user.id)
             .detail("device", client.device().label)
-            .detail("new_device", announced);
+            .detail("new_device", announced)
+            .detail("amr", amr.join(" "));
         audit::record(self.db, event).await;
         Ok(pair)
     }
 
     /// Checks the current password, then in one transaction stores the new hash, revokes every
     /// session of the user, ends any password-reset link and writes the notice; then starts a
-    /// new session for the caller.
+    /// new session for the caller, proved as its old one was (`amr`, the caller's claim).
     pub async fn change_password(
         &self,
         user: &User,
         current: String,
         new: Password,
         client: &ClientInfo,
+        amr: &[String],
     ) -> Result<TokenPair, PasswordChangeError> {
         if !self
             .passwords
@@ -260,7 +270,14 @@ impl Accounts<'_> {
             })
             .await?;
         self.notifier.wake();
-        Ok(self.tokens.start_session(self.db, user, client).await?)
+        let mut proof: Vec<&str> = amr.iter().map(String::as_str).collect();
+        if !proof.contains(&"pwd") {
+            proof.insert(0, "pwd");
+        }
+        Ok(self
+            .tokens
+            .start_session(self.db, user, client, &proof)
+            .await?)
     }
 
     /// Sends a new verification link for the user's current address.

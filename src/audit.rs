@@ -37,10 +37,17 @@ pub enum EventKind {
     AdminPasswordReset,
     RoleChanged,
     UserDeleted,
+    SecondFactorFailed,
+    TotpEnabled,
+    TotpDisabled,
+    RecoveryCodesRegenerated,
+    RecoveryCodeUsed,
+    Reauthenticated,
+    AccountDeleted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 26] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -60,6 +67,13 @@ impl EventKind {
         Self::AdminPasswordReset,
         Self::RoleChanged,
         Self::UserDeleted,
+        Self::SecondFactorFailed,
+        Self::TotpEnabled,
+        Self::TotpDisabled,
+        Self::RecoveryCodesRegenerated,
+        Self::RecoveryCodeUsed,
+        Self::Reauthenticated,
+        Self::AccountDeleted,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -84,6 +98,13 @@ impl EventKind {
             Self::AdminPasswordReset => "admin_password_reset",
             Self::RoleChanged => "role_changed",
             Self::UserDeleted => "user_deleted",
+            Self::SecondFactorFailed => "second_factor_failed",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::Reauthenticated => "reauthenticated",
+            Self::AccountDeleted => "account_deleted",
         }
     }
 
@@ -119,7 +140,14 @@ impl EventKind {
             Self::AdminLogoutAll => "Signed out everywhere by an administrator",
             Self::AdminPasswordReset => "Reset link sent by an administrator",
             Self::RoleChanged => "Role changed by an administrator",
-            Self::UserDeleted => "Account deleted",
+            Self::UserDeleted => "Account deleted by an administrator",
+            Self::SecondFactorFailed => "Wrong second-factor code",
+            Self::TotpEnabled => "Authenticator app added",
+            Self::TotpDisabled => "Authenticator app removed",
+            Self::RecoveryCodesRegenerated => "New recovery codes made",
+            Self::RecoveryCodeUsed => "Recovery code used",
+            Self::Reauthenticated => "Confirmed it was you",
+            Self::AccountDeleted => "Account deleted",
         }
     }
 }

@@ -12,3 +12,4 @@ pub mod rate_limit;
 pub mod refresh;
 pub mod renewal;
 pub mod tokens;
+pub mod totp;

@@ -125,6 +125,10 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Security events older than this are purged (`AUDIT_RETENTION_DAYS`).
     pub audit_retention_days: u32,
+    /// How recent a sign-in must be for sensitive operations (`REAUTH_MINUTES`).
+    pub reauth_window: Duration,
+    /// The name authenticator apps show for Sigil's codes (`MFA_ISSUER`).
+    pub mfa_issuer: String,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -264,6 +268,11 @@ impl Settings {
             Some(list) => parse_cidrs(&list).map_err(|m| ConfigError::new("TRUSTED_PROXIES", m))?,
         };
         let audit_retention_days = number(&get, "AUDIT_RETENTION_DAYS", 365, 1, 36_500)? as u32;
+        let reauth_minutes = number(&get, "REAUTH_MINUTES", 10, 1, 24 * 60)?;
+        let mfa_issuer = text(&get, "MFA_ISSUER", "Sigil")?;
+        if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
+            return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
+        }
 
         Ok(Self {
             app_env,
@@ -288,6 +297,8 @@ impl Settings {
             mail,
             trusted_proxies,
             audit_retention_days,
+            reauth_window: Duration::from_secs(reauth_minutes * 60),
+            mfa_issuer,
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod email_tokens;
 pub mod events;
+pub mod mfa;
 pub mod outbox;
 pub mod posts;
 pub mod schema;

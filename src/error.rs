@@ -3,77 +3,19 @@
 //! page (`routes::web::errors`); the framework's own errors (404, 405, 413, 415…) are turned
 //! into this type too, so every error response has one of those two shapes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+mod fields;
+
+pub use fields::FieldErrors;
+
 /// JSON and form bodies are limited to this many bytes (413 past it): large enough for any
 /// valid post (20,000 characters of up to 4 bytes each, escaped).
 pub const BODY_LIMIT: usize = 128 * 1024;
-
-/// Field name → messages, for 422 answers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(value_type = BTreeMap<String, Vec<String>>, example = json!({"title": ["Title must not be blank."]}))]
-pub struct FieldErrors(BTreeMap<String, Vec<String>>);
-
-impl FieldErrors {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_default()
-            .push(message.into());
-    }
-
-    pub fn single(field: &str, message: impl Into<String>) -> Self {
-        let mut errors = Self::new();
-        errors.add(field, message);
-        errors
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The first message for `field`, for showing next to a form input.
-    pub fn first(&self, field: &str) -> Option<&str> {
-        self.0
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
-        self.0.iter()
-    }
-
-    /// Keeps the value when it parsed, records the message under `field` when it did not.
-    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
-        match parsed {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.add(field, m);
-                None
-            }
-        }
-    }
-
-    /// `Ok(value)` when nothing was recorded, else the errors: the end of a parse that
-    /// collected every field's problem before giving up.
-    pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
-        match (self.is_empty(), value()) {
-            (true, Some(v)) => Ok(v),
-            (true, None) => Err(Self::single("json", "The body is incomplete.")),
-            (false, _) => Err(self),
-        }
-    }
-}
 
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
@@ -91,6 +33,9 @@ pub enum AuthFailure {
     /// A wrong username or password, or an unusable refresh token: no bearer error attribute,
     /// since no access token was involved.
     BadCredentials(String),
+    /// A good token whose `auth_time` is older than the operation allows (RFC 9470):
+    /// `max_age` is the most seconds since the last sign-in that it accepts.
+    NotRecent { max_age: u64 },
 }
 
 /// An RFC 6749 §5.2 error from the token endpoint.
@@ -99,6 +44,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub error: &'static str,
     pub description: String,
+    /// With `mfa_required`: the token that completes the sign-in with a second factor.
+    pub mfa_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +62,13 @@ pub enum AppError {
     /// A right password for an account an administrator disabled.
     #[error("account disabled")]
     AccountDisabled,
+    /// A right password for an account with a second factor: the sign-in goes on with
+    /// `mfa_token` and one of `methods`.
+    #[error("second factor required")]
+    MfaRequired {
+        mfa_token: String,
+        methods: Vec<&'static str>,
+    },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -197,6 +151,22 @@ impl AppError {
             status,
             error,
             description: description.into(),
+            mfa_token: None,
+        })
+    }
+
+    /// The token endpoint's answer to a right password when a second factor is on: 403
+    /// `mfa_required` with the `mfa_token` that the `urn:sigil:grant-type:mfa-otp` grant takes.
+    pub fn oauth_mfa_required(mfa_token: String) -> Self {
+        Self::OAuth(OAuthError {
+            status: StatusCode::FORBIDDEN,
+            error: "mfa_required",
+            description:
+                "A second factor is required: send grant_type=urn:sigil:grant-type:mfa-otp \
+                          with this mfa_token and otp (a code from the authenticator app, or a \
+                          recovery code)."
+                    .into(),
+            mfa_token: Some(mfa_token),
         })
     }
 
@@ -210,6 +180,16 @@ impl AppError {
             Self::AccountDisabled => {
                 "This account has been disabled. Contact an administrator.".into()
             }
+            Self::MfaRequired { .. } => {
+                "The password was right; now send a code from your authenticator app (or a \
+                 recovery code) with this mfa_token to POST /api/auth/mfa."
+                    .into()
+            }
+            Self::Unauthorized(AuthFailure::NotRecent { max_age }) => format!(
+                "This needs a recent sign-in (within {} minutes): confirm it's you at \
+                 POST /api/auth/reauthenticate, then retry with the new token.",
+                max_age / 60
+            ),
             Self::UnsupportedMediaType(m) | Self::Unavailable(m) => m.clone(),
             Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),
             Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
@@ -236,6 +216,10 @@ impl AppError {
         match self {
             Self::EmailNotVerified => "/problems/email-not-verified",
             Self::AccountDisabled => "/problems/account-disabled",
+            Self::MfaRequired { .. } => "/problems/mfa-required",
+            Self::Unauthorized(AuthFailure::NotRecent { .. }) => {
+                "/problems/insufficient-user-authentication"
+            }
             _ => "about:blank",
         }
     }
@@ -265,6 +249,9 @@ pub fn bearer_challenge(failure: &AuthFailure) -> String {
             r#"Bearer realm="sigil", error="invalid_token", error_description="{}""#,
             description.replace(['"', '\\'], "'")
         ),
+        AuthFailure::NotRecent { max_age } => format!(
+            r#"Bearer realm="sigil", error="insufficient_user_authentication", error_description="A more recent sign-in is required", max_age={max_age}"#
+        ),
     }
 }
 
@@ -281,6 +268,12 @@ pub struct Problem<'a> {
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<&'a FieldErrors>,
+    /// With `/problems/mfa-required`: what completes the sign-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_token: Option<&'a str>,
+    /// With `/problems/mfa-required`: `totp`, `recovery_code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub methods: Option<&'a [&'static str]>,
 }
 
 /// An RFC 6749 §5.2 error of the token endpoint.
@@ -289,6 +282,9 @@ pub struct OAuthBody<'a> {
     #[schema(example = "invalid_grant")]
     pub error: &'a str,
     pub error_description: &'a str,
+    /// With `mfa_required`: the token for the `urn:sigil:grant-type:mfa-otp` grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_token: Option<&'a str>,
 }
 
 impl ResponseError for AppError {
@@ -296,9 +292,10 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::EmailNotVerified | Self::AccountDisabled => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden(_)
+            | Self::EmailNotVerified
+            | Self::AccountDisabled
+            | Self::MfaRequired { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
@@ -336,6 +333,7 @@ impl ResponseError for AppError {
                 return response.json(OAuthBody {
                     error: e.error,
                     error_description: &e.description,
+                    mfa_token: e.mfa_token.as_deref(),
                 });
             }
             _ => {}
@@ -344,12 +342,20 @@ impl ResponseError for AppError {
             Self::Validation(errors) => Some(errors),
             _ => None,
         };
+        let (mfa_token, methods) = match self {
+            Self::MfaRequired { mfa_token, methods } => {
+                (Some(mfa_token.as_str()), Some(methods.as_slice()))
+            }
+            _ => (None, None),
+        };
         let body = Problem {
             kind: self.problem_type(),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: self.public_detail(),
             errors,
+            mfa_token,
+            methods,
         };
         response
             .content_type("application/problem+json")

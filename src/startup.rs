@@ -137,7 +137,24 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/auth/email/verify").route(post().to(api::email::verify)))
                 .service(resource("/auth/email/resend").route(post().to(api::email::resend)))
                 .service(resource("/users/me/email").route(put().to(api::email::change)))
-                .service(resource("/users/me").route(get().to(api::users::me)))
+                .service(resource("/auth/mfa").route(post().to(api::mfa::complete)))
+                .service(
+                    resource("/auth/reauthenticate").route(post().to(api::mfa::reauthenticate)),
+                )
+                .service(
+                    resource("/users/me")
+                        .route(get().to(api::users::me))
+                        .route(delete().to(api::mfa::delete_me)),
+                )
+                .service(
+                    resource("/users/me/mfa/totp")
+                        .route(post().to(api::mfa::enrol))
+                        .route(delete().to(api::mfa::disable)),
+                )
+                .service(resource("/users/me/mfa/totp/confirm").route(post().to(api::mfa::confirm)))
+                .service(
+                    resource("/users/me/mfa/recovery-codes").route(post().to(api::mfa::regenerate)),
+                )
                 .service(resource("/users/me/events").route(get().to(api::events::mine)))
                 .service(
                     resource("/users/me/password").route(put().to(api::users::change_password)),

@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use crate::accounts::mfa::SecondFactors;
 use crate::accounts::{notices, Accounts};
 use crate::audit::{self, Event, EventKind};
 use crate::auth::keys;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::Tokens;
+use crate::auth::totp::SecretBox;
 use crate::config::{ConfigError, Settings};
 use crate::db::Db;
 use crate::error::AppError;
@@ -24,6 +26,8 @@ pub struct AppState {
     pub passwords: Passwords,
     pub notifier: Notifier,
     pub limiter: Option<LoginLimiter>,
+    /// The authenticator apps' issuer name and the key that seals TOTP secrets.
+    pub second_factors: SecondFactors,
     /// Key for signing pagination cursors.
     pub cursor_key: [u8; 32],
 }
@@ -49,6 +53,13 @@ impl AppState {
         Ok(Self {
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
+            second_factors: SecondFactors {
+                issuer: settings.mfa_issuer.clone(),
+                secrets: SecretBox::new(&derive_key(
+                    settings.secret_key.expose(),
+                    b"sigil totp secrets",
+                )),
+            },
             passwords: Passwords::new(settings.bcrypt_cost),
             tokens: Arc::new(tokens),
             notifier,
@@ -64,6 +75,7 @@ impl AppState {
             passwords: &self.passwords,
             tokens: &self.tokens,
             notifier: &self.notifier,
+            second_factors: &self.second_factors,
         }
     }
 

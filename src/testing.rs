@@ -20,12 +20,17 @@ pub fn keys() -> TokenKeys {
     TokenKeys::hmac(SECRET)
 }
 
+/// The `amr` of a password sign-in.
+static PWD: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| vec!["pwd".to_string()]);
+
 /// A genuine access token from [`keys`] and [`policy`], issued at `now`.
 pub fn issued(user_id: i32, username: &str, session_id: &str, now: i64) -> String {
     let subject = Subject {
         user_id,
         username,
         session_id,
+        auth_time: now,
+        amr: &PWD,
     };
     jwt::issue(&keys(), &policy(), &subject, now)
         .expect("HS256 signing cannot fail")
@@ -77,4 +82,13 @@ fn mac<M: hmac::Mac + hmac::digest::KeyInit>(key: &[u8], input: &[u8]) -> Vec<u8
     let mut m = <M as hmac::Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
     m.update(input);
     m.finalize().into_bytes().to_vec()
+}
+
+/// The TOTP code an authenticator app would show at `unix_seconds` for a secret given as
+/// Sigil shows it (base32), as the tests' authenticator.
+pub fn totp_code(base32_secret: &str, unix_seconds: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(base32_secret.to_string())
+        .to_bytes()
+        .expect("a base32 secret from Sigil");
+    crate::auth::totp::TotpSecret::from_bytes(bytes).code_at(unix_seconds)
 }

@@ -39,6 +39,8 @@ pub struct AccountDetail {
     pub events: Vec<EventRow>,
     /// The usernames of the accounts that acted in `events` (administrators, mostly).
     pub names: HashMap<i32, String>,
+    /// The second factors that are on: `totp`.
+    pub second_factors: Vec<&'static str>,
 }
 
 /// Why an action on the last admin is refused (a 409).
@@ -59,11 +61,16 @@ impl Accounts<'_> {
                 let events = EventRow::page(conn, &filter, None, 20)?;
                 let actors: Vec<i32> = events.iter().filter_map(|e| e.actor_id).collect();
                 let names = User::usernames(conn, &actors)?;
+                let mut second_factors = Vec::new();
+                if crate::db::mfa::TotpRow::is_on(conn, id)? {
+                    second_factors.push("totp");
+                }
                 Ok(AccountDetail {
                     user,
                     sessions,
                     events,
                     names,
+                    second_factors,
                 })
             })
             .await
@@ -126,6 +133,40 @@ impl Accounts<'_> {
         })
         .await
         .map(drop)
+    }
+
+    /// Deletes the caller's own account after checking their password (403 when wrong); the
+    /// last active admin cannot (409). The notice goes to the address the account had.
+    pub async fn delete_own_account(
+        &self,
+        user: &User,
+        password: String,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let right = self
+            .passwords
+            .verify(password, Some(user.password_hash.clone()))
+            .await?;
+        if !right {
+            return Err(AppError::Forbidden("The password is incorrect.".into()));
+        }
+        let notice = self.notifier.render(&super::notices::account_deleted(
+            &user.email,
+            &crate::mail::Context::of(client),
+        ))?;
+        let event = Event::new(EventKind::AccountDeleted, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("username", user.username.clone());
+        self.admin_write(user.id, true, move |conn, user| {
+            User::delete(conn, user.id)?;
+            crate::db::outbox::enqueue(conn, &notice)?;
+            audit::record_in(conn, &event);
+            Ok(())
+        })
+        .await?;
+        self.notifier.wake();
+        Ok(())
     }
 
     /// Mails the account a password-reset link; the admin never sees it.

@@ -125,3 +125,68 @@ pub fn refresh_token_reuse(to: &str, context: &Context) -> Mail {
     }
     .with_context(context)
 }
+
+/// Second-factor changes: an authenticator added or removed, recovery codes renewed.
+pub fn second_factor_changed(to: &str, what: SecondFactorChange, context: &Context) -> Mail {
+    let (kind, subject, said) = match what {
+        SecondFactorChange::Enabled => (
+            "mfa_enabled",
+            "Two-step sign-in is on for your Sigil account",
+            "An authenticator app was added to your account: signing in now asks for a code from it after the password.",
+        ),
+        SecondFactorChange::Disabled => (
+            "mfa_disabled",
+            "Two-step sign-in was turned off for your Sigil account",
+            "The authenticator app and the recovery codes were removed from your account: signing in asks for the password only.",
+        ),
+        SecondFactorChange::CodesRenewed => (
+            "recovery_codes_regenerated",
+            "New recovery codes for your Sigil account",
+            "New recovery codes were made for your account; the old ones no longer work.",
+        ),
+    };
+    Mail {
+        paragraphs: vec![said.into(), NOT_YOU.into()],
+        ..mail(kind, to, subject, subject)
+    }
+    .with_context(context)
+}
+
+/// Which second-factor change a notice tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondFactorChange {
+    Enabled,
+    Disabled,
+    CodesRenewed,
+}
+
+/// A recovery code was used to sign in: each works once, and this many are left.
+pub fn recovery_code_used(to: &str, left: i64, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "A recovery code was used to sign in to your account in place of a code from your authenticator app.".into(),
+            format!("That code no longer works; {left} of your recovery codes are left. Make new ones from your account page when they run low."),
+            NOT_YOU.into(),
+        ],
+        ..mail(
+            "recovery_code_used",
+            to,
+            "A recovery code was used for your Sigil account",
+            "A recovery code was used",
+        )
+    }
+    .with_context(context)
+}
+
+/// The account was deleted, by its owner or an administrator.
+pub fn account_deleted(to: &str, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            "Your Sigil account was deleted, with its posts, sessions and second factors. Nothing more can be done with it.".into(),
+            "If you did not ask for this, contact the people who run this Sigil.".into(),
+        ],
+        why: "You received this because this address belonged to a Sigil account.".into(),
+        ..mail("account_deleted", to, "Your Sigil account was deleted", "Your account was deleted")
+    }
+    .with_context(context)
+}

@@ -122,7 +122,8 @@ impl FromRequest for AuthUser {
 }
 
 /// Required authentication as an administrator: 401 as for [`AuthUser`], then 403 for a
-/// signed-in user without the admin role (checked on the user row the token check loaded).
+/// signed-in user without the admin role (checked on the user row the token check loaded),
+/// then the recent-sign-in rule of [`RecentAuth`].
 pub struct AdminUser(pub Authenticated);
 
 impl FromRequest for AdminUser {
@@ -131,16 +132,46 @@ impl FromRequest for AdminUser {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let user = AuthUser::from_request(req, payload);
+        let tokens = app_data::<Tokens>(req);
         Box::pin(async move {
             let AuthUser(auth) = user.await?;
-            if auth.user.is_admin() {
-                Ok(AdminUser(auth))
-            } else {
-                Err(AppError::Forbidden(
+            if !auth.user.is_admin() {
+                return Err(AppError::Forbidden(
                     "This needs an administrator account.".into(),
-                ))
+                ));
             }
+            Ok(AdminUser(require_recent(&*tokens?, auth)?))
         })
+    }
+}
+
+/// Required authentication by a sign-in recent enough for a sensitive operation (`auth_time`
+/// within `REAUTH_MINUTES`); otherwise a 401 with RFC 9470's `insufficient_user_authentication`
+/// challenge and `max_age`, answered by `POST /api/auth/reauthenticate`.
+pub struct RecentAuth(pub Authenticated);
+
+impl FromRequest for RecentAuth {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        let tokens = app_data::<Tokens>(req);
+        Box::pin(async move {
+            let AuthUser(auth) = user.await?;
+            Ok(RecentAuth(require_recent(&*tokens?, auth)?))
+        })
+    }
+}
+
+/// `auth` when its sign-in is recent enough; the RFC 9470 challenge otherwise.
+pub fn require_recent(tokens: &Tokens, auth: Authenticated) -> Result<Authenticated, AppError> {
+    if tokens.is_recent(&auth.claims) {
+        Ok(auth)
+    } else {
+        Err(AppError::Unauthorized(AuthFailure::NotRecent {
+            max_age: tokens.reauth_seconds.max(0) as u64,
+        }))
     }
 }
 

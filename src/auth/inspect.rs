@@ -270,6 +270,8 @@ mod tests {
             user_id: 3,
             username: "eve",
             session_id: "s",
+            auth_time: NOW,
+            amr: &[],
         };
         let (t, _) = issue(&other, &policy(), &s, NOW).unwrap();
         let r = inspect(&keys(), &policy(), &t, NOW);

@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::keys::{TokenKeys, VerifyKey};
+
+mod claims;
+
 use crate::config::Settings;
+pub use claims::check_claims;
 
 /// The `typ` header of Sigil's access tokens (RFC 9068 explicit typing).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
@@ -33,6 +37,13 @@ pub struct AccessClaims {
     pub jti: String,
     pub iss: String,
     pub aud: String,
+    /// When the user last proved who they are (Unix seconds, as OpenID Connect's
+    /// `auth_time`); 0 in tokens issued before Sigil wrote it.
+    #[serde(default)]
+    pub auth_time: i64,
+    /// How they proved it (RFC 8176): `pwd`, `otp`, `hwk`, `swk`.
+    #[serde(default)]
+    pub amr: Vec<String>,
 }
 
 impl AccessClaims {
@@ -73,6 +84,9 @@ pub struct Subject<'a> {
     pub user_id: i32,
     pub username: &'a str,
     pub session_id: &'a str,
+    /// The session's last proof of identity: when (Unix seconds), and how.
+    pub auth_time: i64,
+    pub amr: &'a [String],
 }
 
 /// Signs a new access token valid from `now` for the policy's lifetime. `now` is Unix seconds.
@@ -92,6 +106,8 @@ pub fn issue(
         jti: uuid::Uuid::new_v4().to_string(),
         iss: policy.issuer.clone(),
         aud: policy.audience.clone(),
+        auth_time: subject.auth_time,
+        amr: subject.amr.to_vec(),
     };
     let mut header = jsonwebtoken::Header::new(keys.jwt_algorithm());
     header.typ = Some(ACCESS_TOKEN_TYPE.to_string());
@@ -310,74 +326,6 @@ pub fn check_signature(
         Ok(true) => Ok(()),
         _ => Err(TokenError::BadSignature),
     }
-}
-
-/// Checks issuer, audience, the times (with leeway; `exp` required) and the shape of every
-/// claim Sigil relies on. `now` is Unix seconds.
-pub fn check_claims(
-    policy: &TokenPolicy,
-    payload: &Map<String, Value>,
-    now: i64,
-) -> Result<AccessClaims, TokenError> {
-    let text = |name: &'static str| -> Result<String, TokenError> {
-        match payload.get(name) {
-            None => Err(TokenError::MissingClaim(name)),
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(_) => Err(TokenError::InvalidClaim(name)),
-        }
-    };
-    let number = |name: &'static str| -> Result<Option<i64>, TokenError> {
-        match payload.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .as_i64()
-                .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
-                .map(Some)
-                .ok_or(TokenError::InvalidClaim(name)),
-        }
-    };
-    let iss = text("iss")?;
-    if iss != policy.issuer {
-        return Err(TokenError::WrongIssuer);
-    }
-    let aud = match payload.get("aud") {
-        None => return Err(TokenError::MissingClaim("aud")),
-        Some(Value::String(a)) if *a == policy.audience => a.clone(),
-        Some(Value::Array(list))
-            if list
-                .iter()
-                .any(|a| a.as_str() == Some(policy.audience.as_str())) =>
-        {
-            policy.audience.clone()
-        }
-        Some(_) => return Err(TokenError::WrongAudience),
-    };
-    let exp = number("exp")?.ok_or(TokenError::MissingClaim("exp"))?;
-    if now > exp.saturating_add(policy.leeway_seconds) {
-        return Err(TokenError::Expired);
-    }
-    let nbf = number("nbf")?;
-    if let Some(nbf) = nbf {
-        if now.saturating_add(policy.leeway_seconds) < nbf {
-            return Err(TokenError::NotYetValid);
-        }
-    }
-    let iat = number("iat")?.unwrap_or(0);
-    let sub = text("sub")?;
-    if sub.parse::<i32>().is_err() {
-        return Err(TokenError::InvalidClaim("sub"));
-    }
-    Ok(AccessClaims {
-        sub,
-        username: text("username")?,
-        sid: text("sid")?,
-        iat,
-        nbf: nbf.unwrap_or(iat),
-        exp,
-        jti: text("jti")?,
-        iss,
-        aud,
-    })
 }
 
 /// The whole verification of an access token, in order. `now` is Unix seconds.

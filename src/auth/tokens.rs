@@ -56,6 +56,8 @@ pub struct Tokens {
     pub reuse_grace: time::Duration,
     /// The `Secure` flag of the authentication cookies.
     pub secure_cookies: bool,
+    /// How recent `auth_time` must be for sensitive operations, in seconds (`REAUTH_MINUTES`).
+    pub reauth_seconds: i64,
     /// What to tell a user whose refresh token was reused (nothing when `None`).
     pub reuse_notice: Option<ReuseNotice>,
 }
@@ -78,8 +80,16 @@ impl Tokens {
             refresh_ttl: duration(settings.refresh_token_ttl),
             reuse_grace: duration(settings.refresh_reuse_grace),
             secure_cookies: settings.cookie_secure,
+            reauth_seconds: settings.reauth_window.as_secs() as i64,
             reuse_notice: None,
         }
+    }
+
+    /// Whether the user proved who they are recently enough for a sensitive operation:
+    /// `auth_time` no older than `REAUTH_MINUTES` (and not in the future).
+    pub fn is_recent(&self, claims: &AccessClaims) -> bool {
+        let age = jwt::unix_now() - claims.auth_time;
+        (0..=self.reauth_seconds).contains(&age)
     }
 
     /// Verifies an access token's signature, header and claims at the current time (no
@@ -88,29 +98,59 @@ impl Tokens {
         jwt::verify(&self.keys, &self.policy, token, jwt::unix_now())
     }
 
-    /// Starts a login session for `user` and issues its first token pair; the session keeps
-    /// the client's user agent and address.
+    /// Starts a login session for `user`, who just proved who they are as `amr` says
+    /// (RFC 8176: `["pwd"]`, `["pwd", "otp"]`…), and issues its first token pair; the
+    /// session keeps the client's user agent and address, and the proof for its refreshes.
     pub async fn start_session(
         &self,
         db: &Db,
         user: &User,
         client: &ClientInfo,
+        amr: &[&str],
     ) -> Result<TokenPair, AppError> {
         let (refresh_token, refresh_hash, expires_at) = self.new_refresh_token();
         let user_id = user.id;
         let client = client.clone();
+        let amr = amr.join(" ");
         let session = db
             .run(move |conn| {
                 Ok(Session::start(
                     conn,
                     user_id,
                     &client,
+                    &amr,
                     &refresh_hash,
                     expires_at,
                 )?)
             })
             .await?;
-        self.pair(user, &session.id, refresh_token)
+        self.pair(user, &session, refresh_token)
+    }
+
+    /// Renews session `sid`'s proof of identity (now, as `amr`) after the user proved it
+    /// again, and issues a pair for the same session. 401 when the session is gone.
+    pub async fn reauthenticate(
+        &self,
+        db: &Db,
+        user: &User,
+        sid: &str,
+        amr: &[&str],
+    ) -> Result<TokenPair, AppError> {
+        let (refresh_token, refresh_hash, expires_at) = self.new_refresh_token();
+        let (sid, amr) = (sid.to_string(), amr.join(" "));
+        let session = db
+            .run(move |conn| {
+                Ok(Session::reauthenticate(
+                    conn,
+                    &sid,
+                    &amr,
+                    &refresh_hash,
+                    expires_at,
+                )?)
+            })
+            .await?
+            .ok_or_else(|| AppError::invalid_token("The token's session has ended."))?;
+        self.pair(user, &session, refresh_token)
     }
 
     /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair. A
@@ -151,7 +191,7 @@ impl Tokens {
             })
             .await?;
         match outcome {
-            Ok((session, user)) => Ok(Ok(self.pair(&user, &session.id, refresh_token)?)),
+            Ok((session, user)) => Ok(Ok(self.pair(&user, &session, refresh_token)?)),
             Err(refusal) => Ok(Err(refusal)),
         }
     }
@@ -162,18 +202,31 @@ impl Tokens {
         (token, hash, crate::db::now() + self.refresh_ttl)
     }
 
-    /// Signs an access token for `user` in session `sid`, at the current time.
-    pub fn issue_access(&self, user: &User, sid: &str) -> Result<(String, AccessClaims), AppError> {
+    /// Signs an access token for `user` in `session` (with its `auth_time` and `amr`), at
+    /// the current time.
+    pub fn issue_access(
+        &self,
+        user: &User,
+        session: &Session,
+    ) -> Result<(String, AccessClaims), AppError> {
+        let (auth_time, amr) = session.proof();
         let subject = jwt::Subject {
             user_id: user.id,
             username: &user.username,
-            session_id: sid,
+            session_id: &session.id,
+            auth_time: crate::db::to_utc(auth_time).unix_timestamp(),
+            amr: &amr,
         };
         jwt::issue(&self.keys, &self.policy, &subject, jwt::unix_now()).map_err(AppError::internal)
     }
 
-    fn pair(&self, user: &User, sid: &str, refresh_token: String) -> Result<TokenPair, AppError> {
-        let (access_token, _) = self.issue_access(user, sid)?;
+    fn pair(
+        &self,
+        user: &User,
+        session: &Session,
+        refresh_token: String,
+    ) -> Result<TokenPair, AppError> {
+        let (access_token, _) = self.issue_access(user, session)?;
         Ok(TokenPair {
             access_token,
             token_type: "bearer",

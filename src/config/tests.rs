@@ -60,6 +60,14 @@ fn bad_values_name_their_variable() {
         ),
         (&[("TRUSTED_PROXIES", "10.0.0.0/33")], "TRUSTED_PROXIES"),
         (&[("AUDIT_RETENTION_DAYS", "0")], "AUDIT_RETENTION_DAYS"),
+        (&[("REAUTH_MINUTES", "0")], "REAUTH_MINUTES"),
+        (
+            &[(
+                "MFA_ISSUER",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            )],
+            "MFA_ISSUER",
+        ),
     ];
     for (vars, var) in cases {
         let mut all = vec![("SECRET_KEY", GOOD_KEY)];

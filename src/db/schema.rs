@@ -21,6 +21,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    mfa_challenges (token_hash) {
+        token_hash -> Text,
+        user_id -> Int4,
+        amr -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        failures -> Int4,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Int4,
         recipient -> Text,
@@ -48,6 +60,15 @@ diesel::table! {
         visibility -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        user_id -> Int4,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -94,6 +115,18 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
         ip -> Nullable<Text>,
+        auth_time -> Nullable<Timestamp>,
+        amr -> Text,
+    }
+}
+
+diesel::table! {
+    totp_credentials (user_id) {
+        user_id -> Int4,
+        secret -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> Int8,
     }
 }
 
@@ -113,19 +146,25 @@ diesel::table! {
 
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
+diesel::joinable!(mfa_challenges -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(totp_credentials -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     known_devices,
+    mfa_challenges,
     outbox,
     posts,
+    recovery_codes,
     refresh_tokens,
     revoked_tokens,
     security_events,
     sessions,
+    totp_credentials,
     users,
 );

@@ -21,6 +21,10 @@ pub struct Session {
     pub revoked_reason: Option<String>,
     /// The client address the session was last used from.
     pub ip: Option<String>,
+    /// When the user last proved who they are in this session (unset: at its start).
+    pub auth_time: Option<PrimitiveDateTime>,
+    /// How (RFC 8176 values, space-separated): `pwd`, `pwd otp`, `hwk`…
+    pub amr: String,
 }
 
 #[derive(Insertable)]
@@ -33,6 +37,8 @@ struct NewSession<'a> {
     expires_at: PrimitiveDateTime,
     user_agent: Option<&'a str>,
     ip: Option<String>,
+    auth_time: Option<PrimitiveDateTime>,
+    amr: &'a str,
 }
 
 #[derive(Insertable)]
@@ -85,11 +91,12 @@ pub struct SessionCheck {
 
 impl Session {
     /// Starts a login session with its first refresh token (given as its hash), remembering
-    /// the client's user agent and address.
+    /// the client's user agent and address and how the user proved who they are (`amr`).
     pub fn start(
         conn: &mut DbConnection,
         user_id: i32,
         client: &ClientInfo,
+        amr: &str,
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
     ) -> QueryResult<Session> {
@@ -106,6 +113,8 @@ impl Session {
                     expires_at,
                     user_agent: user_agent.as_deref(),
                     ip: client.ip.map(|ip| ip.to_string()),
+                    auth_time: Some(now),
+                    amr,
                 })
                 .execute(conn)?;
             diesel::insert_into(refresh_tokens::table)
@@ -194,6 +203,50 @@ impl Session {
         })?;
         // A reuse revokes the family; that write must stick even though the caller refuses.
         Ok(outcome)
+    }
+
+    /// The user proved who they are again: the session's `auth_time` becomes now and its
+    /// `amr` the new proof, and a new refresh token joins the family (the ones already out
+    /// keep working). `None` when the session is gone or revoked.
+    pub fn reauthenticate(
+        conn: &mut DbConnection,
+        id: &str,
+        amr: &str,
+        refresh_hash: &str,
+        expires_at: PrimitiveDateTime,
+    ) -> QueryResult<Option<Session>> {
+        let now = super::now();
+        conn.transaction(|conn| {
+            let live = sessions::table
+                .filter(sessions::id.eq(id))
+                .filter(sessions::revoked_at.is_null());
+            let updated = diesel::update(live)
+                .set((
+                    sessions::auth_time.eq(Some(now)),
+                    sessions::amr.eq(amr),
+                    sessions::last_used_at.eq(now),
+                    sessions::expires_at.eq(expires_at),
+                ))
+                .execute(conn)?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            diesel::insert_into(refresh_tokens::table)
+                .values(&NewRefreshToken {
+                    token_hash: refresh_hash,
+                    session_id: id,
+                    created_at: now,
+                    expires_at,
+                })
+                .execute(conn)?;
+            Self::find(conn, id)
+        })
+    }
+
+    /// When the session's user last proved who they are, and how.
+    pub fn proof(&self) -> (PrimitiveDateTime, Vec<String>) {
+        let amr = self.amr.split_whitespace().map(str::to_string).collect();
+        (self.auth_time.unwrap_or(self.created_at), amr)
     }
 
     /// The access-token check: one indexed query loads the user through the token's session

@@ -713,6 +713,8 @@ pub fn token_issued_ago(user_id: i32, username: &str, sid: &str, age: i64) -> St
         user_id,
         username,
         session_id: sid,
+        auth_time: time::OffsetDateTime::now_utc().unix_timestamp() - age,
+        amr: &["pwd".to_string()],
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     issue(&keys, &sigil::testing::policy(), &subject, now - age)

@@ -130,7 +130,11 @@ pub async fn show_user(
             .into_iter()
             .map(|s| SessionBody::new(s, ""))
             .collect(),
-        second_factors: Vec::new(),
+        second_factors: detail
+            .second_factors
+            .iter()
+            .map(|f| f.to_string())
+            .collect(),
         events: detail.events.into_iter().map(EventBody::from).collect(),
     }))
 }

@@ -7,8 +7,10 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
+use crate::accounts::mfa::{SecondFactorError, SignInStep, METHODS};
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::tokens::TokenPair;
+use crate::auth::totp::FactorCode;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
@@ -118,13 +120,20 @@ pub async fn login(
             SignInRefusal::EmailNotVerified => AppError::EmailNotVerified,
             SignInRefusal::Disabled => AppError::AccountDisabled,
         })?;
-    Ok(accounts.start_session(&user, &client).await?.response())
+    match accounts.after_password(&user, &client).await? {
+        SignInStep::Done(pair) => Ok(pair.response()),
+        SignInStep::SecondFactor { mfa_token } => Err(AppError::MfaRequired {
+            mfa_token,
+            methods: METHODS.to_vec(),
+        }),
+    }
 }
 
 /// `POST /api/auth/token` (form-encoded or multipart).
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// `password` or `refresh_token`.
+    /// `password`, `refresh_token`, or `urn:sigil:grant-type:mfa-otp` (the second step of a
+    /// password grant answered `mfa_required`).
     #[schema(value_type = String, required = true, example = "password")]
     #[serde(default)]
     pub grant_type: Option<String>,
@@ -134,6 +143,13 @@ pub struct TokenRequest {
     pub password: Option<String>,
     #[serde(default)]
     pub refresh_token: Option<String>,
+    /// With `urn:sigil:grant-type:mfa-otp`: the `mfa_token` of the `mfa_required` answer.
+    #[serde(default)]
+    pub mfa_token: Option<String>,
+    /// With `urn:sigil:grant-type:mfa-otp`: a code from the authenticator app, or a
+    /// recovery code.
+    #[serde(default)]
+    pub otp: Option<String>,
     /// Accepted and ignored.
     #[serde(default)]
     pub scope: Option<String>,
@@ -152,6 +168,7 @@ pub struct TokenRequest {
     responses(
         (status = 200, description = "RFC 6749 §5.1 token response", body = TokenPair),
         (status = 400, description = "RFC 6749 §5.2 error: invalid_request, invalid_grant, unsupported_grant_type", body = OAuthBody),
+        (status = 403, description = "mfa_required: the password was right and a second factor is on; the body's mfa_token goes with the mfa-otp grant", body = OAuthBody),
         (status = 413, description = "The body is larger than 128 KiB", body = Problem, content_type = "application/problem+json"),
         RateLimited
     )
@@ -187,7 +204,12 @@ pub async fn token(
                         "This account has been disabled. Contact an administrator.",
                     ),
                 })?;
-            accounts.start_session(&user, &client).await?
+            match accounts.after_password(&user, &client).await? {
+                SignInStep::Done(pair) => pair,
+                SignInStep::SecondFactor { mfa_token } => {
+                    return Err(AppError::oauth_mfa_required(mfa_token))
+                }
+            }
         }
         "refresh_token" => {
             let presented = required(form.refresh_token, "refresh_token")?;
@@ -197,17 +219,59 @@ pub async fn token(
                 .await?
                 .map_err(|r| AppError::oauth("invalid_grant", r.description()))?
         }
+        MFA_OTP_GRANT => {
+            let mfa_token = required(form.mfa_token, "mfa_token")?;
+            let otp = required(form.otp, "otp")?;
+            let code =
+                FactorCode::parse(&otp).map_err(|m| AppError::oauth("invalid_request", m))?;
+            state
+                .accounts()
+                .complete_second_factor(&mfa_token, code, &client)
+                .await
+                .map_err(|e| match e {
+                    SecondFactorError::BadToken => AppError::oauth("invalid_grant", BAD_MFA_TOKEN),
+                    SecondFactorError::WrongCode { left } => {
+                        AppError::oauth("invalid_grant", wrong_code(left))
+                    }
+                    SecondFactorError::App(AppError::AccountDisabled) => AppError::oauth(
+                        "invalid_grant",
+                        "This account has been disabled. Contact an administrator.",
+                    ),
+                    SecondFactorError::App(e) => e,
+                })?
+        }
         other => {
             return Err(AppError::oauth(
                 "unsupported_grant_type",
                 format!(
-                    "The grant type {:?} is not supported; use password or refresh_token.",
+                    "The grant type {:?} is not supported; use password, refresh_token or \
+                     urn:sigil:grant-type:mfa-otp.",
                     other.chars().take(64).collect::<String>()
                 ),
             ))
         }
     };
     Ok(pair.response())
+}
+
+/// The token endpoint's grant that completes a sign-in with a second factor.
+pub const MFA_OTP_GRANT: &str = "urn:sigil:grant-type:mfa-otp";
+
+/// What a used, expired, unknown or worn-out `mfa_token` gets.
+pub const BAD_MFA_TOKEN: &str =
+    "This mfa_token is unknown, expired, already used, or ended after five wrong codes: sign in \
+     with the password again.";
+
+/// What a wrong second-factor code gets, with the tries left on its `mfa_token`.
+pub fn wrong_code(left: i32) -> String {
+    match left {
+        0 => "The code is not right, and that was the fifth wrong one: sign in with the password \
+              again."
+            .into(),
+        n => format!(
+            "The code is not right (or was used already); {n} more tries with this mfa_token."
+        ),
+    }
 }
 
 /// `POST /api/auth/refresh`.

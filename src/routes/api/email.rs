@@ -5,10 +5,10 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::responses::{AuthErrors, BodyErrors, RateLimited, WriteErrors};
+use super::responses::{BodyErrors, RateLimited, RecentAuthErrors, WriteErrors};
 use super::users::UserBody;
 use crate::accounts::email::EmailChangeError;
-use crate::auth::extract::AuthUser;
+use crate::auth::extract::{AuthUser, RecentAuth};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
@@ -189,7 +189,8 @@ pub struct EmailChangeRequest {
 }
 
 /// `PUT /api/users/me/email`: `{new_email, current_password}` → 202; a link goes to the new
-/// address and a notice to the old one. The address changes when the link is followed.
+/// address and a notice to the old one. The address changes when the link is followed. Needs
+/// a recent sign-in.
 #[utoipa::path(
     put,
     path = "/api/users/me/email",
@@ -198,7 +199,7 @@ pub struct EmailChangeRequest {
     responses(
         (status = 202, description = "A link is on its way to the new address", body = Object),
         (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
-        AuthErrors,
+        RecentAuthErrors,
         BodyErrors
     ),
     security(("bearer" = []), ("oauth2" = []))
@@ -206,7 +207,7 @@ pub struct EmailChangeRequest {
 pub async fn change(
     state: web::Data<AppState>,
     client: ClientInfo,
-    AuthUser(auth): AuthUser,
+    RecentAuth(auth): RecentAuth,
     JsonBody(body): JsonBody<EmailChangeRequest>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, email, events, health, keys, posts, sessions, token, users};
+use super::{admin, auth, email, events, health, keys, mfa, posts, sessions, token, users};
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -27,6 +27,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/email/resend"),
     ("put", "/api/users/me/email"),
     ("get", "/api/users/me"),
+    ("delete", "/api/users/me"),
+    ("post", "/api/auth/mfa"),
+    ("post", "/api/auth/reauthenticate"),
+    ("post", "/api/users/me/mfa/totp"),
+    ("delete", "/api/users/me/mfa/totp"),
+    ("post", "/api/users/me/mfa/totp/confirm"),
+    ("post", "/api/users/me/mfa/recovery-codes"),
     ("get", "/api/users/me/events"),
     ("put", "/api/users/me/password"),
     ("get", "/api/posts"),
@@ -77,6 +84,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         email::change,
         users::me,
         users::change_password,
+        mfa::complete,
+        mfa::reauthenticate,
+        mfa::enrol,
+        mfa::confirm,
+        mfa::disable,
+        mfa::regenerate,
+        mfa::delete_me,
         events::mine,
         posts::list,
         posts::create,

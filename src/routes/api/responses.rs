@@ -75,12 +75,35 @@ pub struct AdminErrors;
 impl IntoResponses for AdminErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         set(&[
-            (401, "Missing, invalid, expired or revoked token"),
+            (
+                401,
+                "Missing, invalid, expired or revoked token; or a sign-in older than REAUTH_MINUTES (insufficient_user_authentication): POST /api/auth/reauthenticate",
+            ),
             (
                 403,
                 "Not an administrator, or a cookie-authenticated write without its CSRF token",
             ),
             (404, "No user has this id"),
+        ])
+    }
+}
+
+/// Operations that need a recent sign-in: 401 without a good token, and 401 with RFC 9470's
+/// `insufficient_user_authentication` challenge when `auth_time` is older than
+/// `REAUTH_MINUTES`; 403 for a cookie without its CSRF token.
+pub struct RecentAuthErrors;
+
+impl IntoResponses for RecentAuthErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        set(&[
+            (
+                401,
+                "Missing, invalid, expired or revoked token; or a sign-in older than REAUTH_MINUTES (WWW-Authenticate: Bearer error=\"insufficient_user_authentication\", max_age=…): POST /api/auth/reauthenticate",
+            ),
+            (
+                403,
+                "A cookie-authenticated write without a valid CSRF token",
+            ),
         ])
     }
 }

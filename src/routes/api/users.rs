@@ -123,7 +123,13 @@ pub async fn change_password(
     let change = PasswordChange::try_from(body)?;
     let pair = state
         .accounts()
-        .change_password(&auth.user, change.current, change.new, &client)
+        .change_password(
+            &auth.user,
+            change.current,
+            change.new,
+            &client,
+            &auth.claims.amr,
+        )
         .await
         .map_err(|e| match e {
             PasswordChangeError::WrongCurrent => {

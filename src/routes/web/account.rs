@@ -153,7 +153,13 @@ pub async fn change_password(
     };
     let changed = state
         .accounts()
-        .change_password(&auth.user, form.current_password, new, &client)
+        .change_password(
+            &auth.user,
+            form.current_password,
+            new,
+            &client,
+            &auth.claims.amr,
+        )
         .await;
     match changed {
         Ok(pair) => {

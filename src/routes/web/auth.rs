@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
 use super::{render, safe_next, see_other};
+use crate::accounts::mfa::SignInStep;
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::credentials::REFRESH_COOKIE;
 use crate::auth::tokens::{self, LogoutScope};
@@ -126,8 +127,10 @@ pub async fn login(
     signed_in(&state, &session, &user, client, &next, message).await
 }
 
-/// Starts the browser's session: a fresh cookie session (no fixation), the flash message, both
-/// token cookies, and a 303 to `next`.
+/// After a right password: with a second factor on, the browser goes on to `/login/mfa`
+/// (the `mfa_token` and `next` kept in its signed cookie session); otherwise its session
+/// starts: a fresh cookie session (no fixation), the flash message, both token cookies, and a
+/// 303 to `next`.
 async fn signed_in(
     state: &AppState,
     session: &Session,
@@ -136,13 +139,30 @@ async fn signed_in(
     next: &str,
     message: String,
 ) -> Result<HttpResponse, AppError> {
-    let pair = state.accounts().start_session(user, &client).await?;
+    let pair = match state.accounts().after_password(user, &client).await? {
+        SignInStep::Done(pair) => pair,
+        SignInStep::SecondFactor { mfa_token } => {
+            session.renew();
+            session
+                .insert(MFA_TOKEN_KEY, mfa_token)
+                .map_err(AppError::internal)?;
+            session
+                .insert(MFA_NEXT_KEY, next)
+                .map_err(AppError::internal)?;
+            return Ok(see_other("/login/mfa"));
+        }
+    };
     session.renew();
     flash(session, message);
     let mut response = see_other(next);
     cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
     Ok(response)
 }
+
+/// Where the cookie session keeps a sign-in waiting for its second factor.
+pub const MFA_TOKEN_KEY: &str = "mfa_token";
+/// Where to go once the second factor is given.
+pub const MFA_NEXT_KEY: &str = "mfa_next";
 
 #[derive(Template)]
 #[template(path = "auth/register.html")]

@@ -43,7 +43,43 @@ const REGISTERED: &[(&str, &str, &str)] = &[
         "Username",
         "The user's name when the token was issued.",
     ),
+    (
+        "auth_time",
+        "Authenticated at",
+        "When the user last proved who they are (OpenID Connect); refreshes keep it, and \
+         sensitive changes need it to be recent.",
+    ),
+    (
+        "amr",
+        "Authentication methods",
+        "How the user proved who they are (RFC 8176): pwd is a password, otp a one-time \
+         code, hwk / swk a passkey.",
+    ),
 ];
+
+/// RFC 8176 method references, in words.
+fn amr_words(v: &Value) -> Option<String> {
+    let list = v.as_array()?;
+    let words: Vec<String> = list
+        .iter()
+        .map(|m| {
+            let m = m.as_str().unwrap_or("?");
+            let said = match m {
+                "pwd" => "password",
+                "otp" => "one-time code",
+                "hwk" => "hardware-bound key (passkey)",
+                "swk" => "software-bound key (passkey)",
+                "mfa" => "several factors",
+                _ => "",
+            };
+            match said {
+                "" => m.to_string(),
+                said => format!("{m} ({said})"),
+            }
+        })
+        .collect();
+    Some(words.join(", "))
+}
 
 struct ClaimRow {
     name: String,
@@ -121,7 +157,8 @@ fn view(token: &str, r: Inspection) -> TokenView {
         for (name, label, meaning) in REGISTERED {
             if let Some(v) = map.get(*name) {
                 let value = match (*name, v.as_i64()) {
-                    ("exp" | "nbf" | "iat", Some(t)) => {
+                    ("amr", _) => amr_words(v).unwrap_or_else(|| v.to_string()),
+                    ("exp" | "nbf" | "iat" | "auth_time", Some(t)) => {
                         time::OffsetDateTime::from_unix_timestamp(t)
                             .ok()
                             .and_then(|t| rfc3339(Some(t)))
