@@ -19,6 +19,11 @@ use crate::mail::Context;
 /// How long an `mfa_token` lives.
 pub const MFA_TOKEN_MINUTES: i64 = 5;
 
+/// Wrong second-factor codes a user may collect in [`FAILURE_WINDOW_MINUTES`] (over all their
+/// `mfa_token`s, from any address) before new sign-ins wait.
+pub const MAX_RECENT_FAILURES: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
 /// The methods a second step accepts, as `methods` names them.
 pub const METHODS: [&str; 2] = ["totp", "recovery_code"];
 
@@ -84,11 +89,27 @@ impl Accounts<'_> {
                 if !TotpRow::is_on(conn, user_id)? {
                     return Ok(false);
                 }
+                let since = crate::db::now() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
+                if Challenge::recent_failures(conn, user_id, since)? >= MAX_RECENT_FAILURES {
+                    return Err(AppError::TooManyRequests {
+                        retry_after_secs: FAILURE_WINDOW_MINUTES as u64 * 60,
+                    });
+                }
                 let ttl = time::Duration::minutes(MFA_TOKEN_MINUTES);
                 Challenge::create(conn, &token_hash, user_id, "pwd", ttl)?;
                 Ok(true)
             })
-            .await?;
+            .await;
+        let pending = match pending {
+            Err(AppError::TooManyRequests { retry_after_secs }) => {
+                let event = Event::new(EventKind::RateLimited, client)
+                    .user(user_id)
+                    .detail("reason", "second_factor_failures");
+                audit::record(self.db, event).await;
+                return Err(AppError::TooManyRequests { retry_after_secs });
+            }
+            other => other?,
+        };
         if pending {
             Ok(SignInStep::SecondFactor { mfa_token })
         } else {
@@ -232,7 +253,10 @@ impl Accounts<'_> {
     ) -> Result<Vec<String>, AppError> {
         let code = FactorCode::parse_totp(code).map_err(|m| FieldErrors::single("code", m))?;
         let codes = totp::new_recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+        let hashes: Vec<String> = codes
+            .iter()
+            .map(|c| self.second_factors.secrets.recovery_code_hash(c))
+            .collect();
         let secrets = self.second_factors.secrets.clone();
         let notice = self.notifier.render(&notices::second_factor_changed(
             &user.email,
@@ -306,7 +330,10 @@ impl Accounts<'_> {
         client: &ClientInfo,
     ) -> Result<Vec<String>, AppError> {
         let codes = totp::new_recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+        let hashes: Vec<String> = codes
+            .iter()
+            .map(|c| self.second_factors.secrets.recovery_code_hash(c))
+            .collect();
         let notice = self.notifier.render(&notices::second_factor_changed(
             &user.email,
             SecondFactorChange::CodesRenewed,
@@ -423,7 +450,7 @@ fn check_code(
             }
         }
         FactorCode::Recovery(code) => {
-            let hash = totp::recovery_code_hash(code);
+            let hash = secrets.recovery_code_hash(code);
             Ok(mfa::use_recovery_code(conn, user_id, &hash)?.then_some(Proved::RecoveryCode))
         }
     }

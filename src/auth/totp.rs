@@ -157,16 +157,6 @@ impl FactorCode {
     }
 }
 
-/// The stored form of a recovery code: its hash, dash and case ignored.
-pub fn recovery_code_hash(code: &str) -> String {
-    let compact: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    super::refresh::hash(&compact)
-}
-
 /// Seals TOTP secrets at rest (AES-256-GCM, a random nonce per secret) with a key derived
 /// from `SECRET_KEY`: a copy of the database alone does not give away anyone's codes.
 #[derive(Clone)]
@@ -189,6 +179,30 @@ impl SecretBox {
         let unbound =
             UnboundKey::new(&AES_256_GCM, &self.key).expect("a 32-byte key is valid for AES-256");
         LessSafeKey::new(unbound)
+    }
+
+    /// The stored form of a recovery code (dash and case ignored): HMAC-SHA-256 under a key
+    /// of its own derived from this box's, so a copy of the database alone cannot be searched
+    /// for the 50-bit codes.
+    pub fn recovery_code_hash(&self, code: &str) -> String {
+        use hmac::Mac as _;
+        use sha2::Digest as _;
+        let compact: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let key = sha2::Sha256::new()
+            .chain_update(b"sigil recovery codes")
+            .chain_update(self.key)
+            .finalize();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+        mac.update(compact.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// `base64url(nonce ‖ ciphertext ‖ tag)`.
@@ -305,10 +319,12 @@ mod tests {
         assert!(codes
             .iter()
             .all(|c| matches!(FactorCode::parse(c), Ok(FactorCode::Recovery(_)))));
-        assert_eq!(
-            recovery_code_hash(&codes[0]),
-            recovery_code_hash(&codes[0].to_uppercase())
-        );
+        let sealer = SecretBox::new(&[3; 32]);
+        let hash = sealer.recovery_code_hash(&codes[0]);
+        assert_eq!(hash, sealer.recovery_code_hash(&codes[0].to_uppercase()));
+        assert_eq!(hash, sealer.recovery_code_hash(&codes[0].replace('-', "")));
+        assert_ne!(hash, SecretBox::new(&[4; 32]).recovery_code_hash(&codes[0]));
+        assert_ne!(hash, crate::auth::refresh::hash(&codes[0].replace('-', "")));
     }
 
     #[test]

@@ -150,7 +150,8 @@ pub fn recovery_codes_left(conn: &mut DbConnection, user_id: i32) -> QueryResult
 }
 
 impl Challenge {
-    /// Stores a new challenge (by the hash of its `mfa_token`) living `ttl`; expired ones go.
+    /// Stores a new challenge (by the hash of its `mfa_token`) living `ttl`; those older than
+    /// a day go (younger ones still count towards [`Challenge::recent_failures`]).
     pub fn create(
         conn: &mut DbConnection,
         token_hash: &str,
@@ -159,7 +160,8 @@ impl Challenge {
         ttl: Duration,
     ) -> QueryResult<()> {
         let now = super::now();
-        diesel::delete(mfa_challenges::table.filter(mfa_challenges::expires_at.lt(now)))
+        let old = now - Duration::days(1);
+        diesel::delete(mfa_challenges::table.filter(mfa_challenges::created_at.lt(old)))
             .execute(conn)?;
         diesel::insert_into(mfa_challenges::table)
             .values((
@@ -197,6 +199,22 @@ impl Challenge {
             .set(mfa_challenges::used_at.eq(Some(super::now())))
             .execute(conn)?
             == 1)
+    }
+
+    /// Wrong codes given for the user's challenges created since `since`, from anywhere: a
+    /// guesser who knows the password cannot spread guesses over many `mfa_token`s and
+    /// addresses without limit.
+    pub fn recent_failures(
+        conn: &mut DbConnection,
+        user_id: i32,
+        since: PrimitiveDateTime,
+    ) -> QueryResult<i64> {
+        let failures: Vec<i32> = mfa_challenges::table
+            .filter(mfa_challenges::user_id.eq(user_id))
+            .filter(mfa_challenges::created_at.gt(since))
+            .select(mfa_challenges::failures)
+            .load(conn)?;
+        Ok(failures.into_iter().map(i64::from).sum())
     }
 
     /// Whose challenge this is, whatever its state.
