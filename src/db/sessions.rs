@@ -331,100 +331,11 @@ impl Session {
     }
 }
 
-fn revoke_session(
-    conn: &mut DbConnection,
-    id: &str,
-    reason: &str,
-    now: PrimitiveDateTime,
-) -> QueryResult<usize> {
-    let live = sessions::table
-        .filter(sessions::id.eq(id))
-        .filter(sessions::revoked_at.is_null());
-    diesel::update(live)
-        .set(revocation(now, reason))
-        .execute(conn)
-}
-
-/// Revokes one access token by `jti` until `expires_at`, and purges rows whose tokens have
-/// expired anyway (the revocation list never grows without bound).
-pub fn revoke_access_token(
-    conn: &mut DbConnection,
-    jti: &str,
-    user_id: i32,
-    expires_at: PrimitiveDateTime,
-) -> QueryResult<()> {
-    let now = super::now();
-    let already = revoked_tokens::table
-        .find(jti)
-        .count()
-        .get_result::<i64>(conn)?;
-    if already == 0 {
-        diesel::insert_into(revoked_tokens::table)
-            .values((
-                revoked_tokens::jti.eq(jti),
-                revoked_tokens::user_id.eq(user_id),
-                revoked_tokens::revoked_at.eq(now),
-                revoked_tokens::expires_at.eq(expires_at),
-            ))
-            .execute(conn)?;
-    }
-    purge_expired(conn)?;
-    Ok(())
-}
-
-/// Deletes revocation rows and refresh tokens that have expired, and sessions that ended more
-/// than a day ago. Returns how many rows went.
-pub fn purge_expired(conn: &mut DbConnection) -> QueryResult<usize> {
-    let now = super::now();
-    let cutoff = now - Duration::days(1);
-    let mut n = diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
-        .execute(conn)?;
-    n += diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(now)))
-        .execute(conn)?;
-    n += diesel::delete(sessions::table.filter(sessions::expires_at.lt(cutoff))).execute(conn)?;
-    Ok(n)
-}
-
-/// Whether an access token was revoked: by its `jti`, or through its session.
-pub fn is_revoked(conn: &mut DbConnection, jti: &str, sid: &str) -> QueryResult<bool> {
-    Ok(match Session::check(conn, sid, jti)? {
-        Some(check) => check.session_revoked || check.token_revoked,
-        None => true,
-    })
-}
-
-/// The columns a revocation sets: when, and why.
-type Revocation<'a> = (
-    diesel::dsl::Eq<sessions::revoked_at, Option<PrimitiveDateTime>>,
-    diesel::dsl::Eq<sessions::revoked_reason, Option<&'a str>>,
-);
-
-/// When a session was revoked, and why (shown to the user and in the logs).
-fn revocation(now: PrimitiveDateTime, reason: &str) -> Revocation<'_> {
-    (
-        sessions::revoked_at.eq(Some(now)),
-        sessions::revoked_reason.eq(Some(reason)),
-    )
-}
-
 fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
-/// Revokes the session a refresh token (by hash) belongs to, if any and still live (browser
-/// logout with an expired access cookie); returns the session it ended.
-pub fn revoke_by_refresh_hash(
-    conn: &mut DbConnection,
-    token_hash: &str,
-) -> QueryResult<Option<Session>> {
-    let session: Option<Session> = refresh_tokens::table
-        .inner_join(sessions::table)
-        .filter(refresh_tokens::token_hash.eq(token_hash))
-        .select(Session::as_select())
-        .first(conn)
-        .optional()?;
-    match session {
-        Some(s) if revoke_session(conn, &s.id, "logout", super::now())? > 0 => Ok(Some(s)),
-        _ => Ok(None),
-    }
-}
+mod revocation;
+
+pub use revocation::{is_revoked, purge_expired, revoke_access_token, revoke_by_refresh_hash};
+use revocation::{revocation, revoke_session};
