@@ -44,10 +44,11 @@ pub enum EventKind {
     RecoveryCodeUsed,
     Reauthenticated,
     AccountDeleted,
+    TokenRevoked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 27] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -74,6 +75,7 @@ impl EventKind {
         Self::RecoveryCodeUsed,
         Self::Reauthenticated,
         Self::AccountDeleted,
+        Self::TokenRevoked,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -105,6 +107,7 @@ impl EventKind {
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::Reauthenticated => "reauthenticated",
             Self::AccountDeleted => "account_deleted",
+            Self::TokenRevoked => "token_revoked",
         }
     }
 
@@ -148,6 +151,7 @@ impl EventKind {
             Self::RecoveryCodeUsed => "Recovery code used",
             Self::Reauthenticated => "Confirmed it was you",
             Self::AccountDeleted => "Account deleted",
+            Self::TokenRevoked => "Token revoked by a client",
         }
     }
 }

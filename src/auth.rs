@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod csrf;
 pub mod extract;
 pub mod inspect;
+pub mod introspection;
 pub mod jwt;
 pub mod keys;
 pub mod password;

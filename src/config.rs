@@ -8,9 +8,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod clients;
 mod mail;
 mod secret;
 
+pub use clients::IntrospectionClients;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 use secret::development_secret;
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
@@ -129,6 +131,8 @@ pub struct Settings {
     pub reauth_window: Duration,
     /// The name authenticator apps show for Sigil's codes (`MFA_ISSUER`).
     pub mfa_issuer: String,
+    /// Who may call the introspection endpoint (`INTROSPECTION_CLIENTS`).
+    pub introspection_clients: IntrospectionClients,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -270,6 +274,11 @@ impl Settings {
         let audit_retention_days = number(&get, "AUDIT_RETENTION_DAYS", 365, 1, 36_500)? as u32;
         let reauth_minutes = number(&get, "REAUTH_MINUTES", 10, 1, 24 * 60)?;
         let mfa_issuer = text(&get, "MFA_ISSUER", "Sigil")?;
+        let introspection_clients = match get("INTROSPECTION_CLIENTS") {
+            None => IntrospectionClients::default(),
+            Some(raw) => IntrospectionClients::parse(&raw)
+                .map_err(|m| ConfigError::new("INTROSPECTION_CLIENTS", m))?,
+        };
         if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
             return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
         }
@@ -299,6 +308,7 @@ impl Settings {
             audit_retention_days,
             reauth_window: Duration::from_secs(reauth_minutes * 60),
             mfa_issuer,
+            introspection_clients,
         })
     }
 }

@@ -138,6 +138,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/auth/email/resend").route(post().to(api::email::resend)))
                 .service(resource("/users/me/email").route(put().to(api::email::change)))
                 .service(resource("/auth/mfa").route(post().to(api::mfa::complete)))
+                .service(resource("/auth/revoke").route(post().to(api::oauth::revoke)))
+                .service(resource("/auth/introspect").route(post().to(api::oauth::introspect)))
                 .service(
                     resource("/auth/reauthenticate").route(post().to(api::mfa::reauthenticate)),
                 )
@@ -194,6 +196,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 ),
         )
         .service(resource("/.well-known/jwks.json").route(get().to(api::keys::jwks)))
+        .service(
+            resource("/.well-known/oauth-authorization-server")
+                .route(get().to(api::oauth::metadata)),
+        )
         .service(resource("/docs").route(get().to(docs_redirect)))
         .service(
             web::scope("/docs")

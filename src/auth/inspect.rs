@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::jwt::{self, MalformedPart, TokenError, TokenPolicy};
 use super::keys::TokenKeys;
 use super::tokens::Tokens;
-use crate::db::sessions;
+use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::Db;
 use crate::error::AppError;
@@ -35,7 +35,10 @@ pub struct Inspection {
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     pub expires_in_seconds: Option<i64>,
-    pub revoked: bool,
+    /// `true`, `false`, or `"session_unknown"`: a Sigil-signed token whose session Sigil
+    /// does not know (deleted, or issued by another deployment with the same key).
+    #[schema(value_type = Object, example = json!(false))]
+    pub revoked: Revoked,
     pub subject: Option<SubjectReport>,
     pub error: Option<String>,
     /// Which part failed to decode, for malformed tokens.
@@ -44,6 +47,25 @@ pub struct Inspection {
     /// The claims, when the signature verified and they have Sigil's shape.
     #[serde(skip)]
     pub claims: Option<jwt::AccessClaims>,
+}
+
+/// Whether Sigil revoked the token, as the contract spells it: `true`, `false` or
+/// `"session_unknown"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoked {
+    No,
+    Yes,
+    SessionUnknown,
+}
+
+impl Serialize for Revoked {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::No => s.serialize_bool(false),
+            Self::Yes => s.serialize_bool(true),
+            Self::SessionUnknown => s.serialize_str("session_unknown"),
+        }
+    }
 }
 
 /// The signature verdict: `verified` is true only for Sigil's pinned algorithm and a known `kid`.
@@ -83,7 +105,7 @@ pub fn inspect(keys: &TokenKeys, policy: &TokenPolicy, token: &str, now: i64) ->
         not_before: None,
         expires_at: None,
         expires_in_seconds: None,
-        revoked: false,
+        revoked: Revoked::No,
         subject: None,
         error: None,
         malformed_part: None,
@@ -191,25 +213,45 @@ pub async fn inspect_with_db(
     let Some(claims) = report.claims.clone() else {
         return Ok(report);
     };
-    let (user, revoked) = db
+    let (user, check) = db
         .run(move |conn| {
             let user = User::find(conn, claims.user_id())?;
-            let revoked = sessions::is_revoked(conn, &claims.jti, &claims.sid)?;
-            Ok((user, revoked))
+            let check = Session::check(conn, &claims.sid, &claims.jti)?;
+            Ok((user, check))
         })
         .await?;
     report.subject = user.as_ref().map(|u| SubjectReport {
         id: u.id,
         username: u.username.clone(),
     });
-    report.revoked = revoked;
+    report.revoked = match &check {
+        None => Revoked::SessionUnknown,
+        Some(c) if c.session_revoked || c.token_revoked => Revoked::Yes,
+        Some(_) => Revoked::No,
+    };
     if report.status == "valid" {
-        if revoked {
-            report.status = "revoked";
-            report.error = Some(TokenError::description_revoked());
-        } else if user.is_none() {
-            report.status = "revoked";
-            report.error = Some("The token's user no longer exists.".into());
+        match (report.revoked, &user) {
+            (Revoked::Yes, _) => {
+                report.status = "revoked";
+                report.error = Some(TokenError::description_revoked());
+            }
+            (_, None) => {
+                report.status = "revoked";
+                report.error = Some("The token's user no longer exists.".into());
+            }
+            (Revoked::SessionUnknown, Some(_)) => {
+                report.status = "revoked";
+                report.error = Some(
+                    "Sigil does not know this token's session: it was deleted, or another \
+                     deployment with the same key issued the token."
+                        .into(),
+                );
+            }
+            (Revoked::No, Some(u)) if u.disabled => {
+                report.status = "revoked";
+                report.error = Some("The token's user has been disabled.".into());
+            }
+            (Revoked::No, Some(_)) => {}
         }
     }
     Ok(report)

@@ -331,11 +331,63 @@ impl Session {
     }
 }
 
+/// A refresh token as introspection sees it: its session and user, and its own times.
+#[derive(Debug)]
+pub struct RefreshState {
+    pub session: Session,
+    pub user: User,
+    pub issued_at: PrimitiveDateTime,
+    pub expires_at: PrimitiveDateTime,
+    pub rotated_at: Option<PrimitiveDateTime>,
+}
+
+impl RefreshState {
+    /// The refresh token (by hash) with its session and user, whatever their state.
+    pub fn find(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshState>> {
+        let row = refresh_tokens::table
+            .inner_join(sessions::table.inner_join(users::table))
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .select((
+                Session::as_select(),
+                User::as_select(),
+                refresh_tokens::created_at,
+                refresh_tokens::expires_at,
+                refresh_tokens::rotated_at,
+            ))
+            .first::<(
+                Session,
+                User,
+                PrimitiveDateTime,
+                PrimitiveDateTime,
+                Option<PrimitiveDateTime>,
+            )>(conn)
+            .optional()?;
+        Ok(row.map(
+            |(session, user, issued_at, expires_at, rotated_at)| RefreshState {
+                session,
+                user,
+                issued_at,
+                expires_at,
+                rotated_at,
+            },
+        ))
+    }
+
+    /// Whether the token would be accepted by a refresh now (ignoring the reuse grace).
+    pub fn is_live(&self) -> bool {
+        let now = super::now();
+        self.rotated_at.is_none()
+            && self.expires_at > now
+            && self.session.revoked_at.is_none()
+            && !self.user.disabled
+    }
+}
+
 fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }
 
 mod revocation;
 
-pub use revocation::{is_revoked, purge_expired, revoke_access_token, revoke_by_refresh_hash};
+pub use revocation::{purge_expired, revoke_access_token, revoke_by_refresh_hash};
 use revocation::{revocation, revoke_session};

@@ -7,6 +7,7 @@ pub mod events;
 pub mod health;
 pub mod keys;
 pub mod mfa;
+pub mod oauth;
 pub mod openapi;
 pub mod posts;
 pub mod responses;

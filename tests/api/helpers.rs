@@ -414,6 +414,9 @@ impl TestApp {
             Backend::Sqlite => {
                 let path = self.database_url.trim_start_matches("sqlite://");
                 let mut conn = diesel::SqliteConnection::establish(path).expect("open SQLite");
+                // Wait for the server's writers (the mail sender, the audit trail) as it does.
+                conn.batch_execute("PRAGMA busy_timeout = 5000;")
+                    .expect("busy timeout");
                 conn.batch_execute(statements).expect("run SQL");
             }
             Backend::Postgres => {

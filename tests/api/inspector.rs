@@ -87,6 +87,23 @@ async fn every_status_is_reachable_through_the_api(b: Backend) {
     let r = app.inspection(&u.access_token).await;
     assert_eq!(r["status"], "revoked");
     assert_eq!(r["revoked"], true);
+
+    // Signed by Sigil's key, but for a session Sigil never started: not "revoked: true".
+    let stranger = crate::helpers::token_issued_ago(u.id as i32, "ann", "no-such-session", 0);
+    let r = app.inspection(&stranger).await;
+    assert_eq!(r["status"], "revoked");
+    assert_eq!(r["revoked"], "session_unknown");
+    assert!(
+        r["error"].as_str().unwrap().contains("does not know"),
+        "{r}"
+    );
+    // A live one says false.
+    let fresh = app.login_pair("ann", PASSWORD).await;
+    let r = app.inspection(crate::helpers::access_of(&fresh)).await;
+    assert_eq!(
+        (r["status"].as_str(), &r["revoked"]),
+        (Some("valid"), &json!(false))
+    );
 }
 
 async fn malformed_tokens_name_the_failing_part(b: Backend) {

@@ -13,6 +13,7 @@ mod health;
 mod inspector;
 mod keys;
 mod mail;
+mod oauth;
 mod openapi;
 mod posts;
 mod smtp;

@@ -61,14 +61,6 @@ pub fn purge_expired(conn: &mut DbConnection) -> QueryResult<usize> {
     Ok(n)
 }
 
-/// Whether an access token was revoked: by its `jti`, or through its session.
-pub fn is_revoked(conn: &mut DbConnection, jti: &str, sid: &str) -> QueryResult<bool> {
-    Ok(match Session::check(conn, sid, jti)? {
-        Some(check) => check.session_revoked || check.token_revoked,
-        None => true,
-    })
-}
-
 /// The columns a revocation sets: when, and why.
 type Revocation<'a> = (
     diesel::dsl::Eq<sessions::revoked_at, Option<PrimitiveDateTime>>,

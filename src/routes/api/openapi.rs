@@ -6,7 +6,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, email, events, health, keys, mfa, posts, sessions, token, users};
+use super::{admin, auth, email, events, health, keys, mfa, oauth, posts, sessions, token, users};
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -53,6 +53,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/admin/events"),
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
+    ("get", "/.well-known/oauth-authorization-server"),
+    ("post", "/api/auth/revoke"),
+    ("post", "/api/auth/introspect"),
     ("get", "/healthz"),
     ("get", "/readyz"),
 ];
@@ -109,6 +112,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         admin::list_events,
         document,
         keys::jwks,
+        oauth::metadata,
+        oauth::revoke,
+        oauth::introspect,
         health::healthz,
         health::readyz,
     ),
@@ -146,6 +152,17 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "introspection",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Basic)
+                    .description(Some(
+                        "A client of INTROSPECTION_CLIENTS (name:secret) by HTTP Basic.",
+                    ))
                     .build(),
             ),
         );

@@ -12,7 +12,7 @@ use super::layout::Chrome;
 use super::render;
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
-use crate::auth::inspect::{human_duration, inspect_with_db, Inspection};
+use crate::auth::inspect::{human_duration, inspect_with_db, Inspection, Revoked};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -104,7 +104,8 @@ struct TokenView {
     algorithm: String,
     key_id: String,
     verified: bool,
-    revoked: bool,
+    /// "yes", "no" or "session unknown".
+    revoked: &'static str,
     subject: Option<String>,
     issued_at: Option<String>,
     not_before: Option<String>,
@@ -222,7 +223,11 @@ fn view(token: &str, r: Inspection) -> TokenView {
             .clone()
             .unwrap_or_else(|| "(none)".into()),
         verified: r.signature.verified,
-        revoked: r.revoked,
+        revoked: match r.revoked {
+            Revoked::No => "no",
+            Revoked::Yes => "yes",
+            Revoked::SessionUnknown => "session unknown",
+        },
         subject: r
             .subject
             .as_ref()
