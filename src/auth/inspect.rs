@@ -194,7 +194,7 @@ pub async fn inspect_with_db(
     let (user, revoked) = db
         .run(move |conn| {
             let user = User::find(conn, claims.user_id())?;
-            let revoked = sessions::is_revoked(conn, &claims.jti, &claims.sid)?;
+            let revoked = sessions::revoked::is_revoked(conn, &claims.jti, &claims.sid)?;
             Ok((user, revoked))
         })
         .await?;

@@ -260,7 +260,7 @@ pub async fn logout(
             time::OffsetDateTime::from_unix_timestamp(claims.exp)
                 .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
         );
-        sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+        sessions::revoked::revoke_access_token(conn, &claims.jti, user_id, expires)?;
         match scope {
             LogoutScope::ThisSession => {
                 Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;

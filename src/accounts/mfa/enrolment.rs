@@ -1,0 +1,196 @@
+//! Turning the second factor on and off: enrolling an authenticator app (a secret confirmed
+//! by one code), its recovery codes (made, counted, renewed), and removing it. Each change is
+//! one transaction with its notice and event.
+
+use super::{jwt_now, stale_secret, wrong_code, Enrolment};
+use crate::accounts::notices::{self, SecondFactorChange};
+use crate::accounts::Accounts;
+use crate::audit::{self, Event, EventKind};
+use crate::auth::totp::{self, FactorCode, TotpSecret};
+use crate::db::mfa::{self, TotpRow};
+use crate::db::users::User;
+use crate::db::{outbox, write_transaction};
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::mail::Context;
+
+impl Accounts<'_> {
+    /// How many unused recovery codes the user has while a second factor is on; `None` when
+    /// it is off.
+    pub async fn recovery_codes_left(&self, user_id: i32) -> Result<Option<i64>, AppError> {
+        self.db
+            .run(move |conn| {
+                if !TotpRow::is_on(conn, user_id)? {
+                    return Ok(None);
+                }
+                Ok(Some(mfa::recovery_codes_left(conn, user_id)?))
+            })
+            .await
+    }
+
+    /// Starts enrolling an authenticator: a new secret (unconfirmed until a code from it is
+    /// given). 409 when one is already on.
+    pub async fn enrol_totp(&self, user: &User) -> Result<Enrolment, AppError> {
+        let secret = TotpSecret::generate();
+        let sealed = self.second_factors.secrets.seal(&secret);
+        let user_id = user.id;
+        let started = self
+            .db
+            .run(move |conn| {
+                Ok(write_transaction(conn, |conn| {
+                    TotpRow::begin(conn, user_id, &sealed)
+                })?)
+            })
+            .await?;
+        if !started {
+            return Err(AppError::Conflict(
+                "An authenticator app is already on; remove it before adding another.".into(),
+            ));
+        }
+        Ok(self.enrolment_of(&secret, user))
+    }
+
+    /// The enrolment waiting for its confirming code, shown again (a wrong code re-renders
+    /// the page with the same QR code); `None` when there is none.
+    pub async fn pending_enrolment(&self, user: &User) -> Result<Option<Enrolment>, AppError> {
+        let user_id = user.id;
+        let row = self
+            .db
+            .run(move |conn| Ok(TotpRow::find(conn, user_id)?))
+            .await?;
+        let Some(row) = row.filter(|r| r.confirmed_at.is_none()) else {
+            return Ok(None);
+        };
+        let secret = self
+            .second_factors
+            .secrets
+            .open(&row.secret)
+            .ok_or_else(stale_secret)?;
+        Ok(Some(self.enrolment_of(&secret, user)))
+    }
+
+    fn enrolment_of(&self, secret: &TotpSecret, user: &User) -> Enrolment {
+        let otpauth_uri = secret.otpauth_uri(&self.second_factors.issuer, &user.username);
+        Enrolment {
+            secret: secret.base32(),
+            qr_svg: totp::qr_svg(&otpauth_uri),
+            otpauth_uri,
+        }
+    }
+
+    /// Confirms an enrolment with a code from the new authenticator: the second factor is on
+    /// and ten recovery codes are made (returned once; stored as hashes). 409 with nothing to
+    /// confirm; 422 on `code` for a wrong code.
+    pub async fn confirm_totp(
+        &self,
+        user: &User,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<Vec<String>, AppError> {
+        let code = FactorCode::parse_totp(code).map_err(|m| FieldErrors::single("code", m))?;
+        let codes = totp::new_recovery_codes();
+        let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+        let secrets = self.second_factors.secrets.clone();
+        let notice = self.notifier.render(&notices::second_factor_changed(
+            &user.email,
+            SecondFactorChange::Enabled,
+            &Context::of(client),
+        ))?;
+        let event = Event::new(EventKind::TotpEnabled, client)
+            .user(user.id)
+            .actor(user.id);
+        let (user_id, now) = (user.id, jwt_now());
+        self.db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    let pending = TotpRow::find(conn, user_id)?;
+                    let Some(row) = pending.filter(|r| r.confirmed_at.is_none()) else {
+                        return Err(AppError::Conflict(
+                            "There is no enrolment to confirm: start one first (an authenticator \
+                             that is already on needs no confirming)."
+                                .into(),
+                        ));
+                    };
+                    let secret = secrets.open(&row.secret).ok_or_else(stale_secret)?;
+                    let step = secret.matching_step(&code, now);
+                    if !matches!(step, Some(s) if TotpRow::accept_step(conn, user_id, s, true)?) {
+                        return Err(wrong_code());
+                    }
+                    mfa::replace_recovery_codes(conn, user_id, &hashes)?;
+                    outbox::enqueue(conn, &notice)?;
+                    audit::record_in(conn, &event);
+                    Ok(())
+                })
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(codes)
+    }
+
+    /// Turns the second factor off: the authenticator and the recovery codes go. 404 when
+    /// it is not on.
+    pub async fn disable_totp(&self, user: &User, client: &ClientInfo) -> Result<(), AppError> {
+        let notice = self.notifier.render(&notices::second_factor_changed(
+            &user.email,
+            SecondFactorChange::Disabled,
+            &Context::of(client),
+        ))?;
+        let event = Event::new(EventKind::TotpDisabled, client)
+            .user(user.id)
+            .actor(user.id);
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    if !TotpRow::is_on(conn, user_id)? || !TotpRow::remove(conn, user_id)? {
+                        return Err(AppError::NotFound);
+                    }
+                    outbox::enqueue(conn, &notice)?;
+                    audit::record_in(conn, &event);
+                    Ok(())
+                })
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(())
+    }
+
+    /// New recovery codes in place of the old ones (which stop working). 409 when the
+    /// second factor is not on.
+    pub async fn regenerate_recovery_codes(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+    ) -> Result<Vec<String>, AppError> {
+        let codes = totp::new_recovery_codes();
+        let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+        let notice = self.notifier.render(&notices::second_factor_changed(
+            &user.email,
+            SecondFactorChange::CodesRenewed,
+            &Context::of(client),
+        ))?;
+        let event = Event::new(EventKind::RecoveryCodesRegenerated, client)
+            .user(user.id)
+            .actor(user.id);
+        let user_id = user.id;
+        self.db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    if !TotpRow::is_on(conn, user_id)? {
+                        return Err(AppError::Conflict(
+                            "Two-step sign-in is not on: recovery codes come with an \
+                             authenticator app."
+                                .into(),
+                        ));
+                    }
+                    mfa::replace_recovery_codes(conn, user_id, &hashes)?;
+                    outbox::enqueue(conn, &notice)?;
+                    audit::record_in(conn, &event);
+                    Ok(())
+                })
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(codes)
+    }
+}
