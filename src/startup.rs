@@ -223,6 +223,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(pages::auth::register_form))
                 .route(post().to(pages::auth::register)),
         )
+        .service(
+            resource("/login/mfa")
+                .route(get().to(pages::second_step::form))
+                .route(post().to(pages::second_step::verify)),
+        )
+        .service(resource("/reauthenticate").route(post().to(pages::recent::reauthenticate)))
         .service(resource("/logout").route(post().to(pages::auth::logout)))
         .service(
             resource("/forgot-password")
@@ -260,6 +266,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/account/email").route(post().to(pages::account::change_email)))
         .service(
             resource("/account/email/resend").route(post().to(pages::account::resend_verification)),
+        )
+        .service(resource("/account/mfa/totp").route(post().to(pages::mfa::enrol)))
+        .service(resource("/account/mfa/totp/confirm").route(post().to(pages::mfa::confirm)))
+        .service(resource("/account/mfa/totp/remove").route(post().to(pages::mfa::remove)))
+        .service(resource("/account/mfa/recovery-codes").route(post().to(pages::mfa::regenerate)))
+        .service(
+            resource("/account/mfa/recovery-codes/download").route(post().to(pages::mfa::download)),
+        )
+        .service(
+            resource("/account/delete")
+                .route(get().to(pages::account::delete::form))
+                .route(post().to(pages::account::delete::delete)),
         )
         .service(resource("/account/activity").route(get().to(pages::activity::show)))
         .service(resource("/admin").route(get().to(pages::admin::users)))

@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError as _};
 
-use super::web::errors::page_for;
+use super::web::errors::{page_for, RenderedPage};
 use crate::error::AppError;
 use crate::http::is_api_path;
 
@@ -44,6 +44,8 @@ pub async fn error_faces(
         (Some(e), false) => Some(page_for(e)),
         // A handler's own answer (a form re-rendered with 422, a login refused with 401).
         (None, _) if has_body && res.response().error().is_none() => None,
+        // A page an extractor rendered ("Confirm it's you").
+        (None, false) if error_is::<RenderedPage>(&res) => None,
         (None, true) => Some(AppError::from_status(status).error_response()),
         (None, false) => Some(page_for(&AppError::from_status(status))),
     };
@@ -53,6 +55,14 @@ pub async fn error_faces(
     keep_headers(res.headers(), response.headers_mut(), api);
     let (req, _) = res.into_parts();
     Ok(ServiceResponse::new(req, response).map_into_right_body())
+}
+
+fn error_is<E: actix_web::ResponseError + 'static>(
+    res: &ServiceResponse<impl MessageBody>,
+) -> bool {
+    res.response()
+        .error()
+        .is_some_and(|e| e.as_error::<E>().is_some())
 }
 
 /// Copies the headers the new response does not set itself (all values of each: several

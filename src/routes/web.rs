@@ -11,8 +11,11 @@ pub mod errors;
 pub mod extract;
 pub mod home;
 pub mod layout;
+pub mod mfa;
 pub mod posts;
+pub mod recent;
 pub mod recovery;
+pub mod second_step;
 pub mod token;
 
 use actix_web::http::StatusCode;

@@ -467,3 +467,115 @@ async fn an_admin_disables_a_user_whose_open_browser_is_then_signed_out() {
     admin.close().await.unwrap();
     user.close().await.unwrap();
 }
+
+/// A TOTP code for the current time step moved by `steps` (a code works once).
+fn totp_in(secret: &str, steps: i64) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() + steps * 30;
+    sigil::testing::totp_code(secret, now as u64)
+}
+
+/// Makes the browser's sign-in eleven minutes old (past `REAUTH_MINUTES`): the session's
+/// `auth_time` goes back, and without its access cookie the browser's next page load renews
+/// silently from the refresh cookie, with the session's old `auth_time`.
+async fn age_the_sign_in(c: &Client, app: &TestApp) {
+    app.sql("UPDATE sessions SET auth_time = datetime('now', '-11 minutes')");
+    c.delete_cookie("access_token").await.unwrap();
+}
+
+/// Adds an authenticator app by reading the key off the page, signs out, signs in with the
+/// password and a code; confirms it is them (a recovery code) before changing the e-mail
+/// address, and signs in again with another recovery code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_step_sign_in_from_enrolment_to_a_recovery_code() {
+    let Some((_driver, c, app)) = start(&["alice"], "/login").await else {
+        return;
+    };
+    log_in(&c, "alice", PASSWORD).await;
+    assert!(shows(&c, "Welcome back, alice.").await);
+    c.goto(&app.url("/account")).await.unwrap();
+    submit(&c, "form[action='/account/mfa/totp']").await;
+    assert!(shows(&c, "Scan this QR code").await);
+    let qr = c.find(Locator::Css(".qr svg")).await.expect("the QR code");
+    assert!(
+        qr.rectangle().await.unwrap().2 >= 150.0,
+        "drawn at a scannable size"
+    );
+    shot(&c, "mfa-enrol").await;
+    let key = c.find(Locator::Css(".secret")).await.unwrap();
+    let secret: String = key
+        .text()
+        .await
+        .unwrap()
+        .split_whitespace()
+        .collect::<String>();
+    assert_eq!(secret.len(), 32, "{secret}");
+    fill(&c, "#field-code", &totp_in(&secret, 0)).await;
+    submit(&c, "form[action='/account/mfa/totp/confirm']").await;
+    assert!(shows(&c, "Two-step sign-in is on.").await);
+    let mut codes = Vec::new();
+    for code in c
+        .find_all(Locator::Css(".recovery-codes code"))
+        .await
+        .unwrap()
+    {
+        codes.push(code.text().await.unwrap());
+    }
+    assert_eq!(codes.len(), 10);
+    shot(&c, "mfa-recovery-codes").await;
+    click(&c, "a[href='/account']").await;
+    assert!(shows(&c, "10 recovery codes left.").await);
+    c.execute(
+        "document.getElementById('two-step').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "account-two-step").await;
+
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    log_in(&c, "alice", PASSWORD).await;
+    assert!(shows(&c, "Your password was right.").await);
+    assert_eq!(path_of(&c).await, "/login/mfa");
+    shot(&c, "mfa-login").await;
+    fill(&c, "#field-code", &totp_in(&secret, 1)).await;
+    submit(&c, "form[action='/login/mfa']").await;
+    assert!(shows(&c, "Welcome back, alice.").await);
+
+    // Later: the e-mail change asks to confirm it is her, and keeps the typed address.
+    age_the_sign_in(&c, &app).await;
+    c.goto(&app.url("/account")).await.unwrap();
+    fill(&c, "#field-new_email", "alice.new@example.com").await;
+    fill(&c, "#field-email_password", PASSWORD).await;
+    submit(&c, "form[action='/account/email']").await;
+    assert!(shows(&c, "Confirm it's you").await);
+    fill(&c, "#field-password", PASSWORD).await;
+    fill(&c, "#field-code", "000000").await;
+    submit(&c, "form[action='/reauthenticate']").await;
+    assert!(shows(&c, "That code is not right").await);
+    shot(&c, "confirm-its-you").await;
+    fill(&c, "#field-password", PASSWORD).await;
+    fill(&c, "#field-code", &codes[0]).await;
+    submit(&c, "form[action='/reauthenticate']").await;
+    assert!(shows(&c, "Now send the form again.").await);
+    assert_eq!(path_of(&c).await, "/account");
+    let kept = c.find(Locator::Css("#field-new_email")).await.unwrap();
+    assert_eq!(
+        kept.prop("value").await.unwrap().as_deref(),
+        Some("alice.new@example.com")
+    );
+    fill(&c, "#field-email_password", PASSWORD).await;
+    submit(&c, "form[action='/account/email']").await;
+    assert!(shows(&c, "We sent a link to alice.new@example.com").await);
+
+    submit(&c, "form[action='/logout']").await;
+    assert!(shows(&c, "You have been logged out.").await);
+    log_in(&c, "alice", PASSWORD).await;
+    assert!(shows(&c, "Your password was right.").await);
+    fill(&c, "#field-code", &codes[1]).await;
+    submit(&c, "form[action='/login/mfa']").await;
+    assert!(shows(&c, "Welcome back, alice.").await);
+    c.goto(&app.url("/account")).await.unwrap();
+    assert!(shows(&c, "8 recovery codes left.").await);
+    c.close().await.unwrap();
+}

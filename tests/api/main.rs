@@ -13,6 +13,7 @@ mod health;
 mod inspector;
 mod keys;
 mod mail;
+mod mfa_pages;
 mod oauth;
 mod openapi;
 mod posts;

@@ -21,6 +21,47 @@ pub struct Enrolment {
 }
 
 impl Accounts<'_> {
+    /// How many unused recovery codes the user has while a second factor is on; `None` when
+    /// it is off.
+    pub async fn recovery_codes_left(&self, user_id: i32) -> Result<Option<i64>, AppError> {
+        self.db
+            .run(move |conn| {
+                if !TotpRow::is_on(conn, user_id)? {
+                    return Ok(None);
+                }
+                Ok(Some(mfa::recovery_codes_left(conn, user_id)?))
+            })
+            .await
+    }
+
+    /// The enrolment waiting for its confirming code, shown again (a wrong code re-renders
+    /// the page with the same QR code); `None` when there is none.
+    pub async fn pending_enrolment(&self, user: &User) -> Result<Option<Enrolment>, AppError> {
+        let user_id = user.id;
+        let row = self
+            .db
+            .run(move |conn| Ok(TotpRow::find(conn, user_id)?))
+            .await?;
+        let Some(row) = row.filter(|r| r.confirmed_at.is_none()) else {
+            return Ok(None);
+        };
+        let secret = self
+            .second_factors
+            .secrets
+            .open(&row.secret)
+            .ok_or_else(stale_secret)?;
+        Ok(Some(self.enrolment_of(&secret, user)))
+    }
+
+    fn enrolment_of(&self, secret: &TotpSecret, user: &User) -> Enrolment {
+        let otpauth_uri = secret.otpauth_uri(&self.second_factors.issuer, &user.username);
+        Enrolment {
+            secret: secret.base32(),
+            qr_svg: totp::qr_svg(&otpauth_uri),
+            otpauth_uri,
+        }
+    }
+
     /// Starts enrolling an authenticator: a new secret (unconfirmed until a code from it is
     /// given). 409 when one is already on.
     pub async fn enrol_totp(&self, user: &User) -> Result<Enrolment, AppError> {
@@ -40,12 +81,7 @@ impl Accounts<'_> {
                 "An authenticator app is already on; remove it before adding another.".into(),
             ));
         }
-        let otpauth_uri = secret.otpauth_uri(&self.second_factors.issuer, &user.username);
-        Ok(Enrolment {
-            secret: secret.base32(),
-            qr_svg: totp::qr_svg(&otpauth_uri),
-            otpauth_uri,
-        })
+        Ok(self.enrolment_of(&secret, user))
     }
 
     /// Confirms an enrolment with a code from the new authenticator: the second factor is on

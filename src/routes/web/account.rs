@@ -1,5 +1,8 @@
-//! `GET /account`: profile, password change, active sessions, recent security activity, log
-//! out everywhere.
+//! `GET /account`: profile, e-mail and password changes, two-step sign-in ([`super::mfa`]),
+//! active sessions, recent security activity, log out everywhere, and the way to
+//! [`delete`] the account.
+
+pub mod delete;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -11,6 +14,7 @@ use super::activity::{own_events, EventLine, SessionLine};
 use super::auth::logged_out;
 use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
+use super::recent::{Prefill, RecentForm, Sensitive};
 use super::{render, see_other};
 use crate::accounts::email::EmailChangeError;
 use crate::accounts::PasswordChangeError;
@@ -40,6 +44,8 @@ struct AccountPage {
     /// The e-mail form's errors and typed address.
     email_errors: FieldErrors,
     new_email: String,
+    /// Two-step sign-in: `None` when off, else how many recovery codes are left.
+    recovery_codes_left: Option<i64>,
 }
 
 /// Which form of the page was sent back with errors, if any.
@@ -63,7 +69,11 @@ async fn account_page(
             StatusCode::OK,
             FieldErrors::new(),
             FieldErrors::new(),
-            String::new(),
+            // Typed before "Confirm it's you", if that is where the browser comes from.
+            Prefill::take(session, "/account")
+                .get("new_email")
+                .unwrap_or_default()
+                .to_string(),
         ),
         Refused::Password(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,6 +94,7 @@ async fn account_page(
         before_id: None,
     };
     let (events, more_events) = own_events(state, auth.user.id, newest).await?;
+    let recovery_codes_left = state.accounts().recovery_codes_left(auth.user.id).await?;
     let page = AccountPage {
         chrome: Chrome::new(session, "Your account", Some(auth)),
         email: auth.user.email.clone(),
@@ -100,6 +111,7 @@ async fn account_page(
         errors,
         email_errors,
         new_email,
+        recovery_codes_left,
     };
     render(&page, status)
 }
@@ -232,12 +244,17 @@ pub struct EmailForm {
     pub email_password: String,
 }
 
-/// `POST /account/email`: a link goes to the new address, a notice to the current one.
+impl Sensitive for EmailForm {
+    const KEPT: &'static [&'static str] = &["new_email"];
+}
+
+/// `POST /account/email` (recent sign-in): a link goes to the new address, a notice to the
+/// current one.
 pub async fn change_email(
     state: web::Data<AppState>,
     client: ClientInfo,
     session: Session,
-    SignedInForm { user: auth, form }: SignedInForm<EmailForm>,
+    RecentForm { user: auth, form }: RecentForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let new_email = errors.take("new_email", Email::parse(&form.new_email));

@@ -1,6 +1,7 @@
 //! The pages under `/admin`: find users, see one account (profile, sessions, events) with
 //! the forms that act on it ([`actions`]), and the whole audit trail. Every page needs an
-//! administrator ([`AdminViewer`], [`super::extract::AdminForm`]): others get the 403 page.
+//! administrator ([`AdminViewer`], [`super::recent::AdminForm`]): others get the 403 page; and
+//! a recent sign-in, as the admin API does ("Confirm it's you" otherwise).
 
 pub mod actions;
 
@@ -11,8 +12,8 @@ use askama::Template;
 
 use super::activity::{EventLine, SessionLine};
 use super::errors::url_encode;
-use super::extract::AdminViewer;
 use super::layout::Chrome;
+use super::recent::{AdminViewer, Prefill};
 use super::{render, utc};
 use crate::accounts::search::{EventSearchParams, UserSearchParams};
 use crate::audit::EventKind;
@@ -105,6 +106,12 @@ struct UserPage {
     refusal: Option<String>,
     /// The role and delete forms' errors.
     errors: FieldErrors,
+    /// What the role and delete forms show: kept across "Confirm it's you", else the current
+    /// role and nothing.
+    role_choice: String,
+    confirm_username: String,
+    /// The account's second factor, as the profile names it.
+    second_factor: &'static str,
 }
 
 /// What the detail page shows besides the account: nothing, a refusal, or form errors.
@@ -128,6 +135,7 @@ pub async fn user_page(
         Outcome::Refused(m) => (StatusCode::CONFLICT, Some(m), FieldErrors::new()),
         Outcome::Invalid(e) => (StatusCode::UNPROCESSABLE_ENTITY, None, e),
     };
+    let kept = Prefill::take(session, &format!("/admin/users/{id}"));
     let title = format!("User {}", detail.user.username);
     let page = UserPage {
         chrome: Chrome::new(session, title, Some(admin)),
@@ -146,6 +154,15 @@ pub async fn user_page(
         show_user: false,
         refusal,
         errors,
+        role_choice: kept
+            .get("role")
+            .unwrap_or(detail.user.role().as_str())
+            .to_string(),
+        confirm_username: kept.get("confirm_username").unwrap_or("").to_string(),
+        second_factor: match detail.second_factors.contains(&"totp") {
+            true => "Authenticator app (TOTP)",
+            false => "None",
+        },
     };
     render(&page, status)
 }

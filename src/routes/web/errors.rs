@@ -94,6 +94,44 @@ fn page(status: StatusCode, message: Option<&str>) -> HttpResponse {
     }
 }
 
+/// A page an extractor answers with instead of running the handler ("Confirm it's you"): an
+/// extractor can only fail, so the page travels as an error, and the error-face middleware
+/// lets it through as it was rendered.
+pub struct RenderedPage {
+    status: StatusCode,
+    html: String,
+}
+
+impl RenderedPage {
+    /// Renders `page` with `status`.
+    pub fn new(page: &impl Template, status: StatusCode) -> Result<Self, AppError> {
+        let html = page.render().map_err(AppError::internal)?;
+        Ok(Self { status, html })
+    }
+}
+
+impl std::fmt::Debug for RenderedPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RenderedPage({})", self.status)
+    }
+}
+
+impl std::fmt::Display for RenderedPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a page answered by an extractor ({})", self.status)
+    }
+}
+
+impl actix_web::ResponseError for RenderedPage {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        html_response(self.status, self.html.clone())
+    }
+}
+
 /// Percent-encodes everything but unreserved characters and `/`.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

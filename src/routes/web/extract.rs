@@ -1,5 +1,7 @@
 //! What a page handler is given: the viewer (signed in or not), a signed-in user the page
 //! insists on, and a posted form whose CSRF token was checked before anything else read it.
+//! (The extractors that also need a recent sign-in, the administrators' among them, are in
+//! [`super::recent`].)
 
 use actix_session::SessionExt as _;
 use actix_web::dev::Payload;
@@ -58,19 +60,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let session = req.get_session();
-        let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
-        Box::pin(async move {
-            let mut fields = form.await?.into_inner();
-            let presented = fields
-                .iter()
-                .find(|(k, _)| k == csrf::FORM_FIELD)
-                .map(|(_, v)| v.clone());
-            csrf::verify(&session, presented.as_deref())?;
-            fields.retain(|(k, _)| k != csrf::FORM_FIELD);
-            Ok(CsrfForm(from_text_fields(fields)?))
-        })
+        let fields = checked_fields(req, payload);
+        Box::pin(async move { Ok(CsrfForm(from_text_fields(fields.await?)?)) })
     }
+}
+
+/// A posted form's fields, as sent, once its `csrf_token` field matched the session's (and
+/// without it): for extractors that read a form their own way.
+pub fn checked_fields(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<Vec<(String, String)>, actix_web::Error>> {
+    let session = req.get_session();
+    let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
+    Box::pin(async move {
+        let mut fields = form.await?.into_inner();
+        let presented = fields
+            .iter()
+            .find(|(k, _)| k == csrf::FORM_FIELD)
+            .map(|(_, v)| v.clone());
+        csrf::verify(&session, presented.as_deref())?;
+        fields.retain(|(k, _)| k != csrf::FORM_FIELD);
+        Ok(fields)
+    })
 }
 
 /// A form posted by a signed-in user: first the sign-in is checked (a browser without one goes
@@ -99,55 +111,3 @@ impl<T: DeserializeOwned + 'static> FromRequest for SignedInForm<T> {
 /// A form that only confirms an action (a button): no fields besides its CSRF token.
 #[derive(serde::Deserialize)]
 pub struct Confirm {}
-
-/// A signed-in administrator on a page. A visitor who is not signed in goes to the login page
-/// (as for [`SignedIn`]); a signed-in user without the admin role gets the 403 page.
-pub struct AdminViewer(pub Authenticated);
-
-impl FromRequest for AdminViewer {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let signed_in = SignedIn::from_request(req, payload);
-        Box::pin(async move {
-            let SignedIn(user) = signed_in.await?;
-            admin_only(user).map(AdminViewer)
-        })
-    }
-}
-
-/// A form posted by an administrator: the sign-in first, then the CSRF token (both as for
-/// [`SignedInForm`]), then the admin role; a non-admin gets the 403 page whatever they sent.
-/// Admin forms have only optional fields, so reading them never answers before the role check.
-pub struct AdminForm<T> {
-    pub admin: Authenticated,
-    pub form: T,
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
-    type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let signed_in = SignedInForm::<T>::from_request(req, payload);
-        Box::pin(async move {
-            let SignedInForm { user, form } = signed_in.await?;
-            Ok(AdminForm {
-                admin: admin_only(user)?,
-                form,
-            })
-        })
-    }
-}
-
-/// The user, when they hold the admin role (checked on the row the sign-in check loaded).
-fn admin_only(user: Authenticated) -> Result<Authenticated, AppError> {
-    if user.user.is_admin() {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden(
-            "These pages are for administrators.".into(),
-        ))
-    }
-}

@@ -53,14 +53,23 @@ pub struct Flash {
 
 /// Queues a success message for the next page.
 pub fn flash(session: &Session, message: impl Into<String>) {
+    push_flash(session, "success", message.into());
+}
+
+/// Queues a message that something did not work (shown in red) for the next page.
+pub fn flash_error(session: &Session, message: impl Into<String>) {
+    push_flash(session, "error", message.into());
+}
+
+fn push_flash(session: &Session, kind: &str, message: String) {
     let mut list = session
         .get::<Vec<Flash>>(FLASH_KEY)
         .ok()
         .flatten()
         .unwrap_or_default();
     list.push(Flash {
-        kind: "success".to_string(),
-        message: message.into(),
+        kind: kind.to_string(),
+        message,
     });
     let _ = session.insert(FLASH_KEY, list);
 }

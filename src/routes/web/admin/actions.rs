@@ -2,7 +2,7 @@
 //! link, change the role, delete. Each one acts through [`crate::accounts::admin`] (one
 //! transaction, the event recorded with the administrator as actor) and goes back to the
 //! account's page with a flash message; the last-admin rule re-renders the page with its
-//! reason (409).
+//! reason (409). Each needs a recent sign-in ([`AdminForm`]: "Confirm it's you" otherwise).
 
 use actix_session::Session;
 use actix_web::{web, HttpResponse};
@@ -14,8 +14,9 @@ use crate::auth::extract::Authenticated;
 use crate::domain::Role;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::routes::web::extract::{AdminForm, Confirm};
+use crate::routes::web::extract::Confirm;
 use crate::routes::web::layout::flash;
+use crate::routes::web::recent::{AdminForm, Sensitive};
 use crate::routes::web::see_other;
 use crate::state::AppState;
 
@@ -134,6 +135,10 @@ pub struct RoleForm {
     pub role: String,
 }
 
+impl Sensitive for RoleForm {
+    const KEPT: &'static [&'static str] = &["role"];
+}
+
 /// `POST /admin/users/{id}/role`.
 pub async fn set_role(
     AdminForm { admin, form }: AdminForm<RoleForm>,
@@ -167,6 +172,10 @@ pub async fn set_role(
 pub struct DeleteForm {
     #[serde(default)]
     pub confirm_username: String,
+}
+
+impl Sensitive for DeleteForm {
+    const KEPT: &'static [&'static str] = &["confirm_username"];
 }
 
 /// `POST /admin/users/{id}/delete`: with the username typed as confirmation, the account,

@@ -1,0 +1,224 @@
+//! Two-step sign-in on `/account`: add an authenticator app (a QR code drawn on the server, the
+//! secret to type, one code to confirm), the recovery codes shown once (and as a text file to
+//! download), new codes, and removing the app. Adding, new codes and removing need a recent
+//! sign-in ([`RecentForm`]).
+
+use actix_session::Session;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::extract::{Confirm, SignedInForm};
+use super::layout::{flash, Chrome};
+use super::recent::RecentForm;
+use super::{render, see_other, utc};
+use crate::accounts::mfa::Enrolment;
+use crate::auth::extract::Authenticated;
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account/mfa_enrol.html")]
+struct EnrolPage {
+    chrome: Chrome,
+    /// The QR code, an SVG drawn by the server (no script, no image service).
+    qr_svg: String,
+    /// The secret in groups of four, for typing.
+    secret_groups: Vec<String>,
+    otpauth_uri: String,
+    errors: FieldErrors,
+}
+
+fn enrol_page(
+    session: &Session,
+    auth: &Authenticated,
+    enrolment: Enrolment,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = EnrolPage {
+        chrome: Chrome::new(session, "Add an authenticator app", Some(auth)),
+        qr_svg: inline_svg(&enrolment.qr_svg),
+        secret_groups: enrolment
+            .secret
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect(),
+        otpauth_uri: enrolment.otpauth_uri,
+        errors,
+    };
+    render(&page, status)
+}
+
+/// The QR code's SVG as an element of the page: without its XML declaration, labelled for
+/// screen readers.
+fn inline_svg(svg: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    svg[start..].replacen(
+        "<svg",
+        r#"<svg role="img" aria-label="QR code to scan with your authenticator app""#,
+        1,
+    )
+}
+
+/// `POST /account/mfa/totp` (recent sign-in): a new secret, shown as a QR code and as text,
+/// with the field for the code that turns it on. An app already on is the 409 page.
+pub async fn enrol(
+    state: web::Data<AppState>,
+    session: Session,
+    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let enrolment = state.accounts().enrol_totp(&auth.user).await?;
+    enrol_page(
+        &session,
+        &auth,
+        enrolment,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    pub code: String,
+}
+
+/// `POST /account/mfa/totp/confirm`: a code from the new app turns two-step sign-in on and
+/// shows the recovery codes; a wrong code shows the QR code again with the reason (422).
+pub async fn confirm(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    SignedInForm { user: auth, form }: SignedInForm<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let accounts = state.accounts();
+    match accounts.confirm_totp(&auth.user, &form.code, &client).await {
+        Ok(codes) => codes_page(
+            &session,
+            &auth,
+            codes,
+            "Two-step sign-in is on. From now on, signing in asks for a code from your app.",
+        ),
+        Err(AppError::Validation(errors)) => match accounts.pending_enrolment(&auth.user).await? {
+            Some(enrolment) => enrol_page(
+                &session,
+                &auth,
+                enrolment,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            None => Err(AppError::Validation(errors)),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/recovery_codes.html")]
+struct CodesPage {
+    chrome: Chrome,
+    headline: String,
+    codes: Vec<String>,
+    /// The codes, space-separated, for the download form's hidden field.
+    joined: String,
+}
+
+fn codes_page(
+    session: &Session,
+    auth: &Authenticated,
+    codes: Vec<String>,
+    headline: &str,
+) -> Result<HttpResponse, AppError> {
+    let page = CodesPage {
+        chrome: Chrome::new(session, "Your recovery codes", Some(auth)),
+        headline: headline.to_string(),
+        joined: codes.join(" "),
+        codes,
+    };
+    render(&page, StatusCode::OK)
+}
+
+/// `POST /account/mfa/recovery-codes` (recent sign-in): ten new codes, shown once; the old
+/// ones stop working.
+pub async fn regenerate(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let codes = state
+        .accounts()
+        .regenerate_recovery_codes(&auth.user, &client)
+        .await?;
+    codes_page(
+        &session,
+        &auth,
+        codes,
+        "New recovery codes. The old ones no longer work.",
+    )
+}
+
+/// `POST /account/mfa/totp/remove` (recent sign-in): the app and the recovery codes go;
+/// signing in asks for the password only.
+pub async fn remove(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    state.accounts().disable_totp(&auth.user, &client).await?;
+    flash(
+        &session,
+        "Two-step sign-in is off: the authenticator app and the recovery codes were removed.",
+    );
+    Ok(see_other("/account"))
+}
+
+#[derive(Deserialize)]
+pub struct DownloadForm {
+    #[serde(default)]
+    pub codes: String,
+}
+
+/// `POST /account/mfa/recovery-codes/download`: the codes the page showed, sent back by its
+/// form (they are stored only as hashes), as a text file to save.
+pub async fn download(
+    SignedInForm { user: auth, form }: SignedInForm<DownloadForm>,
+) -> Result<HttpResponse, AppError> {
+    let codes: Vec<&str> = form.codes.split_whitespace().collect();
+    let well_formed =
+        |c: &&str| c.len() <= 16 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if codes.is_empty()
+        || codes.len() > crate::auth::totp::RECOVERY_CODES
+        || !codes.iter().all(well_formed)
+    {
+        return Err(AppError::Validation(FieldErrors::single(
+            "codes",
+            "These are not recovery codes: make new ones on your account page.",
+        )));
+    }
+    let now = time::OffsetDateTime::now_utc();
+    let when = utc(time::PrimitiveDateTime::new(now.date(), now.time()));
+    let mut text = format!(
+        "Sigil recovery codes for {}\nSaved {when}\n\n\
+         Each code signs you in once in place of a code from your authenticator app.\n\
+         Keep them somewhere safe, apart from your phone.\n\n",
+        auth.user.username
+    );
+    for code in codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            r#"attachment; filename="sigil-recovery-codes.txt""#,
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(text))
+}

@@ -1,0 +1,333 @@
+//! "Confirm it's you": the pages' face of recent authentication. Sensitive forms (and the
+//! pages under `/admin`) need a sign-in within `REAUTH_MINUTES`; otherwise, instead of the
+//! handler, the browser gets the confirmation page (401): the password, a code when a second
+//! factor is on, the page to go back to, and the non-secret fields the user had typed.
+//! `POST /reauthenticate` renews the session's `auth_time`, keeps those fields in the cookie
+//! session for one showing of that page ([`Prefill`]) and goes back there.
+//!
+//! One mechanism for every form: its type says which fields may be kept ([`Sensitive`]), and
+//! [`RecentForm`] / [`AdminForm`] / [`AdminViewer`] do the rest before the handler runs.
+
+use actix_session::{Session, SessionExt as _};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::errors::RenderedPage;
+use super::extract::{checked_fields, Confirm, SignedIn, SignedInForm};
+use super::layout::{flash, Chrome};
+use super::{safe_next, see_other};
+use crate::auth::cookies;
+use crate::auth::extract::{app_data, Authenticated};
+use crate::auth::totp::FactorCode;
+use crate::error::{AppError, FieldErrors};
+use crate::http::body::from_text_fields;
+use crate::state::{AppState, LoginAttempt};
+
+/// A form whose action needs a recent sign-in. `KEPT` names the fields that are typed, not
+/// secret, and worth keeping across the confirmation (never a password or a code).
+pub trait Sensitive: DeserializeOwned + 'static {
+    const KEPT: &'static [&'static str] = &[];
+}
+
+impl Sensitive for Confirm {}
+
+/// The hidden field of a sensitive form that names the page it is on.
+pub const RETURN_TO: &str = "return_to";
+/// The confirmation form carries each kept field as `keep.<name>`.
+const KEEP_PREFIX: &str = "keep.";
+/// At most this many kept fields, each at most this long: they ride in the session cookie.
+const MAX_KEPT: usize = 8;
+const MAX_KEPT_LEN: usize = 512;
+
+/// What the confirmation needs to send the browser back: the page, whether it held a form to
+/// send again, and the fields to put back in it.
+pub struct Pending {
+    pub return_to: String,
+    pub form: bool,
+    pub kept: Vec<(String, String)>,
+}
+
+/// A sensitive form posted by a signed-in user whose sign-in is recent: the sign-in, the CSRF
+/// token, the fields, then the recent-sign-in rule (else "Confirm it's you").
+pub struct RecentForm<T> {
+    pub user: Authenticated,
+    pub form: T,
+}
+
+impl<T: Sensitive> FromRequest for RecentForm<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let read = sensitive_form::<T>(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let (user, form, pending) = read.await?;
+            let user = recent_or_confirm(&req, user, pending).await?;
+            Ok(RecentForm { user, form })
+        })
+    }
+}
+
+/// A form posted by an administrator: the sign-in, the CSRF token, the fields, the admin role
+/// (a non-admin gets the 403 page whatever they sent), then the recent-sign-in rule.
+pub struct AdminForm<T> {
+    pub admin: Authenticated,
+    pub form: T,
+}
+
+impl<T: Sensitive> FromRequest for AdminForm<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let read = sensitive_form::<T>(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let (user, form, pending) = read.await?;
+            let admin = admin_only(user)?;
+            let admin = recent_or_confirm(&req, admin, pending).await?;
+            Ok(AdminForm { admin, form })
+        })
+    }
+}
+
+/// An administrator on a page under `/admin`: a visitor who is not signed in goes to the login
+/// page, a user without the admin role gets the 403 page, and an administrator whose sign-in
+/// is not recent confirms it is them first (as the admin API requires).
+pub struct AdminViewer(pub Authenticated);
+
+impl FromRequest for AdminViewer {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let SignedIn(user) = signed_in.await?;
+            let admin = admin_only(user)?;
+            let return_to = match req.query_string() {
+                "" => req.path().to_string(),
+                q => format!("{}?{q}", req.path()),
+            };
+            let pending = Pending {
+                return_to: safe_next(Some(&return_to)),
+                form: false,
+                kept: Vec::new(),
+            };
+            Ok(AdminViewer(recent_or_confirm(&req, admin, pending).await?))
+        })
+    }
+}
+
+/// The user, when they hold the admin role (checked on the row the sign-in check loaded).
+fn admin_only(user: Authenticated) -> Result<Authenticated, AppError> {
+    if user.user.is_admin() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden(
+            "These pages are for administrators.".into(),
+        ))
+    }
+}
+
+type SensitiveRead<T> = (Authenticated, T, Pending);
+
+/// The sign-in, then the CSRF token, then the fields: `T`, the page to go back to, and the
+/// fields `T` lets keep.
+fn sensitive_form<T: Sensitive>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<SensitiveRead<T>, actix_web::Error>> {
+    let signed_in = SignedIn::from_request(req, payload);
+    let (req, mut payload) = (req.clone(), payload.take());
+    Box::pin(async move {
+        let SignedIn(user) = signed_in.await?;
+        let mut fields = checked_fields(&req, &mut payload).await?;
+        let return_to = fields
+            .iter()
+            .find(|(k, _)| k == RETURN_TO)
+            .map(|(_, v)| v.clone());
+        fields.retain(|(k, _)| k != RETURN_TO);
+        let kept = fields
+            .iter()
+            .filter(|(k, v)| T::KEPT.contains(&k.as_str()) && v.len() <= MAX_KEPT_LEN)
+            .take(MAX_KEPT)
+            .cloned()
+            .collect();
+        let form = from_text_fields::<T>(fields)?;
+        let pending = Pending {
+            return_to: safe_next(return_to.as_deref()),
+            form: true,
+            kept,
+        };
+        Ok((user, form, pending))
+    })
+}
+
+/// `user` when their sign-in is recent enough; otherwise the "Confirm it's you" page, sent
+/// in place of the handler's answer.
+async fn recent_or_confirm(
+    req: &HttpRequest,
+    user: Authenticated,
+    pending: Pending,
+) -> Result<Authenticated, actix_web::Error> {
+    let state = app_data::<AppState>(req)?;
+    if state.tokens.is_recent(&user.claims) {
+        return Ok(user);
+    }
+    let session = req.get_session();
+    let page = confirm_page(&state, &session, &user, &pending, FieldErrors::new()).await?;
+    Err(RenderedPage::new(&page, StatusCode::UNAUTHORIZED)?.into())
+}
+
+#[derive(Template)]
+#[template(path = "auth/confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    return_to: String,
+    form: bool,
+    kept: Vec<(String, String)>,
+    second_factor: bool,
+    minutes: i64,
+    errors: FieldErrors,
+}
+
+async fn confirm_page(
+    state: &AppState,
+    session: &Session,
+    user: &Authenticated,
+    pending: &Pending,
+    errors: FieldErrors,
+) -> Result<ConfirmPage, AppError> {
+    Ok(ConfirmPage {
+        chrome: Chrome::new(session, "Confirm it's you", Some(user)),
+        return_to: pending.return_to.clone(),
+        form: pending.form,
+        kept: pending.kept.clone(),
+        second_factor: state.accounts().second_factor_on(user.user.id).await?,
+        minutes: (state.tokens.reauth_seconds / 60).max(1),
+        errors,
+    })
+}
+
+/// `POST /reauthenticate`: the password (and a code when a second factor is on) renews this
+/// session's sign-in; the browser goes back to `return_to` with the kept fields. A wrong
+/// password or code shows the confirmation again with the reason. Counted as a login attempt.
+pub async fn reauthenticate(
+    LoginAttempt(client): LoginAttempt,
+    state: web::Data<AppState>,
+    session: Session,
+    SignedInForm { user, form }: SignedInForm<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let mut kept: Vec<(String, String)> = form
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(KEEP_PREFIX)?.to_string(), v.clone())))
+        .filter(|(k, v)| k.len() <= 64 && v.len() <= MAX_KEPT_LEN)
+        .collect();
+    kept.sort();
+    kept.truncate(MAX_KEPT);
+    let pending = Pending {
+        return_to: safe_next(Some(&field(RETURN_TO))),
+        form: field("again") == "form",
+        kept,
+    };
+    let (password, code) = (field("password"), field("code"));
+    let mut errors = FieldErrors::new();
+    if password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    let code = match code.trim() {
+        "" => None,
+        typed => errors.take("code", FactorCode::parse(typed)),
+    };
+    let refused = |errors: FieldErrors, status: StatusCode| {
+        let (state, session, user, pending) = (&state, &session, &user, &pending);
+        async move {
+            let page = confirm_page(state, session, user, pending, errors).await?;
+            super::render(&page, status)
+        }
+    };
+    if !errors.is_empty() {
+        return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let renewed = state
+        .accounts()
+        .reauthenticate(&user.user, &user.claims.sid, password, code, &client)
+        .await;
+    let pair = match renewed {
+        Ok(pair) => pair,
+        Err(AppError::Forbidden(m)) => {
+            return refused(FieldErrors::single("password", m), StatusCode::UNAUTHORIZED).await
+        }
+        Err(AppError::Validation(errors)) => {
+            return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => return Err(e),
+    };
+    Prefill::store(&session, &pending);
+    flash(
+        &session,
+        match pending.form {
+            true => "Confirmed: it's you. Now send the form again.",
+            false => "Confirmed: it's you.",
+        },
+    );
+    let mut response = see_other(&pending.return_to);
+    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+    Ok(response)
+}
+
+const PREFILL_KEY: &str = "prefill";
+
+/// The fields a user had typed into a sensitive form before confirming it was them, kept in
+/// the signed cookie session for the next showing of that form's page (never a secret: only
+/// the fields the form's [`Sensitive::KEPT`] names).
+#[derive(Default, Serialize, Deserialize)]
+pub struct Prefill {
+    path: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Prefill {
+    fn store(session: &Session, pending: &Pending) {
+        if pending.kept.is_empty() {
+            return;
+        }
+        let prefill = Prefill {
+            path: path_of(&pending.return_to).to_string(),
+            fields: pending.kept.clone(),
+        };
+        if let Err(e) = session.insert(PREFILL_KEY, prefill) {
+            log::warn!("cannot keep a form's fields in the session: {e}");
+        }
+    }
+
+    /// The kept fields for the page at `path` (used up: they show once); empty when there are
+    /// none, or they belong to another page.
+    pub fn take(session: &Session, path: &str) -> Prefill {
+        match session.remove_as::<Prefill>(PREFILL_KEY) {
+            Some(Ok(kept)) if kept.path == path_of(path) => kept,
+            _ => Prefill::default(),
+        }
+    }
+
+    /// A kept field's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn path_of(target: &str) -> &str {
+    target.split(['?', '#']).next().unwrap_or(target)
+}
