@@ -91,12 +91,13 @@ pub struct SessionCheck {
 
 impl Session {
     /// Starts a login session with its first refresh token (given as its hash), remembering
-    /// the client's user agent and address and how the user proved who they are (`amr`).
+    /// the client's user agent and address and how and when the user proved who they are
+    /// (`amr`; `auth_time`, now when `None`).
     pub fn start(
         conn: &mut DbConnection,
         user_id: i32,
         client: &ClientInfo,
-        amr: &str,
+        (amr, auth_time): (&str, Option<PrimitiveDateTime>),
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
     ) -> QueryResult<Session> {
@@ -113,7 +114,7 @@ impl Session {
                     expires_at,
                     user_agent: user_agent.as_deref(),
                     ip: client.ip.map(|ip| ip.to_string()),
-                    auth_time: Some(now),
+                    auth_time: Some(auth_time.unwrap_or(now)),
                     amr,
                 })
                 .execute(conn)?;
