@@ -13,6 +13,8 @@ mod health;
 mod inspector;
 mod keys;
 mod mail;
+mod mfa;
+mod mfa_reauth;
 mod openapi;
 mod posts;
 mod smtp;
