@@ -14,6 +14,7 @@ mod inspector;
 mod keys;
 mod mail;
 mod mfa;
+mod mfa_attacks;
 mod mfa_reauth;
 mod openapi;
 mod posts;
