@@ -11,10 +11,13 @@ use crate::auth::tokens::TokenPair;
 use crate::auth::totp::{self, FactorCode, SecretBox, TotpSecret};
 use crate::db::mfa::{self, Challenge, TotpRow, MAX_FAILURES};
 use crate::db::users::User;
-use crate::db::{outbox, write_transaction, DbConnection};
+use crate::db::{outbox, write_transaction};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
+use codes::{check_code, jwt_now, stale_secret, wrong_code, Proved};
+
+mod codes;
 
 /// How long an `mfa_token` lives.
 pub const MFA_TOKEN_MINUTES: i64 = 5;
@@ -60,13 +63,6 @@ impl From<AppError> for SecondFactorError {
     fn from(e: AppError) -> Self {
         Self::App(e)
     }
-}
-
-/// Which code proved the second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Proved {
-    Totp,
-    RecoveryCode,
 }
 
 impl Accounts<'_> {
@@ -397,55 +393,4 @@ impl Accounts<'_> {
         audit::record(self.db, event).await;
         Ok(pair)
     }
-}
-
-/// Checks a code for the user: a TOTP code of an unused step (±1 step of drift), or one of
-/// their unused recovery codes; uses it up. `None` when it is not right.
-fn check_code(
-    conn: &mut DbConnection,
-    secrets: &SecretBox,
-    user_id: i32,
-    code: &FactorCode,
-    now: u64,
-) -> Result<Option<Proved>, AppError> {
-    match code {
-        FactorCode::Totp(code) => {
-            let Some(row) = TotpRow::find(conn, user_id)?.filter(|r| r.confirmed_at.is_some())
-            else {
-                return Ok(None);
-            };
-            let secret = secrets.open(&row.secret).ok_or_else(stale_secret)?;
-            match secret.matching_step(code, now) {
-                Some(step) if TotpRow::accept_step(conn, user_id, step, false)? => {
-                    Ok(Some(Proved::Totp))
-                }
-                _ => Ok(None),
-            }
-        }
-        FactorCode::Recovery(code) => {
-            let hash = totp::recovery_code_hash(code);
-            Ok(mfa::use_recovery_code(conn, user_id, &hash)?.then_some(Proved::RecoveryCode))
-        }
-    }
-}
-
-fn jwt_now() -> u64 {
-    crate::auth::jwt::unix_now().max(0) as u64
-}
-
-fn wrong_code() -> AppError {
-    FieldErrors::single(
-        "code",
-        "That code is not right (or was used already): enter the code your authenticator app \
-         shows now.",
-    )
-    .into()
-}
-
-/// A sealed secret that does not open: `SECRET_KEY` changed since enrolment.
-fn stale_secret() -> AppError {
-    AppError::internal(
-        "a TOTP secret does not open with the current SECRET_KEY; the user must sign in with a \
-         recovery code and enrol again",
-    )
 }
