@@ -161,8 +161,10 @@ pub fn unix_now() -> i64 {
 async fn enrolment_is_confirmed_once_and_only_with_a_right_code(b: Backend) {
     let app = TestApp::spawn(b).await;
     let ann = app.user("ann").await;
-    // Nothing to confirm yet.
+    // Nothing to confirm yet, to renew or to remove.
     problem(app.confirm_totp(&ann.access_token, "123456").await, 409).await;
+    problem(app.regenerate_recovery_codes(&ann.access_token).await, 409).await;
+    problem(app.disable_totp(&ann.access_token).await, 404).await;
 
     let (mut authenticator, body) = enrol(&app, &ann).await;
     let uri = body["otpauth_uri"].as_str().unwrap();

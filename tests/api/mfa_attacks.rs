@@ -15,6 +15,7 @@ backend_tests!(
     racing_requests_spend_a_code_or_an_mfa_token_once,
     the_opaque_tokens_do_not_stand_in_for_each_other,
     a_disabled_account_cannot_finish_signing_in,
+    cookie_requests_to_the_new_routes_need_the_csrf_token,
     the_mfa_and_reauthenticate_routes_are_rate_limited,
 );
 
@@ -220,4 +221,48 @@ async fn a_disabled_account_cannot_finish_signing_in(b: Backend) {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
     assert!(body.get("access_token").is_none());
+}
+
+/// A browser's cookies alone (a cross-site form) cannot reauthenticate or delete the account:
+/// the CSRF token is needed, as for every cookie-authenticated write.
+async fn cookie_requests_to_the_new_routes_need_the_csrf_token(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.user("quinn").await;
+    let browser = app.new_browser();
+    assert_eq!(browser.login("quinn", PASSWORD).await.status(), 303);
+    let before = browser.cookie("access_token").expect("signed in");
+    let reauth = json!({"password": PASSWORD});
+    let r = send(browser.post("/api/auth/reauthenticate").json(&reauth)).await;
+    problem(r, 403).await;
+    let delete = json!({"current_password": PASSWORD});
+    let r = send(
+        browser
+            .request(reqwest::Method::DELETE, "/api/users/me")
+            .json(&delete),
+    )
+    .await;
+    problem(r, 403).await;
+    let r = send(browser.post("/api/users/me/mfa/totp")).await;
+    problem(r, 403).await;
+
+    let csrf = browser.csrf_token().await;
+    let r = send(
+        browser
+            .post("/api/auth/reauthenticate")
+            .header("x-csrf-token", &csrf)
+            .json(&reauth),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let after = browser.cookie("access_token").expect("new cookie");
+    assert_ne!(after, before);
+    let r = send(
+        browser
+            .request(reqwest::Method::DELETE, "/api/users/me")
+            .header("x-csrf-token", &csrf)
+            .json(&delete),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(browser.cookie("access_token"), None);
 }
