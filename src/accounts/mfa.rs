@@ -96,7 +96,8 @@ impl Accounts<'_> {
 
     /// Completes a sign-in with its `mfa_token` and a TOTP or recovery code. A wrong code
     /// counts against the token (five end it) and is a security event; a right one uses the
-    /// token and the code up in one transaction, then starts the session (`amr` pwd + otp).
+    /// token and the code up in one transaction (the token first, so that a racing request
+    /// spends no code), then starts the session (`amr` pwd + otp).
     pub async fn complete_second_factor(
         &self,
         mfa_token: &str,
@@ -113,15 +114,17 @@ impl Accounts<'_> {
                     let Some(challenge) = Challenge::live(conn, &token_hash)? else {
                         return Ok(Err(SecondFactorError::BadToken));
                     };
+                    // Claimed before the code is checked: a request racing on the same token
+                    // waits here (or finds it used) and spends no code of its own.
+                    if !Challenge::complete(conn, &token_hash)? {
+                        return Ok(Err(SecondFactorError::BadToken));
+                    }
                     let user = User::find(conn, challenge.user_id)?.ok_or(AppError::NotFound)?;
                     if user.disabled {
                         return Err(AppError::AccountDisabled);
                     }
                     match check_code(conn, &secrets, user.id, &code, now)? {
-                        Some(proved) if Challenge::complete(conn, &token_hash)? => {
-                            Ok(Ok((user, proved, challenge.amr)))
-                        }
-                        Some(_) => Ok(Err(SecondFactorError::BadToken)),
+                        Some(proved) => Ok(Ok((user, proved, challenge.amr))),
                         None => {
                             let failures = Challenge::fail(conn, &token_hash)?;
                             let left = (MAX_FAILURES - failures).max(0);
