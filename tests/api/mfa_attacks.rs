@@ -13,6 +13,7 @@ use crate::mfa::{claims, mfa_token, mfa_user};
 backend_tests!(
     no_route_issues_a_token_without_the_second_factor,
     racing_requests_spend_a_code_or_an_mfa_token_once,
+    concurrent_guesses_get_five_tries_per_mfa_token_not_more,
     the_opaque_tokens_do_not_stand_in_for_each_other,
     a_disabled_account_cannot_finish_signing_in,
     cookie_requests_to_the_new_routes_need_the_csrf_token,
@@ -269,4 +270,25 @@ async fn cookie_requests_to_the_new_routes_need_the_csrf_token(b: Backend) {
     .await;
     assert_eq!(r.status(), 204);
     assert_eq!(browser.cookie("access_token"), None);
+}
+
+/// Guesses fired all at once at one mfa_token (an attacker who has the password) still get
+/// five tries between them: the others find it ended.
+async fn concurrent_guesses_get_five_tries_per_mfa_token_not_more(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let rex = mfa_user(&app, "rex").await;
+    let token = mfa_token(&app, "rex").await;
+    let guesses: Vec<String> = (0..12)
+        .map(|i| format!("{:06}", 100_000 + i * 7))
+        .filter(|g| *g != rex.app.last_code())
+        .collect();
+    let answers = futures_util::future::join_all(guesses.iter().map(|g| app.mfa(&token, g))).await;
+    let mut tried = 0;
+    for r in answers {
+        let body = problem(r, 401).await;
+        if body["detail"].as_str().unwrap().contains("not right") {
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 5, "guesses that were checked");
 }
