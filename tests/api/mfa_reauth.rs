@@ -458,8 +458,25 @@ async fn second_factor_events_and_notices_hold_no_secret(b: Backend) {
     let token = mfa_token(&app, "ivy").await;
     problem(app.mfa(&token, &ivy.recovery_codes[1]).await, 401).await;
     secrets.push(token);
+    // The administrator sees that a second factor is on, and nothing of it.
+    let r = app.admin_user(&root.access_token, id).await;
+    let detail: Value = r.json().await.unwrap();
+    assert_eq!(detail["second_factors"], json!(["totp"]), "{detail}");
+    let me: Value = app.me(access_of(&fresh)).await.json().await.unwrap();
+    for text in [detail.to_string(), me.to_string()] {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{secret} in {text}");
+        }
+    }
     assert_eq!(app.disable_totp(access_of(&fresh)).await.status(), 204);
     problem(app.disable_totp(access_of(&fresh)).await, 404).await;
+    let detail: Value = app
+        .admin_user(&root.access_token, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["second_factors"], json!([]), "{detail}");
     let r = app
         .delete_me(access_of(&fresh), json!({"current_password": PASSWORD}))
         .await;
