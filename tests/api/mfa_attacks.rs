@@ -17,6 +17,7 @@ backend_tests!(
     the_opaque_tokens_do_not_stand_in_for_each_other,
     a_disabled_account_cannot_finish_signing_in,
     cookie_requests_to_the_new_routes_need_the_csrf_token,
+    ended_sessions_and_removed_factors_give_nothing_back,
     the_mfa_and_reauthenticate_routes_are_rate_limited,
 );
 
@@ -291,4 +292,36 @@ async fn concurrent_guesses_get_five_tries_per_mfa_token_not_more(b: Backend) {
         }
     }
     assert_eq!(tried, 5, "guesses that were checked");
+}
+
+/// A signed-out session cannot be revived by reauthenticating, and recovery codes die with the
+/// authenticator they came with: enrolling again gives new ones, the old stay dead.
+async fn ended_sessions_and_removed_factors_give_nothing_back(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let sam = mfa_user(&app, "sam").await;
+    assert_eq!(app.disable_totp(&sam.user.access_token).await.status(), 204);
+    let (mut again, _) = crate::mfa::enrol(&app, &sam.user).await;
+    let r = app
+        .confirm_totp(&sam.user.access_token, &again.next_code().await)
+        .await;
+    assert_eq!(r.status(), 200);
+    let fresh: Value = r.json().await.unwrap();
+    let token = mfa_token(&app, "sam").await;
+    problem(app.mfa(&token, &sam.recovery_codes[0]).await, 401).await;
+    let old_app = sam.app.code_of(crate::mfa::unix_now() as u64 / 30);
+    if old_app != again.last_code() {
+        problem(app.mfa(&token, &old_app).await, 401).await;
+    }
+    let code = fresh["recovery_codes"][0].as_str().unwrap();
+    assert_eq!(app.mfa(&token, code).await.status(), 200);
+
+    assert_eq!(app.logout(&sam.user.access_token).await.status(), 204);
+    let r = app
+        .reauthenticate(
+            &sam.user.access_token,
+            json!({"password": PASSWORD, "code": again.next_code().await}),
+        )
+        .await;
+    problem(r, 401).await;
+    problem(app.refresh(&sam.user.refresh_token).await, 401).await;
 }
