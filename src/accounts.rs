@@ -218,7 +218,7 @@ impl Accounts<'_> {
         }
         let pair = self
             .tokens
-            .start_session(self.db, user, client, amr)
+            .start_session(self.db, user, client, amr, None)
             .await?;
         let event = Event::new(EventKind::SignIn, client)
             .user(user.id)
@@ -232,14 +232,16 @@ impl Accounts<'_> {
 
     /// Checks the current password, then in one transaction stores the new hash, revokes every
     /// session of the user, ends any password-reset link and writes the notice; then starts a
-    /// new session for the caller, proved as its old one was (`amr`, the caller's claim).
+    /// new session for the caller, proved as and when its old one was (`amr` and `auth_time`,
+    /// the caller's claims): a password alone must not make an old sign-in with a second
+    /// factor recent.
     pub async fn change_password(
         &self,
         user: &User,
         current: String,
         new: Password,
         client: &ClientInfo,
-        amr: &[String],
+        (amr, auth_time): (&[String], i64),
     ) -> Result<TokenPair, PasswordChangeError> {
         if !self
             .passwords
@@ -276,7 +278,7 @@ impl Accounts<'_> {
         }
         Ok(self
             .tokens
-            .start_session(self.db, user, client, &proof)
+            .start_session(self.db, user, client, &proof, Some(auth_time))
             .await?)
     }
 

@@ -15,10 +15,13 @@ use crate::auth::tokens::TokenPair;
 use crate::auth::totp::{FactorCode, SecretBox};
 use crate::db::mfa::{self, Challenge, TotpRow, MAX_FAILURES};
 use crate::db::users::User;
-use crate::db::{outbox, write_transaction, DbConnection};
+use crate::db::{outbox, write_transaction};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
+use codes::{check_code, jwt_now, stale_secret, wrong_code, Proved};
+
+mod codes;
 
 /// How long an `mfa_token` lives.
 pub const MFA_TOKEN_MINUTES: i64 = 5;
@@ -62,13 +65,6 @@ impl From<AppError> for SecondFactorError {
     fn from(e: AppError) -> Self {
         Self::App(e)
     }
-}
-
-/// Which code proved the second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Proved {
-    Totp,
-    RecoveryCode,
 }
 
 impl Accounts<'_> {
@@ -118,7 +114,8 @@ impl Accounts<'_> {
 
     /// Completes a sign-in with its `mfa_token` and a TOTP or recovery code. A wrong code
     /// counts against the token (five end it) and is a security event; a right one uses the
-    /// token and the code up in one transaction, then starts the session (`amr` pwd + otp).
+    /// token and the code up in one transaction (the token first, so that a racing request
+    /// spends no code), then starts the session (`amr` pwd + otp).
     pub async fn complete_second_factor(
         &self,
         mfa_token: &str,
@@ -135,15 +132,17 @@ impl Accounts<'_> {
                     let Some(challenge) = Challenge::live(conn, &token_hash)? else {
                         return Ok(Err(SecondFactorError::BadToken));
                     };
+                    // Claimed before the code is checked: a request racing on the same token
+                    // waits here (or finds it used) and spends no code of its own.
+                    if !Challenge::complete(conn, &token_hash)? {
+                        return Ok(Err(SecondFactorError::BadToken));
+                    }
                     let user = User::find(conn, challenge.user_id)?.ok_or(AppError::NotFound)?;
                     if user.disabled {
                         return Err(AppError::AccountDisabled);
                     }
                     match check_code(conn, &secrets, user.id, &code, now)? {
-                        Some(proved) if Challenge::complete(conn, &token_hash)? => {
-                            Ok(Ok((user, proved, challenge.amr)))
-                        }
-                        Some(_) => Ok(Err(SecondFactorError::BadToken)),
+                        Some(proved) => Ok(Ok((user, proved, challenge.amr))),
                         None => {
                             let failures = Challenge::fail(conn, &token_hash)?;
                             let left = (MAX_FAILURES - failures).max(0);
@@ -272,55 +271,4 @@ impl Accounts<'_> {
         audit::record(self.db, event).await;
         Ok(pair)
     }
-}
-
-/// Checks a code for the user: a TOTP code of an unused step (±1 step of drift), or one of
-/// their unused recovery codes; uses it up. `None` when it is not right.
-fn check_code(
-    conn: &mut DbConnection,
-    secrets: &SecretBox,
-    user_id: i32,
-    code: &FactorCode,
-    now: u64,
-) -> Result<Option<Proved>, AppError> {
-    match code {
-        FactorCode::Totp(code) => {
-            let Some(row) = TotpRow::find(conn, user_id)?.filter(|r| r.confirmed_at.is_some())
-            else {
-                return Ok(None);
-            };
-            let secret = secrets.open(&row.secret).ok_or_else(stale_secret)?;
-            match secret.matching_step(code, now) {
-                Some(step) if TotpRow::accept_step(conn, user_id, step, false)? => {
-                    Ok(Some(Proved::Totp))
-                }
-                _ => Ok(None),
-            }
-        }
-        FactorCode::Recovery(code) => {
-            let hash = secrets.recovery_code_hash(code);
-            Ok(mfa::use_recovery_code(conn, user_id, &hash)?.then_some(Proved::RecoveryCode))
-        }
-    }
-}
-
-pub(super) fn jwt_now() -> u64 {
-    crate::auth::jwt::unix_now().max(0) as u64
-}
-
-pub(super) fn wrong_code() -> AppError {
-    FieldErrors::single(
-        "code",
-        "That code is not right (or was used already): enter the code your authenticator app \
-         shows now.",
-    )
-    .into()
-}
-
-/// A sealed secret that does not open: `SECRET_KEY` changed since enrolment.
-pub(super) fn stale_secret() -> AppError {
-    AppError::internal(
-        "a TOTP secret does not open with the current SECRET_KEY; the user must sign in with a \
-         recovery code and enrol again",
-    )
 }

@@ -99,15 +99,24 @@ impl Tokens {
     }
 
     /// Starts a login session for `user`, who just proved who they are as `amr` says
-    /// (RFC 8176: `["pwd"]`, `["pwd", "otp"]`…), and issues its first token pair; the
-    /// session keeps the client's user agent and address, and the proof for its refreshes.
+    /// (RFC 8176: `["pwd"]`, `["pwd", "otp"]`…) at `auth_time` (Unix seconds; now when
+    /// `None`), and issues its first token pair; the session keeps the client's user agent and
+    /// address, and the proof for its refreshes.
     pub async fn start_session(
         &self,
         db: &Db,
         user: &User,
         client: &ClientInfo,
         amr: &[&str],
+        auth_time: Option<i64>,
     ) -> Result<TokenPair, AppError> {
+        let auth_time = auth_time
+            .map(|t| {
+                time::OffsetDateTime::from_unix_timestamp(t)
+                    .map(crate::db::to_primitive)
+                    .map_err(AppError::internal)
+            })
+            .transpose()?;
         let (refresh_token, refresh_hash, expires_at) = self.new_refresh_token();
         let user_id = user.id;
         let client = client.clone();
@@ -118,7 +127,7 @@ impl Tokens {
                     conn,
                     user_id,
                     &client,
-                    &amr,
+                    (&amr, auth_time),
                     &refresh_hash,
                     expires_at,
                 )?)

@@ -189,7 +189,8 @@ impl Challenge {
             .optional()
     }
 
-    /// Uses the challenge up, once: `false` when another request completed it first.
+    /// Uses the challenge up, once (a wrong code then gives it back with [`Challenge::fail`]):
+    /// `false` when another request completed or holds it first.
     pub fn complete(conn: &mut DbConnection, token_hash: &str) -> QueryResult<bool> {
         let live = mfa_challenges::table
             .filter(mfa_challenges::token_hash.eq(token_hash))
@@ -226,10 +227,14 @@ impl Challenge {
             .optional()
     }
 
-    /// Counts a wrong code; returns how many wrong codes the challenge has now.
+    /// Counts a wrong code and gives back the claim [`Challenge::complete`] took; returns how
+    /// many wrong codes the challenge has now.
     pub fn fail(conn: &mut DbConnection, token_hash: &str) -> QueryResult<i32> {
         diesel::update(mfa_challenges::table.find(token_hash))
-            .set(mfa_challenges::failures.eq(mfa_challenges::failures + 1))
+            .set((
+                mfa_challenges::failures.eq(mfa_challenges::failures + 1),
+                mfa_challenges::used_at.eq(None::<time::PrimitiveDateTime>),
+            ))
             .returning(mfa_challenges::failures)
             .get_result(conn)
     }

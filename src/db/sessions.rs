@@ -8,6 +8,8 @@ use super::users::User;
 use super::DbConnection;
 use crate::http::client::ClientInfo;
 
+mod proof;
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sessions)]
 pub struct Session {
@@ -91,12 +93,13 @@ pub struct SessionCheck {
 
 impl Session {
     /// Starts a login session with its first refresh token (given as its hash), remembering
-    /// the client's user agent and address and how the user proved who they are (`amr`).
+    /// the client's user agent and address and how and when the user proved who they are
+    /// (`amr`; `auth_time`, now when `None`).
     pub fn start(
         conn: &mut DbConnection,
         user_id: i32,
         client: &ClientInfo,
-        amr: &str,
+        (amr, auth_time): (&str, Option<PrimitiveDateTime>),
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
     ) -> QueryResult<Session> {
@@ -113,7 +116,7 @@ impl Session {
                     expires_at,
                     user_agent: user_agent.as_deref(),
                     ip: client.ip.map(|ip| ip.to_string()),
-                    auth_time: Some(now),
+                    auth_time: Some(auth_time.unwrap_or(now)),
                     amr,
                 })
                 .execute(conn)?;
@@ -203,50 +206,6 @@ impl Session {
         })?;
         // A reuse revokes the family; that write must stick even though the caller refuses.
         Ok(outcome)
-    }
-
-    /// The user proved who they are again: the session's `auth_time` becomes now and its
-    /// `amr` the new proof, and a new refresh token joins the family (the ones already out
-    /// keep working). `None` when the session is gone or revoked.
-    pub fn reauthenticate(
-        conn: &mut DbConnection,
-        id: &str,
-        amr: &str,
-        refresh_hash: &str,
-        expires_at: PrimitiveDateTime,
-    ) -> QueryResult<Option<Session>> {
-        let now = super::now();
-        conn.transaction(|conn| {
-            let live = sessions::table
-                .filter(sessions::id.eq(id))
-                .filter(sessions::revoked_at.is_null());
-            let updated = diesel::update(live)
-                .set((
-                    sessions::auth_time.eq(Some(now)),
-                    sessions::amr.eq(amr),
-                    sessions::last_used_at.eq(now),
-                    sessions::expires_at.eq(expires_at),
-                ))
-                .execute(conn)?;
-            if updated == 0 {
-                return Ok(None);
-            }
-            diesel::insert_into(refresh_tokens::table)
-                .values(&NewRefreshToken {
-                    token_hash: refresh_hash,
-                    session_id: id,
-                    created_at: now,
-                    expires_at,
-                })
-                .execute(conn)?;
-            Self::find(conn, id)
-        })
-    }
-
-    /// When the session's user last proved who they are, and how.
-    pub fn proof(&self) -> (PrimitiveDateTime, Vec<String>) {
-        let amr = self.amr.split_whitespace().map(str::to_string).collect();
-        (self.auth_time.unwrap_or(self.created_at), amr)
     }
 
     /// The access-token check: one indexed query loads the user through the token's session

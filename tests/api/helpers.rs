@@ -511,6 +511,66 @@ impl TestApp {
         send(req.json(&body)).await
     }
 
+    /// `PUT /api/users/me/email` with the body as given.
+    pub async fn change_email(&self, access_token: &str, body: Value) -> Response {
+        let req = self
+            .bearer
+            .request(Method::PUT, "/api/users/me/email", access_token);
+        send(req.json(&body)).await
+    }
+
+    /// `DELETE /api/users/me` with the body as given.
+    pub async fn delete_me(&self, access_token: &str, body: Value) -> Response {
+        let req = self
+            .bearer
+            .request(Method::DELETE, "/api/users/me", access_token);
+        send(req.json(&body)).await
+    }
+
+    // ---- second factor and recent authentication ----
+
+    /// `POST /api/auth/mfa` `{mfa_token, code}`.
+    pub async fn mfa(&self, mfa_token: &str, code: &str) -> Response {
+        let body = json!({ "mfa_token": mfa_token, "code": code });
+        send(self.anon.post("/api/auth/mfa").json(&body)).await
+    }
+
+    /// `POST /api/auth/reauthenticate` with the body as given.
+    pub async fn reauthenticate(&self, access_token: &str, body: Value) -> Response {
+        let req = self.bearer.post("/api/auth/reauthenticate", access_token);
+        send(req.json(&body)).await
+    }
+
+    /// `POST /api/users/me/mfa/totp`: starts an enrolment.
+    pub async fn enrol_totp(&self, access_token: &str) -> Response {
+        send(self.bearer.post("/api/users/me/mfa/totp", access_token)).await
+    }
+
+    /// `POST /api/users/me/mfa/totp/confirm` `{code}`.
+    pub async fn confirm_totp(&self, access_token: &str, code: &str) -> Response {
+        let req = self
+            .bearer
+            .post("/api/users/me/mfa/totp/confirm", access_token);
+        send(req.json(&json!({ "code": code }))).await
+    }
+
+    /// `DELETE /api/users/me/mfa/totp`.
+    pub async fn disable_totp(&self, access_token: &str) -> Response {
+        let req = self
+            .bearer
+            .request(Method::DELETE, "/api/users/me/mfa/totp", access_token);
+        send(req).await
+    }
+
+    /// `POST /api/users/me/mfa/recovery-codes`.
+    pub async fn regenerate_recovery_codes(&self, access_token: &str) -> Response {
+        send(
+            self.bearer
+                .post("/api/users/me/mfa/recovery-codes", access_token),
+        )
+        .await
+    }
+
     // ---- /api/posts ----
 
     pub async fn list_posts(&self, token: Option<&str>, query: &str) -> Response {

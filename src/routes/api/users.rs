@@ -128,7 +128,7 @@ pub async fn change_password(
             change.current,
             change.new,
             &client,
-            &auth.claims.amr,
+            (&auth.claims.amr, auth.claims.auth_time),
         )
         .await
         .map_err(|e| match e {

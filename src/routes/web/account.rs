@@ -170,7 +170,7 @@ pub async fn change_password(
             form.current_password,
             new,
             &client,
-            &auth.claims.amr,
+            (&auth.claims.amr, auth.claims.auth_time),
         )
         .await;
     match changed {
