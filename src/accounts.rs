@@ -376,5 +376,6 @@ fn set_password(
     User::set_password_hash(conn, user_id, hash)?;
     Session::revoke_all_for_user(conn, user_id, reason)?;
     email_tokens::end_all(conn, user_id, Purpose::Reset)?;
+    crate::db::mfa::Challenge::end_all(conn, user_id)?;
     Ok(())
 }

@@ -31,6 +31,22 @@ pub const MFA_TOKEN_MINUTES: i64 = 5;
 pub const MAX_RECENT_FAILURES: i64 = 20;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
+/// 429 when the user has had [`MAX_RECENT_FAILURES`] wrong codes (`second_factor_failed`
+/// events, from any address, through any `mfa_token` or re-authentication) in the last
+/// [`FAILURE_WINDOW_MINUTES`]: a guesser who knows the password, or holds a stolen token,
+/// cannot spread guesses without limit.
+fn refuse_after_failures(conn: &mut crate::db::DbConnection, user_id: i32) -> Result<(), AppError> {
+    let since = crate::db::now() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let kind = EventKind::SecondFactorFailed.as_str();
+    if crate::db::events::EventRow::count_since(conn, user_id, kind, since)? >= MAX_RECENT_FAILURES
+    {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: FAILURE_WINDOW_MINUTES as u64 * 60,
+        });
+    }
+    Ok(())
+}
+
 /// The methods a second step accepts, as `methods` names them.
 pub const METHODS: [&str; 2] = ["totp", "recovery_code"];
 
@@ -82,12 +98,7 @@ impl Accounts<'_> {
                 if !TotpRow::is_on(conn, user_id)? {
                     return Ok(false);
                 }
-                let since = crate::db::now() - time::Duration::minutes(FAILURE_WINDOW_MINUTES);
-                if Challenge::recent_failures(conn, user_id, since)? >= MAX_RECENT_FAILURES {
-                    return Err(AppError::TooManyRequests {
-                        retry_after_secs: FAILURE_WINDOW_MINUTES as u64 * 60,
-                    });
-                }
+                refuse_after_failures(conn, user_id)?;
                 let ttl = time::Duration::minutes(MFA_TOKEN_MINUTES);
                 Challenge::create(conn, &token_hash, user_id, "pwd", ttl)?;
                 Ok(true)
@@ -247,6 +258,7 @@ impl Accounts<'_> {
             let proved = self
                 .db
                 .run(move |conn| {
+                    refuse_after_failures(conn, user_id)?;
                     write_transaction(conn, |conn| check_code(conn, &secrets, user_id, &code, now))
                 })
                 .await?;

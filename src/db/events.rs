@@ -69,6 +69,21 @@ impl EventRow {
         q.load(conn)
     }
 
+    /// How many events of `kind` the user has had since `since` (an indexed range read).
+    pub fn count_since(
+        conn: &mut DbConnection,
+        user_id: i32,
+        kind: &str,
+        since: PrimitiveDateTime,
+    ) -> QueryResult<i64> {
+        security_events::table
+            .filter(security_events::user_id.eq(user_id))
+            .filter(security_events::kind.eq(kind))
+            .filter(security_events::created_at.gt(since))
+            .count()
+            .get_result(conn)
+    }
+
     /// Deletes events recorded before `cutoff`; returns how many went.
     pub fn purge_before(conn: &mut DbConnection, cutoff: PrimitiveDateTime) -> QueryResult<usize> {
         diesel::delete(security_events::table.filter(security_events::created_at.lt(cutoff)))

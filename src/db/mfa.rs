@@ -202,20 +202,11 @@ impl Challenge {
             == 1)
     }
 
-    /// Wrong codes given for the user's challenges created since `since`, from anywhere: a
-    /// guesser who knows the password cannot spread guesses over many `mfa_token`s and
-    /// addresses without limit.
-    pub fn recent_failures(
-        conn: &mut DbConnection,
-        user_id: i32,
-        since: PrimitiveDateTime,
-    ) -> QueryResult<i64> {
-        let failures: Vec<i32> = mfa_challenges::table
-            .filter(mfa_challenges::user_id.eq(user_id))
-            .filter(mfa_challenges::created_at.gt(since))
-            .select(mfa_challenges::failures)
-            .load(conn)?;
-        Ok(failures.into_iter().map(i64::from).sum())
+    /// Ends every sign-in of the user still waiting for its second factor (the password
+    /// they were started with has changed).
+    pub fn end_all(conn: &mut DbConnection, user_id: i32) -> QueryResult<usize> {
+        diesel::delete(mfa_challenges::table.filter(mfa_challenges::user_id.eq(user_id)))
+            .execute(conn)
     }
 
     /// Whose challenge this is, whatever its state.

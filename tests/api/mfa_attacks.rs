@@ -19,6 +19,8 @@ backend_tests!(
     cookie_requests_to_the_new_routes_need_the_csrf_token,
     ended_sessions_and_removed_factors_give_nothing_back,
     the_mfa_and_reauthenticate_routes_are_rate_limited,
+    guesses_spread_over_many_mfa_tokens_and_addresses_are_limited_per_account,
+    a_password_change_ends_the_sign_ins_waiting_for_a_code,
 );
 
 /// Every route that issues tokens, for a user whose second factor is on, given the password
@@ -324,4 +326,66 @@ async fn ended_sessions_and_removed_factors_give_nothing_back(b: Backend) {
         .await;
     problem(r, 401).await;
     problem(app.refresh(&sam.user.refresh_token).await, 401).await;
+}
+
+/// Twenty wrong codes in fifteen minutes, however many `mfa_token`s and addresses they come
+/// through (the per-address limit is off here), and the account's next sign-in waits: 429,
+/// audited; the right code of a token taken before still gets nowhere past the limit either.
+async fn guesses_spread_over_many_mfa_tokens_and_addresses_are_limited_per_account(b: Backend) {
+    let app = TestApp::spawn_with(b, &[("LOGIN_RATE_PER_MINUTE", "0")]).await;
+    let rex = mfa_user(&app, "rex").await;
+    let wrong: Vec<String> = (0..4)
+        .map(|i| format!("{:06}", 200_000 + i * 13))
+        .filter(|g| *g != rex.app.last_code())
+        .collect();
+    let mut guessed = 0;
+    while guessed < 20 {
+        let token = mfa_token(&app, "rex").await;
+        for g in &wrong {
+            if guessed < 20 {
+                problem(app.mfa(&token, g).await, 401).await;
+                guessed += 1;
+            }
+        }
+    }
+    let r = app
+        .login(serde_json::json!({"username": "rex", "password": PASSWORD}))
+        .await;
+    assert_eq!(r.status(), 429);
+    assert!(header(&r, "retry-after").parse::<u64>().unwrap() >= 60);
+    // Re-authentication with a stolen token is held to the same count.
+    let r = app
+        .reauthenticate(
+            &rex.user.access_token,
+            serde_json::json!({"password": PASSWORD, "code": "123456"}),
+        )
+        .await;
+    assert_eq!(r.status(), 429);
+    // Other accounts are not affected.
+    let amy = app.user("amy").await;
+    assert_eq!(app.me(&amy.access_token).await.status(), 200);
+    assert_eq!(
+        app.login_pair("amy", PASSWORD).await["token_type"],
+        "bearer"
+    );
+}
+
+/// An `mfa_token` was won with the old password: once the password changes, it is over.
+async fn a_password_change_ends_the_sign_ins_waiting_for_a_code(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let mut rex = mfa_user(&app, "rex").await;
+    let waiting = mfa_token(&app, "rex").await;
+    let r = app
+        .change_password(&rex.user.access_token, PASSWORD, "a brand new passphrase")
+        .await;
+    assert_eq!(r.status(), 200);
+    let code = rex.app.next_code().await;
+    let body = problem(app.mfa(&waiting, &code).await, 401).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown, expired"),
+        "{body}"
+    );
 }
