@@ -35,9 +35,10 @@ pub struct Inspection {
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     pub expires_in_seconds: Option<i64>,
-    /// `true`, `false`, or `"session_unknown"`: a Sigil-signed token whose session Sigil
-    /// does not know (deleted, or issued by another deployment with the same key).
-    #[schema(value_type = Object, example = json!(false))]
+    // `true`, `false`, or `"session_unknown"`: a Sigil-signed token whose session Sigil does
+    // not know (deleted, or issued by another deployment with the same key). No doc comment:
+    // utoipa would add a second, object-typed schema beside the one of `Revoked`.
+    #[schema(inline)]
     pub revoked: Revoked,
     pub subject: Option<SubjectReport>,
     pub error: Option<String>,
@@ -57,6 +58,26 @@ pub enum Revoked {
     Yes,
     SessionUnknown,
 }
+
+/// `true | false | "session_unknown"` in the OpenAPI document.
+impl utoipa::PartialSchema for Revoked {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["session_unknown"])),
+            )
+            .description(Some(
+                "Whether Sigil revoked the token; \"session_unknown\" when the token is Sigil's but its session is not known.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Revoked {}
 
 impl Serialize for Revoked {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
