@@ -23,7 +23,11 @@ pub struct Acting<'a> {
     pub client: &'a ClientInfo,
 }
 
-impl Acting<'_> {
+impl<'a> Acting<'a> {
+    pub fn new(admin: &'a User, client: &'a ClientInfo) -> Self {
+        Self { admin, client }
+    }
+
     fn event(&self, kind: EventKind, target: i32) -> Event {
         Event::new(kind, self.client)
             .user(target)

@@ -136,6 +136,7 @@ impl Accounts<'_> {
         let token_hash = refresh::hash(mfa_token);
         let secrets = self.second_factors.secrets.clone();
         let now = jwt_now();
+        let failed = Event::new(EventKind::SecondFactorFailed, client);
         let outcome = self
             .db
             .run(move |conn| {
@@ -155,8 +156,12 @@ impl Accounts<'_> {
                     match check_code(conn, &secrets, user.id, &code, now)? {
                         Some(proved) => Ok(Ok((user, proved, challenge.amr))),
                         None => {
+                            // The count and its event commit together: the per-account limit
+                            // counts these events.
                             let failures = Challenge::fail(conn, &token_hash)?;
                             let left = (MAX_FAILURES - failures).max(0);
+                            let event = failed.user(user.id).detail("tries_left", left);
+                            audit::record_in(conn, &event);
                             Ok(Err(SecondFactorError::WrongCode { left }))
                         }
                     }
@@ -171,26 +176,8 @@ impl Accounts<'_> {
                 let amr: Vec<&str> = first.split_whitespace().chain(["otp"]).collect();
                 Ok(self.start_session(&user, client, &amr).await?)
             }
-            Err(SecondFactorError::WrongCode { left }) => {
-                let user_id = self.challenge_user(mfa_token).await?;
-                let mut event =
-                    Event::new(EventKind::SecondFactorFailed, client).detail("tries_left", left);
-                if let Some(id) = user_id {
-                    event = event.user(id);
-                }
-                audit::record(self.db, event).await;
-                Err(SecondFactorError::WrongCode { left })
-            }
             Err(e) => Err(e),
         }
-    }
-
-    /// The user an `mfa_token` belongs to, used or not (for the event of a wrong code).
-    async fn challenge_user(&self, mfa_token: &str) -> Result<Option<i32>, AppError> {
-        let token_hash = refresh::hash(mfa_token);
-        self.db
-            .run(move |conn| Ok(Challenge::user_of(conn, &token_hash)?))
-            .await
     }
 
     async fn recovery_code_used(&self, user: &User, client: &ClientInfo) -> Result<(), AppError> {

@@ -209,15 +209,6 @@ impl Challenge {
             .execute(conn)
     }
 
-    /// Whose challenge this is, whatever its state.
-    pub fn user_of(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<i32>> {
-        mfa_challenges::table
-            .find(token_hash)
-            .select(mfa_challenges::user_id)
-            .first(conn)
-            .optional()
-    }
-
     /// Counts a wrong code and gives back the claim [`Challenge::complete`] took; returns how
     /// many wrong codes the challenge has now.
     pub fn fail(conn: &mut DbConnection, token_hash: &str) -> QueryResult<i32> {

@@ -8,7 +8,7 @@ use crate::audit::{self, Event, EventKind};
 use crate::auth::totp::{self, FactorCode, TotpSecret};
 use crate::db::mfa::{self, TotpRow};
 use crate::db::users::User;
-use crate::db::{outbox, write_transaction};
+use crate::db::{outbox, write_transaction, DbConnection};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
@@ -94,74 +94,41 @@ impl Accounts<'_> {
         client: &ClientInfo,
     ) -> Result<Vec<String>, AppError> {
         let code = FactorCode::parse_totp(code).map_err(|m| FieldErrors::single("code", m))?;
-        let codes = totp::new_recovery_codes();
-        let hashes: Vec<String> = codes
-            .iter()
-            .map(|c| self.second_factors.secrets.recovery_code_hash(c))
-            .collect();
+        let (codes, hashes) = self.new_recovery_codes();
         let secrets = self.second_factors.secrets.clone();
-        let notice = self.notifier.render(&notices::second_factor_changed(
-            &user.email,
-            SecondFactorChange::Enabled,
-            &Context::of(client),
-        ))?;
-        let event = Event::new(EventKind::TotpEnabled, client)
-            .user(user.id)
-            .actor(user.id);
-        let (user_id, now) = (user.id, jwt_now());
-        self.db
-            .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    let pending = TotpRow::find(conn, user_id)?;
-                    let Some(row) = pending.filter(|r| r.confirmed_at.is_none()) else {
-                        return Err(AppError::Conflict(
-                            "There is no enrolment to confirm: start one first (an authenticator \
-                             that is already on needs no confirming)."
-                                .into(),
-                        ));
-                    };
-                    let secret = secrets.open(&row.secret).ok_or_else(stale_secret)?;
-                    let step = secret.matching_step(&code, now);
-                    if !matches!(step, Some(s) if TotpRow::accept_step(conn, user_id, s, true)?) {
-                        return Err(wrong_code());
-                    }
-                    mfa::replace_recovery_codes(conn, user_id, &hashes)?;
-                    outbox::enqueue(conn, &notice)?;
-                    audit::record_in(conn, &event);
-                    Ok(())
-                })
-            })
-            .await?;
-        self.notifier.wake();
+        let now = jwt_now();
+        let change = (SecondFactorChange::Enabled, EventKind::TotpEnabled);
+        self.change_second_factor(user, client, change, move |conn, user_id| {
+            let pending = TotpRow::find(conn, user_id)?;
+            let Some(row) = pending.filter(|r| r.confirmed_at.is_none()) else {
+                return Err(AppError::Conflict(
+                    "There is no enrolment to confirm: start one first (an authenticator that is \
+                     already on needs no confirming)."
+                        .into(),
+                ));
+            };
+            let secret = secrets.open(&row.secret).ok_or_else(stale_secret)?;
+            let step = secret.matching_step(&code, now);
+            if !matches!(step, Some(s) if TotpRow::accept_step(conn, user_id, s, true)?) {
+                return Err(wrong_code());
+            }
+            Ok(mfa::replace_recovery_codes(conn, user_id, &hashes)?)
+        })
+        .await?;
         Ok(codes)
     }
 
     /// Turns the second factor off: the authenticator and the recovery codes go. 404 when
     /// it is not on.
     pub async fn disable_totp(&self, user: &User, client: &ClientInfo) -> Result<(), AppError> {
-        let notice = self.notifier.render(&notices::second_factor_changed(
-            &user.email,
-            SecondFactorChange::Disabled,
-            &Context::of(client),
-        ))?;
-        let event = Event::new(EventKind::TotpDisabled, client)
-            .user(user.id)
-            .actor(user.id);
-        let user_id = user.id;
-        self.db
-            .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    if !TotpRow::is_on(conn, user_id)? || !TotpRow::remove(conn, user_id)? {
-                        return Err(AppError::NotFound);
-                    }
-                    outbox::enqueue(conn, &notice)?;
-                    audit::record_in(conn, &event);
-                    Ok(())
-                })
-            })
-            .await?;
-        self.notifier.wake();
-        Ok(())
+        let change = (SecondFactorChange::Disabled, EventKind::TotpDisabled);
+        self.change_second_factor(user, client, change, |conn, user_id| {
+            if !TotpRow::is_on(conn, user_id)? || !TotpRow::remove(conn, user_id)? {
+                return Err(AppError::NotFound);
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// New recovery codes in place of the old ones (which stop working). 409 when the
@@ -171,31 +138,54 @@ impl Accounts<'_> {
         user: &User,
         client: &ClientInfo,
     ) -> Result<Vec<String>, AppError> {
+        let (codes, hashes) = self.new_recovery_codes();
+        let change = (
+            SecondFactorChange::CodesRenewed,
+            EventKind::RecoveryCodesRegenerated,
+        );
+        self.change_second_factor(user, client, change, move |conn, user_id| {
+            if !TotpRow::is_on(conn, user_id)? {
+                return Err(AppError::Conflict(
+                    "Two-step sign-in is not on: recovery codes come with an authenticator app."
+                        .into(),
+                ));
+            }
+            Ok(mfa::replace_recovery_codes(conn, user_id, &hashes)?)
+        })
+        .await?;
+        Ok(codes)
+    }
+
+    /// Ten new recovery codes as shown to the user, and the hashes that are stored.
+    fn new_recovery_codes(&self) -> (Vec<String>, Vec<String>) {
         let codes = totp::new_recovery_codes();
-        let hashes: Vec<String> = codes
+        let hashes = codes
             .iter()
             .map(|c| self.second_factors.secrets.recovery_code_hash(c))
             .collect();
+        (codes, hashes)
+    }
+
+    /// Runs `change` on the user's second factor in one write transaction with the notice of
+    /// what changed and its security event (the user as actor), then wakes the mail sender.
+    async fn change_second_factor(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        (what, kind): (SecondFactorChange, EventKind),
+        change: impl FnOnce(&mut DbConnection, i32) -> Result<(), AppError> + Send + 'static,
+    ) -> Result<(), AppError> {
         let notice = self.notifier.render(&notices::second_factor_changed(
             &user.email,
-            SecondFactorChange::CodesRenewed,
+            what,
             &Context::of(client),
         ))?;
-        let event = Event::new(EventKind::RecoveryCodesRegenerated, client)
-            .user(user.id)
-            .actor(user.id);
+        let event = Event::new(kind, client).user(user.id).actor(user.id);
         let user_id = user.id;
         self.db
             .run(move |conn| {
                 write_transaction(conn, |conn| {
-                    if !TotpRow::is_on(conn, user_id)? {
-                        return Err(AppError::Conflict(
-                            "Two-step sign-in is not on: recovery codes come with an \
-                             authenticator app."
-                                .into(),
-                        ));
-                    }
-                    mfa::replace_recovery_codes(conn, user_id, &hashes)?;
+                    change(conn, user_id)?;
                     outbox::enqueue(conn, &notice)?;
                     audit::record_in(conn, &event);
                     Ok(())
@@ -203,6 +193,6 @@ impl Accounts<'_> {
             })
             .await?;
         self.notifier.wake();
-        Ok(codes)
+        Ok(())
     }
 }

@@ -190,7 +190,7 @@ async fn set_disabled(
     id: i32,
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting { admin, client };
+    let by = Acting::new(admin, client);
     let user = state.accounts().set_disabled(&by, id, disabled).await?;
     Ok(no_store().json(AdminUserBody::from(&user)))
 }
@@ -213,10 +213,7 @@ pub async fn logout_all(
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     state
         .accounts()
         .sign_out_everywhere(&by, path.into_inner())
@@ -243,10 +240,7 @@ pub async fn password_reset(
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     state
         .accounts()
         .send_reset_for(&by, path.into_inner())
@@ -281,10 +275,7 @@ pub async fn set_role(
     let mut errors = FieldErrors::new();
     let role = body.role.required("role", &mut errors, Role::parse);
     let role = errors.finish(|| role)?;
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     let user = state
         .accounts()
         .set_role(&by, path.into_inner(), role)
@@ -312,10 +303,7 @@ pub async fn delete_user(
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     state
         .accounts()
         .delete_account(&by, path.into_inner())

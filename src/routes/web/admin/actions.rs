@@ -72,10 +72,7 @@ async fn set_disabled(
     id: i32,
     disabled: bool,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting {
-        admin: &admin.user,
-        client,
-    };
+    let by = Acting::new(&admin.user, client);
     let result = state.accounts().set_disabled(&by, id, disabled).await;
     done(state, session, admin, id, result, |user| match disabled {
         true => format!(
@@ -96,10 +93,7 @@ pub async fn logout_all(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     let result = state.accounts().sign_out_everywhere(&by, id).await;
     done(&state, &session, &admin, id, result, |user| {
         format!("{} is signed out everywhere.", user.username)
@@ -117,10 +111,7 @@ pub async fn password_reset(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     let result = state.accounts().send_reset_for(&by, id).await;
     done(&state, &session, &admin, id, result, |()| {
         "A password-reset link is on its way to the user's e-mail address.".to_string()
@@ -155,10 +146,7 @@ pub async fn set_role(
             return user_page(&state, &session, &admin, id, Outcome::Invalid(errors)).await;
         }
     };
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     let result = state.accounts().set_role(&by, id, role).await;
     done(&state, &session, &admin, id, result, |user| match role {
         Role::Admin => format!("{} is now an administrator.", user.username),
@@ -197,10 +185,7 @@ pub async fn delete(
         );
         return user_page(&state, &session, &admin, id, Outcome::Invalid(errors)).await;
     }
-    let by = Acting {
-        admin: &admin.user,
-        client: &client,
-    };
+    let by = Acting::new(&admin.user, &client);
     match state.accounts().delete_account(&by, id).await {
         Ok(()) => {
             flash(
