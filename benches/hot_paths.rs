@@ -59,7 +59,15 @@ fn tokens(c: &mut Criterion) {
             b.iter(|| jwt::verify(&keys, &policy, black_box(&token), NOW).unwrap())
         });
         c.bench_function(&format!("inspect {name}"), |b| {
-            b.iter(|| sigil::auth::inspect::inspect(&keys, &policy, black_box(&token), NOW))
+            b.iter(|| {
+                sigil::auth::inspect::inspect(
+                    &keys,
+                    &policy,
+                    black_box(&token),
+                    &Default::default(),
+                    NOW,
+                )
+            })
         });
     }
 }

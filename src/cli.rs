@@ -310,7 +310,8 @@ fn inspect(settings: Settings, token: Option<String>) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match crate::auth::inspect::inspect_with_db(&db, &tokens, &token).await {
+        match crate::auth::inspect::inspect_with_db(&db, &tokens, &token, &Default::default()).await
+        {
             Ok(report) => {
                 println!(
                     "{}",

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::jwt::{self, MalformedPart, TokenError, TokenPolicy};
+use super::jwt::{self, DecodedToken, MalformedPart, TokenError, TokenPolicy};
 use super::keys::TokenKeys;
 use super::tokens::Tokens;
 use crate::db::sessions::Session;
@@ -16,11 +16,23 @@ use crate::db::users::User;
 use crate::db::Db;
 use crate::error::AppError;
 
+pub mod encoder;
+pub mod foreign;
+pub mod input;
+pub mod pasted_key;
+pub mod times;
+pub mod warnings;
+
+pub use foreign::Checks;
+pub use times::human_duration;
+use warnings::Warning;
+
 /// The contract's Inspection shape.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Inspection {
     /// valid, expired, not_yet_valid, revoked, invalid_signature, wrong_algorithm,
-    /// wrong_issuer_or_audience or malformed.
+    /// wrong_issuer_or_audience, malformed, or unverified (a token from another issuer
+    /// checked with no key).
     #[schema(example = "valid")]
     pub status: &'static str,
     #[schema(value_type = Option<Object>)]
@@ -42,6 +54,8 @@ pub struct Inspection {
     pub revoked: Revoked,
     pub subject: Option<SubjectReport>,
     pub error: Option<String>,
+    /// What is risky about the token or the key, and what to do about it.
+    pub warnings: Vec<Warning>,
     /// Which part failed to decode, for malformed tokens.
     #[serde(skip)]
     pub malformed_part: Option<MalformedPart>,
@@ -89,15 +103,16 @@ impl Serialize for Revoked {
     }
 }
 
-/// The signature verdict: `verified` is true only for Sigil's pinned algorithm and a known `kid`.
+/// The signature verdict: for Sigil's tokens `verified` is true only for Sigil's pinned
+/// algorithm and a known `kid`; for other issuers' tokens, only with the key the developer gave.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SignatureReport {
     /// The algorithm the header names (not necessarily the one Sigil uses).
     pub algorithm: Option<String>,
     /// The `kid` the header names.
     pub key_id: Option<String>,
-    /// Whether the signature verified with Sigil's key for that `kid`, under the pinned
-    /// algorithm.
+    /// Whether the signature verified: with Sigil's key for that `kid` under the pinned
+    /// algorithm, or with the key given for another issuer's token.
     pub verified: bool,
 }
 
@@ -108,9 +123,17 @@ pub struct SubjectReport {
     pub username: String,
 }
 
-/// Inspects any string as an access token at time `now` (Unix seconds). Never fails: what
-/// cannot be decoded is reported as `malformed`, naming the part.
-pub fn inspect(keys: &TokenKeys, policy: &TokenPolicy, token: &str, now: i64) -> Inspection {
+/// Inspects any string as a token at time `now` (Unix seconds). Never fails: what cannot be
+/// decoded is reported as `malformed`, naming the part. A token is Sigil's when no key is given
+/// and it names Sigil's issuer or one of Sigil's keys: then it is checked exactly as the
+/// authentication layer would. Any other token is judged on its own terms ([`foreign::judge`]).
+pub fn inspect(
+    keys: &TokenKeys,
+    policy: &TokenPolicy,
+    token: &str,
+    checks: &Checks<'_>,
+    now: i64,
+) -> Inspection {
     let token = token.trim();
     let segments: Vec<&str> = token.split('.').collect();
     let mut report = Inspection {
@@ -129,6 +152,7 @@ pub fn inspect(keys: &TokenKeys, policy: &TokenPolicy, token: &str, now: i64) ->
         revoked: Revoked::No,
         subject: None,
         error: None,
+        warnings: Vec::new(),
         malformed_part: None,
         claims: None,
     };
@@ -159,33 +183,72 @@ pub fn inspect(keys: &TokenKeys, policy: &TokenPolicy, token: &str, now: i64) ->
             _ => None,
         }
     };
-    if let Some(part) = first_failure {
-        report.malformed_part = Some(part);
-        report.error = Some(TokenError::Malformed(part).description());
-        return report;
-    }
-    let decoded = match jwt::decode_parts(token) {
+    let decoded = match first_failure.map_or_else(|| jwt::decode_parts(token), Err) {
         Ok(d) => d,
         Err(part) => {
             report.malformed_part = Some(part);
             report.error = Some(TokenError::Malformed(part).description());
+            if let Some(Ok(h)) = &header {
+                let p = payload.as_ref().and_then(|p| p.as_ref().ok());
+                report.warnings = warnings::collect(h, p, None, checks.key, now);
+            }
             return report;
         }
     };
+    report.warnings = warnings::collect(
+        &decoded.header,
+        Some(&decoded.payload),
+        Some(&decoded),
+        checks.key,
+        now,
+    );
+    if checks.key.is_some() || !is_sigils(keys, policy, &decoded) {
+        let verdict = foreign::judge(&decoded, checks, policy.leeway_seconds, now);
+        report.status = verdict.status;
+        report.error = verdict.error;
+        report.signature.verified = verdict.verified;
+        return report;
+    }
+    judge_own(keys, policy, &decoded, checks, now, &mut report);
+    report
+}
+
+/// Whether a token claims to be Sigil's: it names Sigil's issuer, or one of Sigil's keys.
+fn is_sigils(keys: &TokenKeys, policy: &TokenPolicy, decoded: &DecodedToken<'_>) -> bool {
+    let kid = decoded.header.get("kid").and_then(Value::as_str);
+    let iss = decoded.payload.get("iss").and_then(Value::as_str);
+    kid.is_some_and(|k| keys.find(k).is_some()) || iss == Some(policy.issuer.as_str())
+}
+
+/// Sigil's own token: the authentication layer's checks in order, then the expectations given.
+fn judge_own(
+    keys: &TokenKeys,
+    policy: &TokenPolicy,
+    decoded: &DecodedToken<'_>,
+    checks: &Checks<'_>,
+    now: i64,
+    report: &mut Inspection,
+) {
     let verdict = jwt::check_header(keys, &decoded.header).and_then(|key| {
-        jwt::check_signature(keys, key, &decoded)?;
+        jwt::check_signature(keys, key, decoded)?;
         Ok(())
     });
     if let Err(e) = verdict {
         report.status = e.status();
         report.error = Some(e.description());
-        return report;
+        return;
     }
     report.signature.verified = true;
     match jwt::check_claims(policy, &decoded.payload, now) {
         Ok(claims) => {
-            report.status = "valid";
             report.claims = Some(claims);
+            match foreign::check_expectations(&decoded.payload, checks) {
+                Ok(()) => report.status = "valid",
+                Err((status, error)) => {
+                    report.status = status;
+                    report.error = Some(error);
+                }
+            }
         }
         Err(e) => {
             report.status = e.status();
@@ -198,7 +261,6 @@ pub fn inspect(keys: &TokenKeys, policy: &TokenPolicy, token: &str, now: i64) ->
             }
         }
     }
-    report
 }
 
 fn value_text(v: &Value) -> String {
@@ -229,8 +291,9 @@ pub async fn inspect_with_db(
     db: &Db,
     tokens: &Tokens,
     token: &str,
+    checks: &Checks<'_>,
 ) -> Result<Inspection, AppError> {
-    let mut report = inspect(&tokens.keys, &tokens.policy, token, jwt::unix_now());
+    let mut report = inspect(&tokens.keys, &tokens.policy, token, checks, jwt::unix_now());
     let Some(claims) = report.claims.clone() else {
         return Ok(report);
     };
@@ -284,116 +347,5 @@ impl TokenError {
     }
 }
 
-/// A human description of a span of seconds: "29 min", "3 h", "2 days".
-pub fn human_duration(seconds: i64) -> String {
-    let s = seconds.unsigned_abs();
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86_399 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-        _ => format!("{} days", s / 86_400),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::auth::jwt::{issue, Subject};
-    use crate::testing::{issued, keys, policy, NOW};
-
-    fn token() -> String {
-        issued(3, "eve", "s", NOW)
-    }
-
-    #[test]
-    fn valid_token_reports_everything() {
-        let r = inspect(&keys(), &policy(), &token(), NOW + 60);
-        assert_eq!(r.status, "valid");
-        assert!(r.signature.verified);
-        assert_eq!(r.signature.algorithm.as_deref(), Some("HS256"));
-        assert_eq!(r.expires_in_seconds, Some(1740));
-        assert_eq!(r.payload.unwrap()["username"], "eve");
-        assert!(r.error.is_none());
-    }
-
-    #[test]
-    fn expired_token_still_shows_its_payload_and_subject() {
-        let r = inspect(&keys(), &policy(), &token(), NOW + 4000);
-        assert_eq!(r.status, "expired");
-        assert!(r.signature.verified);
-        assert!(r.payload.is_some());
-        assert_eq!(r.claims.unwrap().sub, "3");
-        assert!(r.expires_in_seconds.unwrap() < 0);
-    }
-
-    #[test]
-    fn other_key_is_an_invalid_signature_without_claims() {
-        let other = TokenKeys::hmac(b"someone-elses-secret-0123456789-abcdefgh");
-        let s = Subject {
-            user_id: 3,
-            username: "eve",
-            session_id: "s",
-            auth_time: NOW,
-            amr: &[],
-        };
-        let (t, _) = issue(&other, &policy(), &s, NOW).unwrap();
-        let r = inspect(&keys(), &policy(), &t, NOW);
-        assert_eq!(r.status, "invalid_signature");
-        assert!(!r.signature.verified);
-        assert!(r.claims.is_none());
-        assert!(r.payload.is_some());
-    }
-
-    #[test]
-    fn malformed_parts_are_named_and_what_decodes_is_shown() {
-        let t = token();
-        let parts: Vec<&str> = t.split('.').collect();
-        let cases = [
-            (
-                format!("{}.{}", parts[0], parts[1]),
-                MalformedPart::SegmentCount,
-                true,
-            ),
-            (
-                format!("{}.!!.{}", parts[0], parts[2]),
-                MalformedPart::PayloadBase64,
-                true,
-            ),
-            (
-                format!("!!.{}.{}", parts[1], parts[2]),
-                MalformedPart::HeaderBase64,
-                false,
-            ),
-            ("".to_string(), MalformedPart::SegmentCount, false),
-        ];
-        for (input, part, has_header) in cases {
-            let r = inspect(&keys(), &policy(), &input, NOW);
-            assert_eq!(r.status, "malformed", "{input}");
-            assert_eq!(r.malformed_part, Some(part), "{input}");
-            assert_eq!(r.header.is_some(), has_header, "{input}");
-            assert!(r.error.is_some());
-        }
-    }
-
-    #[test]
-    fn arbitrary_bytes_never_panic() {
-        for input in [
-            "...",
-            "a.b.c",
-            "\u{0}.\u{0}.\u{0}",
-            "eyJ9.eyJ9.",
-            "ée.ée.ée",
-            &"a.".repeat(1000),
-        ] {
-            let r = inspect(&keys(), &policy(), input, NOW);
-            assert_eq!(r.status, "malformed", "{input}");
-        }
-    }
-
-    #[test]
-    fn durations_read_like_a_person_would_say_them() {
-        assert_eq!(human_duration(1740), "29 min");
-        assert_eq!(human_duration(-10_800), "3 h 0 min");
-        assert_eq!(human_duration(5), "5 s");
-    }
-}
+mod tests;

@@ -12,7 +12,7 @@ use super::layout::Chrome;
 use super::render;
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
-use crate::auth::inspect::{human_duration, inspect_with_db, Inspection, Revoked};
+use crate::auth::inspect::{human_duration, inspect_with_db, Checks, Inspection, Revoked};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -135,6 +135,7 @@ fn status_label(status: &str) -> &'static str {
         "invalid_signature" => "Invalid signature",
         "wrong_algorithm" => "Wrong algorithm",
         "wrong_issuer_or_audience" => "Wrong issuer or audience",
+        "unverified" => "Not verified",
         _ => "Malformed",
     }
 }
@@ -261,7 +262,8 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let (own, own_session) = match (&user, own_token(req)) {
         (Some(auth), Some(token)) => {
-            let report = inspect_with_db(&state.db, &state.tokens, &token).await?;
+            let report =
+                inspect_with_db(&state.db, &state.tokens, &token, &Checks::default()).await?;
             (Some(view(&token, report)), Some(auth.claims.sid.clone()))
         }
         _ => (None, None),
@@ -306,6 +308,6 @@ pub async fn inspect(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
-    let report = inspect_with_db(&state.db, &state.tokens, token).await?;
+    let report = inspect_with_db(&state.db, &state.tokens, token, &Checks::default()).await?;
     page(&state, &req, &session, viewer, Some(view(token, report))).await
 }
