@@ -17,7 +17,7 @@
     }
     return null;
   }
-  document.addEventListener("DOMContentLoaded", function () {
+  function openShared() {
     var form = document.getElementById("inspect-form");
     var field = document.getElementById("field-token");
     var token = tokenFromHash();
@@ -28,5 +28,8 @@
     }
     field.value = token;
     form.submit();
-  });
+  }
+  document.addEventListener("DOMContentLoaded", openShared);
+  // A share link opened from this very page changes only the fragment.
+  window.addEventListener("hashchange", openShared);
 })();
