@@ -256,6 +256,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(pages::token::show))
                 .route(post().to(pages::token::inspect)),
         )
+        .service(
+            resource("/token/encode")
+                .route(get().to(pages::token::encode::form))
+                .route(post().to(pages::token::encode::encode)),
+        )
         .service(resource("/account").route(get().to(pages::account::show)))
         .service(resource("/account/password").route(post().to(pages::account::change_password)))
         .service(

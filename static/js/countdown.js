@@ -3,6 +3,7 @@
   "use strict";
   function human(seconds) {
     var s = Math.abs(seconds);
+    if (s >= 2 * 365 * 86400) return Math.floor(s / (365 * 86400)) + " years";
     if (s < 60) return s + " s";
     if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
     if (s < 86400) return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";

@@ -579,3 +579,105 @@ async fn two_step_sign_in_from_enrolment_to_a_recovery_code() {
     assert!(shows(&c, "8 recovery codes left.").await);
     c.close().await.unwrap();
 }
+
+/// A screenshot of the whole page: the window grows to the page's height first.
+async fn full_shot(c: &Client, name: &str) {
+    let height = c
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(900)
+        .clamp(900, 5000) as u32;
+    c.set_window_size(1200, height + 120).await.unwrap();
+    shot(c, name).await;
+    c.set_window_size(1200, 900).await.unwrap();
+}
+
+/// The text of the first element matching `selector`.
+async fn text_of(c: &Client, selector: &str) -> String {
+    let element = c.find(Locator::Css(selector)).await.expect(selector);
+    element.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspector_checks_foreign_tokens_opens_share_links_and_encodes() {
+    use crate::inspector_page::{fixture, JWT_IO};
+    let Some((_driver, c, app)) = start(&[], "/token").await else {
+        return;
+    };
+    let pasted = "section[aria-labelledby=pasted-title]";
+
+    // Another issuer's ES256 token, checked with its PEM public key.
+    let f = fixture("ES256");
+    fill(&c, "#field-token", f["token"].as_str().unwrap()).await;
+    let set_key = "document.getElementById('field-key').value = arguments[0];";
+    c.execute(set_key, vec![f["pem"].clone()]).await.unwrap();
+    fill(&c, "#field-expected_audience", "https://api.example.com").await;
+    submit(&c, "#inspect-form").await;
+    assert!(shows(&c, "Pasted token").await);
+    assert_eq!(
+        text_of(&c, &format!("{pasted} .badge-status")).await,
+        "Valid"
+    );
+    let warnings = text_of(&c, &format!("{pasted} .warnings")).await;
+    assert!(warnings.contains("long_lifetime"), "{warnings}");
+    let facts = text_of(&c, &format!("{pasted} .facts")).await;
+    assert!(
+        facts.contains("expires in") && facts.contains("UTC"),
+        "{facts}"
+    );
+    let key = c.find(Locator::Css("#field-key")).await.unwrap();
+    assert!(
+        key.prop("value")
+            .await
+            .unwrap()
+            .unwrap()
+            .contains("BEGIN PUBLIC KEY"),
+        "the key is kept to be tweaked"
+    );
+    full_shot(&c, "inspector-foreign-key").await;
+
+    // A share link from elsewhere: the script fills the form and posts it.
+    c.goto(&app.url("/")).await.unwrap();
+    c.goto(&app.url(&format!("/token#token={JWT_IO}")))
+        .await
+        .unwrap();
+    assert!(shows(&c, "Pasted token").await, "the form was submitted");
+    assert!(shows(&c, "John Doe").await);
+    assert_eq!(
+        text_of(&c, &format!("{pasted} .badge-status")).await,
+        "Not verified"
+    );
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        (url.path(), url.query(), url.fragment()),
+        ("/token", None, None)
+    );
+    let field = c.find(Locator::Css("#field-token")).await.unwrap();
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(JWT_IO));
+    full_shot(&c, "inspector-share-link").await;
+
+    // The encoder: sign with a secret, then follow the link to inspect the result.
+    click(&c, "nav.tabs a[href='/token/encode']").await;
+    assert!(shows(&c, "Token encoder").await);
+    fill(
+        &c,
+        "#field-key",
+        "a long random test secret, 0123456789abcdef",
+    )
+    .await;
+    submit(&c, "form[action='/token/encode']").await;
+    assert!(shows(&c, "Encoded token").await);
+    let token = text_of(&c, "#encoded-token").await;
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    full_shot(&c, "inspector-encoder").await;
+    click(&c, ".share-link").await;
+    assert!(shows(&c, "Pasted token").await);
+    assert!(shows(&c, "user-123").await);
+    assert_eq!(
+        text_of(&c, &format!("{pasted} .badge-status")).await,
+        "Not verified"
+    );
+    c.close().await.unwrap();
+}

@@ -11,6 +11,7 @@ mod config;
 mod contract;
 mod health;
 mod inspector;
+mod inspector_page;
 mod keys;
 mod mail;
 mod mfa;

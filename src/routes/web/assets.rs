@@ -15,6 +15,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../../static/js/countdown.js"),
     ),
+    (
+        "js/inspector.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/js/inspector.js"),
+    ),
 ];
 
 /// `GET /static/{path}`.
