@@ -11,6 +11,8 @@ mod config;
 mod contract;
 mod health;
 mod inspector;
+mod inspector_cli;
+mod inspector_foreign;
 mod keys;
 mod mail;
 mod mfa;
