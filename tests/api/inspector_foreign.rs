@@ -324,3 +324,80 @@ async fn encoder_mistakes_are_422_per_field(b: Backend) {
     .await;
     problem(r, 415).await;
 }
+
+/// Nothing pasted reaches the server's log, even at debug level: the real binary is started
+/// with its log in a file, given a secret, a private key and tokens, and its log is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_pasted_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_sigil"))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("BCRYPT_COST", "4")
+        .env("RUST_LOG", "debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .expect("start sigil");
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let secret = "pasted-secret-that-must-never-be-logged-0123456789";
+    let f = fixture("PS256");
+    let private = text(&f["private_pem"]);
+    let private_middle = &private[40..90];
+    let token = text(&f["token"]);
+    let signature = token.rsplit('.').next().unwrap();
+    let mut started = false;
+    for _ in 0..100 {
+        if http.get(format!("{base}/healthz")).send().await.is_ok() {
+            started = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(started, "the server did not start");
+    let post = |path: &str, body: Value| http.post(format!("{base}{path}")).json(&body).send();
+    let r = post("/api/token/inspect", json!({"token": token, "key": secret})).await;
+    assert_eq!(r.unwrap().status(), 200);
+    let r = post(
+        "/api/token/inspect",
+        json!({"token": token, "key": private}),
+    )
+    .await;
+    assert_eq!(r.unwrap().status(), 200);
+    let r = post(
+        "/api/token/encode",
+        json!({"header": {"alg": "HS256"}, "payload": {"sub": "1"}, "key": secret}),
+    )
+    .await;
+    assert_eq!(r.unwrap().status(), 200);
+    let r = post(
+        "/api/token/encode",
+        json!({"header": {"alg": "PS256"}, "payload": {"sub": "1"}, "key": private}),
+    )
+    .await;
+    assert_eq!(r.unwrap().status(), 200);
+    let r = post(
+        "/api/token/inspect",
+        json!({"token": token, "key": "{broken"}),
+    )
+    .await;
+    assert_eq!(r.unwrap().status(), 422);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("/api/token/encode"),
+        "the log was captured: {log}"
+    );
+    for pasted in [secret, private_middle, signature] {
+        assert!(!log.contains(pasted), "{pasted} is in the log:\n{log}");
+    }
+}

@@ -127,23 +127,33 @@ impl JsonPart {
 }
 
 /// `object | string` in the OpenAPI document.
-fn json_part_schema() -> RefOr<Schema> {
+fn json_part_schema(description: &str) -> RefOr<Schema> {
     OneOfBuilder::new()
         .item(ObjectBuilder::new().schema_type(Type::Object))
         .item(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(description))
         .into()
+}
+
+fn header_schema() -> RefOr<Schema> {
+    json_part_schema(
+        "The JOSE header: a JSON object, or a string holding one. Its alg picks the signature: \
+         HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA, or none (unsigned).",
+    )
+}
+
+fn payload_schema() -> RefOr<Schema> {
+    json_part_schema("The claims: a JSON object, or a string holding one.")
 }
 
 /// `POST /api/token/encode`.
 #[derive(Deserialize, ToSchema)]
 pub struct EncodeRequest {
-    /// The JOSE header: a JSON object, or a string holding one. Its `alg` picks the signature:
-    /// HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA, or `none` (unsigned).
-    #[schema(schema_with = json_part_schema, required = true)]
+    // Documented in `header_schema` (a doc comment here would be dropped by `schema_with`).
+    #[schema(schema_with = header_schema, required = true)]
     #[serde(default)]
     pub header: JsonPart,
-    /// The claims: a JSON object, or a string holding one.
-    #[schema(schema_with = json_part_schema, required = true)]
+    #[schema(schema_with = payload_schema, required = true)]
     #[serde(default)]
     pub payload: JsonPart,
     /// The signing key: an HMAC secret (text, or base64url after `base64:`) or a PEM private
