@@ -167,6 +167,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(post().to(api::posts::create)),
                 )
                 .service(resource("/token/inspect").route(post().to(api::token::inspect)))
+                .service(resource("/token/encode").route(post().to(api::token::encode)))
                 .service(resource("/admin/users").route(get().to(api::admin::list_users)))
                 .service(
                     resource("/admin/users/{id}")

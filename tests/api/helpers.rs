@@ -668,6 +668,18 @@ impl TestApp {
         send(self.anon.post("/api/token/inspect").json(&body)).await
     }
 
+    pub async fn encode_token(&self, body: Value) -> Response {
+        send(self.anon.post("/api/token/encode").json(&body)).await
+    }
+
+    /// `POST /api/token/inspect`, checked to be a 200 that is never cached; the inspection.
+    pub async fn inspect_ok(&self, body: Value) -> Value {
+        let r = self.inspect_token(body).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(header(&r, "cache-control"), "no-store");
+        r.json().await.expect("inspection JSON")
+    }
+
     /// `GET /.well-known/jwks.json`, checked to be a 200 that caches; the body.
     pub async fn jwks(&self) -> Value {
         let r = self.get("/.well-known/jwks.json").await;

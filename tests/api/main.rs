@@ -11,6 +11,8 @@ mod config;
 mod contract;
 mod health;
 mod inspector;
+mod inspector_cli;
+mod inspector_foreign;
 mod inspector_page;
 mod keys;
 mod mail;

@@ -1,10 +1,15 @@
-//! `POST /api/token/inspect`: any JWT, decoded and explained.
+//! `POST /api/token/inspect`: any JWT, decoded and explained; `POST /api/token/encode`: a
+//! token built and signed with a key the caller brings.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use super::responses::BodyErrors;
+use crate::auth::inspect::encoder;
 use crate::auth::inspect::input::InspectInput;
 use crate::auth::inspect::{inspect_with_db, Inspection};
 use crate::error::{AppError, FieldErrors};
@@ -80,4 +85,116 @@ pub async fn inspect(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(report))
+}
+
+/// A header or payload as sent: a JSON object, or a string holding one (the text of an editor).
+#[derive(Default)]
+pub enum JsonPart {
+    #[default]
+    Absent,
+    Object(serde_json::Map<String, Value>),
+    Text(String),
+    /// `null`, a number, a boolean or an array.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for JsonPart {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Object(map) => Self::Object(map),
+            Value::String(text) => Self::Text(text),
+            _ => Self::Other,
+        })
+    }
+}
+
+impl JsonPart {
+    /// The JSON text for the encoder, or the message under `name`.
+    fn text(self, name: &str, errors: &mut FieldErrors) -> Option<String> {
+        match self {
+            Self::Object(map) => Some(Value::Object(map).to_string()),
+            Self::Text(text) => Some(text),
+            Self::Absent => {
+                errors.add(name, "This field is required.");
+                None
+            }
+            Self::Other => {
+                errors.add(name, "Must be a JSON object, or a string holding one.");
+                None
+            }
+        }
+    }
+}
+
+/// `object | string` in the OpenAPI document.
+fn json_part_schema(description: &str) -> RefOr<Schema> {
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Object))
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(description))
+        .into()
+}
+
+fn header_schema() -> RefOr<Schema> {
+    json_part_schema(
+        "The JOSE header: a JSON object, or a string holding one. Its alg picks the signature: \
+         HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, EdDSA, or none (unsigned).",
+    )
+}
+
+fn payload_schema() -> RefOr<Schema> {
+    json_part_schema("The claims: a JSON object, or a string holding one.")
+}
+
+/// `POST /api/token/encode`.
+#[derive(Deserialize, ToSchema)]
+pub struct EncodeRequest {
+    // Documented in `header_schema` (a doc comment here would be dropped by `schema_with`).
+    #[schema(schema_with = header_schema, required = true)]
+    #[serde(default)]
+    pub header: JsonPart,
+    #[schema(schema_with = payload_schema, required = true)]
+    #[serde(default)]
+    pub payload: JsonPart,
+    /// The signing key: an HMAC secret (text, or base64url after `base64:`) or a PEM private
+    /// key (RSA, EC P-256/P-384, Ed25519). Left out for `alg: none`. Never stored or logged.
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub key: Field,
+}
+
+/// `200` answer of `POST /api/token/encode`.
+#[derive(Serialize, ToSchema)]
+pub struct EncodedToken {
+    /// The compact JWS.
+    pub token: String,
+}
+
+/// `{header, payload, key?}` → `{token}`. Signs only with the key given, never with Sigil's;
+/// every problem is a 422 naming `header`, `payload` or `key`. Nothing pasted is logged or stored.
+#[utoipa::path(
+    post,
+    path = "/api/token/encode",
+    tag = "tokens",
+    request_body = EncodeRequest,
+    responses(
+        (status = 200, description = "The signed token", body = EncodedToken),
+        BodyErrors
+    )
+)]
+pub async fn encode(JsonBody(body): JsonBody<EncodeRequest>) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let header = body.header.text("header", &mut errors);
+    let payload = body.payload.text("payload", &mut errors);
+    let key = body
+        .key
+        .optional("key", &mut errors, Null::Absent, |t| Ok(t.to_string()));
+    let (Some(header), Some(payload), Some(key)) = (header, payload, key) else {
+        return Err(errors.into());
+    };
+    // RSA signing takes milliseconds: off the async worker.
+    let token = web::block(move || encoder::encode(&header, &payload, key.as_deref())).await??;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(EncodedToken { token }))
 }

@@ -1,0 +1,136 @@
+//! `create-user` and `set-role`: accounts made and changed from the command line.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use super::exit::{open_db, usage};
+use crate::audit::{Event, EventKind};
+use crate::config::Settings;
+use crate::db::users::{CreateUserError, User};
+use crate::domain::{Email, Password, Role, Username};
+use crate::http::client::ClientInfo;
+
+pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool) -> ExitCode {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().take(4096).read_to_string(&mut input) {
+        eprintln!("cannot read the password from standard input: {e}");
+        return ExitCode::FAILURE;
+    }
+    let password = input.lines().next().unwrap_or("");
+    let parsed = (
+        Email::parse(email).map_err(|m| ("--email", m)),
+        Username::parse(username).map_err(|m| ("--username", m)),
+        Password::parse(password).map_err(|m| ("password (stdin)", m)),
+    );
+    let (email, username, password) = match parsed {
+        (Ok(e), Ok(u), Ok(p)) => (e, u, p),
+        (e, u, p) => {
+            for (what, msg) in [e.err(), u.err(), p.err()].into_iter().flatten() {
+                eprintln!("{what}: {msg}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let db = match open_db(settings) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    if let Err(e) = db.migrate() {
+        eprintln!("migrations failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    let hash = match crate::auth::password::hash(&password, settings.bcrypt_cost) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("hashing failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match db.get() {
+        Ok(mut conn) => crate::db::write_transaction(&mut conn, |conn| {
+            let user = User::create(conn, &email, &username, &hash)?;
+            let user = User::mark_verified(conn, user.id)?;
+            match admin {
+                true => Ok(User::set_role(conn, user.id, Role::Admin)?),
+                false => Ok(user),
+            }
+        }),
+        Err(e) => {
+            e.log_if_internal();
+            eprintln!("cannot reach the database");
+            return ExitCode::FAILURE;
+        }
+    };
+    match result {
+        Ok(user) => {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "id": user.id,
+                    "email": user.email,
+                    "username": user.username,
+                    "role": user.role,
+                })
+            );
+            ExitCode::SUCCESS
+        }
+        Err(CreateUserError::Taken(taken)) => {
+            eprintln!("--{}: {}", taken.field(), taken.message());
+            ExitCode::FAILURE
+        }
+        Err(CreateUserError::Db(e)) => {
+            eprintln!("cannot create the user: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {
+    let role = match Role::parse(role) {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("role: {m}");
+            return usage();
+        }
+    };
+    let db = match open_db(settings) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    if let Err(e) = db.migrate() {
+        eprintln!("migrations failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut conn = match db.get() {
+        Ok(conn) => conn,
+        Err(_) => {
+            eprintln!("cannot reach the database");
+            return ExitCode::FAILURE;
+        }
+    };
+    let user = match User::find_by_username(&mut conn, username) {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            eprintln!("no user is named {username:?}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("cannot read the user: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let event = Event::new(EventKind::RoleChanged, &ClientInfo::default())
+        .user(user.id)
+        .detail("via", "cli");
+    match crate::accounts::admin::set_role_in(&mut conn, user.id, role, event) {
+        Ok(user) => {
+            println!("{} is now {}", user.username, user.role);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            e.log_if_internal();
+            eprintln!("{}", e.public_detail());
+            ExitCode::FAILURE
+        }
+    }
+}
