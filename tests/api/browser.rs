@@ -658,6 +658,24 @@ async fn inspector_checks_foreign_tokens_opens_share_links_and_encodes() {
     assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(JWT_IO));
     full_shot(&c, "inspector-share-link").await;
 
+    // The same token with jwt.io's published secret: it verifies, and the page says why that
+    // secret must never be used.
+    c.execute(set_key, vec!["your-256-bit-secret".into()])
+        .await
+        .unwrap();
+    submit(&c, "#inspect-form").await;
+    assert!(shows(&c, "Pasted token").await);
+    assert_eq!(
+        text_of(&c, &format!("{pasted} .badge-status")).await,
+        "Valid"
+    );
+    let warnings = text_of(&c, &format!("{pasted} .warnings")).await;
+    assert!(
+        warnings.contains("weak_hmac_secret") && warnings.contains("anyone can forge"),
+        "{warnings}"
+    );
+    full_shot(&c, "inspector-jwt-io-secret").await;
+
     // The encoder: sign with a secret, then follow the link to inspect the result.
     click(&c, "nav.tabs a[href='/token/encode']").await;
     assert!(shows(&c, "Token encoder").await);
