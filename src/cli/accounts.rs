@@ -35,10 +35,6 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
         Ok(db) => db,
         Err(code) => return code,
     };
-    if let Err(e) = db.migrate() {
-        eprintln!("migrations failed: {e}");
-        return ExitCode::FAILURE;
-    }
     let hash = match crate::auth::password::hash(&password, settings.bcrypt_cost) {
         Ok(h) => h,
         Err(e) => {
@@ -97,10 +93,6 @@ pub fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {
         Ok(db) => db,
         Err(code) => return code,
     };
-    if let Err(e) = db.migrate() {
-        eprintln!("migrations failed: {e}");
-        return ExitCode::FAILURE;
-    }
     let mut conn = match db.get() {
         Ok(conn) => conn,
         Err(_) => {

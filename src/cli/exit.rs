@@ -23,10 +23,15 @@ pub fn startup_failed(e: StartupError) -> ExitCode {
     }
 }
 
-/// Connects to `DATABASE_URL`; a bad URL is a configuration problem (2).
+/// The database, migrated: a usage error (2) for a bad `DATABASE_URL`, 1 if migrations fail.
 pub fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
-    Db::connect(&settings.database_url, 2).map_err(|m| {
+    let db = Db::connect(&settings.database_url, 2).map_err(|m| {
         eprintln!("configuration error: DATABASE_URL: {m}");
         usage()
-    })
+    })?;
+    if let Err(e) = db.migrate() {
+        eprintln!("migrations failed: {e}");
+        return Err(ExitCode::FAILURE);
+    }
+    Ok(db)
 }
