@@ -3,7 +3,7 @@
 use std::io::Read as _;
 use std::process::ExitCode;
 
-use super::exit::{open_db, usage};
+use super::exit::{open_migrated_db, usage};
 use crate::audit::{Event, EventKind};
 use crate::config::Settings;
 use crate::db::users::{CreateUserError, User};
@@ -31,7 +31,7 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
             return ExitCode::FAILURE;
         }
     };
-    let db = match open_db(settings) {
+    let db = match open_migrated_db(settings) {
         Ok(db) => db,
         Err(code) => return code,
     };
@@ -89,7 +89,7 @@ pub fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {
             return usage();
         }
     };
-    let db = match open_db(settings) {
+    let db = match open_migrated_db(settings) {
         Ok(db) => db,
         Err(code) => return code,
     };

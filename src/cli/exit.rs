@@ -23,12 +23,17 @@ pub fn startup_failed(e: StartupError) -> ExitCode {
     }
 }
 
-/// The database, migrated: a usage error (2) for a bad `DATABASE_URL`, 1 if migrations fail.
+/// Connects to `DATABASE_URL`; a bad URL is a configuration problem (2).
 pub fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
-    let db = Db::connect(&settings.database_url, 2).map_err(|m| {
+    Db::connect(&settings.database_url, 2).map_err(|m| {
         eprintln!("configuration error: DATABASE_URL: {m}");
         usage()
-    })?;
+    })
+}
+
+/// [`open_db`], then the pending migrations (1 if they fail), for commands that write.
+pub fn open_migrated_db(settings: &Settings) -> Result<Db, ExitCode> {
+    let db = open_db(settings)?;
     if let Err(e) = db.migrate() {
         eprintln!("migrations failed: {e}");
         return Err(ExitCode::FAILURE);
