@@ -15,7 +15,7 @@ mod pasted;
 mod report;
 mod serve;
 
-use exit::{open_db, usage};
+use exit::{connect_db, usage};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -114,7 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn migrate(settings: &Settings) -> ExitCode {
-    let db = match open_db(settings) {
+    let db = match connect_db(settings) {
         Ok(db) => db,
         Err(code) => return code,
     };

@@ -23,12 +23,18 @@ pub fn startup_failed(e: StartupError) -> ExitCode {
     }
 }
 
-/// The database, migrated: a usage error (2) for a bad `DATABASE_URL`, 1 if migrations fail.
-pub fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
-    let db = Db::connect(&settings.database_url, 2).map_err(|m| {
+/// The database, not yet migrated (`sigil migrate` reports what it applies): a usage error (2)
+/// for a bad `DATABASE_URL`.
+pub fn connect_db(settings: &Settings) -> Result<Db, ExitCode> {
+    Db::connect(&settings.database_url, 2).map_err(|m| {
         eprintln!("configuration error: DATABASE_URL: {m}");
         usage()
-    })?;
+    })
+}
+
+/// The database, migrated: a usage error (2) for a bad `DATABASE_URL`, 1 if migrations fail.
+pub fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
+    let db = connect_db(settings)?;
     if let Err(e) = db.migrate() {
         eprintln!("migrations failed: {e}");
         return Err(ExitCode::FAILURE);

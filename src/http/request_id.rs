@@ -1,8 +1,8 @@
 //! `X-Request-Id` and the access log. Outermost middleware: it decides the request's id
 //! before anything else runs (a well-formed incoming id is kept, see
 //! [`RequestId::parse`]; anything else is replaced by a fresh one), handles the request with
-//! that id set for the log, writes the access line, and returns the id on every response,
-//! error responses included.
+//! that id set for the log, writes the access line, and returns the id on every response
+//! the application produces, error responses included.
 
 use std::time::Instant;
 
@@ -36,11 +36,12 @@ pub async fn request_id(
         // anything a client might have put in a URL's query.
         let method = req.method().clone();
         let path = req.path().to_string();
-        let http = req.request().clone();
-        let mut res = match next.call(req).await {
-            Ok(res) => res.map_into_left_body(),
-            Err(e) => ServiceResponse::from_err(e, http).map_into_right_body(),
-        };
+        // A middleware error (not a handler's: those are responses by now) is answered by
+        // the framework, without the header; it is still logged with the id.
+        let mut res = next.call(req).await.inspect_err(|e| {
+            let status = e.as_response_error().status_code().as_u16();
+            log::info!(target: ACCESS_LOG, "{method} {path} {status} (middleware error)");
+        })?;
         if path != "/healthz" {
             log::info!(
                 target: ACCESS_LOG,
