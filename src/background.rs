@@ -107,7 +107,10 @@ mod tests {
     fn a_sleeping_thread_stops_at_once_and_a_stuck_one_is_named() {
         let background = Background::default();
         background
-            .spawn("sleeper", |stop| while !stop.sleep(Duration::from_secs(3600)) {})
+            .spawn(
+                "sleeper",
+                |stop| while !stop.sleep(Duration::from_secs(3600)) {},
+            )
             .unwrap();
         let started = Instant::now();
         assert!(background.stop(Duration::from_secs(5)).is_empty());

@@ -284,7 +284,7 @@ impl Settings {
             Some(raw) => IntrospectionClients::parse(&raw)
                 .map_err(|m| ConfigError::new("INTROSPECTION_CLIENTS", m))?,
         };
-        let log_format = log_format(&get)?;
+        let log_format = log_format(get)?;
         if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
             return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
         }

@@ -173,9 +173,14 @@ mod tests {
     #[test]
     fn carried_closures_see_the_id_and_leave_the_thread_clean() {
         let id = RequestId::parse("carried").unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let work = rt.block_on(in_request(id.clone(), async {
-            assert_eq!(current_request_id(), Some(RequestId::parse("carried").unwrap()));
+            assert_eq!(
+                current_request_id(),
+                Some(RequestId::parse("carried").unwrap())
+            );
             carry(current_request_id)
         }));
         assert_eq!(current_request_id(), None);

@@ -55,7 +55,9 @@ pub fn serve(settings: Settings) -> ExitCode {
             started.elapsed().as_millis()
         );
         let served = app.run_until_stopped().await;
-        let since = asked.get().map_or(0, |at: &Instant| at.elapsed().as_millis());
+        let since = asked
+            .get()
+            .map_or(0, |at: &Instant| at.elapsed().as_millis());
         match served {
             Ok(()) => {
                 log::info!("shutdown complete in {since} ms: requests and background work done");

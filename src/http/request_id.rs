@@ -29,7 +29,8 @@ pub async fn request_id(
         .and_then(RequestId::parse)
         .unwrap_or_else(RequestId::generate);
     // Checked by `RequestId::parse`/`generate`: always a valid header value.
-    let value = HeaderValue::from_str(id.as_str()).map_err(actix_web::error::ErrorInternalServerError)?;
+    let value =
+        HeaderValue::from_str(id.as_str()).map_err(actix_web::error::ErrorInternalServerError)?;
     in_request(id, async move {
         let started = Instant::now();
         // Method, path (no query string), status and time: never headers, cookies, bodies or

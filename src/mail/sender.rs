@@ -99,7 +99,10 @@ fn run(
                     outbox::release(&mut conn, &rest, &worker).map_err(|e| e.to_string())
                 });
                 if let Err(e) = released {
-                    log::warn!("mail sender: {} message(s) wait for their lease: {e}", rest.len());
+                    log::warn!(
+                        "mail sender: {} message(s) wait for their lease: {e}",
+                        rest.len()
+                    );
                 }
             }
         }

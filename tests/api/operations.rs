@@ -36,7 +36,11 @@ async fn every_response_carries_a_fresh_request_id() {
         app.anon.get("/").send().await.unwrap(),
         app.anon.get("/no/such/page").send().await.unwrap(),
         app.anon.get("/api/no/such").send().await.unwrap(),
-        app.anon.request(reqwest::Method::PUT, "/healthz").send().await.unwrap(),
+        app.anon
+            .request(reqwest::Method::PUT, "/healthz")
+            .send()
+            .await
+            .unwrap(),
         app.login(json!({"username": "nobody", "password": PASSWORD}))
             .await,
         app.register_raw("application/json", "{broken").await,
@@ -46,7 +50,10 @@ async fn every_response_carries_a_fresh_request_id() {
     for r in &responses {
         let id = request_id_of(r);
         assert!(well_formed(&id), "{id:?}");
-        assert!(uuid::Uuid::parse_str(&id).is_ok(), "a fresh id is a UUID: {id}");
+        assert!(
+            uuid::Uuid::parse_str(&id).is_ok(),
+            "a fresh id is a UUID: {id}"
+        );
         assert!(seen.insert(id.clone()), "{id} was given twice");
     }
 }
@@ -54,8 +61,18 @@ async fn every_response_carries_a_fresh_request_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_well_formed_incoming_id_is_kept_and_any_other_replaced() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let send = |value: HeaderValue| app.anon.get("/api/posts").header("x-request-id", value).send();
-    for kept in ["abc-DEF_1.2", "7", &"x".repeat(64), "0f8c2a1e-2b1d-4c55-9f3e-1a2b3c4d5e6f"] {
+    let send = |value: HeaderValue| {
+        app.anon
+            .get("/api/posts")
+            .header("x-request-id", value)
+            .send()
+    };
+    for kept in [
+        "abc-DEF_1.2",
+        "7",
+        &"x".repeat(64),
+        "0f8c2a1e-2b1d-4c55-9f3e-1a2b3c4d5e6f",
+    ] {
         let r = send(HeaderValue::from_str(kept).unwrap()).await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(request_id_of(&r), kept);
@@ -110,21 +127,21 @@ impl Binary {
         for (k, v) in vars {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("start sigil");
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once: dropping it kills and reaps the process, whatever happens next.
+        let server = Binary {
+            child: cmd.spawn().expect("start sigil"),
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+            _dir: dir,
+        };
         let http = reqwest::Client::new();
         for _ in 0..200 {
-            if http.get(format!("{base}/healthz")).send().await.is_ok() {
-                return Binary {
-                    child,
-                    base,
-                    log,
-                    _dir: dir,
-                };
+            if http.get(server.url("/healthz")).send().await.is_ok() {
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the server did not start: {}", read(&log));
+        panic!("the server did not start: {}", read(&server.log));
     }
 
     fn url(&self, path: &str) -> String {
@@ -172,7 +189,13 @@ async fn json_logs_are_one_object_a_line_with_the_request_id() {
             .send()
     };
     let user = json!({"username": "alice", "email": "alice@example.com", "password": PASSWORD});
-    assert_eq!(post("/api/auth/register", "reg-1", user).await.unwrap().status(), 201);
+    assert_eq!(
+        post("/api/auth/register", "reg-1", user)
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
     let login = json!({"username": "alice", "password": PASSWORD});
     let r = post("/api/auth/login", "login-ok.1", login).await.unwrap();
     assert_eq!(r.status(), 200);
@@ -209,18 +232,34 @@ async fn json_logs_are_one_object_a_line_with_the_request_id() {
     };
     // The access lines, the sign-in event (logged on a blocking thread, inside the database
     // transaction) and the failed one (logged on the async side) carry their request's id.
-    assert_eq!(find("sigil::access", "POST /api/auth/register 201")["request_id"], "reg-1");
-    assert_eq!(find("sigil::access", "POST /api/auth/login 200")["request_id"], "login-ok.1");
-    assert_eq!(find("sigil::access", "POST /api/auth/login 401")["request_id"], "login_bad");
+    assert_eq!(
+        find("sigil::access", "POST /api/auth/register 201")["request_id"],
+        "reg-1"
+    );
+    assert_eq!(
+        find("sigil::access", "POST /api/auth/login 200")["request_id"],
+        "login-ok.1"
+    );
+    assert_eq!(
+        find("sigil::access", "POST /api/auth/login 401")["request_id"],
+        "login_bad"
+    );
     assert_eq!(find("sigil::audit", "sign_in ")["request_id"], "login-ok.1");
-    assert_eq!(find("sigil::audit", "sign_in_failed")["request_id"], "login_bad");
+    assert_eq!(
+        find("sigil::audit", "sign_in_failed")["request_id"],
+        "login_bad"
+    );
     assert!(find("sigil::audit", "sign_in_failed")["msg"]
         .as_str()
         .unwrap()
         .contains("al\\\"ice"));
     // Lines outside any request have no id; nothing secret is in the log.
-    assert!(find("sigil::cli::serve", "listening").get("request_id").is_none());
-    assert!(find("sigil::cli::serve", "SIGTERM received").get("request_id").is_none());
+    assert!(find("sigil::cli::serve", "listening")
+        .get("request_id")
+        .is_none());
+    assert!(find("sigil::cli::serve", "SIGTERM received")
+        .get("request_id")
+        .is_none());
     assert!(!log.contains(PASSWORD), "a password is in the log");
 }
 
@@ -258,7 +297,10 @@ fn an_unknown_log_format_is_a_configuration_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("LOG_FORMAT") && stderr.contains("xml"), "{stderr}");
+    assert!(
+        stderr.contains("LOG_FORMAT") && stderr.contains("xml"),
+        "{stderr}"
+    );
 }
 
 /// A registration at a high bcrypt cost takes a second or more: SIGTERM arrives while it is
@@ -275,7 +317,10 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
             .send(),
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!slow.is_finished(), "the request was too quick to be in flight");
+    assert!(
+        !slow.is_finished(),
+        "the request was too quick to be in flight"
+    );
     server.sigterm();
     let stopped = Instant::now();
     // New connections: refused (a fresh client, so no kept-alive connection is reused).
@@ -290,7 +335,10 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
         refused.as_ref().is_err_and(|e| e.is_connect()),
         "a new connection was served: {refused:?}"
     );
-    let r = slow.await.unwrap().expect("the request in flight was answered");
+    let r = slow
+        .await
+        .unwrap()
+        .expect("the request in flight was answered");
     assert_eq!(r.status(), 201);
     assert_eq!(request_id_of(&r), "slow-1");
     let user: Value = r.json().await.unwrap();
