@@ -356,3 +356,40 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     let done = position("shutdown complete");
     assert!(start < answered && answered < done, "{log}");
 }
+
+/// At shutdown the mail sender finishes the message it is sending and gives back the rest of
+/// its batch, so another instance (or the next start) sends them at once, not after the lease.
+async fn a_stopping_sender_gives_back_what_it_claimed(b: Backend) {
+    use sigil::db::outbox::{self, NewMessage};
+    let (url, _guard) = crate::helpers::fresh_database(b);
+    let db = sigil::db::Db::connect(&sigil::config::DatabaseUrl::parse(&url).unwrap(), 2).unwrap();
+    db.migrate().unwrap();
+    let mut conn = db.get().unwrap();
+    for i in 0..3 {
+        let message = NewMessage {
+            kind: "test",
+            recipient: format!("u{i}@example.com"),
+            subject: "s".into(),
+            text_body: "t".into(),
+            html_body: "h".into(),
+        };
+        outbox::enqueue(&mut conn, &message).unwrap();
+    }
+    let lease = time::Duration::minutes(2);
+    let claimed = outbox::claim_due(&mut conn, "a", 10, lease).unwrap();
+    assert_eq!(claimed.len(), 3);
+    assert!(outbox::claim_due(&mut conn, "b", 10, lease)
+        .unwrap()
+        .is_empty());
+    let rest: Vec<i32> = claimed[1..].iter().map(|m| m.id).collect();
+    assert_eq!(
+        outbox::release(&mut conn, &rest, "b").unwrap(),
+        0,
+        "only the claimer"
+    );
+    assert_eq!(outbox::release(&mut conn, &rest, "a").unwrap(), 2);
+    let again = outbox::claim_due(&mut conn, "b", 10, lease).unwrap();
+    assert_eq!(again.iter().map(|m| m.id).collect::<Vec<_>>(), rest);
+}
+
+crate::backend_tests!(a_stopping_sender_gives_back_what_it_claimed);
