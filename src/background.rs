@@ -1,6 +1,10 @@
 //! The background threads (the mail sender, the audit purge): started with a stop signal,
-//! told at shutdown to stop after their current item, and waited for.
+//! told at shutdown to stop after their current item, and waited for. Also the follow-up
+//! tasks a request starts without waiting for them (a reset link, an audit write), which a
+//! shutdown waits for too.
 
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -39,6 +43,17 @@ pub struct Background {
     threads: Mutex<Vec<(String, JoinHandle<()>)>>,
     /// Called when the signal is raised, for threads that wait on something else (a channel).
     wakers: Mutex<Vec<Waker>>,
+    /// Follow-up tasks not yet finished.
+    detached: Arc<AtomicUsize>,
+}
+
+/// Counts a follow-up task as finished when it ends, or is dropped unfinished.
+struct Detached(Arc<AtomicUsize>);
+
+impl Drop for Detached {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Background {
@@ -54,6 +69,34 @@ impl Background {
             .spawn(move || work(stop))?;
         self.lock_threads().push((name.to_string(), handle));
         Ok(())
+    }
+
+    /// Runs follow-up work of a request without making it wait. Under `sigil serve` the task
+    /// runs on the main thread's runtime, which outlives the HTTP workers, and a shutdown
+    /// waits for it ([`Background::settle`]); a worker's runtime would drop it unfinished when
+    /// the worker stops.
+    pub fn detach(&self, work: impl Future<Output = ()> + Send + 'static) {
+        self.detached.fetch_add(1, Ordering::SeqCst);
+        let guard = Detached(Arc::clone(&self.detached));
+        let task = async move {
+            work.await;
+            drop(guard);
+        };
+        match actix_web::rt::System::try_current() {
+            // If the main runtime is gone the task is dropped, and the guard with it.
+            Some(system) => drop(system.arbiter().spawn(task)),
+            // Embedded in a plain tokio runtime (the tests): the current one.
+            None => drop(actix_web::rt::spawn(task)),
+        }
+    }
+
+    /// Waits up to `limit` for the detached follow-up tasks; says how many are left.
+    pub async fn settle(&self, limit: Duration) -> usize {
+        let deadline = Instant::now() + limit;
+        while self.detached.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.detached.load(Ordering::SeqCst)
     }
 
     /// `wake` is called at shutdown, after the signal is raised.

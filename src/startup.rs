@@ -122,9 +122,14 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, then stops the background threads after their current item.
+    /// Serves until stopped, waits for the requests' follow-up tasks, then stops the
+    /// background threads after their current item.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        let left = self.background.settle(BACKGROUND_STOP_TIMEOUT).await;
+        if left > 0 {
+            log::warn!("{left} follow-up task(s) of requests unfinished at exit");
+        }
         let background = self.background;
         let left = web::block(move || background.stop(BACKGROUND_STOP_TIMEOUT))
             .await

@@ -91,7 +91,8 @@ impl AppState {
         email: crate::domain::Email,
         client: ClientInfo,
     ) {
-        actix_web::rt::spawn(crate::logging::carry_future(async move {
+        let background = Arc::clone(&self.background);
+        background.detach(crate::logging::carry_future(async move {
             if let Err(e) = self.accounts().forgot_password(email, client).await {
                 e.log_if_internal();
             }
@@ -112,9 +113,10 @@ impl AppState {
         if refused.is_err() && limiter.first_refusal_this_minute(ip) {
             let event = Event::new(EventKind::RateLimited, client).detail("path", path);
             let state = Arc::clone(self);
-            actix_web::rt::spawn(crate::logging::carry_future(async move {
-                audit::record(&state.db, event).await
-            }));
+            self.background
+                .detach(crate::logging::carry_future(async move {
+                    audit::record(&state.db, event).await
+                }));
         }
         refused
     }

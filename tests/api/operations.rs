@@ -357,6 +357,40 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     assert!(start < answered && answered < done, "{log}");
 }
 
+/// A reset link is written after the `202` (so the answer takes the same time whether or not
+/// the address has an account): a SIGTERM right after the answer still lets it be written,
+/// with the request's id on its log line, and the shutdown reports nothing left unfinished.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_work_of_a_request_survives_sigterm() {
+    let mut server = Binary::start(&[("RUST_LOG", "info")]).await;
+    let http = reqwest::Client::new();
+    let user = json!({"username": "bob", "email": "bob@example.com", "password": PASSWORD});
+    let r = http
+        .post(server.url("/api/auth/register"))
+        .json(&user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = http
+        .post(server.url("/api/auth/password/forgot"))
+        .header("x-request-id", "forgot-1")
+        .json(&json!({"email": "bob@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    server.sigterm();
+    assert_eq!(server.exit_within(Duration::from_secs(40)).await.0, Some(0));
+    let log = read(&server.log);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("sigil::audit] [req=forgot-1] password_reset_requested")),
+        "{log}"
+    );
+    assert!(!log.contains("unfinished"), "{log}");
+}
+
 /// At shutdown the mail sender finishes the message it is sending and gives back the rest of
 /// its batch, so another instance (or the next start) sends them at once, not after the lease.
 async fn a_stopping_sender_gives_back_what_it_claimed(b: Backend) {
