@@ -11,6 +11,7 @@ use std::time::Duration;
 use diesel::Connection as _;
 use serde_json::{Map, Value};
 
+use crate::background::Background;
 use crate::db::events::{EventRow, NewEvent};
 use crate::db::{Db, DbConnection};
 use crate::http::client::ClientInfo;
@@ -260,26 +261,26 @@ pub fn record_in(conn: &mut DbConnection, event: &Event) {
 }
 
 /// Deletes events older than `retention_days`, now and then every hour, on a thread of its
-/// own for the life of the process.
-pub fn start_purge(db: Db, retention_days: u32) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("sigil-audit-purge".into())
-        .spawn(move || loop {
-            let cutoff = crate::db::now() - time::Duration::days(i64::from(retention_days));
-            let purged = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-                EventRow::purge_before(&mut conn, cutoff).map_err(|e| e.to_string())
-            });
-            match purged {
-                Ok(0) => {}
-                Ok(n) => log::info!(
-                    target: "sigil::audit",
-                    "purged {n} events older than {retention_days} days"
-                ),
-                Err(e) => log::warn!(target: "sigil::audit", "could not purge old events: {e}"),
-            }
-            std::thread::sleep(Duration::from_secs(3600));
-        })
-        .map(drop)
+/// own until the background threads are stopped.
+pub fn start_purge(db: Db, retention_days: u32, background: &Background) -> std::io::Result<()> {
+    background.spawn("sigil-audit-purge", move |stop| loop {
+        let cutoff = crate::db::now() - time::Duration::days(i64::from(retention_days));
+        let purged = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+            EventRow::purge_before(&mut conn, cutoff).map_err(|e| e.to_string())
+        });
+        match purged {
+            Ok(0) => {}
+            Ok(n) => log::info!(
+                target: "sigil::audit",
+                "purged {n} events older than {retention_days} days"
+            ),
+            Err(e) => log::warn!(target: "sigil::audit", "could not purge old events: {e}"),
+        }
+        // Hourly; at shutdown the sleep ends at once (a purge under way is finished first).
+        if stop.sleep(Duration::from_secs(3600)) {
+            return;
+        }
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::startup::Application;
 
 mod accounts;
 mod encode;
@@ -14,8 +13,9 @@ mod exit;
 mod inspect;
 mod pasted;
 mod report;
+mod serve;
 
-use exit::{open_db, startup_failed, usage};
+use exit::{open_db, usage};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -73,7 +73,14 @@ pub fn run(cli: Cli) -> ExitCode {
             return usage();
         }
     }
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    // Read before the other settings: logging starts first.
+    match crate::config::log_format(|name| std::env::var(name).ok()) {
+        Ok(format) => crate::logging::init(format),
+        Err(e) => {
+            eprintln!("{e}");
+            return usage();
+        }
+    }
     // Commands that need no configuration run before it is read.
     let command = match cli.command.unwrap_or(Command::Serve) {
         Command::GenKeys { algorithm, out } => return gen_keys(&algorithm, &out),
@@ -93,7 +100,7 @@ pub fn run(cli: Cli) -> ExitCode {
         return usage();
     }
     match command {
-        Command::Serve => serve(settings),
+        Command::Serve => serve::serve(settings),
         Command::Migrate => migrate(&settings),
         Command::CreateUser {
             email,
@@ -104,31 +111,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inspect(args) => inspect::inspect(settings, args),
         Command::GenKeys { .. } | Command::Encode(_) => ExitCode::SUCCESS,
     }
-}
-
-fn serve(settings: Settings) -> ExitCode {
-    let started = std::time::Instant::now();
-    let bind = settings.bind_addr;
-    let backend = settings.database_url.backend_name();
-    actix_web::rt::System::new().block_on(async move {
-        let app = match Application::build(settings).await {
-            Ok(app) => app,
-            Err(e) => return startup_failed(e),
-        };
-        log::info!(
-            "Sigil listening on http://{}:{} ({backend}), ready in {} ms",
-            bind.ip(),
-            app.port(),
-            started.elapsed().as_millis()
-        );
-        match app.run_until_stopped().await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("server error: {e}");
-                ExitCode::FAILURE
-            }
-        }
-    })
 }
 
 fn migrate(settings: &Settings) -> ExitCode {

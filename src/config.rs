@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod clients;
+mod log_format;
 mod mail;
 mod secret;
 
 pub use clients::IntrospectionClients;
+pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 use secret::development_secret;
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
@@ -133,6 +135,9 @@ pub struct Settings {
     pub mfa_issuer: String,
     /// Who may call the introspection endpoint (`INTROSPECTION_CLIENTS`).
     pub introspection_clients: IntrospectionClients,
+    /// Text or JSON log lines (`LOG_FORMAT`); logging reads it before the rest, with
+    /// [`log_format`].
+    pub log_format: LogFormat,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -279,6 +284,7 @@ impl Settings {
             Some(raw) => IntrospectionClients::parse(&raw)
                 .map_err(|m| ConfigError::new("INTROSPECTION_CLIENTS", m))?,
         };
+        let log_format = log_format(get)?;
         if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
             return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
         }
@@ -309,7 +315,16 @@ impl Settings {
             reauth_window: Duration::from_secs(reauth_minutes * 60),
             mfa_issuer,
             introspection_clients,
+            log_format,
         })
+    }
+}
+
+/// `LOG_FORMAT` alone: logging starts before the other settings are read.
+pub fn log_format(lookup: impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
+    match lookup("LOG_FORMAT").filter(|v| !v.trim().is_empty()) {
+        None => Ok(LogFormat::default()),
+        Some(raw) => LogFormat::parse(&raw).map_err(|m| ConfigError::new("LOG_FORMAT", m)),
     }
 }
 

@@ -142,10 +142,10 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || {
+        web::block(crate::logging::carry(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
-        })
+        }))
         .await?
     }
 

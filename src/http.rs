@@ -5,6 +5,7 @@ pub mod body;
 pub mod client;
 pub mod headers;
 pub mod oauth_form;
+pub mod request_id;
 
 /// Whether a path is answered as JSON (errors as problem JSON) rather than as a page.
 pub fn is_api_path(path: &str) -> bool {

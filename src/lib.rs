@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod logging;
 pub mod mail;
 pub mod routes;
 pub mod startup;

@@ -2,6 +2,8 @@
 //! then the middleware stack and the route table.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_session::config::CookieContentSecurity;
 use actix_session::storage::CookieSessionStore;
@@ -9,20 +11,27 @@ use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::auth::renewal::silent_renewal;
+use crate::background::Background;
 use crate::config::Settings;
 use crate::http::client::TrustedProxies;
-use crate::http::{body, headers};
+use crate::http::{body, headers, request_id};
 use crate::routes::{api, faces, web as pages};
 use crate::state::{derive_key, AppState, StartupError};
+
+/// How long requests in flight may take to finish after a stop (SIGTERM).
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the background threads then get to finish their current item.
+const BACKGROUND_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A bound, not yet running server.
 pub struct Application {
     port: u16,
     server: Server,
+    background: Arc<Background>,
 }
 
 impl Application {
@@ -44,6 +53,7 @@ impl Application {
             .map_err(|e| StartupError::Other(e.to_string()))?
             .port();
         let workers = state.settings.workers;
+        let background = Arc::clone(&state.background);
         // One key for all workers, derived outside the closure: a per-worker key would break
         // sessions between workers.
         let session_key = Key::derive_from(&derive_key(
@@ -78,13 +88,8 @@ impl Application {
                 .wrap(from_fn(silent_renewal))
                 .wrap(from_fn(faces::error_faces))
                 .wrap(headers::security_headers())
-                // Method, path (no query string), status and time: never headers, cookies,
-                // bodies or anything a client might have put in a URL.
-                .wrap(
-                    Logger::new("%{method}xi %U %s %Dms")
-                        .custom_request_replace("method", |req| req.method().to_string())
-                        .exclude("/healthz"),
-                )
+                // Outermost: the request's id exists before anything else runs or logs.
+                .wrap(from_fn(request_id::request_id))
                 .configure(routes)
                 .default_service(web::to(faces::not_found))
         })
@@ -93,13 +98,17 @@ impl Application {
             addr: "listener".into(),
             source,
         })?
-        .shutdown_timeout(5);
+        // Signals are the binary's business (`sigil serve` stops through the handle), so an
+        // embedding test process keeps its own.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs());
         if let Some(n) = workers {
             server = server.workers(n);
         }
         Ok(Self {
             port,
             server: server.run(),
+            background,
         })
     }
 
@@ -107,8 +116,28 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere: `graceful` lets requests in flight finish (up to
+    /// [`SHUTDOWN_TIMEOUT`]).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, waits for the requests' follow-up tasks, then stops the
+    /// background threads after their current item.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let left = self.background.settle(BACKGROUND_STOP_TIMEOUT).await;
+        if left > 0 {
+            log::warn!("{left} follow-up task(s) of requests unfinished at exit");
+        }
+        let background = self.background;
+        let left = web::block(move || background.stop(BACKGROUND_STOP_TIMEOUT))
+            .await
+            .unwrap_or_default();
+        if !left.is_empty() {
+            log::warn!("background threads still busy at exit: {}", left.join(", "));
+        }
+        served
     }
 }
 

@@ -11,6 +11,7 @@ use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::Tokens;
 use crate::auth::totp::SecretBox;
+use crate::background::Background;
 use crate::config::{ConfigError, Settings};
 use crate::db::Db;
 use crate::error::AppError;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub second_factors: SecondFactors,
     /// Key for signing pagination cursors.
     pub cursor_key: [u8; 32],
+    /// The mail sender and the audit purge, stopped after the server at shutdown.
+    pub background: Arc<Background>,
 }
 
 impl AppState {
@@ -37,10 +40,11 @@ impl AppState {
     /// mail sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
         let (db, mut tokens) = open(&settings)?;
-        let mailer =
-            Mailer::start(db.clone(), settings.mail.clone()).map_err(StartupError::Other)?;
+        let background = Arc::new(Background::default());
+        let mailer = Mailer::start(db.clone(), settings.mail.clone(), &background)
+            .map_err(StartupError::Other)?;
         let notifier = Notifier::new(settings.mail.clone(), mailer);
-        audit::start_purge(db.clone(), settings.audit_retention_days)
+        audit::start_purge(db.clone(), settings.audit_retention_days, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
         let for_reuse = notifier.clone();
         tokens.reuse_notice = Some(Box::new(move |user, client| {
@@ -65,6 +69,7 @@ impl AppState {
             notifier,
             settings,
             db,
+            background,
         })
     }
 
@@ -86,11 +91,12 @@ impl AppState {
         email: crate::domain::Email,
         client: ClientInfo,
     ) {
-        actix_web::rt::spawn(async move {
+        let background = Arc::clone(&self.background);
+        background.detach(crate::logging::carry_future(async move {
             if let Err(e) = self.accounts().forgot_password(email, client).await {
                 e.log_if_internal();
             }
-        });
+        }));
     }
 
     /// Counts a login-type attempt from the client's address (429 past the limit). The first
@@ -107,7 +113,10 @@ impl AppState {
         if refused.is_err() && limiter.first_refusal_this_minute(ip) {
             let event = Event::new(EventKind::RateLimited, client).detail("path", path);
             let state = Arc::clone(self);
-            actix_web::rt::spawn(async move { audit::record(&state.db, event).await });
+            self.background
+                .detach(crate::logging::carry_future(async move {
+                    audit::record(&state.db, event).await
+                }));
         }
         refused
     }

@@ -50,9 +50,9 @@ impl PasswordPool {
     {
         let (done, result) = tokio::sync::oneshot::channel();
         self.jobs
-            .send(Box::new(move || {
+            .send(Box::new(crate::logging::carry(move || {
                 let _ = done.send(f());
-            }))
+            })))
             .map_err(|_| AppError::internal("the password threads have stopped"))?;
         result
             .await

@@ -117,6 +117,23 @@ pub fn claim_due(
     }
 }
 
+/// Gives back messages this sender claimed but will not send (it is stopping): they are due
+/// again at once for any sender, instead of after the lease.
+pub fn release(conn: &mut DbConnection, ids: &[i32], worker: &str) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::status.eq("sending"))
+            .filter(outbox::claimed_by.eq(worker)),
+    )
+    .set((
+        outbox::status.eq("pending"),
+        outbox::claimed_by.eq(None::<String>),
+        outbox::claimed_until.eq(None::<PrimitiveDateTime>),
+    ))
+    .execute(conn)
+}
+
 /// The message went out.
 pub fn mark_sent(conn: &mut DbConnection, id: i32, worker: &str) -> QueryResult<()> {
     diesel::update(

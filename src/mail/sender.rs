@@ -10,6 +10,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport as _};
 
+use crate::background::{Background, StopSignal};
 use crate::config::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 use crate::db::outbox::{self, Claimed};
 use crate::db::Db;
@@ -31,16 +32,21 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// Starts the sender thread for this instance.
-    pub fn start(db: Db, settings: MailSettings) -> Result<Self, String> {
+    /// Starts the sender thread for this instance. At shutdown it finishes the message it is
+    /// sending, gives back the rest of its batch and returns.
+    pub fn start(db: Db, settings: MailSettings, background: &Background) -> Result<Self, String> {
         let delivery = Delivery::new(&settings)?;
         let (wake, woken) = mpsc::sync_channel(1);
         let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
-        std::thread::Builder::new()
-            .name("sigil-mail".into())
-            .spawn(move || run(db, settings, delivery, worker, woken))
+        background
+            .spawn("sigil-mail", move |stop| {
+                run(db, settings, delivery, worker, woken, stop)
+            })
             .map_err(|e| format!("cannot start the mail sender: {e}"))?;
-        Ok(Self { wake })
+        let mailer = Self { wake };
+        let waker = mailer.clone();
+        background.on_stop(move || waker.wake());
+        Ok(mailer)
     }
 
     /// Asks the sender to look at the outbox now.
@@ -56,6 +62,7 @@ fn run(
     delivery: Delivery,
     worker: String,
     woken: mpsc::Receiver<()>,
+    stop: StopSignal,
 ) {
     loop {
         match woken.recv_timeout(POLL) {
@@ -63,6 +70,9 @@ fn run(
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
         loop {
+            if stop.is_raised() {
+                return;
+            }
             let batch = match db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
                 outbox::claim_due(&mut conn, &worker, BATCH, LEASE).map_err(|e| e.to_string())
             }) {
@@ -75,9 +85,25 @@ fn run(
             if batch.is_empty() {
                 break;
             }
-            for message in batch {
+            let mut batch = batch.into_iter();
+            for message in batch.by_ref() {
                 let outcome = delivery.deliver(&settings.from, &message);
                 record(&db, &settings, &worker, &message, outcome);
+                if stop.is_raised() {
+                    break;
+                }
+            }
+            let rest: Vec<i32> = batch.map(|m| m.id).collect();
+            if !rest.is_empty() {
+                let released = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                    outbox::release(&mut conn, &rest, &worker).map_err(|e| e.to_string())
+                });
+                if let Err(e) = released {
+                    log::warn!(
+                        "mail sender: {} message(s) wait for their lease: {e}",
+                        rest.len()
+                    );
+                }
             }
         }
     }

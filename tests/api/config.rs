@@ -48,6 +48,7 @@ fn bad_configuration_stops_start_up_with_one_line_and_exit_2() {
     assert_one_line_naming(&[("APP_ENV", "production")], "SECRET_KEY");
     assert_one_line_naming(&[("ALGORITHM", "HS512")], "ALGORITHM");
     assert_one_line_naming(&[("JWT_LEEWAY_SECONDS", "-1")], "JWT_LEEWAY_SECONDS");
+    assert_one_line_naming(&[("LOG_FORMAT", "xml")], "LOG_FORMAT");
 }
 
 #[test]

@@ -22,6 +22,7 @@ mod mfa_pages;
 mod mfa_reauth;
 mod oauth;
 mod openapi;
+mod operations;
 mod posts;
 mod smtp;
 mod tokens;

@@ -1,0 +1,58 @@
+//! `X-Request-Id` and the access log. Outermost middleware: it decides the request's id
+//! before anything else runs (a well-formed incoming id is kept, see
+//! [`RequestId::parse`]; anything else is replaced by a fresh one), handles the request with
+//! that id set for the log, writes the access line, and returns the id on every response
+//! the application produces, error responses included.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+
+use crate::logging::{in_request, RequestId};
+
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Target of the access lines, one per request (not `/healthz`, polled by balancers).
+pub const ACCESS_LOG: &str = "sigil::access";
+
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .and_then(RequestId::parse)
+        .unwrap_or_else(RequestId::generate);
+    // Checked by `RequestId::parse`/`generate`: always a valid header value.
+    let value =
+        HeaderValue::from_str(id.as_str()).map_err(actix_web::error::ErrorInternalServerError)?;
+    in_request(id, async move {
+        let started = Instant::now();
+        // Method, path (no query string), status and time: never headers, cookies, bodies or
+        // anything a client might have put in a URL's query.
+        let method = req.method().clone();
+        let path = req.path().to_string();
+        // A middleware error (not a handler's: those are responses by now) is answered by
+        // the framework, without the header; it is still logged with the id.
+        let mut res = next.call(req).await.inspect_err(|e| {
+            let status = e.as_response_error().status_code().as_u16();
+            log::info!(target: ACCESS_LOG, "{method} {path} {status} (middleware error)");
+        })?;
+        if path != "/healthz" {
+            log::info!(
+                target: ACCESS_LOG,
+                "{method} {path} {} {:.3}ms",
+                res.status().as_u16(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        res.headers_mut().insert(X_REQUEST_ID, value);
+        Ok(res)
+    })
+    .await
+}
