@@ -25,6 +25,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
 use crate::mail::{Context, Notifier};
+use crate::metrics::Metrics;
 
 /// What the account flows work with: the database, bcrypt, the token rules and the mail.
 #[derive(Clone, Copy)]
@@ -34,6 +35,7 @@ pub struct Accounts<'a> {
     pub tokens: &'a Tokens,
     pub notifier: &'a Notifier,
     pub second_factors: &'a mfa::SecondFactors,
+    pub metrics: &'a Metrics,
 }
 
 /// Why a correct-looking sign-in is refused.
@@ -183,6 +185,7 @@ impl Accounts<'_> {
             event = event.user(id);
         }
         audit::record(self.db, event).await;
+        self.metrics.sign_in(reason);
         Ok(outcome)
     }
 
@@ -227,6 +230,7 @@ impl Accounts<'_> {
             .detail("new_device", announced)
             .detail("amr", amr.join(" "));
         audit::record(self.db, event).await;
+        self.metrics.sign_in("success");
         Ok(pair)
     }
 

@@ -16,8 +16,8 @@ mod secret;
 pub use clients::IntrospectionClients;
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
-use secret::development_secret;
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
+use secret::{development_secret, metrics_token};
 
 /// Which database backend `DATABASE_URL` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,6 +138,8 @@ pub struct Settings {
     /// Text or JSON log lines (`LOG_FORMAT`); logging reads it before the rest, with
     /// [`log_format`].
     pub log_format: LogFormat,
+    /// Bearer token for `/metrics` from peers other than loopback (`METRICS_TOKEN`).
+    pub metrics_token: Option<Secret<String>>,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -284,6 +286,8 @@ impl Settings {
             Some(raw) => IntrospectionClients::parse(&raw)
                 .map_err(|m| ConfigError::new("INTROSPECTION_CLIENTS", m))?,
         };
+        let metrics_token = metrics_token(get("METRICS_TOKEN"))
+            .map_err(|m| ConfigError::new("METRICS_TOKEN", m))?;
         let log_format = log_format(get)?;
         if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
             return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
@@ -316,6 +320,7 @@ impl Settings {
             mfa_issuer,
             introspection_clients,
             log_format,
+            metrics_token,
         })
     }
 }

@@ -126,6 +126,15 @@ impl Db {
         })
     }
 
+    /// Connections lent out and idle, for the metrics.
+    pub fn pool_usage(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
     pub fn backend(&self) -> &'static str {
         self.backend
     }

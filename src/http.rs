@@ -14,4 +14,5 @@ pub fn is_api_path(path: &str) -> bool {
         || path.starts_with("/.well-known/")
         || path == "/healthz"
         || path == "/readyz"
+        || path == "/metrics"
 }

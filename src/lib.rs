@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod routes;
 pub mod startup;
 pub mod state;

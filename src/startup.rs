@@ -63,6 +63,7 @@ impl Application {
         let db = web::Data::new(state.db.clone());
         let proxies = web::Data::new(TrustedProxies(state.settings.trusted_proxies.clone()));
         let tokens = web::Data::from(std::sync::Arc::clone(&state.tokens));
+        let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         let state = web::Data::new(state);
         let mut server = HttpServer::new(move || {
             let secure = state.settings.cookie_secure;
@@ -70,6 +71,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(db.clone())
                 .app_data(tokens.clone())
+                .app_data(metrics.clone())
                 .app_data(proxies.clone())
                 .app_data(body::json_config())
                 .app_data(body::form_config())
@@ -147,6 +149,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     use web::{delete, get, patch, post, put, resource};
     cfg.service(resource("/healthz").route(get().to(api::health::healthz)))
         .service(resource("/readyz").route(get().to(api::health::readyz)))
+        .service(resource("/metrics").route(get().to(api::metrics::metrics)))
         .service(
             web::scope("/api")
                 .service(resource("/auth/register").route(post().to(api::auth::register)))

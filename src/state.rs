@@ -17,6 +17,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::{Context, Mailer, Notifier};
+use crate::metrics::Metrics;
 
 /// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
 /// on their own, so authentication needs nothing else.
@@ -33,6 +34,8 @@ pub struct AppState {
     pub cursor_key: [u8; 32],
     /// The mail sender and the audit purge, stopped after the server at shutdown.
     pub background: Arc<Background>,
+    /// This instance's series, also registered on its own for the middleware and extractors.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -41,7 +44,8 @@ impl AppState {
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
         let (db, mut tokens) = open(&settings)?;
         let background = Arc::new(Background::default());
-        let mailer = Mailer::start(db.clone(), settings.mail.clone(), &background)
+        let metrics = Arc::new(Metrics::new());
+        let mailer = Mailer::start(db.clone(), settings.mail.clone(), &background, &metrics)
             .map_err(StartupError::Other)?;
         let notifier = Notifier::new(settings.mail.clone(), mailer);
         audit::start_purge(db.clone(), settings.audit_retention_days, &background)
@@ -70,6 +74,7 @@ impl AppState {
             settings,
             db,
             background,
+            metrics,
         })
     }
 
@@ -81,6 +86,7 @@ impl AppState {
             tokens: &self.tokens,
             notifier: &self.notifier,
             second_factors: &self.second_factors,
+            metrics: &self.metrics,
         }
     }
 
@@ -110,6 +116,9 @@ impl AppState {
             return Ok(());
         };
         let refused = limiter.check(ip);
+        if refused.is_err() {
+            self.metrics.sign_in("rate_limited");
+        }
         if refused.is_err() && limiter.first_refusal_this_minute(ip) {
             let event = Event::new(EventKind::RateLimited, client).detail("path", path);
             let state = Arc::clone(self);

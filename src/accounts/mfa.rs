@@ -110,11 +110,13 @@ impl Accounts<'_> {
                     .user(user_id)
                     .detail("reason", "second_factor_failures");
                 audit::record(self.db, event).await;
+                self.metrics.sign_in("rate_limited");
                 return Err(AppError::TooManyRequests { retry_after_secs });
             }
             other => other?,
         };
         if pending {
+            self.metrics.sign_in("mfa_required");
             Ok(SignInStep::SecondFactor { mfa_token })
         } else {
             Ok(SignInStep::Done(
@@ -176,7 +178,12 @@ impl Accounts<'_> {
                 let amr: Vec<&str> = first.split_whitespace().chain(["otp"]).collect();
                 Ok(self.start_session(&user, client, &amr).await?)
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                if matches!(e, SecondFactorError::WrongCode { .. }) {
+                    self.metrics.sign_in("second_factor_failed");
+                }
+                Err(e)
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::Db;
 use crate::error::{AppError, AuthFailure};
+use crate::metrics::Metrics;
 
 /// A request whose credential verified, with the user it names and where it came from.
 #[derive(Debug, Clone)]
@@ -46,31 +47,36 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         (None, None) => return Ok(None),
     };
     let tokens = app_data::<Tokens>(req)?;
-    let claims = tokens
-        .verify(&credential.token)
-        .map_err(|e| AppError::invalid_token(e.description()))?;
+    let claims = tokens.verify(&credential.token).map_err(|e| {
+        count_refusal(req, e.status());
+        AppError::invalid_token(e.description())
+    })?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
     let check = app_data::<Db>(req)?
         .run(move |conn| Ok(Session::check(conn, &sid, &jti)?))
         .await?;
     let user = match check {
         None => {
+            count_refusal(req, "session_unknown");
             return Err(AppError::invalid_token(
                 "The token's user or session no longer exists.",
-            ))
+            ));
         }
         Some(c) if c.user.id != claims.user_id() => {
+            count_refusal(req, "session_unknown");
             return Err(AppError::invalid_token(
                 "The token's user or session no longer exists.",
-            ))
+            ));
         }
         Some(c) if c.session_revoked || c.token_revoked => {
-            return Err(AppError::invalid_token("The token has been revoked."))
+            count_refusal(req, "revoked");
+            return Err(AppError::invalid_token("The token has been revoked."));
         }
         // The user row comes with the revocation check: refusing a disabled account costs
         // no query of its own.
         Some(c) if c.user.disabled => {
-            return Err(AppError::invalid_token("This account has been disabled."))
+            count_refusal(req, "user_disabled");
+            return Err(AppError::invalid_token("This account has been disabled."));
         }
         Some(c) => c.user,
     };
@@ -81,6 +87,14 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
     };
     req.extensions_mut().insert(done.clone());
     Ok(Some(done))
+}
+
+/// Counts a refused credential by its reason code (a fixed set: the inspector's statuses,
+/// `session_unknown`, `revoked`, `user_disabled`), when the metrics are registered.
+fn count_refusal(req: &HttpRequest, reason: &'static str) {
+    if let Some(metrics) = req.app_data::<web::Data<Metrics>>() {
+        metrics.token_refused(reason);
+    }
 }
 
 /// A piece of the application state that the start-up registered on its own (the database,

@@ -1,6 +1,7 @@
 //! Password hashing with bcrypt. Both functions are CPU-bound: they run on the
 //! [`PasswordPool`], never on an async worker.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use crate::domain::Password;
@@ -13,6 +14,9 @@ type Job = Box<dyn FnOnce() + Send>;
 /// crowding out every other request (the blocking pool would run hundreds of checks at once).
 pub struct PasswordPool {
     jobs: mpsc::Sender<Job>,
+    /// Jobs queued and jobs running, for the metrics.
+    waiting: Arc<AtomicUsize>,
+    busy: Arc<AtomicUsize>,
 }
 
 impl PasswordPool {
@@ -39,7 +43,19 @@ impl PasswordPool {
                 })
                 .expect("the OS starts a thread at start-up");
         }
-        Self { jobs }
+        Self {
+            jobs,
+            waiting: Arc::default(),
+            busy: Arc::default(),
+        }
+    }
+
+    /// Jobs waiting for a thread, and threads hashing.
+    pub fn load(&self) -> (usize, usize) {
+        (
+            self.waiting.load(Ordering::Relaxed),
+            self.busy.load(Ordering::Relaxed),
+        )
     }
 
     /// Runs `f` on a bcrypt thread and waits for it without blocking the async worker.
@@ -49,11 +65,19 @@ impl PasswordPool {
         F: FnOnce() -> T + Send + 'static,
     {
         let (done, result) = tokio::sync::oneshot::channel();
+        let (waiting, busy) = (Arc::clone(&self.waiting), Arc::clone(&self.busy));
+        waiting.fetch_add(1, Ordering::Relaxed);
         self.jobs
             .send(Box::new(crate::logging::carry(move || {
+                waiting.fetch_sub(1, Ordering::Relaxed);
+                busy.fetch_add(1, Ordering::Relaxed);
                 let _ = done.send(f());
+                busy.fetch_sub(1, Ordering::Relaxed);
             })))
-            .map_err(|_| AppError::internal("the password threads have stopped"))?;
+            .map_err(|_| {
+                self.waiting.fetch_sub(1, Ordering::Relaxed);
+                AppError::internal("the password threads have stopped")
+            })?;
         result
             .await
             .map_err(|_| AppError::internal("a password check was dropped"))
@@ -82,6 +106,11 @@ impl Passwords {
             cost,
             dummy,
         }
+    }
+
+    /// Jobs waiting for a bcrypt thread, and threads hashing.
+    pub fn load(&self) -> (usize, usize) {
+        self.pool.load()
     }
 
     /// Hashes a new password at the configured cost.

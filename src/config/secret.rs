@@ -117,3 +117,16 @@ pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     file.write_all(contents)?;
     file.sync_all()
 }
+
+/// `METRICS_TOKEN`: unset or blank is none; otherwise at least 16 visible characters without
+/// spaces, since it travels in an `Authorization` header and guards the metrics.
+pub fn metrics_token(raw: Option<String>) -> Result<Option<Secret<String>>, String> {
+    let Some(raw) = raw.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let token = raw.trim();
+    if token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("must be at least 16 visible ASCII characters, no spaces".into());
+    }
+    Ok(Some(Secret::new(token.to_string())))
+}

@@ -136,3 +136,19 @@ fn trusted_proxies_are_networks_or_single_addresses() {
     assert!(none.trusted_proxies.is_empty());
     assert_eq!(none.audit_retention_days, 365);
 }
+
+#[test]
+fn metrics_token_is_optional_checked_and_never_printed() {
+    let s = settings(&[("SECRET_KEY", GOOD_KEY)]).unwrap();
+    assert!(s.metrics_token.is_none());
+    let s = settings(&[("SECRET_KEY", GOOD_KEY), ("METRICS_TOKEN", "  ")]).unwrap();
+    assert!(s.metrics_token.is_none());
+    let token = "scrape-me-0123456789abcdef";
+    let s = settings(&[("SECRET_KEY", GOOD_KEY), ("METRICS_TOKEN", token)]).unwrap();
+    assert_eq!(s.metrics_token.as_ref().unwrap().expose(), token);
+    assert!(!format!("{s:?}").contains(token));
+    for bad in ["short", "has a space in the middle of it"] {
+        let e = settings(&[("SECRET_KEY", GOOD_KEY), ("METRICS_TOKEN", bad)]).unwrap_err();
+        assert_eq!(e.var, "METRICS_TOKEN");
+    }
+}

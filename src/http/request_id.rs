@@ -10,8 +10,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web;
 
 use crate::logging::{in_request, RequestId};
+use crate::metrics::Metrics;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -37,12 +39,24 @@ pub async fn request_id(
         // anything a client might have put in a URL's query.
         let method = req.method().clone();
         let path = req.path().to_string();
+        // Metrics are labelled by the route *pattern* the path matches (`/api/posts/{id}`),
+        // never by the path itself: a client must not be able to mint label values.
+        let pattern = req.match_pattern();
+        let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+        let observe = |status: u16| {
+            if let Some(m) = &metrics {
+                let secs = started.elapsed().as_secs_f64();
+                m.observe_request(pattern.as_deref(), method.as_str(), status, secs);
+            }
+        };
         // A middleware error (not a handler's: those are responses by now) is answered by
         // the framework, without the header; it is still logged with the id.
         let mut res = next.call(req).await.inspect_err(|e| {
             let status = e.as_response_error().status_code().as_u16();
+            observe(status);
             log::info!(target: ACCESS_LOG, "{method} {path} {status} (middleware error)");
         })?;
+        observe(res.status().as_u16());
         if path != "/healthz" {
             log::info!(
                 target: ACCESS_LOG,

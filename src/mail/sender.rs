@@ -3,7 +3,7 @@
 //! to 24 hours, then the message is marked failed and logged. Requests never wait on it.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
@@ -14,6 +14,7 @@ use crate::background::{Background, StopSignal};
 use crate::config::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 use crate::db::outbox::{self, Claimed};
 use crate::db::Db;
+use crate::metrics::Metrics;
 
 /// How often a sender looks for due messages when nobody woke it (messages written by other
 /// instances, retries coming due).
@@ -34,13 +35,19 @@ pub struct Mailer {
 impl Mailer {
     /// Starts the sender thread for this instance. At shutdown it finishes the message it is
     /// sending, gives back the rest of its batch and returns.
-    pub fn start(db: Db, settings: MailSettings, background: &Background) -> Result<Self, String> {
+    pub fn start(
+        db: Db,
+        settings: MailSettings,
+        background: &Background,
+        metrics: &Arc<Metrics>,
+    ) -> Result<Self, String> {
         let delivery = Delivery::new(&settings)?;
+        let metrics = Arc::clone(metrics);
         let (wake, woken) = mpsc::sync_channel(1);
         let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
         background
             .spawn("sigil-mail", move |stop| {
-                run(db, settings, delivery, worker, woken, stop)
+                run(db, settings, delivery, worker, woken, stop, &metrics)
             })
             .map_err(|e| format!("cannot start the mail sender: {e}"))?;
         let mailer = Self { wake };
@@ -63,6 +70,7 @@ fn run(
     worker: String,
     woken: mpsc::Receiver<()>,
     stop: StopSignal,
+    metrics: &Metrics,
 ) {
     loop {
         match woken.recv_timeout(POLL) {
@@ -88,6 +96,11 @@ fn run(
             let mut batch = batch.into_iter();
             for message in batch.by_ref() {
                 let outcome = delivery.deliver(&settings.from, &message);
+                if outcome.is_ok() {
+                    metrics.mail_sent();
+                } else {
+                    metrics.mail_failed();
+                }
                 record(&db, &settings, &worker, &message, outcome);
                 if stop.is_raised() {
                     break;

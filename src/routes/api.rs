@@ -6,6 +6,7 @@ pub mod email;
 pub mod events;
 pub mod health;
 pub mod keys;
+pub mod metrics;
 pub mod mfa;
 pub mod oauth;
 pub mod openapi;

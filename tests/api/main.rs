@@ -16,6 +16,7 @@ mod inspector_foreign;
 mod inspector_page;
 mod keys;
 mod mail;
+mod metrics;
 mod mfa;
 mod mfa_attacks;
 mod mfa_pages;
