@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `create-user`, `set-role`, `inspect`,
-//! `encode`, `gen-keys`. Each command beyond serving lives in a module of its own.
+//! `encode`, `gen-keys`, `backup`. Each command beyond serving lives in a module of its own.
 
 use std::process::ExitCode;
 
@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 
 mod accounts;
+mod backup;
 mod encode;
 mod exit;
 mod inspect;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Build and sign a token from header and payload JSON with a key you give (for test
     /// fixtures); prints the token.
     Encode(encode::EncodeArgs),
+    /// Copy the SQLite database, consistently, while the server runs (SQLite's VACUUM INTO)
+    /// into PATH, a new file with mode 0600. For PostgreSQL use pg_dump.
+    Backup { path: std::path::PathBuf },
     /// Write a new signing key pair (private.pem with mode 0600, public.pem) into a folder.
     GenKeys {
         #[arg(long, default_value = "EdDSA")]
@@ -109,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
         } => accounts::create_user(&settings, &email, &username, admin),
         Command::SetRole { username, role } => accounts::set_role(&settings, &username, &role),
         Command::Inspect(args) => inspect::inspect(settings, args),
+        Command::Backup { path } => backup::backup(&settings, &path),
         Command::GenKeys { .. } | Command::Encode(_) => ExitCode::SUCCESS,
     }
 }

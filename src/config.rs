@@ -9,51 +9,17 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod clients;
+mod database;
 mod log_format;
 mod mail;
 mod secret;
 
 pub use clients::IntrospectionClients;
+pub use database::DatabaseUrl;
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
 use secret::{development_secret, metrics_token};
-
-/// Which database backend `DATABASE_URL` names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// Path of an SQLite file (created with its folder when missing).
-    Sqlite(PathBuf),
-    /// A `postgres://` or `postgresql://` URL, passed to libpq as written. Its `Debug` hides
-    /// the password.
-    Postgres(Secret<String>),
-}
-
-impl DatabaseUrl {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let raw = raw.trim();
-        if let Some(rest) = raw.strip_prefix("sqlite://") {
-            if rest.is_empty() {
-                return Err("sqlite:// needs a file path, e.g. sqlite://data/sigil.db".into());
-            }
-            Ok(Self::Sqlite(PathBuf::from(rest)))
-        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            Ok(Self::Postgres(Secret::new(raw.to_string())))
-        } else {
-            let scheme = raw.split("://").next().unwrap_or(raw);
-            Err(format!(
-                "unsupported scheme {scheme:?}: use sqlite://PATH or postgres://USER@HOST/DB"
-            ))
-        }
-    }
-
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres(_) => "postgres",
-        }
-    }
-}
 
 /// The signing algorithm of access tokens. Only these four are offered; each is pinned at
 /// verification so a token naming another algorithm is refused.

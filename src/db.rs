@@ -101,16 +101,23 @@ pub struct Db {
 
 impl Db {
     /// Opens the pool; for SQLite the file and its folder are created when missing.
-    pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Self, String> {
+    pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Self, ConnectError> {
+        // libpq would initialise OpenSSL on its first TLS connection, and OpenSSL would then
+        // register an exit handler that frees its tables: a process exiting while a pool thread
+        // is in a TLS handshake crashed in it. Initialised here first, without that handler.
+        openssl_sys::init();
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    ConnectError::Setting(format!("cannot create {}: {e}", dir.display()))
+                })?;
             }
         }
         let manager = ConnectionManager { url: url.clone() };
         // Try one connection first so a wrong URL fails with the backend's own words.
-        manager.connect().map_err(|e| e.to_string())?;
+        manager
+            .connect()
+            .map_err(|e| ConnectError::classify(&e.to_string()))?;
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
@@ -119,7 +126,7 @@ impl Db {
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ConnectError::Unreachable(e.to_string()))?;
         Ok(Self {
             pool,
             backend: url.backend_name(),
@@ -205,6 +212,51 @@ pub fn to_primitive(t: OffsetDateTime) -> PrimitiveDateTime {
 /// Reads a stored UTC time back as an offset time.
 pub fn to_utc(t: PrimitiveDateTime) -> OffsetDateTime {
     t.assume_utc()
+}
+
+/// Why the first connection failed: a setting to correct (exit 2), or a server that does not
+/// answer, which may be back in a moment (exit 1, so a service manager tries again).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("{0}")]
+    Setting(String),
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+impl ConnectError {
+    /// libpq's words, on one line (its messages run over several: "connection to server …
+    /// failed:", then the reason), sorted by whether waiting could help.
+    fn classify(message: &str) -> Self {
+        const TRANSIENT: [&str; 10] = [
+            "Connection refused",
+            "timeout expired",
+            "Temporary failure in name resolution",
+            "Network is unreachable",
+            "No route to host",
+            "Connection reset",
+            "the database system is starting up",
+            "the database system is shutting down",
+            "the database system is in recovery mode",
+            "too many clients already",
+        ];
+        let line = one_line(message);
+        if TRANSIENT.iter().any(|t| line.contains(t)) {
+            Self::Unreachable(line)
+        } else {
+            Self::Setting(line)
+        }
+    }
+}
+
+/// A message of several lines (libpq's) as one: its lines, trimmed, joined by "; ".
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Checks the database answers: used by `/readyz`.

@@ -13,7 +13,7 @@ use crate::auth::tokens::Tokens;
 use crate::auth::totp::SecretBox;
 use crate::background::Background;
 use crate::config::{ConfigError, Settings};
-use crate::db::Db;
+use crate::db::{ConnectError, Db};
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::{Context, Mailer, Notifier};
@@ -156,11 +156,14 @@ impl actix_web::FromRequest for LoginAttempt {
 /// The database (connected and migrated) and the token rules: all that `sigil inspect` and
 /// the other one-shot commands need.
 pub fn open(settings: &Settings) -> Result<(Db, Tokens), StartupError> {
-    let db = Db::connect(&settings.database_url, settings.db_pool_size).map_err(|m| {
-        StartupError::Config(ConfigError {
+    let db = Db::connect(&settings.database_url, settings.db_pool_size).map_err(|e| match e {
+        ConnectError::Setting(m) => StartupError::Config(ConfigError {
             var: "DATABASE_URL",
             message: m,
-        })
+        }),
+        ConnectError::Unreachable(m) => {
+            StartupError::Other(format!("DATABASE_URL: the database does not answer: {m}"))
+        }
     })?;
     db.migrate()
         .map_err(|m| StartupError::Other(format!("migrations failed: {m}")))?;

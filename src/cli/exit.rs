@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{ConnectError, Db};
 use crate::state::StartupError;
 
 /// Exit status for a usage or configuration problem (clap's own usage errors exit 2 too).
@@ -23,11 +23,18 @@ pub fn startup_failed(e: StartupError) -> ExitCode {
     }
 }
 
-/// Connects to `DATABASE_URL`; a bad URL is a configuration problem (2).
+/// Connects to `DATABASE_URL`; a bad URL is a configuration problem (2), a database that does
+/// not answer a failure (1).
 pub fn open_db(settings: &Settings) -> Result<Db, ExitCode> {
-    Db::connect(&settings.database_url, 2).map_err(|m| {
-        eprintln!("configuration error: DATABASE_URL: {m}");
-        usage()
+    Db::connect(&settings.database_url, 2).map_err(|e| match e {
+        ConnectError::Setting(m) => {
+            eprintln!("configuration error: DATABASE_URL: {m}");
+            usage()
+        }
+        ConnectError::Unreachable(m) => {
+            eprintln!("DATABASE_URL: the database does not answer: {m}");
+            ExitCode::FAILURE
+        }
     })
 }
 

@@ -17,7 +17,8 @@ use crate::metrics::Metrics;
 
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Target of the access lines, one per request (not `/healthz`, polled by balancers).
+/// Target of the access lines, one per request; not for the probes balancers send every
+/// second or two: `/healthz`, and `/readyz` while it answers 200 (a failing one is logged).
 pub const ACCESS_LOG: &str = "sigil::access";
 
 pub async fn request_id(
@@ -57,7 +58,8 @@ pub async fn request_id(
             log::info!(target: ACCESS_LOG, "{method} {path} {status} (middleware error)");
         })?;
         observe(res.status().as_u16());
-        if path != "/healthz" {
+        let probe = path == "/healthz" || (path == "/readyz" && res.status().is_success());
+        if !probe {
             log::info!(
                 target: ACCESS_LOG,
                 "{method} {path} {} {:.3}ms",

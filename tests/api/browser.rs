@@ -45,7 +45,7 @@ fn chromedriver_path() -> Option<PathBuf> {
 /// Starts chromedriver and a headless Chromium session; `None` (skipped) when there is none.
 async fn browser() -> Option<(Driver, Client)> {
     let Some(path) = chromedriver_path() else {
-        eprintln!("skipped: no chromedriver (install Debian's chromium-driver)");
+        crate::helpers::skipped("no chromedriver (install Debian's chromium-driver)");
         return None;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -48,7 +48,7 @@ macro_rules! backend_tests {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if !$crate::helpers::postgres_configured() {
-                        eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                        $crate::helpers::skipped("TEST_POSTGRES_URL is not set");
                         return;
                     }
                     super::$name($crate::helpers::Backend::Postgres).await;
@@ -56,6 +56,13 @@ macro_rules! backend_tests {
             )*
         }
     };
+}
+
+/// Says that a test could not run, on the process's stderr itself: the harness captures
+/// `eprintln!` and shows it only for a failed test, and CI looks for these lines.
+pub fn skipped(reason: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
 }
 
 pub fn postgres_configured() -> bool {
@@ -348,6 +355,16 @@ impl TestApp {
         let (database_url, guard) = fresh_database(backend);
         let env = test_env(&database_url, overrides);
         Self::start(backend, database_url, env, Arc::new(guard)).await
+    }
+
+    /// A server on an existing database (a restored backup, say), which the test owns.
+    pub async fn spawn_on(backend: Backend, database_url: &str) -> TestApp {
+        let env = test_env(database_url, &[]);
+        let guard = DbGuard {
+            _dir: tempfile::tempdir().expect("temp dir"),
+            postgres: None,
+        };
+        Self::start(backend, database_url.to_string(), env, Arc::new(guard)).await
     }
 
     /// A second instance on the same database (and the same keys), as behind a load balancer.

@@ -214,6 +214,20 @@ fn jwt_io_example_verifies_with_its_secret_and_is_flagged_as_weak() {
 }
 
 #[test]
+fn jwt_io_newer_example_secret_is_known_although_it_is_long_enough() {
+    let secret = "a-string-secret-at-least-256-bits-long";
+    assert!(secret.len() >= 32, "the length rule alone would pass it");
+    let token = forge(
+        &header_hs256(),
+        &serde_json::json!({"sub": "1234567890", "iat": NOW, "exp": NOW + 600}),
+        Signing::Hs256(secret.as_bytes()),
+    );
+    for r in [with_key(&token, secret), inspect_plain(&token, NOW)] {
+        assert_eq!(codes(&r), ["weak_hmac_secret"], "{:?}", r.status);
+    }
+}
+
+#[test]
 fn each_warning_is_raised_by_what_it_names_and_not_otherwise() {
     let secret = "a-long-enough-secret-for-hs256-0123456789";
     let sign =
