@@ -44,8 +44,9 @@ pub struct Snapshot {
     /// Database connections lent out and idle in the pool.
     pub db_in_use: u32,
     pub db_idle: u32,
-    /// Outbox messages per status (`pending`, `sent`, `failed`…), when the count query worked.
-    pub outbox: Vec<(String, i64)>,
+    /// Outbox messages per status (`pending`, `sent`, `failed`…); `None` when the count query
+    /// failed, which leaves the gauges as the last scrape set them.
+    pub outbox: Option<Vec<(String, i64)>>,
 }
 
 impl Default for Metrics {
@@ -187,10 +188,19 @@ impl Metrics {
         self.db_connections
             .with_label_values(&["idle"])
             .set(i64::from(now.db_idle));
-        // Always present, so a dashboard sees 0 rather than no series.
-        self.mail_outbox.with_label_values(&["pending"]);
-        for (status, n) in &now.outbox {
-            self.mail_outbox.with_label_values(&[status]).set(*n);
+        // Every status the outbox knows, always present (a dashboard sees 0 rather than no
+        // series) and set anew each time: a status no message has any more reads 0, not the
+        // count of the last scrape that saw one.
+        for status in ["pending", "sending", "sent", "failed"] {
+            let gauge = self.mail_outbox.with_label_values(&[status]);
+            if let Some(counts) = &now.outbox {
+                gauge.set(
+                    counts
+                        .iter()
+                        .find(|(s, _)| s == status)
+                        .map_or(0, |(_, n)| *n),
+                );
+            }
         }
         let mut out = Vec::new();
         TextEncoder::new()

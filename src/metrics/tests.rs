@@ -76,3 +76,24 @@ fn labels_stay_bounded() {
     assert!(!text.contains("X1"));
     assert!(text.contains(r#"sigil_mail_outbox_messages{status="pending"} 0"#));
 }
+
+#[test]
+fn an_outbox_status_no_message_has_any_more_reads_zero() {
+    let m = Metrics::new();
+    let with = |outbox: &[(&str, i64)]| Snapshot {
+        outbox: Some(outbox.iter().map(|(s, n)| (s.to_string(), *n)).collect()),
+        ..Snapshot::default()
+    };
+    m.render(&with(&[("sending", 1), ("sent", 4)])).unwrap();
+    // The message went out: the outbox query no longer has a `sending` group.
+    let text = String::from_utf8(m.render(&with(&[("sent", 5)])).unwrap()).unwrap();
+    assert!(
+        text.contains(r#"sigil_mail_outbox_messages{status="sending"} 0"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"sigil_mail_outbox_messages{status="sent"} 5"#));
+    assert!(text.contains(r#"sigil_mail_outbox_messages{status="failed"} 0"#));
+    // A failed count leaves the last values rather than claiming an empty outbox.
+    let text = String::from_utf8(m.render(&Snapshot::default()).unwrap()).unwrap();
+    assert!(text.contains(r#"sigil_mail_outbox_messages{status="sent"} 5"#));
+}

@@ -2,10 +2,14 @@
 //! and labels that stay bounded whatever paths a client asks for. (The test server listens
 //! on loopback only; the non-loopback rule is unit-tested in `src/metrics/tests.rs`.)
 
+use std::time::{Duration, Instant};
+
 use serde_json::json;
 
 use crate::backend_tests;
 use crate::helpers::{header, send, Backend, Requests as _, TestApp, PASSWORD};
+use crate::mfa::{mfa_token, mfa_user};
+use crate::smtp::SmtpServer;
 
 backend_tests!(
     metrics_are_text_format_with_every_series,
@@ -13,6 +17,8 @@ backend_tests!(
     random_404_paths_make_no_new_labels,
     sign_ins_and_token_refusals_are_counted,
     a_forwarded_request_needs_the_token,
+    second_factor_and_rate_limit_outcomes_are_counted,
+    mail_deliveries_and_failures_are_counted,
 );
 
 /// The exposition text, checked to be a 200 in the text format.
@@ -37,6 +43,11 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
             .then(|| value.parse::<f64>().unwrap())
         })
         .sum()
+}
+
+/// How far the sample `name{…}` moved between two scrapes.
+fn moved(before: &str, after: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    sample(after, name, labels) - sample(before, name, labels)
 }
 
 /// Every distinct `route` label value in the text.
@@ -157,19 +168,17 @@ async fn sign_ins_and_token_refusals_are_counted(b: Backend) {
     assert_eq!(app.me(&user.access_token).await.status(), 401);
     assert_eq!(app.me("not-a-token").await.status(), 401);
     let after = scrape(&app).await;
-    let moved = |name: &str, labels: &[(&str, &str)]| {
-        sample(&after, name, labels) - sample(&before, name, labels)
-    };
-    assert_eq!(moved("sigil_sign_ins_total", &outcome("success")), 1.0);
+    let delta = |name: &str, labels: &[(&str, &str)]| moved(&before, &after, name, labels);
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("success")), 1.0);
     assert_eq!(
-        moved("sigil_sign_ins_total", &outcome("wrong_password")),
+        delta("sigil_sign_ins_total", &outcome("wrong_password")),
         1.0
     );
-    assert_eq!(moved("sigil_sign_ins_total", &outcome("unknown_user")), 1.0);
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("unknown_user")), 1.0);
     let reason = |r: &'static str| [("reason", r)];
-    assert_eq!(moved("sigil_token_refusals_total", &reason("revoked")), 1.0);
+    assert_eq!(delta("sigil_token_refusals_total", &reason("revoked")), 1.0);
     assert_eq!(
-        moved("sigil_token_refusals_total", &reason("malformed")),
+        delta("sigil_token_refusals_total", &reason("malformed")),
         1.0
     );
 }
@@ -196,4 +205,107 @@ async fn a_forwarded_request_needs_the_token(b: Backend) {
         .header("x-forwarded-for", "203.0.113.9")
         .bearer_auth("metrics-token-0123456780");
     assert_eq!(send(wrong).await.status(), 403);
+}
+
+async fn second_factor_and_rate_limit_outcomes_are_counted(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let mut mia = mfa_user(&app, "mia").await;
+    let outcome = |o: &'static str| [("outcome", o)];
+    let before = scrape(&app).await;
+    // The password is right, the second factor is still to come: `mfa_required`, not success.
+    let token = mfa_token(&app, "mia").await;
+    // A wrong code, then the right one.
+    assert_eq!(app.mfa(&token, "000000").await.status(), 401);
+    let r = app.mfa(&token, &mia.app.next_code().await).await;
+    assert_eq!(r.status(), 200);
+    let after = scrape(&app).await;
+    let delta = |name: &str, labels: &[(&str, &str)]| moved(&before, &after, name, labels);
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("mfa_required")), 1.0);
+    assert_eq!(
+        delta("sigil_sign_ins_total", &outcome("second_factor_failed")),
+        1.0
+    );
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("success")), 1.0);
+
+    // Past the limit, each refused attempt counts as `rate_limited` and nothing else.
+    let limited = TestApp::spawn_with(b, &[("LOGIN_RATE_PER_MINUTE", "2")]).await;
+    let before = scrape(&limited).await;
+    let mut refused = 0;
+    for _ in 0..5 {
+        let r = limited
+            .login(json!({"username": "nobody", "password": "not the password"}))
+            .await;
+        match r.status().as_u16() {
+            401 => {}
+            429 => refused += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(
+        refused, 3,
+        "2 attempts a minute: the last 3 of 5 are refused"
+    );
+    let after = scrape(&limited).await;
+    let delta = |name: &str, labels: &[(&str, &str)]| moved(&before, &after, name, labels);
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("rate_limited")), 3.0);
+    assert_eq!(delta("sigil_sign_ins_total", &outcome("unknown_user")), 2.0);
+}
+
+/// Scrapes until `ok` holds for the text (the mail sender works in the background).
+async fn scrape_until(app: &TestApp, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = scrape(app).await;
+        if ok(&text) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within 15 s:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn mail_deliveries_and_failures_are_counted(b: Backend) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = TestApp::spawn_with(
+        b,
+        &[("SMTP_URL", url.as_str()), ("MAIL_RETRY_BASE_SECONDS", "1")],
+    )
+    .await;
+    let sent = |t: &str| sample(t, "sigil_mail_sent_total", &[]);
+    let failed = |t: &str| sample(t, "sigil_mail_failed_total", &[]);
+    let waiting = |t: &str| {
+        sample(t, "sigil_mail_outbox_messages", &[("status", "pending")])
+            + sample(t, "sigil_mail_outbox_messages", &[("status", "sending")])
+    };
+
+    // Registering sends a verification message over SMTP: every message the SMTP server got is
+    // counted as sent, none as failed, and the outbox empties.
+    app.user("max").await;
+    smtp.wait_for(1, Duration::from_secs(10)).await;
+    let text = scrape_until(&app, "the outbox sent", |t| {
+        waiting(t) == 0.0 && sent(t) == smtp.messages().len() as f64
+    })
+    .await;
+    assert!(sent(&text) >= 1.0);
+    assert_eq!(failed(&text), 0.0);
+    let sent_before = sent(&text);
+
+    // The SMTP server goes away: the next messages fail and wait in the outbox, none is sent...
+    smtp.stop();
+    app.user("meg").await;
+    let text = scrape_until(&app, "a failed delivery", |t| failed(t) >= 1.0).await;
+    assert_eq!(sent(&text), sent_before);
+    assert!(waiting(&text) >= 1.0, "the message waits for its retry");
+    // ...and a retry delivers them once it is back.
+    smtp.resume().await;
+    let text = scrape_until(&app, "the retry delivered", |t| {
+        waiting(t) == 0.0 && sent(t) == smtp.messages().len() as f64
+    })
+    .await;
+    assert!(sent(&text) > sent_before);
+    assert!(smtp.messages().iter().any(|m| m.to == ["meg@example.com"]));
 }

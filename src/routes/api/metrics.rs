@@ -47,11 +47,11 @@ pub async fn metrics(
         .run(|conn| Ok(crate::db::outbox::counts(conn)?))
         .await
     {
-        Ok(counts) => counts,
+        Ok(counts) => Some(counts),
         Err(e) => {
             // The rest of the metrics are still worth having without the database.
             e.log_if_internal();
-            Vec::new()
+            None
         }
     };
     let snapshot = Snapshot {
