@@ -89,15 +89,19 @@ declare -A result
 result[healthz]=$(run healthz "$connections" "$base/healthz")
 result[me_bearer]=$(run me_bearer "$connections" -H "Authorization: Bearer $token" "$base/api/users/me")
 result[me_cookie]=$(run me_cookie "$connections" -H "Cookie: access_token=$token" "$base/api/users/me")
-result[posts_anon]=$(run posts_anon "$connections" "$base/api/posts")
-result[posts_auth]=$(run posts_auth "$connections" -H "Authorization: Bearer $token" "$base/api/posts")
+result[posts_anon]=$(run posts_anon "$connections" "$base/api/posts?limit=20")
+result[posts_auth]=$(run posts_auth "$connections" -H "Authorization: Bearer $token" "$base/api/posts?limit=20")
 result[login]=$(run login 4 -s "$work/login.lua" "$base/api/auth/login")
 # /api/users/me while 4 clients hammer login (one more core would be cheating: both on core 1).
-taskset -c 1 wrk -t1 -c4 -d"$duration" -s "$work/login.lua" "$base/api/auth/login" > "$work/storm.txt" 2>&1 &
+# The storm runs a second longer on each side so it covers the whole /me run; its own figures
+# (sign-ins per second and their p99 under load) are the storm_logins row.
+storm_secs=$(( ${duration%s} + 2 ))
+(run storm_logins 4 -s "$work/login.lua" -d"${storm_secs}s" "$base/api/auth/login" > "$work/storm.row") &
 storm=$!
 sleep 1
 result[me_during_storm]=$(run me_during_storm 4 -H "Authorization: Bearer $token" "$base/api/users/me")
 wait "$storm" || true
+result[storm_logins]=$(cat "$work/storm.row")
 result[me_idle]=$(run me_idle 4 -H "Authorization: Bearer $token" "$base/api/users/me")
 peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 bcrypt=$(taskset -c 0 target/release/examples/bcrypt_rate 12 5)
@@ -117,21 +121,27 @@ labels = [
     ("login", "POST /api/auth/login, cost 12"),
     ("me_idle", "GET /api/users/me, 4 clients, idle"),
     ("me_during_storm", "GET /api/users/me, 4 clients, login storm"),
+    ("storm_logins", "POST /api/auth/login during that storm"),
 ]
 print(f"{'row':44} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'÷ floor':>8}")
 for key, label in labels:
     d = data[key]
     d["ratio_to_floor"] = d["rps"] / floor
     print(f"{label:44} {d['rps']:10.1f} {d['p50_ms']:9.3f} {d['p99_ms']:9.3f} {d['ratio_to_floor']:8.3f}")
+bcrypt_rate = bcrypt["verifies_per_second"]
+storm = data["storm_logins"]
+# Issue 19's targets.
 targets = {
-    "me_bearer >= 50% of floor": data["me_bearer"]["rps"] >= 0.5 * floor,
-    "posts_anon >= 35% of floor": data["posts_anon"]["rps"] >= 0.35 * floor,
-    "logins/s >= 95% of bcrypt alone": data["login"]["rps"] >= 0.95 * bcrypt["verifies_per_second"],
-    "storm p99 <= 3x idle p99": data["me_during_storm"]["p99_ms"] <= 3 * data["me_idle"]["p99_ms"],
+    "GET /api/users/me (bearer) >= 40% of /healthz": data["me_bearer"]["rps"] >= 0.40 * floor,
+    "GET /api/posts?limit=20 (anonymous) >= 20% of /healthz": data["posts_anon"]["rps"] >= 0.20 * floor,
+    "sign-ins during the storm >= 60% of the bcrypt limit": storm["rps"] >= 0.60 * bcrypt_rate,
+    "sign-in p99 during the storm <= 2x idle sign-in p99": storm["p99_ms"] <= 2 * data["login"]["p99_ms"],
+    "/api/users/me p99 during the storm <= 10 ms": data["me_during_storm"]["p99_ms"] <= 10,
     "peak RSS <= 40 MB": rss_kb <= 40 * 1024,
     "start-up <= 150 ms": startup_ms <= 150,
 }
-print(f"\nbcrypt alone, cost 12, one core: {bcrypt['verifies_per_second']:.2f} verifies/s")
+print(f"\nbcrypt alone, cost 12, one core: {bcrypt_rate:.2f} verifies/s; sign-ins during the "
+      f"storm: {storm['rps']:.2f}/s ({storm['rps'] / bcrypt_rate:.0%} of it)")
 print(f"peak RSS: {rss_kb / 1024:.1f} MB; start-up to ready on an existing database: {startup_ms} ms")
 for name, ok in targets.items():
     print(f"  {'met ' if ok else 'MISSED'}  {name}")

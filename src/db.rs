@@ -283,3 +283,6 @@ where
         f(conn)
     })
 }
+
+#[cfg(test)]
+mod tests;
