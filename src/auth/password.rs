@@ -9,9 +9,12 @@ use crate::error::AppError;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// A few threads, one per core, that do nothing but bcrypt, at a lower scheduling priority
-/// than the HTTP workers. A login storm then queues here and uses the spare CPU, instead of
-/// crowding out every other request (the blocking pool would run hundreds of checks at once).
+/// A few threads, one per core, that do nothing but bcrypt, first come first served. A login
+/// storm queues here instead of crowding out every other request (the blocking pool would run
+/// hundreds of checks at once). They run at the HTTP workers' own priority: at nice 10 a
+/// sign-in during a storm of API requests got a fifth of the bcrypt rate and waited seconds;
+/// at the same priority it gets over half while `/api/users/me` keeps a p99 of about 5 ms
+/// (`benches/load.sh`, issue 19).
 pub struct PasswordPool {
     jobs: mpsc::Sender<Job>,
     /// Jobs queued and jobs running, for the metrics.
@@ -20,7 +23,7 @@ pub struct PasswordPool {
 }
 
 impl PasswordPool {
-    /// Starts `threads` bcrypt threads (nice 10 on Linux).
+    /// Starts `threads` bcrypt threads.
     pub fn new(threads: usize) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
@@ -28,17 +31,14 @@ impl PasswordPool {
             let queue = Arc::clone(&queue);
             std::thread::Builder::new()
                 .name(format!("sigil-bcrypt-{i}"))
-                .spawn(move || {
-                    lower_priority();
-                    loop {
-                        let job = match queue.lock() {
-                            Ok(q) => q.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
                     }
                 })
                 .expect("the OS starts a thread at start-up");
@@ -142,18 +142,6 @@ impl Passwords {
             .await
     }
 }
-
-#[cfg(target_os = "linux")]
-fn lower_priority() {
-    // SAFETY: setpriority only reads its integer arguments; on Linux, PRIO_PROCESS with id 0
-    // names the calling thread. Failing to lower the priority is harmless.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
 
 /// Hashes a new password at `cost`. [`Password`] already refused anything over 72 bytes, so
 /// bcrypt uses every byte. (bcrypt's own `non_truncating_*` functions count the C string's NUL
