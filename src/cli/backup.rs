@@ -47,10 +47,14 @@ pub fn backup(settings: &Settings, target: &Path) -> ExitCode {
         .mode(0o600)
         .open(target)
     {
-        eprintln!(
-            "{}: {e} (a backup never overwrites a file)",
-            target.display()
-        );
+        let why = match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                "exists already: a backup never overwrites a file".to_string()
+            }
+            std::io::ErrorKind::NotFound => "its folder does not exist".to_string(),
+            _ => e.to_string(),
+        };
+        eprintln!("{}: {why}", target.display());
         return usage();
     }
     match copy(source, target_str) {

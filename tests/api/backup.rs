@@ -114,6 +114,7 @@ async fn backup_refuses_what_it_cannot_do_well() {
     let (code, _, stderr) = backup(&app.env, &dir.path().join("no/such/folder/copy.db"));
     assert_eq!(code, Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("its folder does not exist"), "{stderr}");
 
     // PostgreSQL: pg_dump is the tool, said on one line.
     let env = test_env("postgres://postgres@127.0.0.1:5432/test", &[]);
