@@ -102,10 +102,7 @@ pub struct Db {
 impl Db {
     /// Opens the pool; for SQLite the file and its folder are created when missing.
     pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Self, ConnectError> {
-        // libpq would initialise OpenSSL on its first TLS connection, and OpenSSL would then
-        // register an exit handler that frees its tables: a process exiting while a pool thread
-        // is in a TLS handshake crashed in it. Initialised here first, without that handler.
-        openssl_sys::init();
+        init_tls();
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -212,6 +209,15 @@ pub fn to_primitive(t: OffsetDateTime) -> PrimitiveDateTime {
 /// Reads a stored UTC time back as an offset time.
 pub fn to_utc(t: PrimitiveDateTime) -> OffsetDateTime {
     t.assume_utc()
+}
+
+/// Initialises OpenSSL for libpq, once, before any connection. libpq would do it on its first
+/// TLS connection, and OpenSSL would then register an exit handler that frees its tables: a
+/// process exiting while a pool thread was in a TLS handshake crashed in it. Initialised here
+/// first, without that handler. Anything that opens a PostgreSQL connection without
+/// [`Db::connect`] (the tests' own connections) calls it first too.
+pub fn init_tls() {
+    openssl_sys::init();
 }
 
 /// Why the first connection failed: a setting to correct (exit 2), or a server that does not

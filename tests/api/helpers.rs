@@ -66,6 +66,8 @@ pub fn skipped(reason: &str) {
 }
 
 pub fn postgres_configured() -> bool {
+    // Before this process's first PostgreSQL connection, whoever opens it (see `init_tls`).
+    sigil::db::init_tls();
     std::env::var("TEST_POSTGRES_URL").is_ok_and(|v| !v.trim().is_empty())
 }
 
@@ -103,6 +105,7 @@ pub fn fresh_database(backend: Backend) -> (String, DbGuard) {
             )
         }
         Backend::Postgres => {
+            sigil::db::init_tls();
             let admin_url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL");
             let name = format!("sigil_test_{}", uuid::Uuid::new_v4().simple());
             let mut conn = diesel::PgConnection::establish(&admin_url)
