@@ -146,7 +146,7 @@ create_database() {
   if ! PGCONNECT_TIMEOUT=5 psql "$pg_base/postgres" -qXAt -c 'select 1' >/dev/null 2>&1; then
     die "PostgreSQL does not answer at $pg_base (set CLUSTER_PG to a server that does)"
   fi
-  psql "$pg_base/postgres" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
+  PGCONNECT_TIMEOUT=5 psql -w "$pg_base/postgres" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
   db_created=1
   database_url="$pg_base/$db"
 }

@@ -231,26 +231,32 @@ pub enum ConnectError {
 }
 
 impl ConnectError {
-    /// libpq's words, on one line (its messages run over several: "connection to server …
-    /// failed:", then the reason), sorted by whether waiting could help.
+    /// libpq's (or SQLite's) words, on one line (libpq's run over several: "connection to
+    /// server … failed:", then the reason), sorted by whether waiting could help. Only what no
+    /// wait can mend is a setting: anything else (refused, timed out, no socket yet, starting
+    /// up, too many clients, locked) may be a server on its way, which a service manager should
+    /// try again. libpq's own messages are English (the bundled libpq has no translations); a
+    /// server's in another language read as "may be back", never as a false "fix the setting".
     fn classify(message: &str) -> Self {
-        const TRANSIENT: [&str; 10] = [
-            "Connection refused",
-            "timeout expired",
-            "Temporary failure in name resolution",
-            "Network is unreachable",
-            "No route to host",
-            "Connection reset",
-            "the database system is starting up",
-            "the database system is shutting down",
-            "the database system is in recovery mode",
-            "too many clients already",
+        const PERMANENT: [&str; 12] = [
+            "password authentication failed",
+            "no pg_hba.conf entry",
+            "does not exist",
+            "certificate verify failed",
+            "does not match host name",
+            "root certificate file",
+            "server does not support SSL",
+            "invalid ",
+            "Name or service not known",
+            "unable to open database file",
+            "not a database",
+            "path is not UTF-8",
         ];
         let line = one_line(message);
-        if TRANSIENT.iter().any(|t| line.contains(t)) {
-            Self::Unreachable(line)
-        } else {
+        if PERMANENT.iter().any(|p| line.contains(p)) {
             Self::Setting(line)
+        } else {
+            Self::Unreachable(line)
         }
     }
 }

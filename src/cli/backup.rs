@@ -35,6 +35,35 @@ pub fn backup(settings: &Settings, target: &Path) -> ExitCode {
         );
         return usage();
     }
+    // Absolute: SQLite reads a name starting with `file:` as a URI, not as this file.
+    let target = &match std::path::absolute(target) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", target.display());
+            return usage();
+        }
+    };
+    // The database's own files: a copy written there would be the live database, or its
+    // write-ahead log, which SQLite deletes when the copying connection closes.
+    if let Ok(db) = std::fs::canonicalize(source) {
+        let folder = target.parent().and_then(|p| std::fs::canonicalize(p).ok());
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let (Some(folder), Some(name)) = (folder, name) {
+            let db_name = db.file_name().map(|n| n.to_string_lossy().into_owned());
+            let own = db_name.is_some_and(|d| {
+                ["", "-wal", "-shm", "-journal"]
+                    .iter()
+                    .any(|s| name == format!("{d}{s}"))
+            });
+            if own && Some(folder.as_path()) == db.parent() {
+                eprintln!(
+                    "{}: that is the database's own file; choose another path",
+                    target.display()
+                );
+                return usage();
+            }
+        }
+    }
     let Some(target_str) = target.to_str() else {
         eprintln!("{}: the backup path must be UTF-8", target.display());
         return usage();

@@ -28,9 +28,14 @@ impl DatabaseUrl {
         } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             Ok(Self::Postgres(Secret::new(check_postgres(raw)?)))
         } else {
-            let scheme = raw.split("://").next().unwrap_or(raw);
+            // Only the scheme is shown: the rest may hold a password (a key=value conninfo,
+            // or a typo such as postgres:/u:pw@h).
+            let shown = match raw.split_once("://") {
+                Some((scheme, _)) => format!("unsupported scheme {scheme:?}"),
+                None => "not a URL".to_string(),
+            };
             Err(format!(
-                "unsupported scheme {scheme:?}: use sqlite://PATH or postgres://USER@HOST/DB"
+                "{shown}: use sqlite://PATH or postgres://USER@HOST/DB"
             ))
         }
     }
@@ -69,31 +74,50 @@ struct Param<'a> {
     value: String,
 }
 
-fn decode(s: &str) -> Result<String, String> {
+/// Decodes one key or value; the error names only what it was, never the text (a value may
+/// be a password).
+fn decode(s: &str, what: &str) -> Result<String, String> {
     percent_decode_str(s)
         .decode_utf8()
         .map(|c| c.into_owned())
-        .map_err(|_| format!("{s:?} is not valid UTF-8 once percent-decoded"))
+        .map_err(|_| format!("{what} is not valid UTF-8 once percent-decoded"))
+}
+
+/// Where the query starts, found as libpq finds it: the user and password (which may hold a
+/// raw `?`) end at the first `@` met before any `/`.
+fn query_start(raw: &str) -> Option<usize> {
+    let after_scheme = raw.find("://")? + 3;
+    let rest = &raw[after_scheme..];
+    let host_at = match rest.find(['@', '/']) {
+        Some(i) if rest.as_bytes()[i] == b'@' => after_scheme + i + 1,
+        _ => after_scheme,
+    };
+    raw[host_at..].find('?').map(|i| host_at + i)
 }
 
 /// Checks `sslmode` and the certificate files a PostgreSQL URL names, and returns the URL for
 /// libpq.
 fn check_postgres(raw: &str) -> Result<String, String> {
-    let Some((base, query)) = raw.split_once('?') else {
+    let Some(at) = query_start(raw) else {
         return Ok(raw.to_string());
     };
+    let (base, query) = (&raw[..at], &raw[at + 1..]);
     let mut params = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key, "a parameter name")?;
+        let value = decode(value, &format!("the value of {key}"))?;
         params.push(Param {
             raw: pair,
-            key: decode(key)?,
-            value: decode(value)?,
+            key,
+            value,
         });
     }
+    // libpq keeps the last of a repeated parameter, so the checks read that one too.
     let value_of = |key: &str| {
         params
             .iter()
+            .rev()
             .find(|p| p.key == key)
             .map(|p| p.value.as_str())
     };

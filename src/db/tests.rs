@@ -24,3 +24,30 @@ fn sqlite_is_built_with_the_query_planner_stability_guarantee() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn only_what_no_wait_can_mend_is_a_setting() {
+    use super::ConnectError;
+    let setting = |m: &str| matches!(ConnectError::classify(m), ConnectError::Setting(_));
+    for m in [
+        "connection to server at \"h\" (10.0.0.1), port 5432 failed: FATAL:  password authentication failed for user \"u\"",
+        "connection to server at \"h\", port 5432 failed: FATAL:  database \"x\" does not exist",
+        "connection to server at \"h\", port 5432 failed: server certificate for \"a\" does not match host name \"h\"",
+        "connection to server at \"h\", port 5432 failed: SSL error: certificate verify failed",
+        "could not translate host name \"dbb\" to address: Name or service not known",
+        "unable to open database file",
+    ] {
+        assert!(setting(m), "{m}");
+    }
+    for m in [
+        "connection to server at \"h\", port 5432 failed: Connection refused\n\tIs the server running?",
+        "connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory",
+        "connection to server at \"h\", port 5432 failed: Connection timed out",
+        "connection to server at \"h\", port 5432 failed: FATAL:  the database system is not yet accepting connections",
+        "connection to server at \"h\", port 5432 failed: FATAL:  remaining connection slots are reserved",
+        "could not translate host name \"db\" to address: Temporary failure in name resolution",
+        "database is locked",
+    ] {
+        assert!(!setting(m), "{m}");
+    }
+}

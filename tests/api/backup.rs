@@ -116,6 +116,14 @@ async fn backup_refuses_what_it_cannot_do_well() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("its folder does not exist"), "{stderr}");
 
+    // The database's own write-ahead log is no place for a copy.
+    let db_path = app.database_url.trim_start_matches("sqlite://");
+    for own in ["", "-wal", "-shm"] {
+        let (code, _, stderr) = backup(&app.env, Path::new(&format!("{db_path}{own}")));
+        assert_eq!(code, Some(2), "{own}: {stderr}");
+        assert!(stderr.contains("database's own file"), "{stderr}");
+    }
+
     // PostgreSQL: pg_dump is the tool, said on one line.
     let env = test_env("postgres://postgres@127.0.0.1:5432/test", &[]);
     let (code, _, stderr) = backup(&env, &target);

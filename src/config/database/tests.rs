@@ -100,6 +100,8 @@ fn percent_encoded_parameters_are_decoded_like_libpq() {
     assert!(err.contains("\"verify-fulll\""), "{err}");
     let err = postgres("postgres://u@h/db?sslmode=%FF").unwrap_err();
     assert!(err.contains("UTF-8"), "{err}");
+    let err = postgres("postgres://u@h/db?password=hunter%FF2").unwrap_err();
+    assert!(err.contains("password") && !err.contains("hunter"), "{err}");
 }
 
 #[test]
@@ -133,4 +135,49 @@ fn urls_without_a_query_and_odd_hosts_pass_through() {
     ] {
         assert_eq!(postgres(url).unwrap(), url);
     }
+}
+
+#[test]
+fn a_question_mark_in_the_password_is_not_the_query() {
+    // libpq reads the user and password up to the first `@` before any `/`.
+    let err = postgres("postgres://u:a?b@h/db?sslmode=requires").unwrap_err();
+    assert!(err.contains("\"requires\""), "{err}");
+    let url = "postgres://u:a?sslmode=bogus@h/db";
+    assert_eq!(
+        postgres(url).unwrap(),
+        url,
+        "no query at all: the ? is the password's"
+    );
+}
+
+#[test]
+fn the_last_of_a_repeated_parameter_counts_as_in_libpq() {
+    // A provider's URL with a stricter mode appended is valid.
+    if let Some(bundle) = SYSTEM_CA_BUNDLES.iter().find(|p| Path::new(p).is_file()) {
+        let url =
+            postgres("postgres://u@h/db?sslmode=require&sslmode=verify-full&sslrootcert=system")
+                .unwrap();
+        assert!(url.ends_with(&format!("sslrootcert={bundle}")), "{url}");
+    }
+    // A weaker one appended is what libpq would use: checked as such.
+    let err = postgres("postgres://u@h/db?sslmode=verify-full&sslrootcert=system&sslmode=require")
+        .unwrap_err();
+    assert!(err.contains("needs sslmode=verify-full"), "{err}");
+}
+
+#[test]
+fn errors_never_show_what_may_be_a_password() {
+    for raw in [
+        "host=db user=u password=hunter2",
+        "postgres:/u:hunter2@h/db",
+    ] {
+        let err = DatabaseUrl::parse(raw).unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("not a URL"), "{err}");
+    }
+    let err = DatabaseUrl::parse("mysql://u:hunter2@h/db").unwrap_err();
+    assert!(
+        err.contains("\"mysql\"") && !err.contains("hunter2"),
+        "{err}"
+    );
 }
