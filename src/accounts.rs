@@ -6,6 +6,7 @@ pub mod admin;
 pub mod email;
 pub mod mfa;
 pub mod notices;
+pub mod passkeys;
 pub mod recovery;
 pub mod search;
 
@@ -36,6 +37,8 @@ pub struct Accounts<'a> {
     pub notifier: &'a Notifier,
     pub second_factors: &'a mfa::SecondFactors,
     pub metrics: &'a Metrics,
+    /// The WebAuthn relying party; `None` when `PUBLIC_URL` cannot name one (an IP address).
+    pub relying_party: Option<&'a std::sync::Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 /// Why a correct-looking sign-in is refused.

@@ -46,10 +46,14 @@ pub enum EventKind {
     Reauthenticated,
     AccountDeleted,
     TokenRevoked,
+    PasskeyAdded,
+    PasskeyRemoved,
+    PasskeyUsed,
+    PasskeyCloneSuspected,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 31] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -77,6 +81,10 @@ impl EventKind {
         Self::Reauthenticated,
         Self::AccountDeleted,
         Self::TokenRevoked,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
+        Self::PasskeyUsed,
+        Self::PasskeyCloneSuspected,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -109,6 +117,10 @@ impl EventKind {
             Self::Reauthenticated => "reauthenticated",
             Self::AccountDeleted => "account_deleted",
             Self::TokenRevoked => "token_revoked",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::PasskeyUsed => "passkey_used",
+            Self::PasskeyCloneSuspected => "passkey_clone_suspected",
         }
     }
 
@@ -153,6 +165,10 @@ impl EventKind {
             Self::Reauthenticated => "Confirmed it was you",
             Self::AccountDeleted => "Account deleted",
             Self::TokenRevoked => "Token revoked by a client",
+            Self::PasskeyAdded => "Passkey added",
+            Self::PasskeyRemoved => "Passkey removed",
+            Self::PasskeyUsed => "Passkey used",
+            Self::PasskeyCloneSuspected => "Passkey refused: its counter went backwards",
         }
     }
 }

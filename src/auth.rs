@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod introspection;
 pub mod jwt;
 pub mod keys;
+pub mod passkey;
 pub mod password;
 pub mod rate_limit;
 pub mod refresh;

@@ -6,6 +6,7 @@ pub mod email_tokens;
 pub mod events;
 pub mod mfa;
 pub mod outbox;
+pub mod passkeys;
 pub mod posts;
 pub mod schema;
 pub mod sessions;

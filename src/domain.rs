@@ -3,9 +3,11 @@
 
 pub mod cursor;
 pub mod page;
+mod passkeys;
 mod posts;
 mod users;
 
 pub use page::{Keyset, PageParams, PageRequest};
+pub use passkeys::PasskeyName;
 pub use posts::{NewPost, NewPostRequest, PostBody, PostTitle, Visibility};
 pub use users::{Email, Password, Role, Username};

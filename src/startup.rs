@@ -170,6 +170,23 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/auth/email/resend").route(post().to(api::email::resend)))
                 .service(resource("/users/me/email").route(put().to(api::email::change)))
                 .service(resource("/auth/mfa").route(post().to(api::mfa::complete)))
+                .service(
+                    resource("/auth/passkey/options")
+                        .route(post().to(api::passkeys::request_options)),
+                )
+                .service(resource("/auth/passkey").route(post().to(api::passkeys::sign_in)))
+                .service(
+                    resource("/users/me/passkeys/options")
+                        .route(post().to(api::passkeys::creation_options)),
+                )
+                .service(
+                    resource("/users/me/passkeys")
+                        .route(get().to(api::passkeys::list))
+                        .route(post().to(api::passkeys::add)),
+                )
+                .service(
+                    resource("/users/me/passkeys/{id}").route(delete().to(api::passkeys::remove)),
+                )
                 .service(resource("/auth/revoke").route(post().to(api::oauth::revoke)))
                 .service(resource("/auth/introspect").route(post().to(api::oauth::introspect)))
                 .service(
@@ -261,6 +278,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(pages::second_step::form))
                 .route(post().to(pages::second_step::verify)),
         )
+        .service(
+            resource("/login/mfa/options").route(post().to(pages::second_step::passkey_options)),
+        )
+        .service(resource("/login/passkey").route(post().to(pages::passkeys::sign_in)))
         .service(resource("/reauthenticate").route(post().to(pages::recent::reauthenticate)))
         .service(resource("/logout").route(post().to(pages::auth::logout)))
         .service(
@@ -299,6 +320,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/account/sessions/{id}/revoke")
                 .route(post().to(pages::account::revoke_session)),
+        )
+        .service(resource("/account/passkeys").route(post().to(pages::passkeys::add)))
+        .service(
+            resource("/account/passkeys/{id}/remove").route(post().to(pages::passkeys::remove)),
         )
         .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
         .service(resource("/account/email").route(post().to(pages::account::change_email)))

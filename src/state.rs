@@ -6,11 +6,11 @@ use std::sync::Arc;
 use crate::accounts::mfa::SecondFactors;
 use crate::accounts::{notices, Accounts};
 use crate::audit::{self, Event, EventKind};
-use crate::auth::keys;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::Tokens;
 use crate::auth::totp::SecretBox;
+use crate::auth::{keys, passkey};
 use crate::background::Background;
 use crate::config::{ConfigError, Settings};
 use crate::db::{ConnectError, Db};
@@ -36,6 +36,9 @@ pub struct AppState {
     pub background: Arc<Background>,
     /// This instance's series, also registered on its own for the middleware and extractors.
     pub metrics: Arc<Metrics>,
+    /// The WebAuthn relying party (`PUBLIC_URL`'s host and origin); `None`, with a warning at
+    /// start, when `PUBLIC_URL` names an IP address, which browsers refuse for passkeys.
+    pub relying_party: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 impl AppState {
@@ -58,7 +61,16 @@ impl AppState {
             for_reuse.wake();
             message
         }));
+        let relying_party =
+            match passkey::relying_party(&settings.mail.public_url, &settings.mfa_issuer) {
+                Ok(rp) => Some(Arc::new(rp)),
+                Err(why) => {
+                    log::warn!("passkeys are off: {why}");
+                    None
+                }
+            };
         Ok(Self {
+            relying_party,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
             second_factors: SecondFactors {
@@ -87,6 +99,7 @@ impl AppState {
             notifier: &self.notifier,
             second_factors: &self.second_factors,
             metrics: &self.metrics,
+            relying_party: self.relying_party.as_ref(),
         }
     }
 

@@ -47,8 +47,15 @@ fn refuse_after_failures(conn: &mut crate::db::DbConnection, user_id: i32) -> Re
     Ok(())
 }
 
-/// The methods a second step accepts, as `methods` names them.
-pub const METHODS: [&str; 2] = ["totp", "recovery_code"];
+/// The methods a second step accepts, as `methods` names them: a code always, a passkey when
+/// the user has one.
+pub fn methods(has_passkey: bool) -> Vec<&'static str> {
+    let mut methods = vec!["totp", "recovery_code"];
+    if has_passkey {
+        methods.push("passkey");
+    }
+    methods
+}
 
 /// What second factors need: the name apps show, and the key that seals secrets at rest.
 pub struct SecondFactors {
@@ -61,9 +68,18 @@ pub struct SecondFactors {
 pub enum SignInStep {
     /// No second factor: the session's tokens.
     Done(TokenPair),
-    /// A second factor is on: complete the sign-in with this `mfa_token` and a code.
-    SecondFactor { mfa_token: String },
+    /// A second factor is on: complete the sign-in with this `mfa_token` and one of
+    /// `methods` (a code, or a passkey when the user has one).
+    SecondFactor {
+        mfa_token: String,
+        methods: Vec<&'static str>,
+    },
 }
+
+/// What a used, expired, unknown or worn-out `mfa_token` gets.
+pub const BAD_MFA_TOKEN: &str =
+    "This mfa_token is unknown, expired, already used, or ended after five wrong codes: sign in \
+     with the password again.";
 
 /// Why a second step failed.
 #[derive(Debug)]
@@ -72,6 +88,11 @@ pub enum SecondFactorError {
     BadToken,
     /// The code is wrong (or a replay); `left` tries remain for this `mfa_token`.
     WrongCode {
+        left: i32,
+    },
+    /// The passkey's response was refused; `left` tries remain for this `mfa_token`.
+    PasskeyRefused {
+        refusal: super::passkeys::Refusal,
         left: i32,
     },
     App(AppError),
@@ -96,12 +117,13 @@ impl Accounts<'_> {
             .db
             .run(move |conn| {
                 if !TotpRow::is_on(conn, user_id)? {
-                    return Ok(false);
+                    return Ok(None);
                 }
                 refuse_after_failures(conn, user_id)?;
                 let ttl = time::Duration::minutes(MFA_TOKEN_MINUTES);
                 Challenge::create(conn, &token_hash, user_id, "pwd", ttl)?;
-                Ok(true)
+                let passkeys = crate::db::passkeys::PasskeyRow::count_for_user(conn, user_id)?;
+                Ok(Some(methods(passkeys > 0)))
             })
             .await;
         let pending = match pending {
@@ -115,9 +137,9 @@ impl Accounts<'_> {
             }
             other => other?,
         };
-        if pending {
+        if let Some(methods) = pending {
             self.metrics.sign_in("mfa_required");
-            Ok(SignInStep::SecondFactor { mfa_token })
+            Ok(SignInStep::SecondFactor { mfa_token, methods })
         } else {
             Ok(SignInStep::Done(
                 self.start_session(user, client, &["pwd"]).await?,

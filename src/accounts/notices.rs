@@ -190,3 +190,38 @@ pub fn account_deleted(to: &str, context: &Context) -> Mail {
     }
     .with_context(context)
 }
+
+/// A passkey was added to or removed from the account, or one was refused because its
+/// signature counter went backwards (a copy of it may exist).
+pub fn passkey_changed(to: &str, name: &str, what: PasskeyChange, context: &Context) -> Mail {
+    let (kind, subject, said) = match what {
+        PasskeyChange::Added => (
+            "passkey_added",
+            "A passkey was added to your Sigil account",
+            format!("The passkey \u{201c}{name}\u{201d} was added to your account: it can now sign in without the password, or confirm a sign-in after it."),
+        ),
+        PasskeyChange::Removed => (
+            "passkey_removed",
+            "A passkey was removed from your Sigil account",
+            format!("The passkey \u{201c}{name}\u{201d} was removed from your account and no longer signs in."),
+        ),
+        PasskeyChange::CloneSuspected => (
+            "passkey_clone_suspected",
+            "A passkey of your Sigil account was refused",
+            format!("A sign-in with the passkey \u{201c}{name}\u{201d} was refused: the authenticator's signature counter went backwards, which happens when the passkey's key has been copied to another device. If you did not copy it, remove this passkey from your account page."),
+        ),
+    };
+    Mail {
+        paragraphs: vec![said, NOT_YOU.into()],
+        ..mail(kind, to, subject, subject)
+    }
+    .with_context(context)
+}
+
+/// Which passkey event a notice tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasskeyChange {
+    Added,
+    Removed,
+    CloneSuspected,
+}

@@ -52,6 +52,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    passkeys (id) {
+        id -> Int4,
+        user_id -> Int4,
+        credential_id -> Text,
+        user_handle -> Text,
+        name -> Text,
+        credential -> Text,
+        sign_count -> Int8,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     posts (id) {
         id -> Int4,
         author_id -> Int4,
@@ -144,21 +158,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webauthn_challenges (challenge_hash) {
+        challenge_hash -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Int4>,
+        mfa_token_hash -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(mfa_challenges -> users (user_id));
+diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(totp_credentials -> users (user_id));
+diesel::joinable!(webauthn_challenges -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     known_devices,
     mfa_challenges,
     outbox,
+    passkeys,
     posts,
     recovery_codes,
     refresh_tokens,
@@ -167,4 +197,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     totp_credentials,
     users,
+    webauthn_challenges,
 );

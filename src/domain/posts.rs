@@ -78,7 +78,7 @@ impl PostTitle {
 /// direction marks, the byte-order mark, tags…), and the characters that are defined to show
 /// nothing (variation selectors, the combining grapheme joiner, Hangul fillers, the braille
 /// blank): a title of only these is blank.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
     c.is_whitespace()
         || c.general_category() == GeneralCategory::Format

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod mfa;
 pub mod oauth;
 pub mod openapi;
+pub mod passkeys;
 pub mod posts;
 pub mod responses;
 pub mod sessions;

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod home;
 pub mod layout;
 pub mod mfa;
+pub mod passkeys;
 pub mod posts;
 pub mod recent;
 pub mod recovery;

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::helpers::{token_issued_ago, Backend, TestApp, PASSWORD};
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: tempfile::TempDir,
@@ -43,7 +43,7 @@ fn chromedriver_path() -> Option<PathBuf> {
 }
 
 /// Starts chromedriver and a headless Chromium session; `None` (skipped) when there is none.
-async fn browser() -> Option<(Driver, Client)> {
+pub(crate) async fn browser() -> Option<(Driver, Client)> {
     let Some(path) = chromedriver_path() else {
         crate::helpers::skipped("no chromedriver (install Debian's chromium-driver)");
         return None;
@@ -123,28 +123,28 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn fill(c: &Client, selector: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, selector: &str, value: &str) {
     let field = c.find(Locator::Css(selector)).await.expect(selector);
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
 
-async fn click(c: &Client, selector: &str) {
+pub(crate) async fn click(c: &Client, selector: &str) {
     let element = c.find(Locator::Css(selector)).await.expect(selector);
     element.click().await.unwrap();
 }
 
-async fn submit(c: &Client, form_selector: &str) {
+pub(crate) async fn submit(c: &Client, form_selector: &str) {
     click(c, &format!("{form_selector} button[type=submit]")).await;
 }
 
 /// The page's text; retried while a navigation replaces the document.
-async fn body_text(c: &Client) -> String {
+pub(crate) async fn body_text(c: &Client) -> String {
     for _ in 0..50 {
         if let Ok(body) = c.find(Locator::Css("body")).await {
             if let Ok(text) = body.text().await {
@@ -168,13 +168,13 @@ async fn shows(c: &Client, needle: &str) -> bool {
 }
 
 /// Fills in and sends the login form of the page the browser is on.
-async fn log_in(c: &Client, username: &str, password: &str) {
+pub(crate) async fn log_in(c: &Client, username: &str, password: &str) {
     fill(c, "#field-username", username).await;
     fill(c, "#field-password", password).await;
     submit(c, "form[action='/login']").await;
 }
 
-async fn path_of(c: &Client) -> String {
+pub(crate) async fn path_of(c: &Client) -> String {
     let url = c.current_url().await.unwrap();
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
@@ -469,7 +469,7 @@ async fn an_admin_disables_a_user_whose_open_browser_is_then_signed_out() {
 }
 
 /// A TOTP code for the current time step moved by `steps` (a code works once).
-fn totp_in(secret: &str, steps: i64) -> String {
+pub(crate) fn totp_in(secret: &str, steps: i64) -> String {
     let now = time::OffsetDateTime::now_utc().unix_timestamp() + steps * 30;
     sigil::testing::totp_code(secret, now as u64)
 }

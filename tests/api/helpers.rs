@@ -401,8 +401,12 @@ impl TestApp {
         // Links in mail point at this server unless the test says otherwise.
         let bound = listener.local_addr().expect("bound address");
         let mut env = env;
-        env.entry("PUBLIC_URL".into())
+        let public_url = env
+            .entry("PUBLIC_URL".into())
             .or_insert_with(|| format!("http://{bound}"));
+        // `http://localhost:{port}`: a relying party for passkeys (not an IP address) on the
+        // port just bound.
+        *public_url = public_url.replace("{port}", &bound.port().to_string());
         let settings = settings_from(&env, data_dir.path());
         let state = tokio::task::spawn_blocking(move || AppState::new(settings))
             .await
@@ -589,6 +593,50 @@ impl TestApp {
                 .post("/api/users/me/mfa/recovery-codes", access_token),
         )
         .await
+    }
+
+    // ---- passkeys ----
+
+    /// `POST /api/auth/passkey/options` with the body as given (`{}` or `{mfa_token}`).
+    pub async fn passkey_options(&self, body: Value) -> Response {
+        send(self.anon.post("/api/auth/passkey/options").json(&body)).await
+    }
+
+    /// `POST /api/auth/passkey` with the body as given (`{assertion}`).
+    pub async fn passkey_sign_in(&self, body: Value) -> Response {
+        send(self.anon.post("/api/auth/passkey").json(&body)).await
+    }
+
+    /// `POST /api/auth/mfa` `{mfa_token, assertion}`: the second step with a passkey.
+    pub async fn mfa_passkey(&self, mfa_token: &str, assertion: Value) -> Response {
+        let body = json!({ "mfa_token": mfa_token, "assertion": assertion });
+        send(self.anon.post("/api/auth/mfa").json(&body)).await
+    }
+
+    /// `POST /api/users/me/passkeys/options`: creation options.
+    pub async fn passkey_creation_options(&self, access_token: &str) -> Response {
+        send(
+            self.bearer
+                .post("/api/users/me/passkeys/options", access_token),
+        )
+        .await
+    }
+
+    /// `POST /api/users/me/passkeys` with the body as given (`{name, attestation}`).
+    pub async fn add_passkey(&self, access_token: &str, body: Value) -> Response {
+        let req = self.bearer.post("/api/users/me/passkeys", access_token);
+        send(req.json(&body)).await
+    }
+
+    /// `GET /api/users/me/passkeys`.
+    pub async fn passkeys(&self, access_token: &str) -> Response {
+        send(self.bearer.get("/api/users/me/passkeys", access_token)).await
+    }
+
+    /// `DELETE /api/users/me/passkeys/{id}`.
+    pub async fn remove_passkey(&self, access_token: &str, id: i64) -> Response {
+        let path = format!("/api/users/me/passkeys/{id}");
+        send(self.bearer.request(Method::DELETE, &path, access_token)).await
     }
 
     // ---- /api/posts ----

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
-use crate::accounts::mfa::{SecondFactorError, SignInStep, METHODS};
+use crate::accounts::mfa::{SecondFactorError, SignInStep};
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::tokens::TokenPair;
 use crate::auth::totp::FactorCode;
@@ -122,10 +122,9 @@ pub async fn login(
         })?;
     match accounts.after_password(&user, &client).await? {
         SignInStep::Done(pair) => Ok(pair.response()),
-        SignInStep::SecondFactor { mfa_token } => Err(AppError::MfaRequired {
-            mfa_token,
-            methods: METHODS.to_vec(),
-        }),
+        SignInStep::SecondFactor { mfa_token, methods } => {
+            Err(AppError::MfaRequired { mfa_token, methods })
+        }
     }
 }
 
@@ -206,7 +205,7 @@ pub async fn token(
                 })?;
             match accounts.after_password(&user, &client).await? {
                 SignInStep::Done(pair) => pair,
-                SignInStep::SecondFactor { mfa_token } => {
+                SignInStep::SecondFactor { mfa_token, .. } => {
                     return Err(AppError::oauth_mfa_required(mfa_token))
                 }
             }
@@ -233,6 +232,9 @@ pub async fn token(
                     SecondFactorError::WrongCode { left } => {
                         AppError::oauth("invalid_grant", wrong_code(left))
                     }
+                    SecondFactorError::PasskeyRefused { refusal, .. } => {
+                        AppError::oauth("invalid_grant", refusal.detail())
+                    }
                     SecondFactorError::App(AppError::AccountDisabled) => AppError::oauth(
                         "invalid_grant",
                         "This account has been disabled. Contact an administrator.",
@@ -257,10 +259,7 @@ pub async fn token(
 /// The token endpoint's grant that completes a sign-in with a second factor.
 pub const MFA_OTP_GRANT: &str = "urn:sigil:grant-type:mfa-otp";
 
-/// What a used, expired, unknown or worn-out `mfa_token` gets.
-pub const BAD_MFA_TOKEN: &str =
-    "This mfa_token is unknown, expired, already used, or ended after five wrong codes: sign in \
-     with the password again.";
+pub use crate::accounts::mfa::BAD_MFA_TOKEN;
 
 /// What a wrong second-factor code gets, with the tries left on its `mfa_token`.
 pub fn wrong_code(left: i32) -> String {

@@ -26,15 +26,22 @@ pub struct MfaRequest {
     #[schema(value_type = String, required = true)]
     #[serde(default)]
     pub mfa_token: Field,
-    /// The 6-digit code the authenticator app shows, or a recovery code.
-    #[schema(value_type = String, required = true, example = "123456")]
+    /// The 6-digit code the authenticator app shows, or a recovery code. Leave it out when
+    /// `assertion` is given.
+    #[schema(value_type = String, example = "123456")]
     #[serde(default)]
     pub code: Field,
+    /// In place of `code`: the `PublicKeyCredential` that `navigator.credentials.get()` gave
+    /// for the options of `POST /api/auth/passkey/options` with this `mfa_token`.
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub assertion: Option<serde_json::Value>,
 }
 
-/// `POST /api/auth/mfa`: `{mfa_token, code}` → TokenPair (`amr` pwd + otp). A wrong code is
-/// a 401 that counts against the `mfa_token` (five end it); a used, expired or ended one is a
-/// 401 too.
+/// `POST /api/auth/mfa`: `{mfa_token, code}` → TokenPair (`amr` pwd + otp), or
+/// `{mfa_token, assertion}` with a passkey (`amr` pwd + hwk or swk). A wrong code or a refused
+/// passkey is a 401 that counts against the `mfa_token` (five end it); a used, expired or
+/// ended one is a 401 too.
 #[utoipa::path(
     post,
     path = "/api/auth/mfa",
@@ -55,19 +62,57 @@ pub async fn complete(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let mfa_token = body.mfa_token.text("mfa_token", &mut errors);
-    let code = body.code.required("code", &mut errors, FactorCode::parse);
-    let (mfa_token, code) = errors.finish(|| Some((mfa_token?, code?)))?;
+    let passkey = body.assertion.as_ref().is_some_and(|a| !a.is_null());
+    if passkey && body.code != Field::Absent {
+        errors.add("code", "Give a code or a passkey's assertion, not both.");
+    }
+    let proof = if passkey {
+        errors
+            .take("assertion", super::passkeys::credential(body.assertion))
+            .map(Proof::Passkey)
+    } else {
+        body.code
+            .required("code", &mut errors, FactorCode::parse)
+            .map(Proof::Code)
+    };
+    let (mfa_token, proof) = errors.finish(|| Some((mfa_token?, proof?)))?;
     let refused = |m: String| AppError::Unauthorized(AuthFailure::BadCredentials(m));
-    let pair = state
-        .accounts()
-        .complete_second_factor(&mfa_token, code, &client)
-        .await
-        .map_err(|e| match e {
-            SecondFactorError::BadToken => refused(BAD_MFA_TOKEN.into()),
-            SecondFactorError::WrongCode { left } => refused(wrong_code(left)),
-            SecondFactorError::App(e) => e,
-        })?;
+    let accounts = state.accounts();
+    let pair = match proof {
+        Proof::Code(code) => {
+            accounts
+                .complete_second_factor(&mfa_token, code, &client)
+                .await
+        }
+        Proof::Passkey(assertion) => {
+            accounts
+                .complete_second_factor_with_passkey(&mfa_token, assertion, &client)
+                .await
+        }
+    }
+    .map_err(|e| match e {
+        SecondFactorError::BadToken => refused(BAD_MFA_TOKEN.into()),
+        SecondFactorError::WrongCode { left } => refused(wrong_code(left)),
+        SecondFactorError::PasskeyRefused { refusal, left } => {
+            refused(format!("{} {}", refusal.detail(), tries_left(left)))
+        }
+        SecondFactorError::App(e) => e,
+    })?;
     Ok(pair.response())
+}
+
+/// What completes a second step.
+enum Proof {
+    Code(FactorCode),
+    Passkey(webauthn_rs::prelude::PublicKeyCredential),
+}
+
+fn tries_left(left: i32) -> String {
+    match left {
+        0 => "This sign-in has ended: sign in with the password again.".into(),
+        1 => "1 try is left.".into(),
+        n => format!("{n} tries are left."),
+    }
 }
 
 /// `POST /api/auth/reauthenticate`.

@@ -6,7 +6,9 @@ use utoipa::openapi::security::{
 };
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, email, events, health, keys, mfa, oauth, posts, sessions, token, users};
+use super::{
+    admin, auth, email, events, health, keys, mfa, oauth, passkeys, posts, sessions, token, users,
+};
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -95,6 +97,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         mfa::disable,
         mfa::regenerate,
         mfa::delete_me,
+        passkeys::request_options,
+        passkeys::sign_in,
+        passkeys::creation_options,
+        passkeys::add,
+        passkeys::list,
+        passkeys::remove,
         events::mine,
         posts::list,
         posts::create,

@@ -14,6 +14,7 @@ use super::activity::{own_events, EventLine, SessionLine};
 use super::auth::logged_out;
 use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
+use super::passkeys::PasskeyLine;
 use super::recent::{Prefill, RecentForm, Sensitive};
 use super::{render, see_other};
 use crate::accounts::email::EmailChangeError;
@@ -46,35 +47,47 @@ struct AccountPage {
     new_email: String,
     /// Two-step sign-in: `None` when off, else how many recovery codes are left.
     recovery_codes_left: Option<i64>,
+    /// The user's passkeys; `None` when passkeys are off (PUBLIC_URL names an IP address).
+    passkeys: Option<Vec<PasskeyLine>>,
+    /// The add-a-passkey form's errors and typed name.
+    passkey_errors: FieldErrors,
+    passkey_name: String,
 }
 
 /// Which form of the page was sent back with errors, if any.
-enum Refused {
+pub(super) enum Refused {
     Nothing,
     Password(FieldErrors),
     Email {
         errors: FieldErrors,
         new_email: String,
     },
+    Passkey {
+        errors: FieldErrors,
+        name: String,
+    },
 }
 
-async fn account_page(
+pub(super) async fn account_page(
     state: &AppState,
     session: &Session,
     auth: &Authenticated,
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
+    let (mut passkey_errors, mut passkey_name) = (FieldErrors::new(), String::new());
     let (status, errors, email_errors, new_email) = match refused {
-        Refused::Nothing => (
-            StatusCode::OK,
-            FieldErrors::new(),
-            FieldErrors::new(),
+        Refused::Nothing => {
             // Typed before "Confirm it's you", if that is where the browser comes from.
-            Prefill::take(session, "/account")
-                .get("new_email")
-                .unwrap_or_default()
-                .to_string(),
-        ),
+            let prefill = Prefill::take(session, "/account");
+            passkey_name = prefill.get("name").unwrap_or_default().to_string();
+            let new_email = prefill.get("new_email").unwrap_or_default().to_string();
+            (
+                StatusCode::OK,
+                FieldErrors::new(),
+                FieldErrors::new(),
+                new_email,
+            )
+        }
         Refused::Password(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             errors,
@@ -87,6 +100,19 @@ async fn account_page(
             errors,
             new_email,
         ),
+        Refused::Passkey { errors, name } => {
+            let status = match errors.first("attestation") {
+                Some(m) if m.contains("already registered") => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            (passkey_errors, passkey_name) = (errors, name);
+            (
+                status,
+                FieldErrors::new(),
+                FieldErrors::new(),
+                String::new(),
+            )
+        }
     };
     let list = tokens::active_sessions(&state.db, auth.user.id).await?;
     let newest = Keyset {
@@ -95,6 +121,10 @@ async fn account_page(
     };
     let (events, more_events) = own_events(state, auth.user.id, newest).await?;
     let recovery_codes_left = state.accounts().recovery_codes_left(auth.user.id).await?;
+    let passkeys = match state.relying_party {
+        Some(_) => Some(state.accounts().passkeys(auth.user.id).await?),
+        None => None,
+    };
     let page = AccountPage {
         chrome: Chrome::new(session, "Your account", Some(auth)),
         email: auth.user.email.clone(),
@@ -112,6 +142,9 @@ async fn account_page(
         email_errors,
         new_email,
         recovery_codes_left,
+        passkeys: passkeys.map(|rows| rows.iter().map(PasskeyLine::from).collect()),
+        passkey_errors,
+        passkey_name,
     };
     render(&page, status)
 }

@@ -16,6 +16,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../static/js/countdown.js"),
     ),
     (
+        "js/passkeys.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/js/passkeys.js"),
+    ),
+    (
         "js/inspector.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../static/js/inspector.js"),

@@ -33,10 +33,32 @@ struct LoginPage {
     username: String,
     next: String,
     error: Option<String>,
+    /// Whether to offer "Sign in with a passkey" (shown by the script where the browser can).
+    passkeys: bool,
+}
+
+/// The login form, with `error` and the typed name when a sign-in was refused.
+pub fn login_page(
+    state: &AppState,
+    session: &Session,
+    username: String,
+    next: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = LoginPage {
+        chrome: Chrome::new(session, "Log in", None),
+        username,
+        next,
+        error,
+        passkeys: state.relying_party.is_some(),
+    };
+    render(&page, status)
 }
 
 /// `GET /login`.
 pub async fn login_form(
+    state: web::Data<AppState>,
     session: Session,
     viewer: Viewer,
     query: web::Query<NextParam>,
@@ -45,13 +67,7 @@ pub async fn login_form(
     if viewer.0.is_some() {
         return Ok(see_other(&next));
     }
-    let page = LoginPage {
-        chrome: Chrome::new(&session, "Log in", None),
-        username: String::new(),
-        next,
-        error: None,
-    };
-    render(&page, StatusCode::OK)
+    login_page(&state, &session, String::new(), next, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -73,13 +89,8 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
     let refuse = |session: &Session, status: StatusCode, message: &str| {
-        let page = LoginPage {
-            chrome: Chrome::new(session, "Log in", None),
-            username: form.username.clone(),
-            next: next.clone(),
-            error: Some(message.to_string()),
-        };
-        render(&page, status)
+        let (username, error) = (form.username.clone(), Some(message.to_string()));
+        login_page(&state, session, username, next.clone(), error, status)
     };
     if form.username.trim().is_empty() || form.password.is_empty() {
         return refuse(
@@ -141,7 +152,7 @@ async fn signed_in(
 ) -> Result<HttpResponse, AppError> {
     let pair = match state.accounts().after_password(user, &client).await? {
         SignInStep::Done(pair) => pair,
-        SignInStep::SecondFactor { mfa_token } => {
+        SignInStep::SecondFactor { mfa_token, .. } => {
             session.renew();
             session
                 .insert(MFA_TOKEN_KEY, mfa_token)

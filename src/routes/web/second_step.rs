@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::auth::{MFA_NEXT_KEY, MFA_TOKEN_KEY};
-use super::extract::CsrfForm;
+use super::extract::{Confirm, CsrfForm};
 use super::layout::{flash, flash_error, Chrome};
 use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SecondFactorError;
@@ -23,16 +23,24 @@ use crate::state::{AppState, LoginAttempt};
 struct CodePage {
     chrome: Chrome,
     error: Option<String>,
+    /// Whether to offer the user's passkey (shown by the script where the browser can).
+    passkey: bool,
 }
 
-fn code_page(
+async fn code_page(
+    state: &AppState,
     session: &Session,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let passkey = match waiting(session) {
+        Some(token) => state.accounts().second_step_passkey(&token).await?,
+        None => false,
+    };
     let page = CodePage {
         chrome: Chrome::new(session, "Two-step sign-in", None),
         error,
+        passkey,
     };
     render(&page, status)
 }
@@ -54,17 +62,40 @@ const EXPIRED: &str =
     "Your sign-in has expired or was already used (it lasts five minutes): sign in again.";
 
 /// `GET /login/mfa`.
-pub async fn form(session: Session) -> Result<HttpResponse, AppError> {
+pub async fn form(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
     if waiting(&session).is_none() {
         return Ok(start_again(&session, EXPIRED));
     }
-    code_page(&session, None, StatusCode::OK)
+    code_page(&state, &session, None, StatusCode::OK).await
+}
+
+/// `POST /login/mfa/options`: for the script, the options that let the browser use a passkey
+/// of the waiting sign-in's user (JSON, as `POST /api/auth/passkey/options` gives them).
+pub async fn passkey_options(
+    LoginAttempt(_): LoginAttempt,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(mfa_token) = waiting(&session) else {
+        return Ok(start_again(&session, EXPIRED));
+    };
+    let options = state
+        .accounts()
+        .passkey_request_options(Some(&mfa_token))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(options))
 }
 
 #[derive(Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
     pub code: String,
+    /// In place of a code: the passkey answer the script put here.
+    #[serde(default)]
+    pub assertion: String,
 }
 
 /// `POST /login/mfa`: a right code starts the session (a fresh cookie session, both token
@@ -79,41 +110,65 @@ pub async fn verify(
     let Some(mfa_token) = waiting(&session) else {
         return Ok(start_again(&session, EXPIRED));
     };
-    let code = match FactorCode::parse(&form.code) {
-        Ok(code) => code,
-        Err(m) => return code_page(&session, Some(m), StatusCode::UNPROCESSABLE_ENTITY),
+    let accounts = state.accounts();
+    let finished = if form.assertion.trim().is_empty() {
+        let code = match FactorCode::parse(&form.code) {
+            Ok(code) => code,
+            Err(m) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                return code_page(&state, &session, Some(m), status).await;
+            }
+        };
+        accounts
+            .complete_second_factor(&mfa_token, code, &client)
+            .await
+    } else {
+        let Ok(assertion) = serde_json::from_str(&form.assertion) else {
+            let message =
+                "Your browser's passkey answer could not be read: try again, or enter a code.";
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return code_page(&state, &session, Some(message.into()), status).await;
+        };
+        accounts
+            .complete_second_factor_with_passkey(&mfa_token, assertion, &client)
+            .await
     };
-    let finished = state
-        .accounts()
-        .complete_second_factor(&mfa_token, code, &client)
-        .await;
-    let pair = match finished {
-        Ok(pair) => pair,
-        Err(SecondFactorError::WrongCode { left: 0 }) => {
-            return Ok(start_again(
-                &session,
-                "That code is not right, and it was the fifth wrong one: sign in again.",
-            ))
-        }
-        Err(SecondFactorError::WrongCode { left }) => {
-            let tries = match left {
-                1 => "1 more try".to_string(),
-                n => format!("{n} more tries"),
-            };
-            let message = format!(
+    let pair =
+        match finished {
+            Ok(pair) => pair,
+            Err(SecondFactorError::WrongCode { left: 0 }) => {
+                return Ok(start_again(
+                    &session,
+                    "That code is not right, and it was the fifth wrong one: sign in again.",
+                ))
+            }
+            Err(SecondFactorError::WrongCode { left }) => {
+                let tries = match left {
+                    1 => "1 more try".to_string(),
+                    n => format!("{n} more tries"),
+                };
+                let message = format!(
                 "That code is not right (or was used already). {tries}, then you sign in again."
             );
-            return code_page(&session, Some(message), StatusCode::UNAUTHORIZED);
-        }
-        Err(SecondFactorError::BadToken) => return Ok(start_again(&session, EXPIRED)),
-        Err(SecondFactorError::App(AppError::AccountDisabled)) => {
-            return Ok(start_again(
+                return code_page(&state, &session, Some(message), StatusCode::UNAUTHORIZED).await;
+            }
+            Err(SecondFactorError::PasskeyRefused { left: 0, .. }) => return Ok(start_again(
                 &session,
-                "This account has been disabled. Contact an administrator.",
-            ))
-        }
-        Err(SecondFactorError::App(e)) => return Err(e),
-    };
+                "The passkey was not accepted, and that was the fifth failed try: sign in again.",
+            )),
+            Err(SecondFactorError::PasskeyRefused { refusal, .. }) => {
+                let message = refusal.detail();
+                return code_page(&state, &session, Some(message), StatusCode::UNAUTHORIZED).await;
+            }
+            Err(SecondFactorError::BadToken) => return Ok(start_again(&session, EXPIRED)),
+            Err(SecondFactorError::App(AppError::AccountDisabled)) => {
+                return Ok(start_again(
+                    &session,
+                    "This account has been disabled. Contact an administrator.",
+                ))
+            }
+            Err(SecondFactorError::App(e)) => return Err(e),
+        };
     let next = session
         .get::<String>(MFA_NEXT_KEY)
         .ok()

@@ -1,0 +1,207 @@
+//! Passkeys (WebAuthn credentials) and the ceremonies under way (their challenges, by hash).
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use super::schema::{passkeys, webauthn_challenges};
+use super::DbConnection;
+
+/// A registered passkey. `credential` is the relying-party crate's JSON record (public key,
+/// counter, flags); the rest is what lists show.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = passkeys)]
+pub struct PasskeyRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub credential_id: String,
+    pub user_handle: String,
+    pub name: String,
+    pub credential: String,
+    pub sign_count: i64,
+    pub created_at: PrimitiveDateTime,
+    pub last_used_at: Option<PrimitiveDateTime>,
+}
+
+/// A passkey about to be stored.
+pub struct NewPasskey<'a> {
+    pub user_id: i32,
+    pub credential_id: &'a str,
+    pub user_handle: &'a str,
+    pub name: &'a str,
+    pub credential: &'a str,
+    pub sign_count: i64,
+}
+
+impl PasskeyRow {
+    /// The user's passkeys, oldest first.
+    pub fn for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<PasskeyRow>> {
+        passkeys::table
+            .filter(passkeys::user_id.eq(user_id))
+            .order(passkeys::id.asc())
+            .select(PasskeyRow::as_select())
+            .load(conn)
+    }
+
+    pub fn count_for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
+        passkeys::table
+            .filter(passkeys::user_id.eq(user_id))
+            .count()
+            .get_result(conn)
+    }
+
+    /// The passkey of this credential id (base64url), whoever it belongs to.
+    pub fn by_credential_id(
+        conn: &mut DbConnection,
+        credential_id: &str,
+    ) -> QueryResult<Option<PasskeyRow>> {
+        passkeys::table
+            .filter(passkeys::credential_id.eq(credential_id))
+            .select(PasskeyRow::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Stores a new passkey; a credential id already registered (to anyone) is a unique
+    /// violation, which the error mapping answers with a 409.
+    pub fn insert(conn: &mut DbConnection, new: &NewPasskey<'_>) -> QueryResult<PasskeyRow> {
+        diesel::insert_into(passkeys::table)
+            .values((
+                passkeys::user_id.eq(new.user_id),
+                passkeys::credential_id.eq(new.credential_id),
+                passkeys::user_handle.eq(new.user_handle),
+                passkeys::name.eq(new.name),
+                passkeys::credential.eq(new.credential),
+                passkeys::sign_count.eq(new.sign_count),
+                passkeys::created_at.eq(super::now()),
+            ))
+            .returning(passkeys::all_columns)
+            .get_result(conn)
+    }
+
+    /// Records a use: the updated record (new counter, flags) and when.
+    pub fn used(
+        conn: &mut DbConnection,
+        id: i32,
+        credential: &str,
+        sign_count: i64,
+    ) -> QueryResult<()> {
+        diesel::update(passkeys::table.find(id))
+            .set((
+                passkeys::credential.eq(credential),
+                passkeys::sign_count.eq(sign_count),
+                passkeys::last_used_at.eq(Some(super::now())),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Removes one of the user's passkeys: `None` when the user has no passkey of that id.
+    pub fn remove(
+        conn: &mut DbConnection,
+        user_id: i32,
+        id: i32,
+    ) -> QueryResult<Option<PasskeyRow>> {
+        diesel::delete(
+            passkeys::table
+                .filter(passkeys::id.eq(id))
+                .filter(passkeys::user_id.eq(user_id)),
+        )
+        .returning(passkeys::all_columns)
+        .get_result(conn)
+        .optional()
+    }
+}
+
+/// What a ceremony is for; a challenge started for one purpose never completes another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Register,
+    SignIn,
+    SecondFactor,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::SignIn => "sign_in",
+            Self::SecondFactor => "second_factor",
+        }
+    }
+}
+
+/// A ceremony under way, as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = webauthn_challenges)]
+pub struct Ceremony {
+    pub challenge_hash: String,
+    pub purpose: String,
+    pub user_id: Option<i32>,
+    pub mfa_token_hash: Option<String>,
+    /// The relying-party crate's ceremony state (JSON).
+    pub state: String,
+    pub created_at: PrimitiveDateTime,
+    pub expires_at: PrimitiveDateTime,
+    pub used_at: Option<PrimitiveDateTime>,
+}
+
+/// A ceremony about to be stored.
+pub struct NewCeremony<'a> {
+    pub challenge_hash: &'a str,
+    pub purpose: Purpose,
+    pub user_id: Option<i32>,
+    pub mfa_token_hash: Option<&'a str>,
+    pub state: &'a str,
+    pub ttl: Duration,
+}
+
+impl Ceremony {
+    /// Stores a ceremony; those started over a day ago go.
+    pub fn create(conn: &mut DbConnection, new: &NewCeremony<'_>) -> QueryResult<()> {
+        let now = super::now();
+        diesel::delete(
+            webauthn_challenges::table
+                .filter(webauthn_challenges::created_at.lt(now - Duration::days(1))),
+        )
+        .execute(conn)?;
+        diesel::insert_into(webauthn_challenges::table)
+            .values((
+                webauthn_challenges::challenge_hash.eq(new.challenge_hash),
+                webauthn_challenges::purpose.eq(new.purpose.as_str()),
+                webauthn_challenges::user_id.eq(new.user_id),
+                webauthn_challenges::mfa_token_hash.eq(new.mfa_token_hash),
+                webauthn_challenges::state.eq(new.state),
+                webauthn_challenges::created_at.eq(now),
+                webauthn_challenges::expires_at.eq(now + new.ttl),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Uses up the ceremony of this challenge hash for `purpose`, once: `None` when there is
+    /// none, it is for another purpose, it expired, or it was used (by this request's twin
+    /// too: the claim is one conditional update).
+    pub fn take(
+        conn: &mut DbConnection,
+        challenge_hash: &str,
+        purpose: Purpose,
+    ) -> QueryResult<Option<Ceremony>> {
+        let now = super::now();
+        let live = webauthn_challenges::table
+            .filter(webauthn_challenges::challenge_hash.eq(challenge_hash))
+            .filter(webauthn_challenges::purpose.eq(purpose.as_str()))
+            .filter(webauthn_challenges::used_at.is_null())
+            .filter(webauthn_challenges::expires_at.gt(now));
+        let claimed = diesel::update(live)
+            .set(webauthn_challenges::used_at.eq(Some(now)))
+            .execute(conn)?;
+        if claimed != 1 {
+            return Ok(None);
+        }
+        webauthn_challenges::table
+            .find(challenge_hash)
+            .select(Ceremony::as_select())
+            .first(conn)
+            .optional()
+    }
+}

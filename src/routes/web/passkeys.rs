@@ -1,0 +1,189 @@
+//! The pages' face of passkeys: signing in with one from `/login`, and adding and removing
+//! them on `/account`. The browser ceremony is `static/js/passkeys.js`: it asks the JSON API
+//! for options, lets the browser make or use the passkey, and sends the result back through
+//! these forms, so every answer (and every refusal) is a page like any other form's.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
+
+use super::account::{account_page, Refused};
+use super::auth::login_page;
+use super::extract::{Confirm, CsrfForm};
+use super::layout::flash;
+use super::recent::{RecentForm, Sensitive};
+use super::{safe_next, see_other, utc};
+use crate::auth::cookies;
+use crate::db::passkeys::PasskeyRow;
+use crate::domain::PasskeyName;
+use crate::error::{AppError, FieldErrors};
+use crate::http::client::ClientInfo;
+use crate::state::{AppState, LoginAttempt};
+
+/// A passkey as the account page lists it.
+pub struct PasskeyLine {
+    pub id: i32,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: String,
+}
+
+impl From<&PasskeyRow> for PasskeyLine {
+    fn from(p: &PasskeyRow) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            created_at: utc(p.created_at),
+            last_used_at: p.last_used_at.map_or_else(|| "never".into(), utc),
+        }
+    }
+}
+
+/// What the browser could not do, in words for the person in front of it.
+const NO_ANSWER: &str =
+    "Your browser did not give a passkey (it needs JavaScript, and a device or \
+                         password manager that keeps passkeys). Try again, or use your password.";
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    /// The `PublicKeyCredential` JSON the script put here.
+    #[serde(default)]
+    pub assertion: String,
+    pub next: Option<String>,
+}
+
+/// `POST /login/passkey`: the browser's passkey answer → the session (cookies, 303 to
+/// `next`), or the login form again with what went wrong (401, 403, 422).
+pub async fn sign_in(
+    LoginAttempt(client): LoginAttempt,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(form.next.as_deref());
+    let refuse = |status: StatusCode, message: String| {
+        login_page(
+            &state,
+            &session,
+            String::new(),
+            next.clone(),
+            Some(message),
+            status,
+        )
+    };
+    let Ok(assertion) = serde_json::from_str::<PublicKeyCredential>(&form.assertion) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, NO_ANSWER.into());
+    };
+    let signed_in = state
+        .accounts()
+        .sign_in_with_passkey(assertion, &client)
+        .await;
+    let pair = match signed_in {
+        Ok(Ok(pair)) => pair,
+        Ok(Err(refusal)) => return refuse(StatusCode::UNAUTHORIZED, refusal.detail()),
+        Err(AppError::AccountDisabled) => {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "This account has been disabled. Contact an administrator.".into(),
+            )
+        }
+        Err(AppError::EmailNotVerified) => {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "Confirm your e-mail address first: we have sent a new link to it.".into(),
+            )
+        }
+        Err(AppError::Conflict(m)) => return refuse(StatusCode::CONFLICT, m),
+        Err(e) => return Err(e),
+    };
+    session.renew();
+    match state.tokens.verify(&pair.access_token) {
+        Ok(claims) => flash(&session, format!("Welcome back, {}.", claims.username)),
+        Err(_) => flash(&session, "Welcome back."),
+    }
+    let mut response = see_other(&next);
+    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    pub name: String,
+    /// The `PublicKeyCredential` JSON the script put here.
+    #[serde(default)]
+    pub attestation: String,
+}
+
+/// The name is worth keeping across "Confirm it's you"; the attestation is not (its
+/// ceremony would be over by then).
+impl Sensitive for AddForm {
+    const KEPT: &'static [&'static str] = &["name"];
+}
+
+/// `POST /account/passkeys` (recent sign-in): a name and the browser's new passkey → 303 to
+/// the list with a message; a refusal shows the account page with it (409, 422).
+pub async fn add(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    RecentForm { user: auth, form }: RecentForm<AddForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = errors.take("name", PasskeyName::parse(&form.name));
+    let attestation = match serde_json::from_str::<RegisterPublicKeyCredential>(&form.attestation) {
+        Ok(a) => Some(a),
+        Err(_) => {
+            errors.add("attestation", NO_ANSWER);
+            None
+        }
+    };
+    let refused = |errors: FieldErrors| Refused::Passkey {
+        errors,
+        name: form.name.clone(),
+    };
+    let (name, attestation) = match errors.finish(|| Some((name?, attestation?))) {
+        Ok(both) => both,
+        Err(errors) => return account_page(&state, &session, &auth, refused(errors)).await,
+    };
+    let shown = name.as_str().to_string();
+    match state
+        .accounts()
+        .add_passkey(&auth.user, name, attestation, &client)
+        .await
+    {
+        Ok(_) => {
+            flash(
+                &session,
+                format!("Passkey \u{201c}{shown}\u{201d} added: you can sign in with it now."),
+            );
+            Ok(see_other("/account#passkeys"))
+        }
+        Err(AppError::Validation(errors)) => {
+            account_page(&state, &session, &auth, refused(errors)).await
+        }
+        Err(AppError::Conflict(m)) => {
+            let errors = FieldErrors::single("attestation", m);
+            account_page(&state, &session, &auth, refused(errors)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /account/passkeys/{id}/remove` (recent sign-in): it signs in no more.
+pub async fn remove(
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    path: web::Path<i32>,
+    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .accounts()
+        .remove_passkey(&auth.user, path.into_inner(), &client)
+        .await?;
+    flash(&session, "Passkey removed: it no longer signs in.");
+    Ok(see_other("/account#passkeys"))
+}
