@@ -176,6 +176,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/auth/passkey").route(post().to(api::passkeys::sign_in)))
                 .service(
+                    resource("/auth/reauthenticate/options")
+                        .route(post().to(api::passkeys::reauthentication_options)),
+                )
+                .service(
                     resource("/users/me/passkeys/options")
                         .route(post().to(api::passkeys::creation_options)),
                 )

@@ -62,7 +62,7 @@ impl AppState {
             message
         }));
         let relying_party =
-            match passkey::relying_party(&settings.mail.public_url, &settings.mfa_issuer) {
+            match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
                 Ok(rp) => Some(Arc::new(rp)),
                 Err(why) => {
                     log::warn!("passkeys are off: {why}");

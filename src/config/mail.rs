@@ -11,6 +11,10 @@ use super::{number, parse_bool, AppEnv, ConfigError, Secret};
 pub struct MailSettings {
     /// Absolute base URL for links in messages, without a trailing slash.
     pub public_url: String,
+    /// The WebAuthn relying party's origin: `public_url`, except when `PUBLIC_URL` is not set
+    /// and the server listens on a loopback address: then `http://localhost:<port>` (browsers
+    /// refuse an IP address as a relying party, and `localhost` is a secure context).
+    pub passkey_origin: String,
     pub transport: MailTransport,
     /// `MAIL_FROM`, a valid mailbox (`Name <address>` or an address).
     pub from: String,
@@ -66,6 +70,12 @@ impl MailSettings {
             }
             None => format!("http://{bind_addr}"),
         };
+        let passkey_origin = match get("PUBLIC_URL") {
+            None if bind_addr.ip().is_loopback() => {
+                format!("http://localhost:{}", bind_addr.port())
+            }
+            _ => public_url.clone(),
+        };
         let transport = match get("SMTP_URL") {
             Some(raw) => MailTransport::Smtp(
                 parse_smtp_url(&raw).map_err(|m| ConfigError::new("SMTP_URL", m))?,
@@ -94,6 +104,7 @@ impl MailSettings {
         let retry_seconds = number(get, "MAIL_RETRY_BASE_SECONDS", 30, 1, 3600)?;
         Ok(Self {
             public_url,
+            passkey_origin,
             transport,
             from,
             require_verified_email,
@@ -231,5 +242,31 @@ mod tests {
         for bad in ["ftp://x", "example.com", "https://x/?a=1", ""] {
             assert!(parse_public_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn passkeys_default_to_localhost_only_when_public_url_is_not_set() {
+        let dir = std::path::Path::new("/tmp");
+        let origin = |public: Option<&str>, bind: &str| {
+            let get = |k: &str| {
+                (k == "PUBLIC_URL")
+                    .then(|| public.map(str::to_string))
+                    .flatten()
+            };
+            MailSettings::from_lookup(&get, AppEnv::Development, bind.parse().unwrap(), dir)
+                .unwrap()
+                .passkey_origin
+        };
+        assert_eq!(origin(None, "127.0.0.1:8080"), "http://localhost:8080");
+        assert_eq!(origin(None, "[::1]:9000"), "http://localhost:9000");
+        assert_eq!(origin(None, "0.0.0.0:8080"), "http://0.0.0.0:8080");
+        assert_eq!(
+            origin(Some("https://id.example.com"), "127.0.0.1:8080"),
+            "https://id.example.com"
+        );
+        assert_eq!(
+            origin(Some("http://127.0.0.1:8080"), "127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
     }
 }

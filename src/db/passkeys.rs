@@ -78,21 +78,32 @@ impl PasskeyRow {
             .get_result(conn)
     }
 
-    /// Records a use: the updated record (new counter, flags) and when.
+    /// Records a use with signature counter `count`: the updated record (counter, flags) and
+    /// when. Only if the counter went up (or the authenticator keeps none: 0 then and before),
+    /// decided by the update itself, so two racing uses of one counter value cannot both
+    /// pass: `false` when it did not.
     pub fn used(
         conn: &mut DbConnection,
         id: i32,
         credential: &str,
-        sign_count: i64,
-    ) -> QueryResult<()> {
-        diesel::update(passkeys::table.find(id))
-            .set((
-                passkeys::credential.eq(credential),
-                passkeys::sign_count.eq(sign_count),
-                passkeys::last_used_at.eq(Some(super::now())),
-            ))
-            .execute(conn)
-            .map(drop)
+        count: i64,
+    ) -> QueryResult<bool> {
+        let changes = (
+            passkeys::credential.eq(credential),
+            passkeys::sign_count.eq(count),
+            passkeys::last_used_at.eq(Some(super::now())),
+        );
+        let row = passkeys::table.filter(passkeys::id.eq(id));
+        let updated = if count == 0 {
+            diesel::update(row.filter(passkeys::sign_count.eq(0)))
+                .set(changes)
+                .execute(conn)?
+        } else {
+            diesel::update(row.filter(passkeys::sign_count.lt(count)))
+                .set(changes)
+                .execute(conn)?
+        };
+        Ok(updated == 1)
     }
 
     /// Removes one of the user's passkeys: `None` when the user has no passkey of that id.
@@ -118,6 +129,8 @@ pub enum Purpose {
     Register,
     SignIn,
     SecondFactor,
+    /// Proving it is the user again in a session (recent authentication).
+    Reauthenticate,
 }
 
 impl Purpose {
@@ -126,6 +139,7 @@ impl Purpose {
             Self::Register => "register",
             Self::SignIn => "sign_in",
             Self::SecondFactor => "second_factor",
+            Self::Reauthenticate => "reauthenticate",
         }
     }
 }
@@ -156,12 +170,13 @@ pub struct NewCeremony<'a> {
 }
 
 impl Ceremony {
-    /// Stores a ceremony; those started over a day ago go.
+    /// Stores a ceremony; those started over ten minutes ago (all expired: none lives over
+    /// five) go, so that anonymous sign-in options, rate limited per address, cannot pile up.
     pub fn create(conn: &mut DbConnection, new: &NewCeremony<'_>) -> QueryResult<()> {
         let now = super::now();
         diesel::delete(
             webauthn_challenges::table
-                .filter(webauthn_challenges::created_at.lt(now - Duration::days(1))),
+                .filter(webauthn_challenges::created_at.lt(now - Duration::minutes(10))),
         )
         .execute(conn)?;
         diesel::insert_into(webauthn_challenges::table)
@@ -178,30 +193,36 @@ impl Ceremony {
             .map(drop)
     }
 
-    /// Uses up the ceremony of this challenge hash for `purpose`, once: `None` when there is
-    /// none, it is for another purpose, it expired, or it was used (by this request's twin
-    /// too: the claim is one conditional update).
+    /// Uses up the ceremony of this challenge hash, once, when it is for `purpose` and was
+    /// started for `user_id` (none for a sign-in) and `mfa_token_hash` (a second step's):
+    /// `None` when there is no such ceremony, it expired, or it was used (by this request's
+    /// twin too: the claim is one conditional update). A response that names another's
+    /// ceremony leaves it alone.
     pub fn take(
         conn: &mut DbConnection,
         challenge_hash: &str,
         purpose: Purpose,
+        user_id: Option<i32>,
+        mfa_token_hash: Option<&str>,
     ) -> QueryResult<Option<Ceremony>> {
         let now = super::now();
         let live = webauthn_challenges::table
             .filter(webauthn_challenges::challenge_hash.eq(challenge_hash))
-            .filter(webauthn_challenges::purpose.eq(purpose.as_str()))
             .filter(webauthn_challenges::used_at.is_null())
             .filter(webauthn_challenges::expires_at.gt(now));
+        let found = live
+            .filter(webauthn_challenges::purpose.eq(purpose.as_str()))
+            .select(Ceremony::as_select())
+            .first(conn)
+            .optional()?;
+        let Some(ceremony) =
+            found.filter(|c| c.user_id == user_id && c.mfa_token_hash.as_deref() == mfa_token_hash)
+        else {
+            return Ok(None);
+        };
         let claimed = diesel::update(live)
             .set(webauthn_challenges::used_at.eq(Some(now)))
             .execute(conn)?;
-        if claimed != 1 {
-            return Ok(None);
-        }
-        webauthn_challenges::table
-            .find(challenge_hash)
-            .select(Ceremony::as_select())
-            .first(conn)
-            .optional()
+        Ok((claimed == 1).then_some(ceremony))
     }
 }

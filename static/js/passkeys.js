@@ -106,6 +106,13 @@
       button.disabled = true;
       fetchOptions(form)
         .then(function (json) {
+          var rpId = create ? json.publicKey.rp.id : json.publicKey.rpId;
+          var host = location.hostname;
+          if (rpId && host !== rpId && host.slice(-rpId.length - 1) !== "." + rpId) {
+            // The browser would refuse with a bare SecurityError: say where passkeys work.
+            var port = location.port ? ":" + location.port : "";
+            throw { elsewhere: location.protocol + "//" + rpId + port + location.pathname };
+          }
           return create
             ? navigator.credentials.create(creationOptions(json))
             : navigator.credentials.get(requestOptions(json));
@@ -116,7 +123,9 @@
         })
         .catch(function (error) {
           button.disabled = false;
-          if (error && error.status) {
+          if (error && error.elsewhere) {
+            say(form, "Passkeys work on this site's own address: open " + error.elsewhere + " and try there.");
+          } else if (error && error.status) {
             // The server's own page says why (a sign-in that expired, "Confirm it's you"…).
             form.submit();
           } else if (error && error.name === "InvalidStateError") {

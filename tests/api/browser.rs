@@ -477,7 +477,7 @@ pub(crate) fn totp_in(secret: &str, steps: i64) -> String {
 /// Makes the browser's sign-in eleven minutes old (past `REAUTH_MINUTES`): the session's
 /// `auth_time` goes back, and without its access cookie the browser's next page load renews
 /// silently from the refresh cookie, with the session's old `auth_time`.
-async fn age_the_sign_in(c: &Client, app: &TestApp) {
+pub(crate) async fn age_the_sign_in(c: &Client, app: &TestApp) {
     app.sql("UPDATE sessions SET auth_time = datetime('now', '-11 minutes')");
     c.delete_cookie("access_token").await.unwrap();
 }

@@ -304,6 +304,40 @@ async fn a_passkey_is_added_then_signs_in_alone_and_as_the_second_step() {
         "the authenticator signed again: {used} → {again}"
     );
 
+    // Later, adding another passkey needs a recent sign-in: "Confirm it's you" offers the
+    // passkey, which renews the sign-in and brings back the typed name. The same device
+    // cannot hold a second passkey for the account (excludeCredentials): the page says so.
+    crate::browser::age_the_sign_in(&c, &app).await;
+    c.goto(&at(&app, "/account")).await.unwrap();
+    fill(&c, "#field-name", "Phone").await;
+    click(&c, "#passkey-add").await;
+    assert!(
+        appears(&c, "Confirm it's you").await,
+        "{}",
+        body_text(&c).await
+    );
+    assert!(
+        displayed(&c, "#passkey-reauthenticate").await,
+        "the passkey is offered to confirm"
+    );
+    shot(&c, "passkeys-confirm").await;
+    click(&c, "#passkey-reauthenticate").await;
+    assert!(
+        appears(&c, "Now send the form again.").await,
+        "{}",
+        body_text(&c).await
+    );
+    assert_eq!(path_of(&c).await, "/account");
+    let kept = c.find(Locator::Css("#field-name")).await.unwrap();
+    assert_eq!(kept.prop("value").await.unwrap().as_deref(), Some("Phone"));
+    click(&c, "#passkey-add").await;
+    assert!(
+        appears(&c, "This device already holds a passkey for your account.").await,
+        "{}",
+        body_text(&c).await
+    );
+    assert_eq!(authenticator.credentials(&c).await.len(), 1);
+
     authenticator.remove(&c).await;
     c.close().await.unwrap();
 }

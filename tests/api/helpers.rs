@@ -628,6 +628,15 @@ impl TestApp {
         send(req.json(&body)).await
     }
 
+    /// `POST /api/auth/reauthenticate/options`: options to confirm it is you with a passkey.
+    pub async fn reauthentication_options(&self, access_token: &str) -> Response {
+        send(
+            self.bearer
+                .post("/api/auth/reauthenticate/options", access_token),
+        )
+        .await
+    }
+
     /// `GET /api/users/me/passkeys`.
     pub async fn passkeys(&self, access_token: &str) -> Response {
         send(self.bearer.get("/api/users/me/passkeys", access_token)).await

@@ -33,6 +33,8 @@ backend_tests!(
     removing_a_passkey_needs_a_recent_sign_in_and_only_touches_ones_own,
     passkeys_are_off_when_public_url_is_an_ip_address,
     a_disabled_account_cannot_sign_in_with_a_passkey,
+    a_second_step_refused_for_a_disabled_account_is_spent,
+    a_passkey_confirms_it_is_you_for_its_own_session_once,
 );
 
 /// Passkeys need a host name as the relying party, not an IP address: every server here is
@@ -993,4 +995,135 @@ async fn a_disabled_account_cannot_sign_in_with_a_passkey(b: Backend) {
     assert_eq!(app.admin_enable(t, ann.id).await.status(), 200);
     let pair = sign_in_with(&app, &mut key).await;
     assert_eq!(claims(&pair)["amr"], json!(["hwk"]));
+}
+
+/// An account disabled between the password and the passkey: the second step is refused
+/// (403) and spends the `mfa_token` and the response, so neither finishes the sign-in once
+/// the account is enabled again.
+async fn a_second_step_refused_for_a_disabled_account_is_spent(b: Backend) {
+    let app = spawn(b).await;
+    let root = app.admin("root").await;
+    let mo = mfa_user(&app, "moe").await;
+    let mut key = Authenticator::new();
+    key.register(&app, &mo.user.access_token, "Key").await;
+    let token = mfa_token_with_passkey(&app, "moe").await;
+    let options = request_options(&app, json!({ "mfa_token": token })).await;
+    let assertion = key.assert(&app, &options);
+
+    let t = &root.access_token;
+    assert_eq!(app.admin_disable(t, mo.user.id).await.status(), 200);
+    let body = refused(
+        app.mfa_passkey(&token, assertion.clone()).await,
+        403,
+        "disabled",
+    )
+    .await;
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/account-disabled"),
+        "{body}"
+    );
+    assert_eq!(app.admin_enable(t, mo.user.id).await.status(), 200);
+    refused(
+        app.mfa_passkey(&token, assertion).await,
+        401,
+        "unknown, expired",
+    )
+    .await;
+    let sign_ins = crate::audit::of_kind(&app, t, mo.user.id, "sign_in").await;
+    assert_eq!(
+        sign_ins.len(),
+        1,
+        "only the registration's own sign-in: {sign_ins:#?}"
+    );
+}
+
+/// Recent authentication with a passkey in place of the password: a fresh `auth_time` and
+/// `amr` for the same session, from options made for this user and this session only, once.
+async fn a_passkey_confirms_it_is_you_for_its_own_session_once(b: Backend) {
+    let app = spawn(b).await;
+    let ann = app.user("ann").await;
+    let mut key = Authenticator::new();
+    key.register(&app, &ann.access_token, "Laptop").await;
+    let old = aged(&ann, 660);
+    let sid = header_and_claims(&old).1["sid"].clone();
+    assert_not_recent(app.passkey_creation_options(&old).await, "an old sign-in").await;
+
+    // Options for this session; the answer renews it, with the passkey's amr.
+    let options = json_of(
+        app.reauthentication_options(&old).await,
+        200,
+        "reauth options",
+    )
+    .await;
+    assert_eq!(options["publicKey"]["userVerification"], "required");
+    let assertion = key.assert(&app, &options);
+    let r = app
+        .reauthenticate(&old, json!({ "assertion": assertion }))
+        .await;
+    let pair = json_of(r, 200, "reauthenticate with a passkey").await;
+    let c = claims(&pair);
+    assert_eq!(c["amr"], json!(["hwk"]), "{c}");
+    assert_eq!(c["sid"], sid, "the same session");
+    assert!(
+        (unix_now() - c["auth_time"].as_i64().unwrap()).abs() <= 5,
+        "{c}"
+    );
+    let fresh = access_of(&pair).to_string();
+    assert_eq!(app.passkey_creation_options(&fresh).await.status(), 200);
+    let done = of_kind(&app, &fresh, "reauthenticated").await;
+    assert_eq!(done[0]["detail"]["passkey"], "Laptop", "{done:#?}");
+
+    // The same answer again: refused (403), the session not renewed again.
+    let r = app
+        .reauthenticate(&fresh, json!({ "assertion": assertion }))
+        .await;
+    refused(r, 403, "expired or was already used").await;
+
+    // Options made for another session of the same user do not renew this one.
+    let other = app.login_pair("ann", PASSWORD).await;
+    let options = request_options_for(&app, access_of(&other)).await;
+    let assertion = key.assert(&app, &options);
+    let r = app
+        .reauthenticate(&fresh, json!({ "assertion": assertion }))
+        .await;
+    refused(r, 403, "expired or was already used").await;
+    let failed = of_kind(&app, &fresh, "second_factor_failed").await;
+    assert_eq!(failed.len(), 2, "{failed:#?}");
+    assert!(
+        failed
+            .iter()
+            .all(|e| e["detail"]["step"] == "reauthenticate"),
+        "{failed:#?}"
+    );
+
+    // A password and an assertion together, or an assertion that is not one: 422.
+    let r = app
+        .reauthenticate(
+            &fresh,
+            json!({"password": PASSWORD, "assertion": {"id": "x"}}),
+        )
+        .await;
+    let body = problem(r, 422).await;
+    assert!(body["errors"]["assertion"].is_array(), "{body}");
+
+    // A user without a passkey gets no options: 409.
+    let bob = app.user("bob").await;
+    let body = problem(app.reauthentication_options(&bob.access_token).await, 409).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("no passkey"),
+        "{body}"
+    );
+}
+
+/// Re-authentication options for the holder of `token`.
+async fn request_options_for(app: &TestApp, token: &str) -> Value {
+    json_of(
+        app.reauthentication_options(token).await,
+        200,
+        "reauth options",
+    )
+    .await
 }

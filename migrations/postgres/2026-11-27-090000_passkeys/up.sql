@@ -18,9 +18,10 @@ CREATE INDEX passkeys_user_id ON passkeys (user_id);
 
 -- A WebAuthn ceremony under way, keyed by the SHA-256 of its challenge, which the browser
 -- signs into clientDataJSON: single use (`used_at`), short-lived, bound to its purpose
--- (register, sign_in, second_factor), to the user (none for a discoverable sign-in) and, for a
--- second factor, to the hash of the mfa_token it completes. Stored here, not in memory, so
--- that the instance that finishes a ceremony need not be the one that started it.
+-- (register, sign_in, second_factor, reauthenticate), to the user (none for a discoverable
+-- sign-in) and, for a second factor, to the hash of the mfa_token it completes (for a
+-- re-authentication, of the session's id). Stored here, not in memory, so that the instance
+-- that finishes a ceremony need not be the one that started it.
 CREATE TABLE webauthn_challenges (
     challenge_hash TEXT PRIMARY KEY,
     purpose TEXT NOT NULL,

@@ -118,17 +118,25 @@ fn tries_left(left: i32) -> String {
 /// `POST /api/auth/reauthenticate`.
 #[derive(Deserialize, ToSchema)]
 pub struct ReauthRequest {
-    #[schema(value_type = String, required = true)]
+    /// Required unless `assertion` is given.
+    #[schema(value_type = String)]
     #[serde(default)]
     pub password: Field,
     /// Required when a second factor is on: a TOTP or recovery code.
     #[schema(value_type = Option<String>)]
     #[serde(default)]
     pub code: Field,
+    /// In place of the password and code: the `PublicKeyCredential` that
+    /// `navigator.credentials.get()` gave for the options of
+    /// `POST /api/auth/reauthenticate/options`.
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub assertion: Option<serde_json::Value>,
 }
 
-/// `POST /api/auth/reauthenticate`: `{password, code?}` → a TokenPair for the same session
-/// with a fresh `auth_time`, for the operations that need a recent sign-in.
+/// `POST /api/auth/reauthenticate`: `{password, code?}`, or `{assertion}` with a passkey, →
+/// a TokenPair for the same session with a fresh `auth_time`, for the operations that need a
+/// recent sign-in.
 #[utoipa::path(
     post,
     path = "/api/auth/reauthenticate",
@@ -136,7 +144,7 @@ pub struct ReauthRequest {
     request_body = ReauthRequest,
     responses(
         (status = 200, description = "Tokens of the same session with a fresh auth_time", body = crate::auth::tokens::TokenPair),
-        (status = 403, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong password, or the passkey's response was refused", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
         BodyErrors,
         RateLimited
@@ -150,20 +158,34 @@ pub async fn reauthenticate(
     JsonBody(body): JsonBody<ReauthRequest>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
-    let password = body.password.text("password", &mut errors);
-    // Blank is left out: clients without a second factor may send `"code": ""`.
-    let code = match body.code.is_given() {
-        true => body
-            .code
-            .required("code", &mut errors, FactorCode::parse)
-            .map(Some),
-        false => Some(None),
+    let (user, sid) = (&auth.user, &auth.claims.sid);
+    let pair = if body.assertion.as_ref().is_some_and(|a| !a.is_null()) {
+        if body.password != Field::Absent || body.code != Field::Absent {
+            let both = "Give the password (and a code) or a passkey's assertion, not both.";
+            errors.add("assertion", both);
+        }
+        let assertion = errors.take("assertion", super::passkeys::credential(body.assertion));
+        let assertion = errors.finish(|| assertion)?;
+        state
+            .accounts()
+            .reauthenticate_with_passkey(user, sid, assertion, &client)
+            .await?
+    } else {
+        let password = body.password.text("password", &mut errors);
+        // Blank is left out: clients without a second factor may send `"code": ""`.
+        let code = match body.code.is_given() {
+            true => body
+                .code
+                .required("code", &mut errors, FactorCode::parse)
+                .map(Some),
+            false => Some(None),
+        };
+        let (password, code) = errors.finish(|| Some((password?, code?)))?;
+        state
+            .accounts()
+            .reauthenticate(user, sid, password, code, &client)
+            .await?
     };
-    let (password, code) = errors.finish(|| Some((password?, code?)))?;
-    let pair = state
-        .accounts()
-        .reauthenticate(&auth.user, &auth.claims.sid, password, code, &client)
-        .await?;
     let mut response = pair.response();
     if auth.source == CredentialSource::Cookie {
         cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);

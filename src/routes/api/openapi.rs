@@ -103,6 +103,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         passkeys::add,
         passkeys::list,
         passkeys::remove,
+        passkeys::reauthentication_options,
         events::mine,
         posts::list,
         posts::create,

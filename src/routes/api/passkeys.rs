@@ -268,6 +268,31 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// `POST /api/auth/reauthenticate/options`: options for `navigator.credentials.get()` that
+/// prove it is the caller again with one of their passkeys, for this session, then
+/// `POST /api/auth/reauthenticate {assertion}`.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reauthenticate/options",
+    tag = "auth",
+    responses(
+        (status = 200, description = "PublicKeyCredentialRequestOptions, as JSON, under `publicKey`", body = Object),
+        (status = 409, description = "The caller has no passkey, or passkeys are off", body = Problem, content_type = "application/problem+json"),
+        AuthErrors
+    ),
+    security(("bearer" = []), ("oauth2" = []))
+)]
+pub async fn reauthentication_options(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+) -> Result<HttpResponse, AppError> {
+    let options = state
+        .accounts()
+        .reauthentication_options(&auth.user, &auth.claims.sid)
+        .await?;
+    Ok(no_store().json(options))
+}
+
 fn no_store() -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
     response.insert_header((header::CACHE_CONTROL, "no-store"));

@@ -10,11 +10,10 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::activity::{own_events, EventLine, SessionLine};
+use super::activity::{own_events, EventLine, PasskeyLine, SessionLine};
 use super::auth::logged_out;
 use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
-use super::passkeys::PasskeyLine;
 use super::recent::{Prefill, RecentForm, Sensitive};
 use super::{render, see_other};
 use crate::accounts::email::EmailChangeError;

@@ -14,32 +14,12 @@ use super::auth::login_page;
 use super::extract::{Confirm, CsrfForm};
 use super::layout::flash;
 use super::recent::{RecentForm, Sensitive};
-use super::{safe_next, see_other, utc};
+use super::{safe_next, see_other};
 use crate::auth::cookies;
-use crate::db::passkeys::PasskeyRow;
 use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::state::{AppState, LoginAttempt};
-
-/// A passkey as the account page lists it.
-pub struct PasskeyLine {
-    pub id: i32,
-    pub name: String,
-    pub created_at: String,
-    pub last_used_at: String,
-}
-
-impl From<&PasskeyRow> for PasskeyLine {
-    fn from(p: &PasskeyRow) -> Self {
-        Self {
-            id: p.id,
-            name: p.name.clone(),
-            created_at: utc(p.created_at),
-            last_used_at: p.last_used_at.map_or_else(|| "never".into(), utc),
-        }
-    }
-}
 
 /// What the browser could not do, in words for the person in front of it.
 const NO_ANSWER: &str =

@@ -195,6 +195,8 @@ struct ConfirmPage {
     form: bool,
     kept: Vec<(String, String)>,
     second_factor: bool,
+    /// Whether to offer the user's passkey (shown by the script where the browser can).
+    passkey: bool,
     minutes: i64,
     errors: FieldErrors,
 }
@@ -212,6 +214,8 @@ async fn confirm_page(
         form: pending.form,
         kept: pending.kept.clone(),
         second_factor: state.accounts().second_factor_on(user.user.id).await?,
+        passkey: state.relying_party.is_some()
+            && !state.accounts().passkeys(user.user.id).await?.is_empty(),
         minutes: (state.tokens.reauth_seconds / 60).max(1),
         errors,
     })
@@ -239,15 +243,7 @@ pub async fn reauthenticate(
         form: field("again") == "form",
         kept,
     };
-    let (password, code) = (field("password"), field("code"));
-    let mut errors = FieldErrors::new();
-    if password.is_empty() {
-        errors.add("password", "Enter your password.");
-    }
-    let code = match code.trim() {
-        "" => None,
-        typed => errors.take("code", FactorCode::parse(typed)),
-    };
+    let (password, code, assertion) = (field("password"), field("code"), field("assertion"));
     let refused = |errors: FieldErrors, status: StatusCode| {
         let (state, session, user, pending) = (&state, &session, &user, &pending);
         async move {
@@ -255,13 +251,35 @@ pub async fn reauthenticate(
             super::render(&page, status)
         }
     };
-    if !errors.is_empty() {
-        return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let renewed = state
-        .accounts()
-        .reauthenticate(&user.user, &user.claims.sid, password, code, &client)
-        .await;
+    let (accounts, sid) = (state.accounts(), &user.claims.sid);
+    let renewed = if !assertion.trim().is_empty() {
+        match serde_json::from_str(&assertion) {
+            Ok(assertion) => {
+                accounts
+                    .reauthenticate_with_passkey(&user.user, sid, assertion, &client)
+                    .await
+            }
+            Err(_) => Err(AppError::Forbidden(
+                "Your browser's passkey answer could not be read: try again, or use the password."
+                    .into(),
+            )),
+        }
+    } else {
+        let mut errors = FieldErrors::new();
+        if password.is_empty() {
+            errors.add("password", "Enter your password.");
+        }
+        let code = match code.trim() {
+            "" => None,
+            typed => errors.take("code", FactorCode::parse(typed)),
+        };
+        if !errors.is_empty() {
+            return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        accounts
+            .reauthenticate(&user.user, sid, password, code, &client)
+            .await
+    };
     let pair = match renewed {
         Ok(pair) => pair,
         Err(AppError::Forbidden(m)) => {

@@ -1,0 +1,169 @@
+//! The steps every ceremony shares: storing and taking its state, and what a verified
+//! assertion changes.
+
+use webauthn_rs::prelude::{AuthenticationResult, Passkey, WebauthnError};
+
+use super::super::mfa::MFA_TOKEN_MINUTES;
+use super::super::notices::{self, PasskeyChange};
+use crate::audit::{self, Event, EventKind};
+use crate::auth::passkey::{self, CEREMONY_SECONDS};
+use crate::db::passkeys::{Ceremony, NewCeremony, PasskeyRow, Purpose};
+use crate::db::users::User;
+use crate::db::{outbox, DbConnection};
+use crate::error::AppError;
+use crate::http::client::ClientInfo;
+use crate::mail::Context;
+
+use super::Refusal;
+
+/// Where a refusal's notice and event come from, inside the database closure.
+pub(super) struct Witness {
+    pub(super) notifier: crate::mail::Notifier,
+    pub(super) client: ClientInfo,
+}
+
+/// A passkey that proved itself: whose, which, and what it proves.
+pub(super) struct Proved {
+    pub(super) user: User,
+    pub(super) name: String,
+    pub(super) amr: &'static str,
+}
+
+/// The end of a verification: on success the passkey's new counter and last use are stored
+/// and the user loaded. A counter that did not go up is refused, recorded as
+/// `passkey_clone_suspected` and told to the owner: by webauthn-rs's check against the copy in
+/// the ceremony's state, or by the stored count, which another sign-in may have moved since
+/// the options were made (the update itself compares, so racing uses cannot both pass).
+pub(super) fn verified(
+    conn: &mut DbConnection,
+    row: PasskeyRow,
+    mut key: Passkey,
+    result: Result<AuthenticationResult, WebauthnError>,
+    witness: &Witness,
+) -> Result<Result<Proved, (Option<i32>, Refusal)>, AppError> {
+    let user_id = Some(row.user_id);
+    let result = match result {
+        Ok(result) => result,
+        Err(WebauthnError::CredentialPossibleCompromise) => {
+            clone_suspected(conn, &row, None, witness)?;
+            return Ok(Err((user_id, Refusal::CounterWentBack)));
+        }
+        Err(e) => return Ok(Err((user_id, Refusal::Invalid(explain(&e))))),
+    };
+    let count = i64::from(result.counter());
+    key.update_credential(&result);
+    let stored = serde_json::to_string(&key).map_err(AppError::internal)?;
+    if !PasskeyRow::used(conn, row.id, &stored, count)? {
+        clone_suspected(conn, &row, Some(count), witness)?;
+        return Ok(Err((user_id, Refusal::CounterWentBack)));
+    }
+    let user = User::find(conn, row.user_id)?.ok_or(AppError::NotFound)?;
+    Ok(Ok(Proved {
+        user,
+        name: row.name,
+        amr: passkey::amr(result.backup_eligible()),
+    }))
+}
+
+pub(super) fn clone_suspected(
+    conn: &mut DbConnection,
+    row: &PasskeyRow,
+    presented: Option<i64>,
+    witness: &Witness,
+) -> Result<(), AppError> {
+    let Some(user) = User::find(conn, row.user_id)? else {
+        return Ok(());
+    };
+    let mut event = Event::new(EventKind::PasskeyCloneSuspected, &witness.client)
+        .user(user.id)
+        .detail("passkey", row.name.clone())
+        .detail("stored_count", row.sign_count);
+    if let Some(count) = presented {
+        event = event.detail("presented_count", count);
+    }
+    audit::record_in(conn, &event);
+    let notice = notices::passkey_changed(
+        &user.email,
+        &row.name,
+        PasskeyChange::CloneSuspected,
+        &Context::of(&witness.client),
+    );
+    outbox::enqueue(conn, &witness.notifier.render(&notice)?)?;
+    Ok(())
+}
+
+/// Stores a ceremony's state under its challenge's hash, for [`CEREMONY_SECONDS`] (the
+/// second step's at most as long as its `mfa_token`).
+pub(super) fn store(
+    conn: &mut DbConnection,
+    challenge: &[u8],
+    purpose: Purpose,
+    user_id: Option<i32>,
+    mfa_token_hash: Option<&str>,
+    state: &impl serde::Serialize,
+) -> Result<(), AppError> {
+    let state = serde_json::to_string(state).map_err(AppError::internal)?;
+    let seconds = match purpose {
+        Purpose::SecondFactor => (MFA_TOKEN_MINUTES * 60).min(CEREMONY_SECONDS.into()),
+        _ => CEREMONY_SECONDS.into(),
+    };
+    Ceremony::create(
+        conn,
+        &NewCeremony {
+            challenge_hash: &passkey::challenge_hash(challenge),
+            purpose,
+            user_id,
+            mfa_token_hash,
+            state: &state,
+            ttl: time::Duration::seconds(seconds),
+        },
+    )?;
+    Ok(())
+}
+
+/// Takes the ceremony the client data's challenge names, for `purpose` and its owner (the
+/// user, and a second step's `mfa_token` hash).
+pub(super) fn take(
+    conn: &mut DbConnection,
+    client_data_json: &[u8],
+    purpose: Purpose,
+    user_id: Option<i32>,
+    mfa_token_hash: Option<&str>,
+) -> Result<Option<Ceremony>, AppError> {
+    let Some(challenge) = passkey::challenge_of(client_data_json) else {
+        return Ok(None);
+    };
+    let hash = passkey::challenge_hash(&challenge);
+    Ok(Ceremony::take(
+        conn,
+        &hash,
+        purpose,
+        user_id,
+        mfa_token_hash,
+    )?)
+}
+
+pub(super) fn parse_state<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, AppError> {
+    serde_json::from_str(stored).map_err(AppError::internal)
+}
+
+pub(super) fn stored_keys(rows: &[PasskeyRow]) -> Vec<Passkey> {
+    rows.iter()
+        .filter_map(|r| serde_json::from_str(&r.credential).ok())
+        .collect()
+}
+
+/// webauthn-rs's reason, in words a client developer can act on.
+pub(super) fn explain(e: &WebauthnError) -> String {
+    match e {
+        WebauthnError::InvalidRPOrigin => "the origin is not this site's".into(),
+        WebauthnError::InvalidRPIDHash => "it was made for another relying party (RP ID)".into(),
+        WebauthnError::UserNotVerified => "the authenticator did not verify the user".into(),
+        WebauthnError::UserNotPresent => "the authenticator did not see the user".into(),
+        WebauthnError::AuthenticationFailure => "the signature does not verify".into(),
+        WebauthnError::MismatchedChallenge => "it answers another challenge".into(),
+        WebauthnError::InvalidClientDataType => "the client data is of the wrong type".into(),
+        WebauthnError::CredentialAlreadyExists => "this passkey is already registered".into(),
+        other => format!("{other}").to_lowercase(),
+    }
+}
