@@ -287,6 +287,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/login/passkey").route(post().to(pages::passkeys::sign_in)))
         .service(resource("/reauthenticate").route(post().to(pages::recent::reauthenticate)))
+        .service(
+            resource("/reauthenticate/options")
+                .route(post().to(pages::passkeys::reauthentication_options)),
+        )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
         .service(
             resource("/forgot-password")
@@ -326,6 +330,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::account::revoke_session)),
         )
         .service(resource("/account/passkeys").route(post().to(pages::passkeys::add)))
+        .service(
+            resource("/account/passkeys/options")
+                .route(post().to(pages::passkeys::creation_options)),
+        )
         .service(
             resource("/account/passkeys/{id}/remove").route(post().to(pages::passkeys::remove)),
         )

@@ -63,7 +63,11 @@ impl AppState {
         }));
         let relying_party =
             match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
-                Ok(rp) => Some(Arc::new(rp)),
+                Ok(rp) => {
+                    let origin = &settings.mail.passkey_origin;
+                    log::info!("passkeys work on the pages at {origin}");
+                    Some(Arc::new(rp))
+                }
                 Err(why) => {
                     log::warn!("passkeys are off: {why}");
                     None

@@ -113,6 +113,7 @@ impl Accounts<'_> {
     ) -> Result<SignInStep, AppError> {
         let user_id = user.id;
         let (mfa_token, token_hash) = refresh::generate();
+        let passkeys_on = self.relying_party.is_some();
         let pending = self
             .db
             .run(move |conn| {
@@ -123,7 +124,7 @@ impl Accounts<'_> {
                 let ttl = time::Duration::minutes(MFA_TOKEN_MINUTES);
                 Challenge::create(conn, &token_hash, user_id, "pwd", ttl)?;
                 let passkeys = crate::db::passkeys::PasskeyRow::count_for_user(conn, user_id)?;
-                Ok(Some(methods(passkeys > 0)))
+                Ok(Some(methods(passkeys > 0 && passkeys_on)))
             })
             .await;
         let pending = match pending {

@@ -205,6 +205,11 @@ pub fn passkey_changed(to: &str, name: &str, what: PasskeyChange, context: &Cont
             "A passkey was removed from your Sigil account",
             format!("The passkey \u{201c}{name}\u{201d} was removed from your account and no longer signs in."),
         ),
+        PasskeyChange::Used => (
+            "passkey_used",
+            "Your passkey was used with your Sigil account",
+            format!("The passkey \u{201c}{name}\u{201d} was just used with your account: to sign in, or to confirm it was you before a change."),
+        ),
         PasskeyChange::CloneSuspected => (
             "passkey_clone_suspected",
             "A passkey of your Sigil account was refused",
@@ -223,5 +228,6 @@ pub fn passkey_changed(to: &str, name: &str, what: PasskeyChange, context: &Cont
 pub enum PasskeyChange {
     Added,
     Removed,
+    Used,
     CloneSuspected,
 }

@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use webauthn_rs::prelude::{
-    CreationChallengeResponse, CredentialID, Passkey, PasskeyRegistration,
-    RegisterPublicKeyCredential, Webauthn,
+    CreationChallengeResponse, CredentialID, PasskeyRegistration, RegisterPublicKeyCredential,
+    Webauthn,
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
@@ -26,10 +26,16 @@ use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
-use ceremony::{explain, parse_state, store, take};
+use ceremony::{explain, parse_state, store, stored_keys, take};
 
 /// How many passkeys one account may hold.
 pub const MAX_PASSKEYS: i64 = 20;
+
+fn too_many() -> AppError {
+    AppError::Conflict(format!(
+        "An account holds at most {MAX_PASSKEYS} passkeys: remove one first."
+    ))
+}
 
 /// Why a passkey response was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +80,8 @@ struct Registration {
 }
 
 impl Accounts<'_> {
-    fn relying_party(&self) -> Result<Arc<Webauthn>, AppError> {
+    /// The relying party, or the 409 that says passkeys are off.
+    fn rp(&self) -> Result<Arc<Webauthn>, AppError> {
         self.relying_party.cloned().ok_or_else(|| {
             AppError::Conflict(
                 "Passkeys are not available here: PUBLIC_URL must name a host (not an IP \
@@ -82,6 +89,37 @@ impl Accounts<'_> {
                     .into(),
             )
         })
+    }
+
+    /// A passkey signed in or confirmed it was the user (`step`): the event, and the notice
+    /// to the owner (a passkey's use is told like its addition: one may sit on a device that
+    /// is not theirs any more).
+    async fn passkey_used(
+        &self,
+        user: &User,
+        name: &str,
+        client: &ClientInfo,
+        step: &'static str,
+    ) -> Result<(), AppError> {
+        let what = PasskeyChange::Used;
+        let notice = notices::passkey_changed(&user.email, name, what, &Context::of(client));
+        let message = self.notifier.render(&notice)?;
+        let event = Event::new(EventKind::PasskeyUsed, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("passkey", name)
+            .detail("step", step);
+        self.db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    outbox::enqueue(conn, &message)?;
+                    audit::record_in(conn, &event);
+                    Ok(())
+                })
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(())
     }
 
     /// The user's passkeys, oldest first.
@@ -98,23 +136,20 @@ impl Accounts<'_> {
         &self,
         user: &User,
     ) -> Result<CreationChallengeResponse, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let (user_id, username) = (user.id, user.username.clone());
         self.db
             .run(move |conn| {
                 let existing = PasskeyRow::for_user(conn, user_id)?;
                 if existing.len() as i64 >= MAX_PASSKEYS {
-                    return Err(AppError::Conflict(format!(
-                        "An account holds at most {MAX_PASSKEYS} passkeys: remove one first."
-                    )));
+                    return Err(too_many());
                 }
                 let handle = existing
                     .first()
                     .and_then(|p| uuid::Uuid::parse_str(&p.user_handle).ok())
                     .unwrap_or_else(uuid::Uuid::new_v4);
-                let exclude: Vec<CredentialID> = existing
+                let exclude: Vec<CredentialID> = stored_keys(&existing)
                     .iter()
-                    .filter_map(|p| serde_json::from_str::<Passkey>(&p.credential).ok())
                     .map(|p| p.cred_id().clone())
                     .collect();
                 let (mut options, state) = rp
@@ -150,7 +185,7 @@ impl Accounts<'_> {
         credential: RegisterPublicKeyCredential,
         client: &ClientInfo,
     ) -> Result<PasskeyRow, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let notice = self.notifier.render(&notices::passkey_changed(
             &user.email,
             name.as_str(),
@@ -185,6 +220,10 @@ impl Accounts<'_> {
                         return Err(AppError::Conflict(
                             "This passkey is already registered.".into(),
                         ));
+                    }
+                    // Again here: several sets of options may have been fetched at the limit.
+                    if PasskeyRow::count_for_user(conn, user_id)? >= MAX_PASSKEYS {
+                        return Err(too_many());
                     }
                     let row = PasskeyRow::insert(
                         conn,

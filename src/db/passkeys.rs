@@ -151,7 +151,7 @@ pub struct Ceremony {
     pub challenge_hash: String,
     pub purpose: String,
     pub user_id: Option<i32>,
-    pub mfa_token_hash: Option<String>,
+    pub binding_hash: Option<String>,
     /// The relying-party crate's ceremony state (JSON).
     pub state: String,
     pub created_at: PrimitiveDateTime,
@@ -164,7 +164,7 @@ pub struct NewCeremony<'a> {
     pub challenge_hash: &'a str,
     pub purpose: Purpose,
     pub user_id: Option<i32>,
-    pub mfa_token_hash: Option<&'a str>,
+    pub binding_hash: Option<&'a str>,
     pub state: &'a str,
     pub ttl: Duration,
 }
@@ -184,7 +184,7 @@ impl Ceremony {
                 webauthn_challenges::challenge_hash.eq(new.challenge_hash),
                 webauthn_challenges::purpose.eq(new.purpose.as_str()),
                 webauthn_challenges::user_id.eq(new.user_id),
-                webauthn_challenges::mfa_token_hash.eq(new.mfa_token_hash),
+                webauthn_challenges::binding_hash.eq(new.binding_hash),
                 webauthn_challenges::state.eq(new.state),
                 webauthn_challenges::created_at.eq(now),
                 webauthn_challenges::expires_at.eq(now + new.ttl),
@@ -194,7 +194,8 @@ impl Ceremony {
     }
 
     /// Uses up the ceremony of this challenge hash, once, when it is for `purpose` and was
-    /// started for `user_id` (none for a sign-in) and `mfa_token_hash` (a second step's):
+    /// started for `user_id` (none for a sign-in) and `binding_hash` (a second step's
+    /// `mfa_token`, a re-authentication's session):
     /// `None` when there is no such ceremony, it expired, or it was used (by this request's
     /// twin too: the claim is one conditional update). A response that names another's
     /// ceremony leaves it alone.
@@ -203,7 +204,7 @@ impl Ceremony {
         challenge_hash: &str,
         purpose: Purpose,
         user_id: Option<i32>,
-        mfa_token_hash: Option<&str>,
+        binding_hash: Option<&str>,
     ) -> QueryResult<Option<Ceremony>> {
         let now = super::now();
         let live = webauthn_challenges::table
@@ -216,7 +217,7 @@ impl Ceremony {
             .first(conn)
             .optional()?;
         let Some(ceremony) =
-            found.filter(|c| c.user_id == user_id && c.mfa_token_hash.as_deref() == mfa_token_hash)
+            found.filter(|c| c.user_id == user_id && c.binding_hash.as_deref() == binding_hash)
         else {
             return Ok(None);
         };

@@ -163,7 +163,7 @@ diesel::table! {
         challenge_hash -> Text,
         purpose -> Text,
         user_id -> Nullable<Int4>,
-        mfa_token_hash -> Nullable<Text>,
+        binding_hash -> Nullable<Text>,
         state -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,

@@ -72,7 +72,13 @@
   function fetchOptions(form) {
     var url = form.getAttribute("data-options");
     var csrf = form.querySelector("input[name=csrf_token]").value;
-    var init = { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
+    // A redirect (to the login form, say) is not followed: the form itself is sent instead.
+    var init = {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRF-Token": csrf },
+    };
     if (url.indexOf("/api/") === 0) {
       init.headers["Content-Type"] = "application/json";
       init.body = "{}";
@@ -81,7 +87,7 @@
       init.body = "csrf_token=" + encodeURIComponent(csrf);
     }
     return fetch(url, init).then(function (response) {
-      if (!response.ok) throw { status: response.status };
+      if (!response.ok) throw { status: response.status || 303 };
       return response.json();
     });
   }
@@ -96,8 +102,13 @@
   function ceremony(form, create) {
     var field = form.querySelector(create ? "input[name=attestation]" : "input[name=assertion]");
     var button = form.querySelector("button[type=submit]");
+    // Back from the back/forward cache, or reloaded: a fresh start (an answer is used once).
+    window.addEventListener("pageshow", function () {
+      field.value = "";
+      button.disabled = false;
+    });
+    // form.submit() below sends the form without this event: only the user's click gets here.
     form.addEventListener("submit", function (event) {
-      if (field.value) return;
       var name = form.querySelector("input[name=name]");
       // A blank name: the server's page says so, before any passkey is made.
       if (create && name && !name.value.trim()) return;

@@ -35,6 +35,7 @@ backend_tests!(
     a_disabled_account_cannot_sign_in_with_a_passkey,
     a_second_step_refused_for_a_disabled_account_is_spent,
     a_passkey_confirms_it_is_you_for_its_own_session_once,
+    the_pages_script_routes_answer_errors_without_redirects,
 );
 
 /// Passkeys need a host name as the relying party, not an IP address: every server here is
@@ -383,6 +384,11 @@ async fn a_passkey_is_registered_listed_and_signs_in_alone(b: Backend) {
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("ann@example.com"), "{}", mails[0]);
     assert!(mails[0].contains("Laptop"), "{}", mails[0]);
+    // And of its use: the owner hears of every sign-in with a passkey.
+    let mails = notices(&app, "passkey_used", 1).await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("ann@example.com"), "{}", mails[0]);
+    assert!(mails[0].contains("was just used"), "{}", mails[0]);
 }
 
 async fn a_passkey_completes_a_password_sign_in_as_the_second_step(b: Backend) {
@@ -1126,4 +1132,36 @@ async fn request_options_for(app: &TestApp, token: &str) -> Value {
         "reauth options",
     )
     .await
+}
+
+/// The routes the pages' script fetches options from answer a status it can act on, never a
+/// redirect it would follow into an HTML page: no sign-in waiting on `/login/mfa/options` is a
+/// 409; no session on the account's and the confirmation's options, a 401 page; a passkey
+/// answer the login form cannot read is the login page again (422), never a session.
+async fn the_pages_script_routes_answer_errors_without_redirects(b: Backend) {
+    let app = spawn(b).await;
+    let browser = app.new_browser();
+    let csrf = browser.csrf_token().await;
+    let r = browser
+        .form("/login/mfa/options", &[("csrf_token", &csrf)])
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("expired"));
+    for path in ["/account/passkeys/options", "/reauthenticate/options"] {
+        let r = browser.form(path, &[("csrf_token", &csrf)]).await;
+        assert!(
+            r.status() == 401 || r.status() == 303,
+            "{path}: {}",
+            r.status()
+        );
+    }
+    let r = browser
+        .fill_in("/login", "/login/passkey", &[("assertion", "{not json")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .headers()
+        .get("set-cookie")
+        .is_none_or(|c| { !c.to_str().unwrap_or_default().contains("access_token=ey") }));
+    assert!(r.text().await.unwrap().contains("did not give a passkey"));
 }

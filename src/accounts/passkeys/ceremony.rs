@@ -54,6 +54,10 @@ pub(super) fn verified(
     key.update_credential(&result);
     let stored = serde_json::to_string(&key).map_err(AppError::internal)?;
     if !PasskeyRow::used(conn, row.id, &stored, count)? {
+        // Removed meanwhile (by its owner, from another device): not a copied key.
+        if PasskeyRow::by_credential_id(conn, &row.credential_id)?.is_none() {
+            return Ok(Err((user_id, Refusal::UnknownCredential)));
+        }
         clone_suspected(conn, &row, Some(count), witness)?;
         return Ok(Err((user_id, Refusal::CounterWentBack)));
     }
@@ -92,14 +96,15 @@ pub(super) fn clone_suspected(
     Ok(())
 }
 
-/// Stores a ceremony's state under its challenge's hash, for [`CEREMONY_SECONDS`] (the
-/// second step's at most as long as its `mfa_token`).
+/// Stores a ceremony's state under its challenge's hash, for [`CEREMONY_SECONDS`] (a second
+/// step's for no longer than an `mfa_token` lives from its start: it cannot outlive it by
+/// much).
 pub(super) fn store(
     conn: &mut DbConnection,
     challenge: &[u8],
     purpose: Purpose,
     user_id: Option<i32>,
-    mfa_token_hash: Option<&str>,
+    binding_hash: Option<&str>,
     state: &impl serde::Serialize,
 ) -> Result<(), AppError> {
     let state = serde_json::to_string(state).map_err(AppError::internal)?;
@@ -113,7 +118,7 @@ pub(super) fn store(
             challenge_hash: &passkey::challenge_hash(challenge),
             purpose,
             user_id,
-            mfa_token_hash,
+            binding_hash,
             state: &state,
             ttl: time::Duration::seconds(seconds),
         },
@@ -128,28 +133,30 @@ pub(super) fn take(
     client_data_json: &[u8],
     purpose: Purpose,
     user_id: Option<i32>,
-    mfa_token_hash: Option<&str>,
+    binding_hash: Option<&str>,
 ) -> Result<Option<Ceremony>, AppError> {
     let Some(challenge) = passkey::challenge_of(client_data_json) else {
         return Ok(None);
     };
     let hash = passkey::challenge_hash(&challenge);
-    Ok(Ceremony::take(
-        conn,
-        &hash,
-        purpose,
-        user_id,
-        mfa_token_hash,
-    )?)
+    Ok(Ceremony::take(conn, &hash, purpose, user_id, binding_hash)?)
 }
 
 pub(super) fn parse_state<T: serde::de::DeserializeOwned>(stored: &str) -> Result<T, AppError> {
     serde_json::from_str(stored).map_err(AppError::internal)
 }
 
+/// The stored records of `rows` that webauthn-rs can read (one it cannot is logged and left
+/// out: it could not verify anything).
 pub(super) fn stored_keys(rows: &[PasskeyRow]) -> Vec<Passkey> {
     rows.iter()
-        .filter_map(|r| serde_json::from_str(&r.credential).ok())
+        .filter_map(|r| match serde_json::from_str(&r.credential) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                log::warn!("passkey {} of user {} is unreadable: {e}", r.id, r.user_id);
+                None
+            }
+        })
         .collect()
 }
 

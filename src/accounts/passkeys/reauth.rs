@@ -14,6 +14,7 @@ use crate::auth::refresh;
 use crate::auth::tokens::TokenPair;
 use crate::db::passkeys::{PasskeyRow, Purpose};
 use crate::db::users::User;
+use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 
@@ -25,7 +26,7 @@ impl Accounts<'_> {
         user: &User,
         sid: &str,
     ) -> Result<RequestChallengeResponse, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let (user_id, sid_hash) = (user.id, refresh::hash(sid));
         self.db
             .run(move |conn| {
@@ -55,7 +56,8 @@ impl Accounts<'_> {
 
     /// Renews session `sid`'s `auth_time` with a passkey of `user` (`amr` `hwk` or `swk`), for
     /// options made for this user and session. A refused response is a 403 saying why, and a
-    /// `second_factor_failed` event (they count towards the user's limit of wrong codes).
+    /// `second_factor_failed` event (which the limit on new sign-ins after many wrong codes
+    /// counts).
     pub async fn reauthenticate_with_passkey(
         &self,
         user: &User,
@@ -63,7 +65,7 @@ impl Accounts<'_> {
         credential: PublicKeyCredential,
         client: &ClientInfo,
     ) -> Result<TokenPair, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let witness = self.witness(client);
         let (user_id, sid_hash) = (user.id, refresh::hash(sid));
         let outcome = self
@@ -71,8 +73,10 @@ impl Accounts<'_> {
             .run(move |conn| {
                 let data = &credential.response.client_data_json;
                 let purpose = Purpose::Reauthenticate;
-                let Some(ceremony) = take(conn, data, purpose, Some(user_id), Some(&sid_hash))?
-                else {
+                let owner = (Some(user_id), Some(sid_hash.as_str()));
+                let taken =
+                    write_transaction(conn, |conn| take(conn, data, purpose, owner.0, owner.1))?;
+                let Some(ceremony) = taken else {
                     return Ok(Err((Some(user_id), Refusal::NoCeremony)));
                 };
                 let row = PasskeyRow::by_credential_id(
@@ -103,6 +107,8 @@ impl Accounts<'_> {
         let pair = self
             .tokens
             .reauthenticate(self.db, user, sid, &[proved.amr])
+            .await?;
+        self.passkey_used(user, &proved.name, client, "reauthenticate")
             .await?;
         let event = Event::new(EventKind::Reauthenticated, client)
             .user(user.id)

@@ -24,7 +24,7 @@ enum Step {
     BadToken,
     Disabled,
     Proved(Proved, String),
-    Refused(i32, Refusal, i32),
+    Refused(Refusal, i32),
 }
 
 impl Accounts<'_> {
@@ -50,7 +50,7 @@ impl Accounts<'_> {
         &self,
         mfa_token: Option<&str>,
     ) -> Result<RequestChallengeResponse, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let token_hash = mfa_token.map(refresh::hash);
         self.db
             .run(move |conn| {
@@ -105,7 +105,7 @@ impl Accounts<'_> {
         credential: PublicKeyCredential,
         client: &ClientInfo,
     ) -> Result<Result<TokenPair, Refusal>, AppError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let witness = self.witness(client);
         let outcome = self
             .db
@@ -146,7 +146,7 @@ impl Accounts<'_> {
         credential: PublicKeyCredential,
         client: &ClientInfo,
     ) -> Result<TokenPair, SecondFactorError> {
-        let rp = self.relying_party()?;
+        let rp = self.rp()?;
         let witness = self.witness(client);
         let token_hash = refresh::hash(mfa_token);
         let outcome = self
@@ -189,9 +189,16 @@ impl Accounts<'_> {
                         Ok(proved) if proved.user.disabled => Ok(Step::Disabled),
                         Ok(proved) => Ok(Step::Proved(proved, challenge.amr)),
                         Err((_, refusal)) => {
+                            // The count and its event commit together, as for a wrong code:
+                            // the per-account limit counts these events.
                             let failures = Challenge::fail(conn, &token_hash)?;
                             let left = (MAX_FAILURES - failures).max(0);
-                            Ok(Step::Refused(user_id, refusal, left))
+                            let kind = EventKind::SecondFactorFailed;
+                            let event = refusal_event(kind, &witness.client, &refusal)
+                                .user(user_id)
+                                .detail("tries_left", left);
+                            audit::record_in(conn, &event);
+                            Ok(Step::Refused(refusal, left))
                         }
                     }
                 })
@@ -201,18 +208,12 @@ impl Accounts<'_> {
             Step::BadToken => Err(SecondFactorError::BadToken),
             Step::Disabled => Err(SecondFactorError::App(AppError::AccountDisabled)),
             Step::Proved(proved, first) => {
-                self.passkey_used(&proved, client, "second_factor").await;
+                self.passkey_used(&proved.user, &proved.name, client, "second_factor")
+                    .await?;
                 let amr: Vec<&str> = first.split_whitespace().chain([proved.amr]).collect();
                 Ok(self.start_session(&proved.user, client, &amr).await?)
             }
-            Step::Refused(user_id, refusal, left) => {
-                self.refused(
-                    Some(user_id),
-                    &refusal,
-                    client,
-                    EventKind::SecondFactorFailed,
-                )
-                .await?;
+            Step::Refused(refusal, left) => {
                 self.metrics.sign_in("second_factor_failed");
                 Err(SecondFactorError::PasskeyRefused { refusal, left })
             }
@@ -232,13 +233,16 @@ impl Accounts<'_> {
         &self,
         outcome: Result<Proved, (Option<i32>, Refusal)>,
         client: &ClientInfo,
-        step: &str,
+        step: &'static str,
     ) -> Result<Result<TokenPair, Refusal>, AppError> {
         let proved = match outcome {
             Ok(proved) => proved,
             Err((user_id, refusal)) => {
-                self.refused(user_id, &refusal, client, EventKind::SignInFailed)
-                    .await?;
+                let mut event = refusal_event(EventKind::SignInFailed, client, &refusal);
+                if let Some(id) = user_id {
+                    event = event.user(id);
+                }
+                audit::record(self.db, event).await;
                 self.metrics.sign_in(refusal.reason());
                 return Ok(Err(refusal));
             }
@@ -262,35 +266,14 @@ impl Accounts<'_> {
             self.metrics.sign_in(reason);
             return Err(error);
         }
-        self.passkey_used(&proved, client, step).await;
+        self.passkey_used(user, &proved.name, client, step).await?;
         Ok(Ok(self.start_session(user, client, &[proved.amr]).await?))
     }
+}
 
-    async fn passkey_used(&self, proved: &Proved, client: &ClientInfo, step: &str) {
-        let event = Event::new(EventKind::PasskeyUsed, client)
-            .user(proved.user.id)
-            .actor(proved.user.id)
-            .detail("passkey", proved.name.clone())
-            .detail("step", step);
-        audit::record(self.db, event).await;
-    }
-
-    /// Records a refused response: `kind` (`sign_in_failed` or `second_factor_failed`) with
-    /// the reason; a counter that went back is also its own event and a notice to the owner.
-    async fn refused(
-        &self,
-        user_id: Option<i32>,
-        refusal: &Refusal,
-        client: &ClientInfo,
-        kind: EventKind,
-    ) -> Result<(), AppError> {
-        let mut event = Event::new(kind, client)
-            .detail("reason", refusal.reason())
-            .detail("method", "passkey");
-        if let Some(id) = user_id {
-            event = event.user(id);
-        }
-        audit::record(self.db, event).await;
-        Ok(())
-    }
+/// A refused response, as an event: why, and that a passkey was tried.
+fn refusal_event(kind: EventKind, client: &ClientInfo, refusal: &Refusal) -> Event {
+    Event::new(kind, client)
+        .detail("reason", refusal.reason())
+        .detail("method", "passkey")
 }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
-use crate::accounts::mfa::{SecondFactorError, SignInStep};
+use crate::accounts::mfa::{SecondFactorError, SignInStep, BAD_MFA_TOKEN};
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::tokens::TokenPair;
 use crate::auth::totp::FactorCode;
@@ -232,6 +232,7 @@ pub async fn token(
                     SecondFactorError::WrongCode { left } => {
                         AppError::oauth("invalid_grant", wrong_code(left))
                     }
+                    // The grant takes codes only; a passkey completes at /api/auth/mfa.
                     SecondFactorError::PasskeyRefused { refusal, .. } => {
                         AppError::oauth("invalid_grant", refusal.detail())
                     }
@@ -258,8 +259,6 @@ pub async fn token(
 
 /// The token endpoint's grant that completes a sign-in with a second factor.
 pub const MFA_OTP_GRANT: &str = "urn:sigil:grant-type:mfa-otp";
-
-pub use crate::accounts::mfa::BAD_MFA_TOKEN;
 
 /// What a wrong second-factor code gets, with the tries left on its `mfa_token`.
 pub fn wrong_code(left: i32) -> String {

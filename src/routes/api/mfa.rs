@@ -7,9 +7,10 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{wrong_code, BAD_MFA_TOKEN};
+use super::auth::wrong_code;
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
 use crate::accounts::mfa::SecondFactorError;
+use crate::accounts::mfa::BAD_MFA_TOKEN;
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::{AuthUser, RecentAuth};
@@ -63,7 +64,7 @@ pub async fn complete(
     let mut errors = FieldErrors::new();
     let mfa_token = body.mfa_token.text("mfa_token", &mut errors);
     let passkey = body.assertion.as_ref().is_some_and(|a| !a.is_null());
-    if passkey && body.code != Field::Absent {
+    if passkey && body.code.is_given() {
         errors.add("code", "Give a code or a passkey's assertion, not both.");
     }
     let proof = if passkey {
@@ -160,7 +161,7 @@ pub async fn reauthenticate(
     let mut errors = FieldErrors::new();
     let (user, sid) = (&auth.user, &auth.claims.sid);
     let pair = if body.assertion.as_ref().is_some_and(|a| !a.is_null()) {
-        if body.password != Field::Absent || body.code != Field::Absent {
+        if body.password.is_given() || body.code.is_given() {
             let both = "Give the password (and a code) or a passkey's assertion, not both.";
             errors.add("assertion", both);
         }

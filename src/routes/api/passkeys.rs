@@ -156,11 +156,13 @@ pub fn credential<T: DeserializeOwned>(value: Option<Value>) -> Result<T, String
     responses(
         (status = 200, description = "PublicKeyCredentialCreationOptions, as JSON, under `publicKey`", body = Object),
         (status = 409, description = "Twenty passkeys already, or passkeys are off (PUBLIC_URL names an IP address)", body = Problem, content_type = "application/problem+json"),
-        RecentAuthErrors
+        RecentAuthErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn creation_options(
+    _attempt: LoginAttempt,
     state: web::Data<AppState>,
     RecentAuth(auth): RecentAuth,
 ) -> Result<HttpResponse, AppError> {
@@ -278,11 +280,13 @@ pub async fn remove(
     responses(
         (status = 200, description = "PublicKeyCredentialRequestOptions, as JSON, under `publicKey`", body = Object),
         (status = 409, description = "The caller has no passkey, or passkeys are off", body = Problem, content_type = "application/problem+json"),
-        AuthErrors
+        AuthErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn reauthentication_options(
+    _attempt: LoginAttempt,
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {

@@ -10,17 +10,18 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::activity::{own_events, EventLine, PasskeyLine, SessionLine};
+use super::activity::{own_events, EventLine, SessionLine};
 use super::auth::logged_out;
 use super::extract::{Confirm, SignedIn, SignedInForm};
 use super::layout::{flash, Chrome};
 use super::recent::{Prefill, RecentForm, Sensitive};
-use super::{render, see_other};
+use super::{render, see_other, utc};
 use crate::accounts::email::EmailChangeError;
 use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
 use crate::auth::tokens::{self, LogoutScope};
+use crate::db::passkeys::PasskeyRow;
 use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
@@ -53,6 +54,25 @@ struct AccountPage {
     passkey_name: String,
 }
 
+/// A passkey as the account page lists it.
+pub struct PasskeyLine {
+    pub id: i32,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: String,
+}
+
+impl From<&PasskeyRow> for PasskeyLine {
+    fn from(p: &PasskeyRow) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            created_at: utc(p.created_at),
+            last_used_at: p.last_used_at.map_or_else(|| "never".into(), utc),
+        }
+    }
+}
+
 /// Which form of the page was sent back with errors, if any.
 pub(super) enum Refused {
     Nothing,
@@ -64,6 +84,7 @@ pub(super) enum Refused {
     Passkey {
         errors: FieldErrors,
         name: String,
+        status: StatusCode,
     },
 }
 
@@ -99,11 +120,11 @@ pub(super) async fn account_page(
             errors,
             new_email,
         ),
-        Refused::Passkey { errors, name } => {
-            let status = match errors.first("attestation") {
-                Some(m) if m.contains("already registered") => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+        Refused::Passkey {
+            errors,
+            name,
+            status,
+        } => {
             (passkey_errors, passkey_name) = (errors, name);
             (
                 status,

@@ -16,7 +16,6 @@ use super::layout::Chrome;
 use super::{render, utc};
 use crate::audit::EventKind;
 use crate::db::events::{EventFilter, EventRow};
-use crate::db::passkeys::PasskeyRow;
 use crate::db::sessions::Session as LoginSession;
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors};
@@ -130,25 +129,6 @@ impl SessionLine {
             created_at: utc(s.created_at),
             last_used_at: utc(s.last_used_at),
             id: s.id,
-        }
-    }
-}
-
-/// A passkey as the account page lists it.
-pub struct PasskeyLine {
-    pub id: i32,
-    pub name: String,
-    pub created_at: String,
-    pub last_used_at: String,
-}
-
-impl From<&PasskeyRow> for PasskeyLine {
-    fn from(p: &PasskeyRow) -> Self {
-        Self {
-            id: p.id,
-            name: p.name.clone(),
-            created_at: utc(p.created_at),
-            last_used_at: p.last_used_at.map_or_else(|| "never".into(), utc),
         }
     }
 }

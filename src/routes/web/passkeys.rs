@@ -11,7 +11,7 @@ use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
 
 use super::account::{account_page, Refused};
 use super::auth::login_page;
-use super::extract::{Confirm, CsrfForm};
+use super::extract::{Confirm, CsrfForm, SignedInForm};
 use super::layout::flash;
 use super::recent::{RecentForm, Sensitive};
 use super::{safe_next, see_other};
@@ -120,13 +120,17 @@ pub async fn add(
             None
         }
     };
-    let refused = |errors: FieldErrors| Refused::Passkey {
+    let refused = |errors: FieldErrors, status: StatusCode| Refused::Passkey {
         errors,
         name: form.name.clone(),
+        status,
     };
     let (name, attestation) = match errors.finish(|| Some((name?, attestation?))) {
         Ok(both) => both,
-        Err(errors) => return account_page(&state, &session, &auth, refused(errors)).await,
+        Err(errors) => {
+            let refused = refused(errors, StatusCode::UNPROCESSABLE_ENTITY);
+            return account_page(&state, &session, &auth, refused).await;
+        }
     };
     let shown = name.as_str().to_string();
     match state
@@ -142,14 +146,53 @@ pub async fn add(
             Ok(see_other("/account#passkeys"))
         }
         Err(AppError::Validation(errors)) => {
-            account_page(&state, &session, &auth, refused(errors)).await
+            let refused = refused(errors, StatusCode::UNPROCESSABLE_ENTITY);
+            account_page(&state, &session, &auth, refused).await
         }
         Err(AppError::Conflict(m)) => {
             let errors = FieldErrors::single("attestation", m);
-            account_page(&state, &session, &auth, refused(errors)).await
+            let refused = refused(errors, StatusCode::CONFLICT);
+            account_page(&state, &session, &auth, refused).await
         }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /account/passkeys/options` (recent sign-in): for the script, the creation options
+/// (JSON, as the API gives them). A page route, so an access cookie that expired while the
+/// page was open is renewed as on any page; not recent, it answers "Confirm it's you", and
+/// the script then sends the form, which shows that page.
+pub async fn creation_options(
+    _attempt: LoginAttempt,
+    state: web::Data<AppState>,
+    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let options = state
+        .accounts()
+        .passkey_creation_options(&auth.user)
+        .await?;
+    Ok(no_store_json(&options))
+}
+
+/// `POST /reauthenticate/options`: for the script on "Confirm it's you", options to confirm
+/// with one of the user's passkeys, for this session.
+pub async fn reauthentication_options(
+    _attempt: LoginAttempt,
+    state: web::Data<AppState>,
+    SignedInForm { user, .. }: SignedInForm<Confirm>,
+) -> Result<HttpResponse, AppError> {
+    let options = state
+        .accounts()
+        .reauthentication_options(&user.user, &user.claims.sid)
+        .await?;
+    Ok(no_store_json(&options))
+}
+
+/// Options for the script: JSON, never cached.
+pub fn no_store_json(options: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(options)
 }
 
 /// `POST /account/passkeys/{id}/remove` (recent sign-in): it signs in no more.

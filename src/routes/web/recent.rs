@@ -252,18 +252,19 @@ pub async fn reauthenticate(
         }
     };
     let (accounts, sid) = (state.accounts(), &user.claims.sid);
-    let renewed = if !assertion.trim().is_empty() {
-        match serde_json::from_str(&assertion) {
-            Ok(assertion) => {
-                accounts
-                    .reauthenticate_with_passkey(&user.user, sid, assertion, &client)
-                    .await
-            }
-            Err(_) => Err(AppError::Forbidden(
-                "Your browser's passkey answer could not be read: try again, or use the password."
-                    .into(),
-            )),
-        }
+    // A passkey's answer stands in for the password and the code; its refusals are shown
+    // with the passkey button, the password's and code's with their fields.
+    let (renewed, failed_field) = if !assertion.trim().is_empty() {
+        let Ok(assertion) = serde_json::from_str(&assertion) else {
+            let unread = "Your browser's passkey answer could not be read: try again, or use \
+                          the password.";
+            let errors = FieldErrors::single("assertion", unread);
+            return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        };
+        let renewed = accounts
+            .reauthenticate_with_passkey(&user.user, sid, assertion, &client)
+            .await;
+        (renewed, "assertion")
     } else {
         let mut errors = FieldErrors::new();
         if password.is_empty() {
@@ -276,14 +277,16 @@ pub async fn reauthenticate(
         if !errors.is_empty() {
             return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
-        accounts
+        let renewed = accounts
             .reauthenticate(&user.user, sid, password, code, &client)
-            .await
+            .await;
+        (renewed, "password")
     };
     let pair = match renewed {
         Ok(pair) => pair,
         Err(AppError::Forbidden(m)) => {
-            return refused(FieldErrors::single("password", m), StatusCode::UNAUTHORIZED).await
+            let errors = FieldErrors::single(failed_field, m);
+            return refused(errors, StatusCode::UNAUTHORIZED).await;
         }
         Err(AppError::Validation(errors)) => {
             return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -77,16 +77,16 @@ pub async fn passkey_options(
     session: Session,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
+    // Not a redirect: the script fetches this. Its fallback (the form, sent as it is) then
+    // finds the sign-in over and goes back to the login form with the message.
     let Some(mfa_token) = waiting(&session) else {
-        return Ok(start_again(&session, EXPIRED));
+        return Err(AppError::Conflict(EXPIRED.into()));
     };
     let options = state
         .accounts()
         .passkey_request_options(Some(&mfa_token))
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(options))
+    Ok(super::passkeys::no_store_json(&options))
 }
 
 #[derive(Deserialize)]
