@@ -15,3 +15,4 @@ pub mod refresh;
 pub mod renewal;
 pub mod tokens;
 pub mod totp;
+pub mod verified;

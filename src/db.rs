@@ -11,6 +11,7 @@ pub mod posts;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+mod worker_reader;
 
 use std::time::Duration;
 
@@ -98,6 +99,10 @@ impl ManageConnection for ConnectionManager {
 pub struct Db {
     pool: Pool,
     backend: &'static str,
+    /// The SQLite file, for the async workers' own read connections ([`Db::read`]).
+    sqlite_path: Option<std::sync::Arc<str>>,
+    /// Tells this database's worker connections from another's (tests run many servers).
+    id: u64,
 }
 
 impl Db {
@@ -125,10 +130,40 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| ConnectError::Unreachable(e.to_string()))?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let sqlite_path = match url {
+            DatabaseUrl::Sqlite(path) => path.to_str().map(std::sync::Arc::from),
+            DatabaseUrl::Postgres(_) => None,
+        };
         Ok(Self {
             pool,
             backend: url.backend_name(),
+            sqlite_path,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// Runs the read-only `f`, on SQLite right on the calling async worker with that
+    /// thread's own connection, else (PostgreSQL, or SQLite when that connection cannot
+    /// answer at once) as [`Db::run`] does. This is the one exception to "nothing blocking on
+    /// an async worker", and the rule it follows: the worker's connection is opened
+    /// `query_only` with `busy_timeout = 0`, and in WAL mode a reader never waits for a
+    /// writer, so it cannot wait on a lock at all: when SQLite would (a checkpoint resetting
+    /// the log, a recovery), it answers `SQLITE_BUSY` at once and `f` runs again on the
+    /// blocking pool. What it reads is the local file's pages (SQLite's cache, else the
+    /// operating system's), never the network. Use it for the one indexed read each request
+    /// needs; anything that writes, scans or may be slow goes through [`Db::run`].
+    pub async fn read<F, T>(&self, f: F) -> Result<T, AppError>
+    where
+        F: Fn(&mut DbConnection) -> Result<T, AppError> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(path) = &self.sqlite_path {
+            if let Some(answer) = worker_reader::try_read(self.id, path, &f) {
+                return answer;
+            }
+        }
+        self.run(f).await
     }
 
     /// Connections lent out and idle, for the metrics.

@@ -66,6 +66,8 @@ impl Application {
         let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         let state = web::Data::new(state);
         let mut server = HttpServer::new(move || {
+            // Runs on each worker thread as it starts.
+            crate::auth::password::yield_to_sign_ins();
             let secure = state.settings.cookie_secure;
             App::new()
                 .app_data(state.clone())

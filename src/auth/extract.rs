@@ -52,8 +52,10 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         AppError::invalid_token(e.description())
     })?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
+    // One indexed read, on the worker itself on SQLite (see `Db::read` for why it never
+    // waits): the request's only trip to the database.
     let check = app_data::<Db>(req)?
-        .run(move |conn| Ok(Session::check(conn, &sid, &jti)?))
+        .read(move |conn| Ok(Session::check(conn, &sid, &jti)?))
         .await?;
     let user = match check {
         None => {

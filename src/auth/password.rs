@@ -9,12 +9,35 @@ use crate::error::AppError;
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// How much below the bcrypt threads the HTTP workers run (nice, relative).
+pub const WORKER_NICE: i32 = 3;
+
+/// Lowers the calling thread's priority by [`WORKER_NICE`], once: each HTTP worker calls it as
+/// it starts, and the threads it starts later (its blocking pool) inherit it. A worker's work
+/// has no bound (a storm of API requests), a sign-in's has (the login rate limit) and a person
+/// waits for it: when both want the same core, the scheduler gives a bcrypt thread about two
+/// thirds of it (weights 1024 against 526), so a sign-in during a storm gets most of the
+/// bcrypt rate with its p99 within twice its idle one, while `/api/users/me` keeps a p99 of
+/// about 5 ms. At equal priority, once the database read moved onto the worker and the worker
+/// got faster, sign-ins fell to half the rate (issue 19's figures). Raising bcrypt instead
+/// would need a privilege; lowering oneself needs none. Linux applies nice per thread.
+pub fn yield_to_sign_ins() {
+    thread_local! {
+        static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !DONE.with(|done| done.replace(true)) {
+        // SAFETY: nice only changes the calling thread's scheduling priority.
+        unsafe {
+            libc::nice(WORKER_NICE);
+        }
+    }
+}
+
 /// A few threads, one per core, that do nothing but bcrypt, first come first served. A login
 /// storm queues here instead of crowding out every other request (the blocking pool would run
-/// hundreds of checks at once). They run at the HTTP workers' own priority: at nice 10 a
-/// sign-in during a storm of API requests got a fifth of the bcrypt rate and waited seconds;
-/// at the same priority it gets over half while `/api/users/me` keeps a p99 of about 5 ms
-/// (`benches/load.sh`, issue 19).
+/// hundreds of checks at once). They run a little above the HTTP workers (see
+/// [`yield_to_sign_ins`]): at nice 10 a sign-in during a storm of API requests got a fifth of
+/// the bcrypt rate and waited seconds (`benches/load.sh`, issue 19).
 pub struct PasswordPool {
     jobs: mpsc::Sender<Job>,
     /// Jobs queued and jobs running, for the metrics.

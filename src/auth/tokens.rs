@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::jwt::{self, AccessClaims, TokenPolicy};
 use super::keys::TokenKeys;
 use super::refresh;
+use super::verified::VerifiedTokens;
 use crate::audit::{self, Event, EventKind};
 use crate::config::Settings;
 use crate::db::outbox::NewMessage;
@@ -60,6 +61,8 @@ pub struct Tokens {
     pub reauth_seconds: i64,
     /// What to tell a user whose refresh token was reused (nothing when `None`).
     pub reuse_notice: Option<ReuseNotice>,
+    /// Access tokens already verified with these keys and rules.
+    verified: VerifiedTokens,
 }
 
 /// Which sessions a logout ends.
@@ -82,6 +85,7 @@ impl Tokens {
             secure_cookies: settings.cookie_secure,
             reauth_seconds: settings.reauth_window.as_secs() as i64,
             reuse_notice: None,
+            verified: VerifiedTokens::default(),
         }
     }
 
@@ -93,9 +97,13 @@ impl Tokens {
     }
 
     /// Verifies an access token's signature, header and claims at the current time (no
-    /// database: revocation is the caller's second step).
+    /// database: revocation is the caller's second step). A token verified before is taken
+    /// from [`VerifiedTokens`], its times checked again.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, jwt::TokenError> {
-        jwt::verify(&self.keys, &self.policy, token, jwt::unix_now())
+        let (now, leeway) = (jwt::unix_now(), self.policy.leeway_seconds);
+        self.verified.claims(token, now, leeway, || {
+            jwt::verify(&self.keys, &self.policy, token, now)
+        })
     }
 
     /// Starts a login session for `user`, who just proved who they are as `amr` says
