@@ -12,7 +12,7 @@ use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SignInStep;
 use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
 use crate::auth::credentials::REFRESH_COOKIE;
-use crate::auth::tokens::{self, LogoutScope};
+use crate::auth::tokens::{self, LogoutScope, TokenPair};
 use crate::auth::{cookies, csrf};
 use crate::db::users::User;
 use crate::domain::Password;
@@ -168,6 +168,20 @@ async fn signed_in(
     let mut response = see_other(next);
     cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
     Ok(response)
+}
+
+/// The end of a sign-in that finished after the login form (a second step, a passkey): a
+/// fresh cookie session (no fixation), "Welcome back", both token cookies, and a 303 to
+/// `next`.
+pub fn welcome(state: &AppState, session: &Session, pair: &TokenPair, next: &str) -> HttpResponse {
+    session.renew();
+    match state.tokens.verify(&pair.access_token) {
+        Ok(claims) => flash(session, format!("Welcome back, {}.", claims.username)),
+        Err(_) => flash(session, "Welcome back."),
+    }
+    let mut response = see_other(next);
+    cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
+    response
 }
 
 /// Where the cookie session keeps a sign-in waiting for its second factor.

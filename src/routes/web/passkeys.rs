@@ -10,12 +10,11 @@ use serde::Deserialize;
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
 
 use super::account::{account_page, Refused};
-use super::auth::login_page;
+use super::auth::{login_page, welcome};
 use super::extract::{Confirm, CsrfForm, SignedInForm};
 use super::layout::flash;
 use super::recent::{RecentForm, Sensitive};
 use super::{safe_next, see_other};
-use crate::auth::cookies;
 use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
@@ -78,14 +77,7 @@ pub async fn sign_in(
         Err(AppError::Conflict(m)) => return refuse(StatusCode::CONFLICT, m),
         Err(e) => return Err(e),
     };
-    session.renew();
-    match state.tokens.verify(&pair.access_token) {
-        Ok(claims) => flash(&session, format!("Welcome back, {}.", claims.username)),
-        Err(_) => flash(&session, "Welcome back."),
-    }
-    let mut response = see_other(&next);
-    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
-    Ok(response)
+    Ok(welcome(&state, &session, &pair, &next))
 }
 
 #[derive(Deserialize)]

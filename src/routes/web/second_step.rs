@@ -8,12 +8,11 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::{MFA_NEXT_KEY, MFA_TOKEN_KEY};
+use super::auth::{welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY};
 use super::extract::{Confirm, CsrfForm};
-use super::layout::{flash, flash_error, Chrome};
+use super::layout::{flash_error, Chrome};
 use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SecondFactorError;
-use crate::auth::cookies;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
 use crate::state::{AppState, LoginAttempt};
@@ -177,12 +176,5 @@ pub async fn verify(
     let next = safe_next(Some(&next));
     session.remove(MFA_TOKEN_KEY);
     session.remove(MFA_NEXT_KEY);
-    session.renew();
-    match state.tokens.verify(&pair.access_token) {
-        Ok(claims) => flash(&session, format!("Welcome back, {}.", claims.username)),
-        Err(_) => flash(&session, "Welcome back."),
-    }
-    let mut response = see_other(&next);
-    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
-    Ok(response)
+    Ok(welcome(&state, &session, &pair, &next))
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Instructions per request of one route, by callgrind (repeatable whatever else the machine
+# does): the instructions of a server run with N requests, minus those of a run with none,
+# divided by N. Every thread is counted, so background pollers add a little with the run's
+# length. Usage: benches/instructions.sh [binary] [path] [N], e.g.
+#   cargo build --release && benches/instructions.sh target/release/sigil /api/users/me 300
+# Needs valgrind, curl and python3.
+set -euo pipefail
+bin="$(realpath "${1:-target/release/sigil}")"
+path="${2:-/api/users/me}"
+n="${3:-300}"
+run() {
+  local count="$1" work port
+  work=$(mktemp -d)
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (cd "$work" && DATABASE_URL="sqlite://$work/b.db" BIND_ADDR="127.0.0.1:$port" WORKERS=1 LOGIN_RATE_PER_MINUTE=0 \
+     BCRYPT_COST=4 RUST_LOG=warn SECRET_KEY="load-benchmark-secret-0123456789-abcdefghij" \
+     exec valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$bin") > "$work/log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+  curl -fsS "http://127.0.0.1:$port/api/auth/register" -H 'Content-Type: application/json' \
+    -d '{"email": "a@example.com", "username": "alice", "password": "benchmark-password"}' >/dev/null
+  token=$(curl -fsS "http://127.0.0.1:$port/api/auth/token" -d grant_type=password -d username=alice \
+    -d password=benchmark-password | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+  python3 - "$port" "$path" "$token" "$count" <<'PY'
+import http.client, sys
+port, path, token, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+c = http.client.HTTPConnection("127.0.0.1", port)
+for i in range(n + 20 if n else 20):  # 20 warm-up requests in both runs
+    c.request("GET", path, headers={"Authorization": f"Bearer {token}"}); r = c.getresponse(); r.read()
+    assert r.status == 200, r.status
+PY
+  kill -TERM "$pid"; wait "$pid" || true
+  callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}'
+  rm -rf "$work"
+}
+a=$(run 0); b=$(run "$n")
+echo "$path: $(( (b - a) / n )) instructions per request ($n requests; totals $a / $b)"
