@@ -401,7 +401,7 @@ async fn the_last_admin_cannot_delete_their_own_account(b: Backend) {
 
 /// The `.eml` files of the development outbox whose kind (in the file name) is `kind`, waiting
 /// for `n` of them; their decoded text.
-async fn notices(app: &TestApp, kind: &str, n: usize) -> Vec<String> {
+pub async fn notices(app: &TestApp, kind: &str, n: usize) -> Vec<String> {
     for _ in 0..100 {
         let mut found = Vec::new();
         if let Ok(dir) = std::fs::read_dir(app.outbox_dir()) {

@@ -3,8 +3,6 @@
 //! the second step after a password, and every replayed, forged, misdirected, misplaced or
 //! cloned response refused without a session.
 
-use std::time::Duration;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use reqwest::Response;
@@ -19,6 +17,7 @@ use crate::helpers::{
     TestApp, TestUser, PASSWORD,
 };
 use crate::mfa::{claims, mfa_user, unix_now};
+use crate::mfa_reauth::notices;
 
 backend_tests!(
     a_passkey_is_registered_listed_and_signs_in_alone,
@@ -273,28 +272,6 @@ async fn assert_not_recent(r: Response, what: &str) {
             .ends_with("/insufficient-user-authentication"),
         "{what}: {body}"
     );
-}
-
-/// The `.eml` files of the development outbox whose kind (in the file name) is `kind`,
-/// waiting for `n` of them; their decoded text.
-async fn notices(app: &TestApp, kind: &str, n: usize) -> Vec<String> {
-    for _ in 0..100 {
-        let mut found = Vec::new();
-        if let Ok(dir) = std::fs::read_dir(app.outbox_dir()) {
-            for entry in dir.flatten() {
-                let name = entry.file_name().to_string_lossy().to_string();
-                if name.ends_with(&format!("-{kind}.eml")) {
-                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                    found.push(text.replace("=\r\n", "").replace("=3D", "="));
-                }
-            }
-        }
-        if found.len() >= n {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("fewer than {n} {kind} notices in the outbox");
 }
 
 /// Flips a bit of the last byte of a base64url field of an assertion's `response`.
