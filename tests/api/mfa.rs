@@ -125,6 +125,11 @@ pub async fn enrol(app: &TestApp, user: &TestUser) -> (Authenticator, Value) {
 /// The JSON login of a user with a second factor: checked to be the 403 `mfa-required`
 /// problem without any token; its `mfa_token`.
 pub async fn mfa_token(app: &TestApp, username: &str) -> String {
+    mfa_token_offering(app, username, &["totp", "recovery_code"]).await
+}
+
+/// [`mfa_token`] for a user whose second step offers exactly `methods`.
+pub async fn mfa_token_offering(app: &TestApp, username: &str, methods: &[&str]) -> String {
     let r = app
         .login(json!({"username": username, "password": PASSWORD}))
         .await;
@@ -133,7 +138,7 @@ pub async fn mfa_token(app: &TestApp, username: &str) -> String {
         body["type"].as_str().unwrap().ends_with("/mfa-required"),
         "{body}"
     );
-    assert_eq!(body["methods"], json!(["totp", "recovery_code"]));
+    assert_eq!(body["methods"], json!(methods));
     assert!(body.get("access_token").is_none() && body.get("refresh_token").is_none());
     body["mfa_token"]
         .as_str()

@@ -39,7 +39,7 @@ async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: &Val
 }
 
 /// Checks the RFC 9470 challenge with `max_age`.
-async fn assert_challenge(r: Response, max_age: u64, what: &str) {
+pub async fn assert_challenge(r: Response, max_age: u64, what: &str) {
     assert_eq!(r.status(), 401, "{what}");
     let challenge = header(&r, "www-authenticate");
     assert!(

@@ -202,20 +202,8 @@ async fn refused(r: Response, status: u16, needle: &str) -> Value {
 /// The login of a user with a second factor and a passkey: the 403 `mfa-required` problem
 /// offering the passkey, without any token; its `mfa_token`.
 async fn mfa_token_with_passkey(app: &TestApp, username: &str) -> String {
-    let r = app
-        .login(json!({"username": username, "password": PASSWORD}))
-        .await;
-    let body = problem(r, 403).await;
-    assert!(
-        body["type"].as_str().unwrap().ends_with("/mfa-required"),
-        "{body}"
-    );
-    assert_eq!(body["methods"], json!(["totp", "recovery_code", "passkey"]));
-    assert!(body.get("access_token").is_none());
-    body["mfa_token"]
-        .as_str()
-        .expect("an mfa_token")
-        .to_string()
+    let methods = ["totp", "recovery_code", "passkey"];
+    crate::mfa::mfa_token_offering(app, username, &methods).await
 }
 
 /// `GET /api/users/me/passkeys`, checked to be a 200; the array.
@@ -256,22 +244,7 @@ fn aged(user: &TestUser, age: i64) -> String {
 
 /// The RFC 9470 answer to an operation that needs a recent sign-in (`REAUTH_MINUTES` 10).
 async fn assert_not_recent(r: Response, what: &str) {
-    assert_eq!(r.status(), 401, "{what}");
-    let challenge = header(&r, "www-authenticate");
-    assert!(
-        challenge.starts_with("Bearer ")
-            && challenge.contains(r#"error="insufficient_user_authentication""#)
-            && challenge.contains("max_age=600"),
-        "{what}: {challenge}"
-    );
-    let body = problem(r, 401).await;
-    assert!(
-        body["type"]
-            .as_str()
-            .unwrap()
-            .ends_with("/insufficient-user-authentication"),
-        "{what}: {body}"
-    );
+    crate::mfa_reauth::assert_challenge(r, 600, what).await
 }
 
 /// Flips a bit of the last byte of a base64url field of an assertion's `response`.
