@@ -4,6 +4,9 @@
 # divided by N. Every thread is counted, so background pollers add a little with the run's
 # length. Usage: benches/instructions.sh [binary] [path] [N], e.g.
 #   cargo build --release && benches/instructions.sh target/release/sigil /api/users/me 300
+# POSTS=60 seeds that many posts first (every fifth private, as benches/load.sh does);
+# ANON=1 sends the measured requests without the bearer token, e.g.
+#   POSTS=60 ANON=1 benches/instructions.sh target/release/sigil '/api/posts?limit=20'
 # Needs valgrind, curl and python3.
 set -euo pipefail
 bin="$(realpath "${1:-target/release/sigil}")"
@@ -22,12 +25,19 @@ run() {
     -d '{"email": "a@example.com", "username": "alice", "password": "benchmark-password"}' >/dev/null
   token=$(curl -fsS "http://127.0.0.1:$port/api/auth/token" -d grant_type=password -d username=alice \
     -d password=benchmark-password | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
-  python3 - "$port" "$path" "$token" "$count" <<'PY'
-import http.client, sys
-port, path, token, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+  python3 - "$port" "$path" "$token" "$count" "${POSTS:-0}" "${ANON:-0}" <<'PY'
+import http.client, json, sys
+port, path, token, n, posts, anon = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
 c = http.client.HTTPConnection("127.0.0.1", port)
+auth = {"Authorization": f"Bearer {token}"}
+for i in range(posts):
+    body = json.dumps({"title": f"Post {i}", "body": "Lorem ipsum dolor sit amet. " * 8,
+                       "visibility": "private" if i % 5 == 0 else "public"})
+    c.request("POST", "/api/posts", body, {**auth, "Content-Type": "application/json"})
+    r = c.getresponse(); r.read()
+    assert r.status == 201, r.status
 for i in range(n + 20 if n else 20):  # 20 warm-up requests in both runs
-    c.request("GET", path, headers={"Authorization": f"Bearer {token}"}); r = c.getresponse(); r.read()
+    c.request("GET", path, headers={} if anon else auth); r = c.getresponse(); r.read()
     assert r.status == 200, r.status
 PY
   kill -TERM "$pid"; wait "$pid" || true

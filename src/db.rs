@@ -7,9 +7,11 @@ pub mod events;
 pub mod mfa;
 pub mod outbox;
 pub mod passkeys;
+pub mod post_pages;
 pub mod posts;
 pub mod schema;
 pub mod sessions;
+pub mod stored_time;
 pub mod users;
 mod worker_reader;
 

@@ -13,6 +13,7 @@ use crate::auth::totp::SecretBox;
 use crate::auth::{keys, passkey};
 use crate::background::Background;
 use crate::config::{ConfigError, Settings};
+use crate::db::post_pages::PageCache;
 use crate::db::{ConnectError, Db};
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub second_factors: SecondFactors,
     /// Key for signing pagination cursors.
     pub cursor_key: [u8; 32],
+    /// Anonymous pages of posts as last rendered, kept while the posts version holds.
+    pub post_pages: Arc<PageCache>,
     /// The mail sender and the audit purge, stopped after the server at shutdown.
     pub background: Arc<Background>,
     /// This instance's series, also registered on its own for the middleware and extractors.
@@ -76,6 +79,7 @@ impl AppState {
         Ok(Self {
             relying_party,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
+            post_pages: Arc::default(),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
             second_factors: SecondFactors {
                 issuer: settings.mfa_issuer.clone(),

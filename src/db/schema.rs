@@ -78,6 +78,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    posts_version (id) {
+        id -> Int4,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     recovery_codes (code_hash) {
         code_hash -> Text,
         user_id -> Int4,
@@ -190,6 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     passkeys,
     posts,
+    posts_version,
     recovery_codes,
     refresh_tokens,
     revoked_tokens,

@@ -1,6 +1,15 @@
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::DbConnection;
+
+/// A fresh in-memory SQLite database with every migration applied.
+pub(crate) fn migrated_sqlite() -> DbConnection {
+    let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+    super::migrate(&mut conn).unwrap();
+    conn
+}
+
 #[derive(QueryableByName)]
 struct CompileOption {
     #[diesel(sql_type = Text)]

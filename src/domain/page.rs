@@ -23,7 +23,7 @@ pub struct PageParams {
 }
 
 /// A page request parsed: limit 1–100 (default 20), a cursor this server issued, an author.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     pub limit: i64,
     pub before_id: Option<i32>,

@@ -27,6 +27,7 @@ mod oauth;
 mod openapi;
 mod operations;
 mod passkeys;
+mod post_pages;
 mod postgres_tls;
 mod posts;
 mod smtp;

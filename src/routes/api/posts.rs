@@ -1,7 +1,8 @@
 //! `/api/posts`: visible posts (optional auth), and owner-only changes.
 
-use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::http::header::{self, ContentType};
+use actix_web::web::{self, Bytes};
+use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -9,6 +10,7 @@ use utoipa::ToSchema;
 use super::responses::{BodyErrors, WriteErrors};
 use crate::auth::extract::{AuthUser, MaybeUser};
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
+use crate::db::DbConnection;
 use crate::domain::{
     NewPost, NewPostRequest, PageParams, PageRequest, PostBody, PostTitle, Visibility,
 };
@@ -78,15 +80,41 @@ pub async fn list(
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
-    let (viewer, key) = (viewer.user_id(), state.cursor_key);
-    let (rows, next_cursor) = state
-        .db
-        .run(move |conn| Ok(Post::visible_page(conn, viewer, &request, &key)?))
-        .await?;
-    Ok(HttpResponse::Ok().json(PageJson {
+    let key = state.cursor_key;
+    let page = match viewer.user_id() {
+        // The same for every anonymous reader: kept while the posts version holds.
+        None => {
+            let pages = state.post_pages.clone();
+            let read = move |conn: &mut _| {
+                pages.get_or_render(conn, &request, |conn| render(conn, None, &request, &key))
+            };
+            state.db.run(read).await?
+        }
+        Some(viewer) => {
+            let read = move |conn: &mut _| render(conn, Some(viewer), &request, &key);
+            state.db.run(read).await?
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(page))
+}
+
+/// One page of the posts `viewer` may see, as JSON.
+fn render(
+    conn: &mut DbConnection,
+    viewer: Option<i32>,
+    request: &PageRequest,
+    cursor_key: &[u8; 32],
+) -> Result<Bytes, AppError> {
+    let (rows, next_cursor) = Post::visible_page(conn, viewer, request, cursor_key)?;
+    let page = PageJson {
         items: rows.into_iter().map(PostJson::from).collect(),
         next_cursor,
-    }))
+    };
+    Ok(serde_json::to_vec(&page)
+        .map_err(AppError::internal)?
+        .into())
 }
 
 /// `POST /api/posts`: `{title, body, visibility}` (visibility defaults to public) → 201.
