@@ -153,8 +153,11 @@ impl Db {
     /// writer, so it cannot wait on a lock at all: when SQLite would (a checkpoint resetting
     /// the log, a recovery), it answers `SQLITE_BUSY` at once and `f` runs again on the
     /// blocking pool. What it reads is the local file's pages (SQLite's cache, else the
-    /// operating system's), never the network. Use it for the one indexed read each request
-    /// needs; anything that writes, scans or may be slow goes through [`Db::run`].
+    /// operating system's), never the network. Use it only for reads whose work is bounded
+    /// whatever the data: an authenticated request's session check (rows by primary key) and
+    /// a page of posts (each query one index range read that stops after at most 101 rows,
+    /// see [`posts::Post::page`]); anything that writes, scans or may be slow goes through
+    /// [`Db::run`].
     pub async fn read<F, T>(&self, f: F) -> Result<T, AppError>
     where
         F: Fn(&mut DbConnection) -> Result<T, AppError> + Clone + Send + 'static,

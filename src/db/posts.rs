@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use super::schema::{posts, users};
+use super::stored_time::StoredTime;
 use super::users::User;
 use super::DbConnection;
 use crate::domain::{NewPost, PageRequest, PostBody, PostTitle, Visibility};
@@ -17,7 +18,9 @@ pub struct Post {
     pub title: String,
     pub body: String,
     pub visibility: String,
+    #[diesel(deserialize_as = StoredTime)]
     pub created_at: PrimitiveDateTime,
+    #[diesel(deserialize_as = StoredTime)]
     pub updated_at: PrimitiveDateTime,
 }
 

@@ -18,7 +18,7 @@ use time::{Date, Month, PrimitiveDateTime, Time};
 use super::multi_connection_impl::MultiBackend;
 
 /// A stored time, for `#[diesel(deserialize_as = StoredTime)]` on a `PrimitiveDateTime` field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::FromSqlRow)]
 pub struct StoredTime(pub PrimitiveDateTime);
 
 impl From<StoredTime> for PrimitiveDateTime {

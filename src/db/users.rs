@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
 use super::schema::users;
+use super::stored_time::StoredTime;
 use super::DbConnection;
 use crate::domain::{Email, Role, Username};
 
@@ -16,7 +17,9 @@ pub struct User {
     pub email: String,
     pub username: String,
     pub password_hash: String,
+    #[diesel(deserialize_as = StoredTime)]
     pub created_at: PrimitiveDateTime,
+    #[diesel(deserialize_as = StoredTime)]
     pub updated_at: PrimitiveDateTime,
     pub email_verified: bool,
     /// `user` or `admin` (see [`crate::domain::Role`]).

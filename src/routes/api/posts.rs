@@ -88,11 +88,11 @@ pub async fn list(
             let read = move |conn: &mut _| {
                 pages.get_or_render(conn, &request, |conn| render(conn, None, &request, &key))
             };
-            state.db.run(read).await?
+            state.db.read(read).await?
         }
         Some(viewer) => {
             let read = move |conn: &mut _| render(conn, Some(viewer), &request, &key);
-            state.db.run(read).await?
+            state.db.read(read).await?
         }
     };
     Ok(HttpResponse::Ok()
