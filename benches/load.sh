@@ -13,7 +13,8 @@ connections="${CONNECTIONS:-32}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 cargo build --release --quiet
 cargo build --release --quiet --example bcrypt_rate
-bin="$PWD/target/release/sigil"
+# SIGIL_BIN=/path/to/sigil measures another build (an earlier commit's, say) in the same way.
+bin="${SIGIL_BIN:-$PWD/target/release/sigil}"
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -103,6 +104,9 @@ result[me_cookie]=$(run me_cookie "$connections" -H "Cookie: access_token=$token
 result[posts_anon]=$(run posts_anon "$connections" "$base/api/posts?limit=20")
 result[posts_auth]=$(run posts_auth "$connections" -H "Authorization: Bearer $token" "$base/api/posts?limit=20")
 result[login]=$(run login 4 -s "$work/login.lua" "$base/api/auth/login")
+# The sign-ins still queued when wrk stopped run to the end (actix-web does not drop a request
+# whose client hung up): let them finish, or the storm's first sign-ins wait behind them too.
+sleep 2
 # /api/users/me while 4 clients hammer login (one more core would be cheating: both on core 1).
 # The storm runs a second longer on each side so it covers the whole /me run; its own figures
 # (sign-ins per second and their p99 under load) are the storm_logins row.

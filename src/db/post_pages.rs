@@ -18,12 +18,14 @@ use super::schema::posts_version;
 use super::DbConnection;
 use crate::domain::PageRequest;
 
-/// The version of what pages of posts show: any change to them moves it on.
-pub fn version(conn: &mut DbConnection) -> QueryResult<i64> {
+/// The version of what pages of posts show: any change to them moves it on. `None` when its
+/// row is gone (deleted by hand): then nothing is kept until the migration's row is back.
+pub fn version(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
     super::on_backend!(conn, |c| posts_version::table
         .find(1)
         .select(posts_version::version)
-        .first::<i64>(c))
+        .first::<i64>(c)
+        .optional())
 }
 
 /// At most this much is kept (pages and their keys); a page over a quarter of it never is.
@@ -58,7 +60,9 @@ impl PageCache {
     where
         E: From<diesel::result::Error>,
     {
-        let version = version(conn)?;
+        let Some(version) = version(conn)? else {
+            return render(conn);
+        };
         if let Some(page) = self.kept(version, request) {
             return Ok(page);
         }
@@ -154,9 +158,9 @@ mod tests {
             "DELETE FROM users",
         ];
         for (n, change) in changes.into_iter().enumerate() {
-            let before = version(&mut conn).unwrap();
+            let before = version(&mut conn).unwrap().unwrap();
             bump(&mut conn, change);
-            let after = version(&mut conn).unwrap();
+            let after = version(&mut conn).unwrap().unwrap();
             // Inserting a user changes no page; everything else moves the version on.
             if n == 0 {
                 continue;
@@ -186,6 +190,22 @@ mod tests {
             "UPDATE users SET password_hash = 'y', email = 'b@example.com'",
         );
         assert_eq!(version(&mut conn).unwrap(), before);
+    }
+
+    #[test]
+    fn without_its_version_row_nothing_is_kept_and_every_page_still_renders() {
+        let mut conn = migrated_sqlite();
+        bump(&mut conn, "DELETE FROM posts_version");
+        let cache = PageCache::default();
+        for n in 0..3 {
+            let page = cache
+                .get_or_render::<diesel::result::Error>(&mut conn, &request(20, None), |_| {
+                    Ok(Bytes::from(format!("render {n}")))
+                })
+                .unwrap();
+            assert_eq!(page, format!("render {n}"));
+        }
+        assert_eq!(cache.size(), (0, 0));
     }
 
     #[test]
