@@ -1,12 +1,16 @@
 //! Anonymous pages of posts, kept rendered between requests and exact across instances.
 //!
 //! What an anonymous page shows changes only with a row of `posts` or an author's name, and
-//! triggers move the one-row `posts_version` on with each such change, in the same
-//! transaction (migration `2026-11-28-090000_posts_version`). A kept page is served only when
-//! the version read for this request is the one it was kept under, and the version is read
-//! before the page is, so a kept page is never older than its version. A change made through
-//! any instance, or by hand in the database, is therefore seen on every instance's next
-//! request; what keeping saves is the page's rows and their JSON, for one read of one row.
+//! triggers give the one-row `posts_version` a new random number with each such change, in
+//! the same transaction (migration `2026-11-28-090000_posts_version`). A kept page is served
+//! only when the number read for this request is the one it was kept under, and the number
+//! is read before the page is, so a kept page is never older than its number. A change made
+//! through any instance, or by hand in the database, is therefore seen on every instance's
+//! next request; what keeping saves is the page's rows and their JSON, for one read of one
+//! row. Random rather than counted: a database restored from a backup, or any other way back
+//! in time, never brings back a number under which an instance kept other content. A change
+//! that bypasses the triggers (a restore with triggers disabled) must be followed by a
+//! restart, or by any post change, before instances trust their pages again.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -28,15 +32,20 @@ pub fn version(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
         .optional())
 }
 
-/// At most this much is kept (pages and their keys); a page over a quarter of it never is.
-/// Pages run from thirty bytes to megabytes (100 posts of 20,000 characters), so the bound
-/// is in bytes, not pages.
+/// At most this much is kept (pages and their keys), half in each generation; a page over a
+/// quarter of it never is. Pages run from thirty bytes to megabytes (100 posts of 20,000
+/// characters), so the bound is in bytes, not pages.
 const BUDGET: usize = 4 << 20;
 
 /// What one kept page costs beside its bytes: the map's slot and the key's fields.
 const ENTRY_COST: usize = 96;
 
 /// Rendered pages of one posts version: the last one read. A different version empties it.
+///
+/// Two generations: pages go into the new one, and when it is full it becomes the old one
+/// (the previous old one is dropped). A page found in the old generation moves back into the
+/// new, so the pages in use (the first page above all) outlive a crawler paging through
+/// everything, at no cost per request for tracking use.
 #[derive(Default)]
 pub struct PageCache {
     kept: Mutex<Kept>,
@@ -45,8 +54,28 @@ pub struct PageCache {
 #[derive(Default)]
 struct Kept {
     version: i64,
+    new: Generation,
+    old: Generation,
+}
+
+#[derive(Default)]
+struct Generation {
     pages: HashMap<PageRequest, Bytes>,
     bytes: usize,
+}
+
+impl Generation {
+    fn insert(&mut self, request: PageRequest, page: Bytes) {
+        let key_cost = cost(&request, &Bytes::new());
+        self.bytes += key_cost + page.len();
+        if let Some(replaced) = self.pages.insert(request, page) {
+            self.bytes -= key_cost + replaced.len();
+        }
+    }
+}
+
+fn cost(request: &PageRequest, page: &Bytes) -> usize {
+    page.len() + request.author.as_ref().map_or(0, String::len) + ENTRY_COST
 }
 
 impl PageCache {
@@ -61,6 +90,9 @@ impl PageCache {
         E: From<diesel::result::Error>,
     {
         let Some(version) = version(conn)? else {
+            // Nothing to check a page against: none is kept, and none kept before is served
+            // again if the row comes back with an old number.
+            *self.lock() = Kept::default();
             return render(conn);
         };
         if let Some(page) = self.kept(version, request) {
@@ -71,37 +103,56 @@ impl PageCache {
         Ok(page)
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn kept(&self, version: i64, request: &PageRequest) -> Option<Bytes> {
-        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut kept = self.lock();
         if kept.version != version {
             return None;
         }
-        kept.pages.get(request).cloned()
+        if let Some(page) = kept.new.pages.get(request) {
+            return Some(page.clone());
+        }
+        let page = kept.old.pages.remove(request)?;
+        kept.old.bytes -= cost(request, &page);
+        kept.promote(request.clone(), page.clone());
+        Some(page)
     }
 
     fn keep(&self, version: i64, request: &PageRequest, page: &Bytes) {
-        let cost = page.len() + request.author.as_ref().map_or(0, String::len) + ENTRY_COST;
-        if cost > BUDGET / 4 {
+        if cost(request, page) > BUDGET / 4 {
             return;
         }
-        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        // A full cache starts afresh: cheaper than tracking use, and a page costs one render.
-        if kept.version != version || kept.bytes + cost > BUDGET {
+        let mut kept = self.lock();
+        if kept.version != version {
             *kept = Kept {
                 version,
                 ..Kept::default()
             };
         }
-        if kept.pages.insert(request.clone(), page.clone()).is_none() {
-            kept.bytes += cost;
-        }
+        kept.promote(request.clone(), page.clone());
     }
 
     /// Pages kept and the bytes they are counted as, for tests.
     #[cfg(test)]
     fn size(&self) -> (usize, usize) {
-        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        (kept.pages.len(), kept.bytes)
+        let kept = self.lock();
+        (
+            kept.new.pages.len() + kept.old.pages.len(),
+            kept.new.bytes + kept.old.bytes,
+        )
+    }
+}
+
+impl Kept {
+    /// Puts a page into the new generation, which becomes the old one first if it is full.
+    fn promote(&mut self, request: PageRequest, page: Bytes) {
+        if self.new.bytes + cost(&request, &page) > BUDGET / 2 {
+            self.old = std::mem::take(&mut self.new);
+        }
+        self.new.insert(request, page);
     }
 }
 
@@ -148,8 +199,6 @@ mod tests {
         );
         assert_eq!(get(&mut conn, &first), "render 1");
         let changes = [
-            "INSERT INTO users (email, username, password_hash, created_at, updated_at) \
-             VALUES ('a@example.com', 'alice', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
             "INSERT INTO posts (author_id, title, body, visibility, created_at, updated_at) \
              VALUES (1, 't', 'b', 'public', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
             "UPDATE posts SET visibility = 'private'",
@@ -157,23 +206,61 @@ mod tests {
             "DELETE FROM posts",
             "DELETE FROM users",
         ];
-        for (n, change) in changes.into_iter().enumerate() {
+        bump(
+            &mut conn,
+            "INSERT INTO users (email, username, password_hash, created_at, updated_at) \
+             VALUES ('a@example.com', 'alice', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        );
+        assert_eq!(
+            get(&mut conn, &first),
+            "render 1",
+            "a new user changes no page"
+        );
+        for change in changes {
             let before = version(&mut conn).unwrap().unwrap();
+            let rendered = renders.get();
             bump(&mut conn, change);
-            let after = version(&mut conn).unwrap().unwrap();
-            // Inserting a user changes no page; everything else moves the version on.
-            if n == 0 {
-                continue;
-            }
-            assert!(after > before, "{change} moved the version on");
-            let rendered = get(&mut conn, &first);
-            assert_eq!(rendered, format!("render {}", renders.get()), "{change}");
-            assert_eq!(
-                get(&mut conn, &first),
-                rendered,
-                "kept again after {change}"
-            );
+            assert_ne!(version(&mut conn).unwrap().unwrap(), before, "{change}");
+            let page = get(&mut conn, &first);
+            assert_eq!(renders.get(), rendered + 1, "rendered again after {change}");
+            assert_eq!(get(&mut conn, &first), page, "then kept after {change}");
+            assert_eq!(renders.get(), rendered + 1, "{change}");
         }
+    }
+
+    #[test]
+    fn the_pages_in_use_outlive_a_crawl_through_every_other() {
+        let mut conn = migrated_sqlite();
+        let cache = PageCache::default();
+        let renders = Cell::new(0);
+        let get = |conn: &mut DbConnection, r: &PageRequest| {
+            cache
+                .get_or_render::<diesel::result::Error>(conn, r, |_| {
+                    renders.set(renders.get() + 1);
+                    Ok(Bytes::from(vec![b'p'; 60 << 10]))
+                })
+                .unwrap()
+        };
+        let front = request(20, None);
+        get(&mut conn, &front);
+        // A crawler pages through far more than the budget holds, while readers keep asking
+        // for the first page.
+        for n in 1..=500 {
+            let deep = PageRequest {
+                before_id: Some(n),
+                ..request(100, None)
+            };
+            get(&mut conn, &deep);
+            let rendered = renders.get();
+            get(&mut conn, &front);
+            assert_eq!(
+                renders.get(),
+                rendered,
+                "the first page was rendered again at {n}"
+            );
+            assert!(cache.size().1 <= BUDGET, "{:?}", cache.size());
+        }
+        assert_eq!(renders.get(), 501);
     }
 
     #[test]
@@ -195,17 +282,29 @@ mod tests {
     #[test]
     fn without_its_version_row_nothing_is_kept_and_every_page_still_renders() {
         let mut conn = migrated_sqlite();
-        bump(&mut conn, "DELETE FROM posts_version");
         let cache = PageCache::default();
-        for n in 0..3 {
-            let page = cache
-                .get_or_render::<diesel::result::Error>(&mut conn, &request(20, None), |_| {
-                    Ok(Bytes::from(format!("render {n}")))
+        let renders = Cell::new(0);
+        let get = |conn: &mut DbConnection| {
+            cache
+                .get_or_render::<diesel::result::Error>(conn, &request(20, None), |_| {
+                    renders.set(renders.get() + 1);
+                    Ok(Bytes::from(format!("render {}", renders.get())))
                 })
-                .unwrap();
-            assert_eq!(page, format!("render {n}"));
-        }
+                .unwrap()
+        };
+        assert_eq!(get(&mut conn), "render 1");
+        let number = version(&mut conn).unwrap().unwrap();
+        bump(&mut conn, "DELETE FROM posts_version");
+        assert_eq!(get(&mut conn), "render 2");
+        assert_eq!(get(&mut conn), "render 3", "nothing kept without the row");
         assert_eq!(cache.size(), (0, 0));
+        // Put back by hand with the number it had: what was kept before is not served.
+        bump(
+            &mut conn,
+            &format!("INSERT INTO posts_version (id, version) VALUES (1, {number})"),
+        );
+        assert_eq!(get(&mut conn), "render 4");
+        assert_eq!(get(&mut conn), "render 4");
     }
 
     #[test]

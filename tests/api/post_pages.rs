@@ -105,10 +105,16 @@ async fn an_anonymous_page_shows_every_change_at_once_on_every_instance(b: Backe
     );
 }
 
-/// Every kind of page: the first, a short one, one author's, a short one of another's.
+/// Every kind of page: the first, a short one and the one after it, one author's, a short
+/// one of another's.
 async fn check_pages(one: &TestApp, two: &TestApp, reader: &TestUser, after: &str) {
     for query in ["", "?limit=3", "?author=alice", "?author=bob&limit=1"] {
         assert_pages(one, two, reader, query, after).await;
+    }
+    let short = body(one, Some(&reader.access_token), "?limit=3").await;
+    if let Some(cursor) = short["next_cursor"].as_str() {
+        let next = format!("?limit=3&cursor={cursor}");
+        assert_pages(one, two, reader, &next, after).await;
     }
 }
 
@@ -125,6 +131,10 @@ async fn a_change_made_in_the_database_shows_at_once(b: Backend) {
     let page = body(&app, None, "").await;
     assert_eq!(page["items"][0]["title"], "as written");
     assert_eq!(body(&app, None, "").await, page, "kept");
+    assert_eq!(
+        body(&app, None, "?author=alice").await["items"],
+        page["items"]
+    );
     // An operator's fix by hand, and a rename no route makes: both show at once.
     let id = post["id"].as_i64().unwrap();
     app.sql(&format!(
