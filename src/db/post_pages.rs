@@ -66,7 +66,7 @@ struct Generation {
 
 impl Generation {
     fn insert(&mut self, request: PageRequest, page: Bytes) {
-        let key_cost = cost(&request, &Bytes::new());
+        let key_cost = key_cost(&request);
         self.bytes += key_cost + page.len();
         if let Some(replaced) = self.pages.insert(request, page) {
             self.bytes -= key_cost + replaced.len();
@@ -74,8 +74,13 @@ impl Generation {
     }
 }
 
+/// What keeping a page costs: its bytes and its key's.
 fn cost(request: &PageRequest, page: &Bytes) -> usize {
-    page.len() + request.author.as_ref().map_or(0, String::len) + ENTRY_COST
+    page.len() + key_cost(request)
+}
+
+fn key_cost(request: &PageRequest) -> usize {
+    request.author.as_ref().map_or(0, String::len) + ENTRY_COST
 }
 
 impl PageCache {
