@@ -181,19 +181,38 @@ mod tests {
         conn.batch_execute(sql).unwrap();
     }
 
+    /// A cache whose renders are counted: the `n`th render gives `page(n)`.
+    struct Counted<P> {
+        cache: PageCache,
+        renders: Cell<usize>,
+        page: P,
+    }
+
+    impl<P: Fn(usize) -> Bytes> Counted<P> {
+        fn new(page: P) -> Self {
+            Self {
+                cache: PageCache::default(),
+                renders: Cell::new(0),
+                page,
+            }
+        }
+
+        fn get(&self, conn: &mut DbConnection, r: &PageRequest) -> Bytes {
+            self.cache
+                .get_or_render::<diesel::result::Error>(conn, r, |_| {
+                    self.renders.set(self.renders.get() + 1);
+                    Ok((self.page)(self.renders.get()))
+                })
+                .unwrap()
+        }
+    }
+
     #[test]
     fn a_page_is_rendered_once_per_version_and_again_after_any_change() {
         let mut conn = migrated_sqlite();
-        let cache = PageCache::default();
-        let renders = Cell::new(0);
-        let get = |conn: &mut DbConnection, r: &PageRequest| {
-            cache
-                .get_or_render::<diesel::result::Error>(conn, r, |_| {
-                    renders.set(renders.get() + 1);
-                    Ok(Bytes::from(format!("render {}", renders.get())))
-                })
-                .unwrap()
-        };
+        let counted = Counted::new(|n| Bytes::from(format!("render {n}")));
+        let get = |conn: &mut DbConnection, r: &PageRequest| counted.get(conn, r);
+        let renders = &counted.renders;
         let first = request(20, None);
         assert_eq!(get(&mut conn, &first), "render 1");
         assert_eq!(get(&mut conn, &first), "render 1", "kept");
@@ -236,16 +255,9 @@ mod tests {
     #[test]
     fn the_pages_in_use_outlive_a_crawl_through_every_other() {
         let mut conn = migrated_sqlite();
-        let cache = PageCache::default();
-        let renders = Cell::new(0);
-        let get = |conn: &mut DbConnection, r: &PageRequest| {
-            cache
-                .get_or_render::<diesel::result::Error>(conn, r, |_| {
-                    renders.set(renders.get() + 1);
-                    Ok(Bytes::from(vec![b'p'; 60 << 10]))
-                })
-                .unwrap()
-        };
+        let counted = Counted::new(|_| Bytes::from(vec![b'p'; 60 << 10]));
+        let get = |conn: &mut DbConnection, r: &PageRequest| counted.get(conn, r);
+        let (cache, renders) = (&counted.cache, &counted.renders);
         let front = request(20, None);
         get(&mut conn, &front);
         // A crawler pages through far more than the budget holds, while readers keep asking
@@ -287,16 +299,9 @@ mod tests {
     #[test]
     fn without_its_version_row_nothing_is_kept_and_every_page_still_renders() {
         let mut conn = migrated_sqlite();
-        let cache = PageCache::default();
-        let renders = Cell::new(0);
-        let get = |conn: &mut DbConnection| {
-            cache
-                .get_or_render::<diesel::result::Error>(conn, &request(20, None), |_| {
-                    renders.set(renders.get() + 1);
-                    Ok(Bytes::from(format!("render {}", renders.get())))
-                })
-                .unwrap()
-        };
+        let counted = Counted::new(|n| Bytes::from(format!("render {n}")));
+        let get = |conn: &mut DbConnection| counted.get(conn, &request(20, None));
+        let cache = &counted.cache;
         assert_eq!(get(&mut conn), "render 1");
         let number = version(&mut conn).unwrap().unwrap();
         bump(&mut conn, "DELETE FROM posts_version");
