@@ -163,22 +163,31 @@ async fn signed_in(
             return Ok(see_other("/login/mfa"));
         }
     };
-    session.renew();
-    flash(session, message);
-    let mut response = see_other(next);
-    cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
-    Ok(response)
+    Ok(start_session(state, session, &pair, next, message))
 }
 
 /// The end of a sign-in that finished after the login form (a second step, a passkey): a
 /// fresh cookie session (no fixation), "Welcome back", both token cookies, and a 303 to
 /// `next`.
 pub fn welcome(state: &AppState, session: &Session, pair: &TokenPair, next: &str) -> HttpResponse {
+    let message = match state.tokens.verify(&pair.access_token) {
+        Ok(claims) => format!("Welcome back, {}.", claims.username),
+        Err(_) => "Welcome back.".to_string(),
+    };
+    start_session(state, session, pair, next, message)
+}
+
+/// A signed-in browser's start: a fresh cookie session (no fixation), `message` as its flash,
+/// both token cookies, and a 303 to `next`.
+fn start_session(
+    state: &AppState,
+    session: &Session,
+    pair: &TokenPair,
+    next: &str,
+    message: String,
+) -> HttpResponse {
     session.renew();
-    match state.tokens.verify(&pair.access_token) {
-        Ok(claims) => flash(session, format!("Welcome back, {}.", claims.username)),
-        Err(_) => flash(session, "Welcome back."),
-    }
+    flash(session, message);
     let mut response = see_other(next);
     cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
     response
