@@ -7,8 +7,12 @@ pub mod email;
 pub mod mfa;
 pub mod notices;
 pub mod passkeys;
+mod password;
 pub mod recovery;
 pub mod search;
+
+use password::set_password;
+pub use password::PasswordChangeError;
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -18,7 +22,6 @@ use crate::auth::password::Passwords;
 use crate::auth::refresh;
 use crate::auth::tokens::{TokenPair, Tokens};
 use crate::db::email_tokens::{self, Purpose};
-use crate::db::sessions::Session;
 use crate::db::users::{CreateUserError, TakenFields, User};
 use crate::db::{devices, outbox, Db};
 use crate::domain::{Email, Password, Username};
@@ -51,15 +54,6 @@ pub enum SignInRefusal {
     EmailNotVerified,
     /// The password was right, but an administrator disabled the account.
     Disabled,
-}
-
-/// Why a password change was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum PasswordChangeError {
-    #[error("the current password is incorrect")]
-    WrongCurrent,
-    #[error(transparent)]
-    App(#[from] AppError),
 }
 
 /// A registration, every field parsed.
@@ -157,7 +151,7 @@ impl Accounts<'_> {
         candidate: String,
         client: &ClientInfo,
     ) -> Result<Result<User, SignInRefusal>, AppError> {
-        let tried: String = login.trim().chars().take(100).collect();
+        let tried = login_tried(&login);
         let user = self
             .db
             .run(move |conn| Ok(User::find_by_login(conn, &login)?))
@@ -169,7 +163,11 @@ impl Accounts<'_> {
             Some(user) if !ok => (Some(user.id), Err(SignInRefusal::WrongCredentials)),
             Some(user) if user.disabled => (Some(user.id), Err(SignInRefusal::Disabled)),
             Some(user) if self.notifier.settings.require_verified_email && !user.email_verified => {
-                self.send_verification(&user).await?;
+                // Past the hourly number of links, the refusal still says to confirm.
+                match self.send_verification(&user).await {
+                    Ok(()) | Err(AppError::TooManyRequests { .. }) => {}
+                    Err(e) => return Err(e),
+                }
                 (Some(user.id), Err(SignInRefusal::EmailNotVerified))
             }
             Some(user) => return Ok(Ok(user)),
@@ -237,62 +235,11 @@ impl Accounts<'_> {
         Ok(pair)
     }
 
-    /// Checks the current password, then in one transaction stores the new hash, revokes every
-    /// session of the user, ends any password-reset link and writes the notice; then starts a
-    /// new session for the caller, proved as and when its old one was (`amr` and `auth_time`,
-    /// the caller's claims): a password alone must not make an old sign-in with a second
-    /// factor recent.
-    pub async fn change_password(
-        &self,
-        user: &User,
-        current: String,
-        new: Password,
-        client: &ClientInfo,
-        (amr, auth_time): (&[String], i64),
-    ) -> Result<TokenPair, PasswordChangeError> {
-        if !self
-            .passwords
-            .verify(current, Some(user.password_hash.clone()))
-            .await?
-        {
-            return Err(PasswordChangeError::WrongCurrent);
-        }
-        let hash = self.passwords.hash(new).await?;
-        let notice = self.notifier.render(&notices::password_changed(
-            &user.email,
-            false,
-            &Context::of(client),
-        ))?;
-        let user_id = user.id;
-        let changed = Event::new(EventKind::PasswordChanged, client)
-            .user(user_id)
-            .actor(user_id);
-        self.db
-            .run(move |conn| {
-                crate::db::write_transaction(conn, |conn| {
-                    set_password(conn, user_id, &hash, "password changed")?;
-                    outbox::enqueue(conn, &notice)?;
-                    audit::record_in(conn, &changed);
-                    Ok::<_, diesel::result::Error>(())
-                })?;
-                Ok(())
-            })
-            .await?;
-        self.notifier.wake();
-        let mut proof: Vec<&str> = amr.iter().map(String::as_str).collect();
-        if !proof.contains(&"pwd") {
-            proof.insert(0, "pwd");
-        }
-        Ok(self
-            .tokens
-            .start_session(self.db, user, client, &proof, Some(auth_time))
-            .await?)
-    }
-
-    /// Sends a new verification link for the user's current address.
+    /// Sends a new verification link for the user's current address; 429 when
+    /// [`LINKS_PER_HOUR`] were sent already (nobody can use Sigil to flood an inbox).
     pub async fn send_verification(&self, user: &User) -> Result<(), AppError> {
         let link = self.verification(&user.email)?;
-        self.send_link(link, user.id).await
+        self.send_link(link, user.id, true).await
     }
 
     /// A verification link for `email`, and its message, not yet stored.
@@ -332,18 +279,56 @@ impl Accounts<'_> {
     }
 
     /// Stores the link and its messages for `user_id` in one transaction, and wakes the sender.
-    async fn send_link(&self, link: PendingLink, user_id: i32) -> Result<(), AppError> {
-        self.db
+    /// `capped`: 429, with nothing stored, when the user was sent [`LINKS_PER_HOUR`] links of
+    /// its purpose in the last hour; counted in the same transaction, the user's row locked,
+    /// so racing requests on any instance cannot send more.
+    async fn send_link(
+        &self,
+        link: PendingLink,
+        user_id: i32,
+        capped: bool,
+    ) -> Result<(), AppError> {
+        let since = crate::db::now() - time::Duration::HOUR;
+        let stored = self
+            .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
-                    link.store(conn, user_id)
+                    if capped {
+                        User::lock(conn, user_id)?;
+                        let sent = email_tokens::sent_since(conn, user_id, link.purpose, since)?;
+                        if sent >= LINKS_PER_HOUR {
+                            return Ok(false);
+                        }
+                    }
+                    link.store(conn, user_id).map(|()| true)
                 })?)
             })
             .await?;
+        if !stored {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: 3600,
+            });
+        }
         self.notifier.wake();
         Ok(())
     }
 }
+
+/// The login a failed sign-in names in the audit trail: kept only when it could be a username
+/// or an address. A password typed into the name box by mistake (it happens) must not land in
+/// the trail, where administrators read it.
+fn login_tried(login: &str) -> String {
+    let login = login.trim();
+    if Username::parse(login).is_ok() || Email::parse(login).is_ok() {
+        login.chars().take(100).collect()
+    } else {
+        "(not a username or address)".into()
+    }
+}
+
+/// Reset or verification links an account may be sent in an hour, whoever asks: past it, a
+/// request sends nothing (the forgot-password form still answers as always).
+pub const LINKS_PER_HOUR: i64 = 3;
 
 /// A mailed link and the messages that go with it, to be stored in one transaction.
 struct PendingLink {
@@ -370,19 +355,4 @@ impl PendingLink {
         }
         Ok(())
     }
-}
-
-/// Stores a new password hash and ends what the old password allowed: every session, and any
-/// reset link still out.
-fn set_password(
-    conn: &mut crate::db::DbConnection,
-    user_id: i32,
-    hash: &str,
-    reason: &str,
-) -> diesel::QueryResult<()> {
-    User::set_password_hash(conn, user_id, hash)?;
-    Session::revoke_all_for_user(conn, user_id, reason)?;
-    email_tokens::end_all(conn, user_id, Purpose::Reset)?;
-    crate::db::mfa::Challenge::end_all(conn, user_id)?;
-    Ok(())
 }

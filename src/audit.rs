@@ -50,10 +50,11 @@ pub enum EventKind {
     PasskeyRemoved,
     PasskeyUsed,
     PasskeyCloneSuspected,
+    PasswordCheckFailed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 31] = [
+    pub const ALL: [EventKind; 32] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -85,6 +86,7 @@ impl EventKind {
         Self::PasskeyRemoved,
         Self::PasskeyUsed,
         Self::PasskeyCloneSuspected,
+        Self::PasswordCheckFailed,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -121,6 +123,7 @@ impl EventKind {
             Self::PasskeyRemoved => "passkey_removed",
             Self::PasskeyUsed => "passkey_used",
             Self::PasskeyCloneSuspected => "passkey_clone_suspected",
+            Self::PasswordCheckFailed => "password_check_failed",
         }
     }
 
@@ -169,6 +172,7 @@ impl EventKind {
             Self::PasskeyRemoved => "Passkey removed",
             Self::PasskeyUsed => "Passkey used",
             Self::PasskeyCloneSuspected => "Passkey refused: its counter went backwards",
+            Self::PasswordCheckFailed => "Wrong current password",
         }
     }
 }

@@ -228,18 +228,24 @@ impl Settings {
                 format!("{bcrypt_cost} is too cheap for APP_ENV=production (use 10 or more)"),
             ));
         }
-        let cookie_secure = match get("COOKIE_SECURE") {
-            None => !bind_addr.ip().is_loopback(),
-            Some(v) => parse_bool(&v).ok_or_else(|| {
-                ConfigError::new("COOKIE_SECURE", format!("{v:?} is not true or false"))
-            })?,
-        };
+        let cookie_secure = get("COOKIE_SECURE")
+            .map(|v| {
+                parse_bool(&v).ok_or_else(|| {
+                    ConfigError::new("COOKIE_SECURE", format!("{v:?} is not true or false"))
+                })
+            })
+            .transpose()?;
         let workers = match get("WORKERS") {
             None => None,
             Some(_) => Some(number(&get, "WORKERS", 1, 1, 256)? as usize),
         };
         let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
         let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
+        // Secure unless this is plainly development: a loopback address, no https PUBLIC_URL,
+        // not production. A server on 127.0.0.1 behind a TLS proxy is not development.
+        let https = mail.public_url.starts_with("https://");
+        let cookie_secure = cookie_secure
+            .unwrap_or(!bind_addr.ip().is_loopback() || https || app_env == AppEnv::Production);
         let trusted_proxies = match get("TRUSTED_PROXIES") {
             None => Vec::new(),
             Some(list) => parse_cidrs(&list).map_err(|m| ConfigError::new("TRUSTED_PROXIES", m))?,

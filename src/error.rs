@@ -317,6 +317,10 @@ impl ResponseError for AppError {
         let status = self.status_code();
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CACHE_CONTROL, "no-store"));
+        if status == StatusCode::REQUEST_TIMEOUT {
+            // The rest of a trickled body is not waited for: the connection ends here.
+            response.force_close();
+        }
         match self {
             Self::Unauthorized(failure) => {
                 response.insert_header((header::WWW_AUTHENTICATE, bearer_challenge(failure)));

@@ -2,6 +2,7 @@
 //! address and agent, and the security headers.
 
 pub mod body;
+pub mod body_deadline;
 pub mod client;
 pub mod headers;
 pub mod oauth_form;

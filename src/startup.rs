@@ -69,6 +69,7 @@ impl Application {
             // Runs on each worker thread as it starts.
             crate::auth::password::yield_to_sign_ins();
             let secure = state.settings.cookie_secure;
+            let https = state.settings.mail.public_url.starts_with("https://");
             App::new()
                 .app_data(state.clone())
                 .app_data(db.clone())
@@ -82,7 +83,8 @@ impl Application {
                 .app_data(body::query_config())
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
-                        .cookie_name("sigil_session".into())
+                        .cookie_name(crate::auth::csrf::session_cookie_name(secure).into())
+                        .cookie_path("/".into())
                         .cookie_secure(secure)
                         .cookie_http_only(true)
                         .cookie_same_site(SameSite::Lax)
@@ -90,8 +92,9 @@ impl Application {
                         .build(),
                 )
                 .wrap(from_fn(silent_renewal))
+                .wrap(from_fn(crate::http::body_deadline::body_deadline))
                 .wrap(from_fn(faces::error_faces))
-                .wrap(headers::security_headers())
+                .wrap(headers::security_headers(https))
                 // Outermost: the request's id exists before anything else runs or logs.
                 .wrap(from_fn(request_id::request_id))
                 .configure(routes)
@@ -148,7 +151,8 @@ impl Application {
 /// The route table: every route of the contract, in one place. Each path is a resource, so a
 /// wrong method on it is a 405 with `Allow`, not a 404.
 fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{delete, get, patch, post, put, resource};
+    use crate::routes::get;
+    use web::{delete, patch, post, put, resource};
     cfg.service(resource("/healthz").route(get().to(api::health::healthz)))
         .service(resource("/readyz").route(get().to(api::health::readyz)))
         .service(resource("/metrics").route(get().to(api::metrics::metrics)))
@@ -263,8 +267,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(headers::docs_headers())
                 .service(
                     utoipa_swagger_ui::SwaggerUi::new("/{_:.*}").config(
+                        // Pasted tokens are not kept in localStorage: a token outlives the tab.
                         utoipa_swagger_ui::Config::from("/api/openapi.json")
-                            .persist_authorization(true),
+                            .persist_authorization(false),
                     ),
                 ),
         )
@@ -304,7 +309,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(pages::recovery::reset_form))
                 .route(post().to(pages::recovery::reset)),
         )
-        .service(resource("/verify-email").route(get().to(pages::recovery::verify)))
+        .service(
+            resource("/verify-email")
+                .route(get().to(pages::recovery::verify_form))
+                .route(post().to(pages::recovery::verify)),
+        )
         .service(resource("/auth/refresh").route(post().to(pages::auth::refresh)))
         .service(resource("/posts/new").route(get().to(pages::posts::new_form)))
         .service(resource("/posts").route(post().to(pages::posts::create)))

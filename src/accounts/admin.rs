@@ -96,7 +96,7 @@ impl Accounts<'_> {
         self.admin_write(id, disabled, move |conn, user| {
             let changed = User::set_disabled(conn, user.id, disabled)?;
             if disabled {
-                Session::revoke_all_for_user(conn, user.id, "disabled by an administrator")?;
+                Session::end_all_access(conn, user.id, "disabled by an administrator")?;
             }
             audit::record_in(conn, &event);
             Ok(changed)
@@ -116,8 +116,7 @@ impl Accounts<'_> {
     pub async fn sign_out_everywhere(&self, by: &Acting<'_>, id: i32) -> Result<User, AppError> {
         let event = by.event(EventKind::AdminLogoutAll, id);
         self.admin_write(id, false, move |conn, user| {
-            let ended =
-                Session::revoke_all_for_user(conn, user.id, "signed out by an administrator")?;
+            let ended = Session::end_all_access(conn, user.id, "signed out by an administrator")?;
             audit::record_in(conn, &event.detail("sessions", ended));
             Ok(user)
         })
@@ -148,8 +147,7 @@ impl Accounts<'_> {
         client: &ClientInfo,
     ) -> Result<(), AppError> {
         let right = self
-            .passwords
-            .verify(password, Some(user.password_hash.clone()))
+            .check_current_password(user, password, "delete_account", client)
             .await?;
         if !right {
             return Err(AppError::Forbidden("The password is incorrect.".into()));
@@ -180,7 +178,7 @@ impl Accounts<'_> {
             .run(move |conn| User::find(conn, id)?.ok_or(AppError::NotFound))
             .await?;
         let event = by.event(EventKind::AdminPasswordReset, id);
-        self.send_reset_link(&user, by.client, event).await
+        self.send_reset_link(&user, by.client, event, false).await
     }
 
     /// Runs `change` on the user `id` in a write transaction; 404 when there is no such user,

@@ -48,7 +48,50 @@ impl VerifyError {
     }
 }
 
+/// Address changes an account may ask for in [`CHANGE_WINDOW_MINUTES`], and changes to one
+/// address from all accounts: each sends two messages, and nobody should be able to use Sigil
+/// to flood an inbox.
+pub const CHANGES_PER_ACCOUNT: usize = 5;
+pub const CHANGES_PER_ADDRESS: usize = 3;
+pub const CHANGE_WINDOW_MINUTES: i64 = 60;
+
 impl Accounts<'_> {
+    /// 429 (with the wait until the oldest request in the window leaves it) when the account
+    /// or the new address has had its share of change requests; counted in the database, so
+    /// every instance counts the same requests.
+    async fn limit_change_mail(&self, user_id: i32, new_email: &str) -> Result<(), AppError> {
+        let email = new_email.to_string();
+        let window = time::Duration::minutes(CHANGE_WINDOW_MINUTES);
+        let now = crate::db::now();
+        let (by_user, to_address) = self
+            .db
+            .run(move |conn| {
+                Ok(email_tokens::recent_changes(
+                    conn,
+                    user_id,
+                    &email,
+                    now - window,
+                )?)
+            })
+            .await?;
+        let oldest_over = |times: &[time::PrimitiveDateTime], limit: usize| {
+            (times.len() >= limit).then(|| times[times.len() - limit])
+        };
+        let blocking = [
+            oldest_over(&by_user, CHANGES_PER_ACCOUNT),
+            oldest_over(&to_address, CHANGES_PER_ADDRESS),
+        ];
+        match blocking.into_iter().flatten().max() {
+            None => Ok(()),
+            Some(oldest) => {
+                let wait = (oldest + window - now).whole_seconds().max(1);
+                Err(AppError::TooManyRequests {
+                    retry_after_secs: wait as u64,
+                })
+            }
+        }
+    }
+
     /// Follows a verification link: the address it was sent to is now verified, and for a
     /// change it becomes the account's address (refused with `Taken` if someone registered it
     /// meanwhile; the link then stays usable for nothing else).
@@ -59,6 +102,7 @@ impl Accounts<'_> {
     ) -> Result<User, VerifyError> {
         let token_hash = refresh::hash(token);
         let client = client.clone();
+        let notifier = self.notifier.clone();
         let outcome = self
             .db
             .run(move |conn| {
@@ -77,6 +121,19 @@ impl Accounts<'_> {
                     if link.purpose == Purpose::Change.as_str() {
                         match User::change_email(conn, user.id, &link.email) {
                             Ok(changed) => {
+                                // Links sent to the old address, and other pending changes,
+                                // die with it; the old address is told, in this transaction.
+                                email_tokens::end_every_link(conn, user.id)?;
+                                let notice = notices::email_changed(
+                                    &user.email,
+                                    &changed.email,
+                                    &Context::of(&client),
+                                );
+                                // A notice that cannot be rendered undoes the change (500).
+                                let message = notifier.render(&notice).map_err(|e| {
+                                    diesel::result::Error::QueryBuilderError(e.to_string().into())
+                                })?;
+                                crate::db::outbox::enqueue(conn, &message)?;
                                 let event = Event::new(EventKind::EmailChanged, &client)
                                     .user(user.id)
                                     .detail("from", user.email)
@@ -105,6 +162,10 @@ impl Accounts<'_> {
             })
             .await?;
         match outcome {
+            Ok(Ok(user)) => {
+                self.notifier.wake();
+                Ok(user)
+            }
             Ok(result) => result,
             Err(diesel::result::Error::RollbackTransaction) => Err(VerifyError::Taken),
             Err(e) => Err(AppError::from(e).into()),
@@ -122,8 +183,7 @@ impl Accounts<'_> {
         client: &ClientInfo,
     ) -> Result<(), EmailChangeError> {
         if !self
-            .passwords
-            .verify(current_password, Some(user.password_hash.clone()))
+            .check_current_password(user, current_password, "change_email", client)
             .await?
         {
             return Err(EmailChangeError::WrongPassword);
@@ -131,6 +191,7 @@ impl Accounts<'_> {
         if new_email.as_str() == user.email {
             return Err(EmailChangeError::Unchanged);
         }
+        self.limit_change_mail(user.id, new_email.as_str()).await?;
         let ttl = self.notifier.settings.email_verify_ttl;
         let context = Context::of(client);
         let new = new_email.as_str();
@@ -140,7 +201,7 @@ impl Accounts<'_> {
                 notices::email_change_requested(&user.email, new, &context),
             ]
         })?;
-        self.send_link(link, user.id).await?;
+        self.send_link(link, user.id, false).await?;
         let event = Event::new(EventKind::EmailChangeRequested, client)
             .user(user.id)
             .actor(user.id)

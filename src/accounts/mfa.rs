@@ -4,8 +4,10 @@
 //! so a code, a recovery code or an `mfa_token` works once even when requests race.
 
 mod enrolment;
+mod owner;
 
 pub use enrolment::Enrolment;
+pub use owner::{OwnerProof, OwnerProofRequest, PROOF_NEEDED};
 
 use super::notices;
 use super::Accounts;
@@ -45,6 +47,32 @@ fn refuse_after_failures(conn: &mut crate::db::DbConnection, user_id: i32) -> Re
         });
     }
     Ok(())
+}
+
+/// The cap of [`refuse_after_failures`], checked again in the transaction that checks each code
+/// (any `mfa_token` of the user, the page, the grant): taking many `mfa_token`s before guessing
+/// gives no more guesses. Over the cap, `limited` (a `rate_limited` event) is recorded in that
+/// transaction and the 429 is returned for the caller to answer, nothing else having changed.
+/// On PostgreSQL the user's row is locked first, so that concurrent guesses through several
+/// tokens are counted one after another.
+pub(crate) fn failure_cap(
+    conn: &mut crate::db::DbConnection,
+    user_id: i32,
+    limited: &Event,
+) -> Result<Option<AppError>, AppError> {
+    User::lock(conn, user_id)?;
+    match refuse_after_failures(conn, user_id) {
+        Ok(()) => Ok(None),
+        Err(refused @ AppError::TooManyRequests { .. }) => {
+            let event = limited
+                .clone()
+                .user(user_id)
+                .detail("reason", "second_factor_failures");
+            audit::record_in(conn, &event);
+            Ok(Some(refused))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The methods a second step accepts, as `methods` names them: a code always, a passkey when
@@ -162,6 +190,7 @@ impl Accounts<'_> {
         let secrets = self.second_factors.secrets.clone();
         let now = jwt_now();
         let failed = Event::new(EventKind::SecondFactorFailed, client);
+        let limited = Event::new(EventKind::RateLimited, client);
         let outcome = self
             .db
             .run(move |conn| {
@@ -169,6 +198,9 @@ impl Accounts<'_> {
                     let Some(challenge) = Challenge::live(conn, &token_hash)? else {
                         return Ok(Err(SecondFactorError::BadToken));
                     };
+                    if let Some(refused) = failure_cap(conn, challenge.user_id, &limited)? {
+                        return Ok(Err(SecondFactorError::App(refused)));
+                    }
                     // Claimed before the code is checked: a request racing on the same token
                     // waits here (or finds it used) and spends no code of its own.
                     if !Challenge::complete(conn, &token_hash)? {
@@ -202,8 +234,14 @@ impl Accounts<'_> {
                 Ok(self.start_session(&user, client, &amr).await?)
             }
             Err(e) => {
-                if matches!(e, SecondFactorError::WrongCode { .. }) {
-                    self.metrics.sign_in("second_factor_failed");
+                match e {
+                    SecondFactorError::WrongCode { .. } => {
+                        self.metrics.sign_in("second_factor_failed")
+                    }
+                    SecondFactorError::App(AppError::TooManyRequests { .. }) => {
+                        self.metrics.sign_in("rate_limited")
+                    }
+                    _ => {}
                 }
                 Err(e)
             }
@@ -272,13 +310,18 @@ impl Accounts<'_> {
                 .into());
             };
             let (user_id, secrets, now) = (user.id, self.second_factors.secrets.clone(), jwt_now());
+            let limited = Event::new(EventKind::RateLimited, client);
             let proved = self
                 .db
                 .run(move |conn| {
-                    refuse_after_failures(conn, user_id)?;
-                    write_transaction(conn, |conn| check_code(conn, &secrets, user_id, &code, now))
+                    write_transaction(conn, |conn| {
+                        if let Some(refused) = failure_cap(conn, user_id, &limited)? {
+                            return Ok(Err(refused));
+                        }
+                        check_code(conn, &secrets, user_id, &code, now).map(Ok)
+                    })
                 })
-                .await?;
+                .await??;
             match proved {
                 None => {
                     let event = Event::new(EventKind::SecondFactorFailed, client)

@@ -73,6 +73,19 @@ pub fn email_change_requested(to: &str, new_email: &str, context: &Context) -> M
     .with_context(context)
 }
 
+/// To the old address once a change to `new_email` is complete: the owner may not have made
+/// it, and this address no longer reaches the account.
+pub fn email_changed(to: &str, new_email: &str, context: &Context) -> Mail {
+    Mail {
+        paragraphs: vec![
+            format!("The e-mail address of your Sigil account is now {new_email}. This address no longer receives its mail, and links sent here before (password reset, confirmation) no longer work."),
+            "If this was not you, someone else may hold your account: contact this site's administrator now. They can disable the account, log it out everywhere and give it back its address. Until then, do not follow links in mail that claims to come from this account.".into(),
+        ],
+        ..mail("email_changed", to, "Your Sigil e-mail address was changed", "Your e-mail address was changed")
+    }
+    .with_context(context)
+}
+
 /// The password was changed (signed in) or reset (by a link).
 pub fn password_changed(to: &str, by_reset: bool, context: &Context) -> Mail {
     let (subject, what) = if by_reset {

@@ -30,16 +30,24 @@ impl Accounts<'_> {
             return Ok(());
         };
         let event = Event::new(EventKind::PasswordResetRequested, &client).user(user.id);
-        self.send_reset_link(&user, &client, event).await
+        match self.send_reset_link(&user, &client, event, true).await {
+            Err(AppError::TooManyRequests { .. }) => {
+                log::info!("password reset asked again within the hour: no more links sent");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Sends `user` a new reset link (ending older ones) and records `event` (a request by
-    /// the user, or an administrator's action).
+    /// the user, or an administrator's action). `capped`: 429, nothing sent, past the hourly
+    /// number of links (an administrator's request is not capped).
     pub async fn send_reset_link(
         &self,
         user: &User,
         client: &ClientInfo,
         event: Event,
+        capped: bool,
     ) -> Result<(), AppError> {
         let ttl = self.notifier.settings.password_reset_ttl;
         let context = Context::of(client);
@@ -51,7 +59,7 @@ impl Accounts<'_> {
                 &context,
             )]
         })?;
-        self.send_link(link, user.id).await?;
+        self.send_link(link, user.id, capped).await?;
         audit::record(self.db, event).await;
         Ok(())
     }
@@ -88,6 +96,11 @@ impl Accounts<'_> {
                     else {
                         return Ok(false);
                     };
+                    // A link sent to an address the account no longer has is dead.
+                    let current = User::find(conn, link.user_id)?.map(|u| u.email);
+                    if current.as_deref() != Some(link.email.as_str()) {
+                        return Ok(false);
+                    }
                     set_password(conn, link.user_id, &hash, "password reset")?;
                     outbox::enqueue(conn, &notice)?;
                     audit::record_in(conn, &event);

@@ -28,6 +28,26 @@ pub fn token(session: &Session) -> String {
     fresh
 }
 
+/// Starts the browser's cookie session afresh: everything it held goes, its CSRF token with
+/// it, and a new cookie is written. Sign-in, the second step and logout call this, so a
+/// session planted before (a cookie tossed from a sibling subdomain, a shared browser) carries
+/// no token into the signed-in one: a form forged with the old token is refused.
+pub fn start_afresh(session: &Session) {
+    session.clear();
+    session.renew();
+}
+
+/// The session cookie's name: with `COOKIE_SECURE`, the `__Host-` prefix, which browsers
+/// accept only from this host, over HTTPS, for the whole site and without a `Domain`, so no
+/// sibling subdomain can set or overwrite it.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-sigil_session"
+    } else {
+        "sigil_session"
+    }
+}
+
 /// Whether a method changes state and so needs a CSRF token when authenticated by cookie.
 pub fn is_unsafe(method: &Method) -> bool {
     !matches!(

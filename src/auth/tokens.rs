@@ -63,6 +63,8 @@ pub struct Tokens {
     pub reuse_notice: Option<ReuseNotice>,
     /// Access tokens already verified with these keys and rules.
     verified: VerifiedTokens,
+    /// Derives a rotated refresh token's successor ([`refresh::successor`]).
+    successor_key: [u8; 32],
 }
 
 /// Which sessions a logout ends.
@@ -86,6 +88,7 @@ impl Tokens {
             reauth_seconds: settings.reauth_window.as_secs() as i64,
             reuse_notice: None,
             verified: VerifiedTokens::default(),
+            successor_key: refresh::successor_key(settings.secret_key.expose()),
         }
     }
 
@@ -180,7 +183,10 @@ impl Tokens {
         client: &ClientInfo,
     ) -> Result<Result<TokenPair, RefreshRefusal>, AppError> {
         let old_hash = refresh::hash(presented);
-        let (refresh_token, new_hash, expires_at) = self.new_refresh_token();
+        // The same successor for every use of `presented`: a use inside the grace gets the
+        // token the first use got, not a new branch.
+        let (refresh_token, new_hash) = refresh::successor(&self.successor_key, presented);
+        let expires_at = crate::db::now() + self.refresh_ttl;
         let grace = self.reuse_grace;
         let (tokens, client) = (std::sync::Arc::clone(self), client.clone());
         let ip = client.ip.map(|ip| ip.to_string());
@@ -283,7 +289,7 @@ pub async fn logout(
                 Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
             }
             LogoutScope::Everywhere => {
-                Session::revoke_all_for_user(conn, user_id, "logout-all")?;
+                Session::end_all_access(conn, user_id, "logout-all")?;
             }
         }
         audit::record_in(conn, &event);

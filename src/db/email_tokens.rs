@@ -105,7 +105,8 @@ pub fn end_all(conn: &mut DbConnection, user_id: i32, purpose: Purpose) -> Query
     .execute(conn)
 }
 
-/// The user a still-good link of `purpose` belongs to, without using it up.
+/// The user a still-good link of `purpose` belongs to, without using it up. A reset or
+/// verification link is good only while the account still has the address it was sent to.
 pub fn peek(
     conn: &mut DbConnection,
     token_hash: &str,
@@ -118,7 +119,89 @@ pub fn peek(
         .filter(email_tokens::purpose.eq(purpose.as_str()))
         .filter(email_tokens::used_at.is_null())
         .filter(email_tokens::expires_at.gt(super::now()))
-        .select(super::users::User::as_select())
-        .first(conn)
+        .select((super::users::User::as_select(), email_tokens::email))
+        .first::<(super::users::User, String)>(conn)
         .optional()
+        .map(|found| {
+            found.and_then(|(user, sent_to)| {
+                (purpose == Purpose::Change || sent_to == user.email).then_some(user)
+            })
+        })
+}
+
+/// A still-good verification or change link, without using it up: its purpose and the
+/// address it confirms. A verification link for an address the account no longer has is
+/// not good.
+pub fn peek_address(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<(Purpose, String)>> {
+    use super::schema::users;
+    let names = [Purpose::Verify.as_str(), Purpose::Change.as_str()];
+    let found = email_tokens::table
+        .inner_join(users::table)
+        .filter(email_tokens::token_hash.eq(token_hash))
+        .filter(email_tokens::purpose.eq_any(names))
+        .filter(email_tokens::used_at.is_null())
+        .filter(email_tokens::expires_at.gt(super::now()))
+        .select((email_tokens::purpose, email_tokens::email, users::email))
+        .first::<(String, String, String)>(conn)
+        .optional()?;
+    Ok(found.and_then(|(purpose, sent_to, current)| {
+        let purpose = match purpose.as_str() {
+            "change" => Purpose::Change,
+            _ if sent_to == current => Purpose::Verify,
+            _ => return None,
+        };
+        Some((purpose, sent_to))
+    }))
+}
+
+/// When the address changes asked since `since` were asked: those of `user_id`, and those
+/// (of any account) to `email`, oldest first.
+pub fn recent_changes(
+    conn: &mut DbConnection,
+    user_id: i32,
+    email: &str,
+    since: PrimitiveDateTime,
+) -> QueryResult<(Vec<PrimitiveDateTime>, Vec<PrimitiveDateTime>)> {
+    let changes = email_tokens::table
+        .filter(email_tokens::purpose.eq(Purpose::Change.as_str()))
+        .filter(email_tokens::created_at.gt(since));
+    let by_user = changes
+        .filter(email_tokens::user_id.eq(user_id))
+        .select(email_tokens::created_at)
+        .order(email_tokens::created_at.asc())
+        .load(conn)?;
+    let to_address = changes
+        .filter(email_tokens::email.eq(email))
+        .select(email_tokens::created_at)
+        .order(email_tokens::created_at.asc())
+        .load(conn)?;
+    Ok((by_user, to_address))
+}
+
+/// How many links of `purpose` the user was sent since `since` (used or not).
+pub fn sent_since(
+    conn: &mut DbConnection,
+    user_id: i32,
+    purpose: Purpose,
+    since: PrimitiveDateTime,
+) -> QueryResult<i64> {
+    email_tokens::table
+        .filter(email_tokens::user_id.eq(user_id))
+        .filter(email_tokens::purpose.eq(purpose.as_str()))
+        .filter(email_tokens::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Ends every unused link of the user, whatever its purpose: the account's address changed,
+/// so links sent to the old one (reset, verification) and other pending changes stop working.
+pub fn end_every_link(conn: &mut DbConnection, user_id: i32) -> QueryResult<usize> {
+    let mut ended = 0;
+    for purpose in [Purpose::Reset, Purpose::Verify, Purpose::Change] {
+        ended += end_all(conn, user_id, purpose)?;
+    }
+    Ok(ended)
 }

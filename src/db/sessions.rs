@@ -139,8 +139,9 @@ impl Session {
     /// stored in the same family; the session notes `ip` as its latest address. A reuse runs
     /// `on_reuse` (the notice, the audit event) in the transaction that revokes the family.
     /// The first write is a conditional update, so two racing uses cannot both take the
-    /// "first use" path; a use of an already-rotated token inside `grace` gets a sibling
-    /// token, after it the family is revoked. A disabled user's session is refused.
+    /// "first use" path; a use of an already-rotated token inside `grace` gets its successor
+    /// again (`new_hash`, the same for every use: see `refresh::successor`), after it the
+    /// family is revoked. A disabled user's session is refused.
     pub fn rotate(
         conn: &mut DbConnection,
         old_hash: &str,
@@ -187,14 +188,25 @@ impl Session {
                     }
                 }
             }
-            diesel::insert_into(refresh_tokens::table)
-                .values(&NewRefreshToken {
-                    token_hash: new_hash,
-                    session_id: &session.id,
-                    created_at: now,
-                    expires_at: new_expires_at,
-                })
-                .execute(conn)?;
+            // Inside the grace the successor may exist already: it is handed out again, and
+            // the family keeps one live branch.
+            let successor_exists = claimed == 0
+                && refresh_tokens::table
+                    .find(new_hash)
+                    .filter(refresh_tokens::session_id.eq(&session.id))
+                    .count()
+                    .get_result::<i64>(conn)?
+                    > 0;
+            if !successor_exists {
+                diesel::insert_into(refresh_tokens::table)
+                    .values(&NewRefreshToken {
+                        token_hash: new_hash,
+                        session_id: &session.id,
+                        created_at: now,
+                        expires_at: new_expires_at,
+                    })
+                    .execute(conn)?;
+            }
             diesel::update(sessions::table.find(&session.id))
                 .set((
                     sessions::last_used_at.eq(now),
@@ -287,6 +299,23 @@ impl Session {
         diesel::update(live)
             .set(revocation(super::now(), reason))
             .execute(conn)
+    }
+
+    /// Ends everything the account's credentials granted until now: every session (so every
+    /// token), every sign-in waiting for its second factor, every reset link and every pending
+    /// address change. A password change or reset, logout-all, and an administrator's disable
+    /// or logout-all all come here, so nothing an intruder started (an address change above
+    /// all) outlives the owner's recovery. Returns how many sessions it ended.
+    pub fn end_all_access(
+        conn: &mut DbConnection,
+        user_id: i32,
+        reason: &str,
+    ) -> QueryResult<usize> {
+        let ended = Self::revoke_all_for_user(conn, user_id, reason)?;
+        super::mfa::Challenge::end_all(conn, user_id)?;
+        super::email_tokens::end_all(conn, user_id, super::email_tokens::Purpose::Reset)?;
+        super::email_tokens::end_all(conn, user_id, super::email_tokens::Purpose::Change)?;
+        Ok(ended)
     }
 }
 

@@ -137,6 +137,21 @@ impl User {
             .map_err(CreateUserError::from)
     }
 
+    /// Inside a transaction, makes other transactions that lock the same user wait until this
+    /// one ends (PostgreSQL: `FOR UPDATE` on the row). On SQLite a write transaction already
+    /// holds the database's one write lock, so there is nothing more to take.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
+        if let DbConnection::Postgresql(pg) = conn {
+            users::table
+                .find(id)
+                .select(users::id)
+                .for_update()
+                .first::<i32>(pg)
+                .optional()?;
+        }
+        Ok(())
+    }
+
     pub fn mark_verified(conn: &mut DbConnection, id: i32) -> QueryResult<User> {
         diesel::update(users::table.find(id))
             .set((

@@ -159,6 +159,9 @@ pub fn json_config() -> web::JsonConfig {
                 E::Deserialize(e) => {
                     AppError::BadRequest(format!("The body is not valid JSON: {e}"))
                 }
+                E::Payload(e) if super::body_deadline::is_deadline(&e) => {
+                    AppError::Status(actix_web::http::StatusCode::REQUEST_TIMEOUT)
+                }
                 other => AppError::BadRequest(format!("The body could not be read: {other}")),
             }
             .into()
@@ -177,6 +180,9 @@ pub fn form_config() -> web::FormConfig {
                     "Send the form as application/x-www-form-urlencoded.".into(),
                 ),
                 E::Parse(e) => shape_error(&e.to_string()),
+                E::Payload(e) if super::body_deadline::is_deadline(&e) => {
+                    AppError::Status(actix_web::http::StatusCode::REQUEST_TIMEOUT)
+                }
                 other => AppError::BadRequest(format!("The form could not be read: {other}")),
             }
             .into()

@@ -22,7 +22,9 @@ pub struct ClientInfo {
 pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
 
 impl TrustedProxies {
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the proxies: only theirs are believed, whether for the client's
+    /// address or for the request's id.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
     }
 

@@ -10,13 +10,22 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// CSP, nosniff, no framing and a same-origin referrer, for every response.
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// One year: browsers that saw it once refuse plain HTTP to this host for that long.
+const HSTS: &str = "max-age=31536000";
+
+/// CSP, nosniff, no framing and a same-origin referrer, for every response; with `https`
+/// (`PUBLIC_URL` is https), HSTS too, so a browser never again sends a cookie over plain HTTP
+/// to this host. Not `includeSubDomains`: other hosts of the domain are not Sigil's to decide.
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CSP))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::REFERRER_POLICY, "same-origin"));
+    match https {
+        true => headers.add((header::STRICT_TRANSPORT_SECURITY, HSTS)),
+        false => headers,
+    }
 }
 
 /// The `/docs` scope's CSP, which replaces the default one there.

@@ -5,14 +5,14 @@
 use std::collections::BTreeSet;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt as _;
 use serde::de::DeserializeOwned;
 
 use super::body::from_text_fields;
-use crate::error::{AppError, BODY_LIMIT};
+use crate::error::{AppError, OAuthError, BODY_LIMIT};
 
 /// At most this many parameters in a multipart body.
 const MAX_PARAMS: usize = 32;
@@ -110,8 +110,15 @@ async fn read_multipart(
 async fn read_limited(mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| AppError::BadRequest("The body could not be read.".into()))?;
+        let chunk = chunk.map_err(|e| match super::body_deadline::is_deadline(&e) {
+            true => AppError::OAuth(OAuthError {
+                status: StatusCode::REQUEST_TIMEOUT,
+                error: "invalid_request",
+                description: "The request body did not arrive in time.".into(),
+                mfa_token: None,
+            }),
+            false => invalid("The body could not be read."),
+        })?;
         if body.len() + chunk.len() > BODY_LIMIT {
             return Err(AppError::PayloadTooLarge);
         }

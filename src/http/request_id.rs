@@ -1,5 +1,5 @@
 //! `X-Request-Id` and the access log. Outermost middleware: it decides the request's id
-//! before anything else runs (a well-formed incoming id is kept, see
+//! before anything else runs (a well-formed id from a `TRUSTED_PROXIES` peer is kept, see
 //! [`RequestId::parse`]; anything else is replaced by a fresh one), handles the request with
 //! that id set for the log, writes the access line, and returns the id on every response
 //! the application produces, error responses included.
@@ -12,6 +12,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
 
+use crate::http::client::TrustedProxies;
 use crate::logging::{in_request, RequestId};
 use crate::metrics::Metrics;
 
@@ -25,9 +26,16 @@ pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Only a trusted proxy's id is kept: a client's own would let it forge or collide with
+    // the ids that tie log lines to requests.
+    let from_proxy = match (req.peer_addr(), req.app_data::<web::Data<TrustedProxies>>()) {
+        (Some(peer), Some(proxies)) => proxies.trusts(peer.ip()),
+        _ => false,
+    };
     let id = req
         .headers()
         .get(&X_REQUEST_ID)
+        .filter(|_| from_proxy)
         .and_then(|v| v.to_str().ok())
         .and_then(RequestId::parse)
         .unwrap_or_else(RequestId::generate);

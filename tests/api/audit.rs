@@ -428,12 +428,12 @@ async fn a_rate_limit_hit_is_recorded_once_per_address_per_minute(b: Backend) {
     let app = TestApp::spawn_with(
         b,
         &[
-            ("LOGIN_RATE_PER_MINUTE", "2"),
+            ("LOGIN_RATE_PER_MINUTE", "3"),
             ("TRUSTED_PROXIES", "127.0.0.1/32"),
         ],
     )
     .await;
-    // The admin signs in before the limit is reached.
+    // The admin registers and signs in (three attempts) before the limit is reached.
     let root = app.admin("root").await;
     let attempt = |from: &'static str| {
         let req = app

@@ -578,12 +578,18 @@ impl TestApp {
         send(req.json(&json!({ "code": code }))).await
     }
 
-    /// `DELETE /api/users/me/mfa/totp`.
+    /// `DELETE /api/users/me/mfa/totp`, confirmed with the test users' password.
     pub async fn disable_totp(&self, access_token: &str) -> Response {
+        self.disable_totp_with(access_token, json!({ "password": PASSWORD }))
+            .await
+    }
+
+    /// `DELETE /api/users/me/mfa/totp` with `body` (`{password}` or `{code}`).
+    pub async fn disable_totp_with(&self, access_token: &str, body: Value) -> Response {
         let req = self
             .bearer
             .request(Method::DELETE, "/api/users/me/mfa/totp", access_token);
-        send(req).await
+        send(req.json(&body)).await
     }
 
     /// `POST /api/users/me/mfa/recovery-codes`.
@@ -642,10 +648,17 @@ impl TestApp {
         send(self.bearer.get("/api/users/me/passkeys", access_token)).await
     }
 
-    /// `DELETE /api/users/me/passkeys/{id}`.
+    /// `DELETE /api/users/me/passkeys/{id}`, confirmed with the test users' password.
     pub async fn remove_passkey(&self, access_token: &str, id: i64) -> Response {
+        let body = json!({ "password": PASSWORD });
+        self.remove_passkey_with(access_token, id, body).await
+    }
+
+    /// `DELETE /api/users/me/passkeys/{id}` with `body` (`{password}` or `{code}`).
+    pub async fn remove_passkey_with(&self, access_token: &str, id: i64, body: Value) -> Response {
         let path = format!("/api/users/me/passkeys/{id}");
-        send(self.bearer.request(Method::DELETE, &path, access_token)).await
+        let req = self.bearer.request(Method::DELETE, &path, access_token);
+        send(req.json(&body)).await
     }
 
     // ---- /api/posts ----

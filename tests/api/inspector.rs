@@ -168,7 +168,10 @@ async fn the_page_shows_the_browsers_own_token_and_pasted_ones(b: Backend) {
     );
     assert!(html.contains("data-expires-at="), "countdown target");
     assert!(html.contains("expires in 29 min") || html.contains("expires in 30 min"));
-    assert!(html.contains("seg-signature"));
+    // The report of the browser's own token, never its text (the cookie is HttpOnly).
+    assert!(!html.contains("seg-signature"));
+    let own = c.cookie("access_token").unwrap();
+    assert!(!html.contains(&own) && !html.contains(own.rsplit('.').next().unwrap()));
     assert!(
         html.contains("Expires") && html.contains("Token id"),
         "claims table"

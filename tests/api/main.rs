@@ -4,6 +4,7 @@ mod helpers;
 
 mod admin;
 mod admin_pages;
+mod attacks;
 mod audit;
 mod auth;
 mod backup;

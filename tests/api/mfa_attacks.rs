@@ -220,7 +220,12 @@ async fn a_disabled_account_cannot_finish_signing_in(b: Backend) {
     let r = app.admin_disable(&root.access_token, pia.user.id).await;
     assert_eq!(r.status(), 200);
     let code = pia.app.next_code().await;
-    problem(app.mfa(&t1, &code).await, 403).await;
+    // Disabling ends every sign-in waiting for its second factor: the token is gone.
+    let body = problem(app.mfa(&t1, &code).await, 401).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("mfa_token"),
+        "{body}"
+    );
     let grant = "urn:sigil:grant-type:mfa-otp";
     let r = app
         .token_form(&[("grant_type", grant), ("mfa_token", &t2), ("otp", &code)])
@@ -229,6 +234,25 @@ async fn a_disabled_account_cannot_finish_signing_in(b: Backend) {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "invalid_grant");
     assert!(body.get("access_token").is_none());
+    // Enabled again, the old sign-ins stay over; a new one asks for the code again.
+    let r = app.admin_enable(&root.access_token, pia.user.id).await;
+    assert_eq!(r.status(), 200);
+    problem(app.mfa(&t1, &pia.app.next_code().await).await, 401).await;
+    // A disable that lands while a second step is under way (written straight to the
+    // database, as a concurrent one would) is still refused with the account's reason.
+    let t3 = mfa_token(&app, "pia").await;
+    app.sql(&format!(
+        "UPDATE users SET disabled = TRUE WHERE id = {}",
+        pia.user.id
+    ));
+    let body = problem(app.mfa(&t3, &pia.app.next_code().await).await, 403).await;
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/account-disabled"),
+        "{body}"
+    );
 }
 
 /// A browser's cookies alone (a cross-site form) cannot reauthenticate or delete the account:

@@ -333,8 +333,11 @@ async fn enrol_download_regenerate_and_remove_through_the_pages(b: Backend) {
         303
     );
 
-    // Remove the app: signing in asks for the password only.
+    // Remove the app (the password asked again): signing in asks for the password only.
     let r = post(c, "/account/mfa/totp/remove", &[("return_to", "/account")]).await;
+    assert_eq!(r.status(), 422);
+    let remove = [("return_to", "/account"), ("totp_password", PASSWORD)];
+    let r = post(c, "/account/mfa/totp/remove", &remove).await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/account");
     let (_, html) = c.page("/account").await;
@@ -344,7 +347,11 @@ async fn enrol_download_regenerate_and_remove_through_the_pages(b: Backend) {
     let r = c.login("carol", PASSWORD).await;
     assert_eq!(r.headers()["location"], "/");
     // Nothing to remove or renew now: 4xx pages, not 500s.
-    assert_eq!(post(c, "/account/mfa/totp/remove", &[]).await.status(), 404);
+    let remove = [("totp_password", PASSWORD)];
+    assert_eq!(
+        post(c, "/account/mfa/totp/remove", &remove).await.status(),
+        404
+    );
     assert_eq!(
         post(c, "/account/mfa/recovery-codes", &[]).await.status(),
         409
@@ -514,7 +521,8 @@ async fn confirm_its_you_with_a_second_factor_on_asks_for_a_code(b: Backend) {
     assert_eq!(r.status(), 303);
     let claims = segment(&c.cookie("access_token").unwrap(), 1);
     assert_eq!(claims["amr"], serde_json::json!(["pwd", "otp"]));
-    let r = post(c, "/account/mfa/totp/remove", &[("return_to", "/account")]).await;
+    let remove = [("return_to", "/account"), ("totp_password", PASSWORD)];
+    let r = post(c, "/account/mfa/totp/remove", &remove).await;
     assert_eq!(r.status(), 303);
 }
 

@@ -152,7 +152,7 @@ async fn each_sensitive_operation_needs_a_recent_mfa_sign_in(b: Backend) {
         (
             Method::DELETE,
             "/api/users/me/mfa/totp".into(),
-            none.clone(),
+            json!({"password": PASSWORD}),
             204,
         ),
     ];

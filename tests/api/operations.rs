@@ -60,7 +60,21 @@ async fn every_response_carries_a_fresh_request_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_well_formed_incoming_id_is_kept_and_any_other_replaced() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    // From a client that is not a trusted proxy, even a well-formed id is replaced: anyone
+    // could otherwise forge the ids that tie log lines to requests.
+    let direct = TestApp::spawn(Backend::Sqlite).await;
+    let r = direct
+        .anon
+        .get("/api/posts")
+        .header("x-request-id", "forged-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let id = request_id_of(&r);
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    // From a trusted proxy, a well-formed id is kept.
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
     let send = |value: HeaderValue| {
         app.anon
             .get("/api/posts")
@@ -121,6 +135,8 @@ impl Binary {
             .env("BCRYPT_COST", "4")
             .env("LOGIN_RATE_PER_MINUTE", "0")
             .env("WORKERS", "2")
+            // The test client stands where a proxy would: its request ids are kept.
+            .env("TRUSTED_PROXIES", "127.0.0.1/32")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap());
@@ -200,7 +216,8 @@ async fn json_logs_are_one_object_a_line_with_the_request_id() {
     let r = post("/api/auth/login", "login-ok.1", login).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(request_id_of(&r), "login-ok.1");
-    // A message with quotes and a backslash in it (the name tried is logged).
+    // A name that cannot be a username or an address (a password typed in the wrong box, say)
+    // is not logged: the event says so, in a message with quotes in it.
     let bad = json!({"username": "al\"ice\\", "password": "wrong password"});
     let r = post("/api/auth/login", "login_bad", bad).await.unwrap();
     assert_eq!(r.status(), 401);
@@ -252,7 +269,8 @@ async fn json_logs_are_one_object_a_line_with_the_request_id() {
     assert!(find("sigil::audit", "sign_in_failed")["msg"]
         .as_str()
         .unwrap()
-        .contains("al\\\"ice"));
+        .contains("\"login\":\"(not a username or address)\""));
+    assert!(!log.contains("al\\\"ice"), "the name tried is in the log");
     // Lines outside any request have no id; nothing secret is in the log.
     assert!(find("sigil::cli::serve", "listening")
         .get("request_id")

@@ -967,7 +967,24 @@ async fn a_second_step_refused_for_a_disabled_account_is_spent(b: Backend) {
     let assertion = key.assert(&app, &options);
 
     let t = &root.access_token;
+    // An administrator's disable ends every sign-in waiting for its second step.
     assert_eq!(app.admin_disable(t, mo.user.id).await.status(), 200);
+    refused(
+        app.mfa_passkey(&token, assertion.clone()).await,
+        401,
+        "unknown, expired",
+    )
+    .await;
+    assert_eq!(app.admin_enable(t, mo.user.id).await.status(), 200);
+    // A disable that lands while a second step is under way (here written straight to the
+    // database, as a concurrent one would) refuses it, and spends it.
+    let token = mfa_token_with_passkey(&app, "moe").await;
+    let options = request_options(&app, json!({ "mfa_token": token })).await;
+    let assertion = key.assert(&app, &options);
+    app.sql(&format!(
+        "UPDATE users SET disabled = TRUE WHERE id = {}",
+        mo.user.id
+    ));
     let body = refused(
         app.mfa_passkey(&token, assertion.clone()).await,
         403,
@@ -981,7 +998,10 @@ async fn a_second_step_refused_for_a_disabled_account_is_spent(b: Backend) {
             .ends_with("/account-disabled"),
         "{body}"
     );
-    assert_eq!(app.admin_enable(t, mo.user.id).await.status(), 200);
+    app.sql(&format!(
+        "UPDATE users SET disabled = FALSE WHERE id = {}",
+        mo.user.id
+    ));
     refused(
         app.mfa_passkey(&token, assertion).await,
         401,

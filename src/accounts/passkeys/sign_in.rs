@@ -25,6 +25,8 @@ enum Step {
     Disabled,
     Proved(Proved, String),
     Refused(Refusal, i32),
+    /// The user's cap on wrong second-factor tries is reached: the 429.
+    Limited(AppError),
 }
 
 impl Accounts<'_> {
@@ -149,6 +151,7 @@ impl Accounts<'_> {
         let rp = self.rp()?;
         let witness = self.witness(client);
         let token_hash = refresh::hash(mfa_token);
+        let limited = Event::new(EventKind::RateLimited, client);
         let outcome = self
             .db
             .run(move |conn| {
@@ -156,6 +159,10 @@ impl Accounts<'_> {
                     let Some(challenge) = Challenge::live(conn, &token_hash)? else {
                         return Ok(Step::BadToken);
                     };
+                    let cap = crate::accounts::mfa::failure_cap(conn, challenge.user_id, &limited);
+                    if let Some(refused) = cap? {
+                        return Ok(Step::Limited(refused));
+                    }
                     if !Challenge::complete(conn, &token_hash)? {
                         return Ok(Step::BadToken);
                     }
@@ -206,6 +213,10 @@ impl Accounts<'_> {
             .await?;
         match outcome {
             Step::BadToken => Err(SecondFactorError::BadToken),
+            Step::Limited(refused) => {
+                self.metrics.sign_in("rate_limited");
+                Err(SecondFactorError::App(refused))
+            }
             Step::Disabled => Err(SecondFactorError::App(AppError::AccountDisabled)),
             Step::Proved(proved, first) => {
                 self.passkey_used(&proved.user, &proved.name, client, "second_factor")

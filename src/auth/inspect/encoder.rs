@@ -128,6 +128,11 @@ fn signing_key(alg: Algorithm, text: &str) -> Result<EncodingKey, String> {
                 })?,
             None => text.as_bytes().to_vec(),
         };
+        // `base64:` alone (or with padding only) would sign with an empty key, which anyone
+        // can forge: refused, as the inspector refuses to verify with one.
+        if secret.is_empty() {
+            return Err("The HMAC secret is empty: after base64: comes the secret.".into());
+        }
         return Ok(EncodingKey::from_secret(&secret));
     }
     let block = pem::parse(text.trim()).map_err(|_| wrong())?;
@@ -200,7 +205,9 @@ mod tests {
 
     #[test]
     fn mistakes_are_named_by_field() {
-        let cases: [(&str, &str, Option<&str>, &str); 7] = [
+        let cases: [(&str, &str, Option<&str>, &str); 9] = [
+            ("{\"alg\":\"HS256\"}", "{}", Some("base64:"), "key"),
+            ("{\"alg\":\"HS256\"}", "{}", Some("base64:=="), "key"),
             ("{", "{}", Some("k"), "header"),
             ("{\"alg\":\"HS256\"}", "[]", Some("k"), "payload"),
             ("{}", "{}", Some("k"), "header"),

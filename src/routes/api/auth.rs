@@ -26,10 +26,12 @@ use crate::state::{AppState, LoginAttempt};
     responses(
         (status = 201, description = "Registered", body = UserBody, headers(("Location" = String, description = "The user's resource"))),
         (status = 409, description = "The email or username is taken", body = Problem, content_type = "application/problem+json"),
-        BodyErrors
+        BodyErrors,
+        RateLimited
     )
 )]
 pub async fn register(
+    _: LoginAttempt,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {

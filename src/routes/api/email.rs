@@ -200,13 +200,14 @@ pub struct EmailChangeRequest {
         (status = 202, description = "A link is on its way to the new address", body = Object),
         (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
         RecentAuthErrors,
-        BodyErrors
+        BodyErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn change(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     RecentAuth(auth): RecentAuth,
     JsonBody(body): JsonBody<EmailChangeRequest>,
 ) -> Result<HttpResponse, AppError> {

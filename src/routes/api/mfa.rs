@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use super::auth::wrong_code;
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
-use crate::accounts::mfa::SecondFactorError;
 use crate::accounts::mfa::BAD_MFA_TOKEN;
+use crate::accounts::mfa::{OwnerProof, OwnerProofRequest, SecondFactorError};
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::{AuthUser, RecentAuth};
@@ -275,24 +275,35 @@ pub async fn confirm(
     Ok(no_store().json(RecoveryCodesBody { recovery_codes }))
 }
 
-/// `DELETE /api/users/me/mfa/totp` (recent sign-in): the second factor is off.
+/// `DELETE /api/users/me/mfa/totp` (recent sign-in): `{password}` or `{code}` → the second
+/// factor is off.
 #[utoipa::path(
     delete,
     path = "/api/users/me/mfa/totp",
     tag = "users",
+    request_body = OwnerProofRequest,
     responses(
         (status = 204, description = "Off: the authenticator and the recovery codes are gone"),
+        (status = 403, description = "The password is incorrect (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No second factor is on", body = Problem, content_type = "application/problem+json"),
-        RecentAuthErrors
+        RecentAuthErrors,
+        BodyErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn disable(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     RecentAuth(auth): RecentAuth,
-    client: ClientInfo,
+    JsonBody(body): JsonBody<OwnerProofRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state.accounts().disable_totp(&auth.user, &client).await?;
+    let proof = OwnerProof::try_from(body)?;
+    let accounts = state.accounts();
+    accounts
+        .prove_owner(&auth.user, proof, "remove_second_factor", &client)
+        .await?;
+    accounts.disable_totp(&auth.user, &client).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -340,14 +351,15 @@ pub struct DeleteAccountRequest {
         (status = 403, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The last active administrator", body = Problem, content_type = "application/problem+json"),
         RecentAuthErrors,
-        BodyErrors
+        BodyErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn delete_me(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     RecentAuth(auth): RecentAuth,
-    client: ClientInfo,
     JsonBody(body): JsonBody<DeleteAccountRequest>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
+use crate::accounts::mfa::{OwnerProof, OwnerProofRequest};
 use crate::accounts::passkeys::Refusal;
 use crate::auth::extract::{AuthUser, RecentAuth};
 use crate::db::passkeys::PasskeyRow;
@@ -250,21 +251,30 @@ pub async fn list(
     path = "/api/users/me/passkeys/{id}",
     tag = "users",
     params(("id" = i32, Path, description = "A passkey id")),
+    request_body = OwnerProofRequest,
     responses(
         (status = 204, description = "Removed: it signs in no more"),
+        (status = 403, description = "The password is incorrect (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such passkey of this user", body = Problem, content_type = "application/problem+json"),
-        RecentAuthErrors
+        RecentAuthErrors,
+        BodyErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn remove(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     RecentAuth(auth): RecentAuth,
-    client: ClientInfo,
     path: web::Path<i32>,
+    JsonBody(body): JsonBody<OwnerProofRequest>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .accounts()
+    let proof = OwnerProof::try_from(body)?;
+    let accounts = state.accounts();
+    accounts
+        .prove_owner(&auth.user, proof, "remove_passkey", &client)
+        .await?;
+    accounts
         .remove_passkey(&auth.user, path.into_inner(), &client)
         .await?;
     Ok(HttpResponse::NoContent().finish())

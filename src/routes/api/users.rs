@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::responses::{AuthErrors, BodyErrors};
+use super::responses::{AuthErrors, BodyErrors, RateLimited};
 use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
@@ -15,8 +15,7 @@ use crate::db::users::User;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
-use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 /// The public shape of a user: never the password hash.
 #[derive(Serialize, ToSchema)]
@@ -110,13 +109,14 @@ impl TryFrom<PasswordChangeRequest> for PasswordChange {
         (status = 200, description = "Tokens of a new session; every earlier token is revoked", body = TokenPair),
         (status = 403, description = "The current password is wrong (or a missing CSRF token)", body = Problem, content_type = "application/problem+json"),
         AuthErrors,
-        BodyErrors
+        BodyErrors,
+        RateLimited
     ),
     security(("bearer" = []), ("oauth2" = []))
 )]
 pub async fn change_password(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     AuthUser(auth): AuthUser,
     JsonBody(body): JsonBody<PasswordChangeRequest>,
 ) -> Result<HttpResponse, AppError> {

@@ -3,6 +3,7 @@
 //! [`delete`] the account.
 
 pub mod delete;
+pub mod removal;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -52,6 +53,8 @@ struct AccountPage {
     /// The add-a-passkey form's errors and typed name.
     passkey_errors: FieldErrors,
     passkey_name: String,
+    /// The removal forms' errors (`totp_password`, `passkey_password`).
+    removal_errors: FieldErrors,
 }
 
 /// A passkey as the account page lists it.
@@ -86,6 +89,9 @@ pub(super) enum Refused {
         name: String,
         status: StatusCode,
     },
+    /// Removing the authenticator app (`totp_password`) or a passkey (`passkey_password`)
+    /// without the right password.
+    Removal(FieldErrors, StatusCode),
 }
 
 pub(super) async fn account_page(
@@ -95,6 +101,7 @@ pub(super) async fn account_page(
     refused: Refused,
 ) -> Result<HttpResponse, AppError> {
     let (mut passkey_errors, mut passkey_name) = (FieldErrors::new(), String::new());
+    let mut removal_errors = FieldErrors::new();
     let (status, errors, email_errors, new_email) = match refused {
         Refused::Nothing => {
             // Typed before "Confirm it's you", if that is where the browser comes from.
@@ -126,6 +133,15 @@ pub(super) async fn account_page(
             status,
         } => {
             (passkey_errors, passkey_name) = (errors, name);
+            (
+                status,
+                FieldErrors::new(),
+                FieldErrors::new(),
+                String::new(),
+            )
+        }
+        Refused::Removal(errors, status) => {
+            removal_errors = errors;
             (
                 status,
                 FieldErrors::new(),
@@ -165,6 +181,7 @@ pub(super) async fn account_page(
         passkeys: passkeys.map(|rows| rows.iter().map(PasskeyLine::from).collect()),
         passkey_errors,
         passkey_name,
+        removal_errors,
     };
     render(&page, status)
 }
@@ -205,8 +222,8 @@ impl PasswordForm {
 
 /// `POST /account/password`: every other session ends; this browser gets a new one.
 pub async fn change_password(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     SignedInForm { user: auth, form }: SignedInForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -304,8 +321,8 @@ impl Sensitive for EmailForm {
 /// `POST /account/email` (recent sign-in): a link goes to the new address, a notice to the
 /// current one.
 pub async fn change_email(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     RecentForm { user: auth, form }: RecentForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {

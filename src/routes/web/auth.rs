@@ -153,7 +153,7 @@ async fn signed_in(
     let pair = match state.accounts().after_password(user, &client).await? {
         SignInStep::Done(pair) => pair,
         SignInStep::SecondFactor { mfa_token, .. } => {
-            session.renew();
+            csrf::start_afresh(session);
             session
                 .insert(MFA_TOKEN_KEY, mfa_token)
                 .map_err(AppError::internal)?;
@@ -186,7 +186,7 @@ fn start_session(
     next: &str,
     message: String,
 ) -> HttpResponse {
-    session.renew();
+    csrf::start_afresh(session);
     flash(session, message);
     let mut response = see_other(next);
     cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
@@ -270,8 +270,8 @@ const MISMATCH: &str = "The two passwords do not match.";
 /// `POST /register`: creates the account, logs it in and goes home (303); invalid or taken
 /// fields re-render the form (422) with messages beside the fields.
 pub async fn register(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    client: ClientInfo,
     session: Session,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -337,7 +337,7 @@ pub async fn logout(
 /// After a logout: a fresh cookie session with `message`, both token cookies cleared, and a
 /// 303 to the login page.
 pub fn logged_out(session: &Session, message: &str, secure_cookies: bool) -> HttpResponse {
-    session.renew();
+    csrf::start_afresh(session);
     flash(session, message);
     let mut response = see_other("/login");
     cookies::clear(&mut response, secure_cookies);

@@ -9,6 +9,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::account::removal::{refuse_removal, OwnerForm};
 use super::extract::{Confirm, SignedInForm};
 use super::layout::{flash, Chrome};
 use super::recent::RecentForm;
@@ -17,7 +18,7 @@ use crate::accounts::mfa::Enrolment;
 use crate::auth::extract::Authenticated;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
 #[template(path = "account/mfa_enrol.html")]
@@ -165,11 +166,16 @@ pub async fn regenerate(
 /// `POST /account/mfa/totp/remove` (recent sign-in): the app and the recovery codes go;
 /// signing in asks for the password only.
 pub async fn remove(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     session: Session,
-    client: ClientInfo,
-    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+    RecentForm { user: auth, form }: RecentForm<OwnerForm>,
 ) -> Result<HttpResponse, AppError> {
+    let step = ("totp_password", "remove_second_factor");
+    let refused = refuse_removal(&state, &session, &auth, form.password, step, &client);
+    if let Some(page) = refused.await? {
+        return Ok(page);
+    }
     state.accounts().disable_totp(&auth.user, &client).await?;
     flash(
         &session,

@@ -9,6 +9,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
 
+use super::account::removal::{refuse_removal, OwnerForm};
 use super::account::{account_page, Refused};
 use super::auth::{login_page, welcome};
 use super::extract::{Confirm, CsrfForm, SignedInForm};
@@ -189,12 +190,17 @@ pub fn no_store_json(options: &impl serde::Serialize) -> HttpResponse {
 
 /// `POST /account/passkeys/{id}/remove` (recent sign-in): it signs in no more.
 pub async fn remove(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     session: Session,
-    client: ClientInfo,
     path: web::Path<i32>,
-    RecentForm { user: auth, .. }: RecentForm<Confirm>,
+    RecentForm { user: auth, form }: RecentForm<OwnerForm>,
 ) -> Result<HttpResponse, AppError> {
+    let step = ("passkey_password", "remove_passkey");
+    let refused = refuse_removal(&state, &session, &auth, form.password, step, &client);
+    if let Some(page) = refused.await? {
+        return Ok(page);
+    }
     state
         .accounts()
         .remove_passkey(&auth.user, path.into_inner(), &client)

@@ -199,18 +199,60 @@ struct VerifyPage {
     chrome: Chrome,
     verified: Option<String>,
     message: String,
+    /// A good link, not used yet: the token, the address and whether it is a change, for the
+    /// button that confirms it.
+    pending: Option<(String, String, bool)>,
 }
 
-/// `GET /verify-email?token=…`: confirms the address the link was sent to (for a change, the
-/// account's address becomes it).
+/// `GET /verify-email?token=…`: a button that confirms the address the link was sent to.
+/// Opening the link changes nothing: mail scanners fetch links before anyone reads them, and
+/// an address change nobody confirmed must not happen.
+pub async fn verify_form(
+    state: web::Data<AppState>,
+    session: Session,
+    viewer: Viewer,
+    query: web::Query<TokenParam>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    let hash = crate::auth::refresh::hash(&token);
+    let found = match token.is_empty() {
+        true => None,
+        false => {
+            state
+                .db
+                .run(move |conn| Ok(email_tokens::peek_address(conn, &hash)?))
+                .await?
+        }
+    };
+    let (pending, message, status) = match found {
+        Some((purpose, address)) => (
+            Some((token, address, purpose == Purpose::Change)),
+            String::new(),
+            StatusCode::OK,
+        ),
+        None => (None, BAD_LINK.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let page = VerifyPage {
+        chrome: Chrome::new(&session, "Confirm your address", viewer.0.as_ref()),
+        verified: None,
+        message,
+        pending,
+    };
+    let mut response = render(&page, status)?;
+    no_referrer(&mut response);
+    Ok(response)
+}
+
+/// `POST /verify-email` (the button): confirms the address the link was sent to (for a
+/// change, the account's address becomes it).
 pub async fn verify(
     state: web::Data<AppState>,
     session: Session,
     viewer: Viewer,
     client: ClientInfo,
-    query: web::Query<TokenParam>,
+    CsrfForm(form): CsrfForm<TokenParam>,
 ) -> Result<HttpResponse, AppError> {
-    let token = query.into_inner().token;
+    let token = form.token;
     let outcome = if token.is_empty() {
         Err(VerifyError::BadLink)
     } else {
@@ -230,6 +272,7 @@ pub async fn verify(
         chrome: Chrome::new(&session, "Confirm your address", viewer.0.as_ref()),
         verified,
         message,
+        pending: None,
     };
     let mut response = render(&page, status)?;
     no_referrer(&mut response);

@@ -83,10 +83,13 @@ async fn page(
             let report =
                 inspect_with_db(&state.db, &state.tokens, &token, &Checks::default()).await?;
             let sigils = names_sigil(state, &report);
-            (
-                Some(view::view(&token, report, sigils)),
-                Some(auth.claims.sid.clone()),
-            )
+            // Its report, never its text: the cookie is HttpOnly so that no script can read
+            // the token, and a page that printed it would hand it to any script on the page
+            // (and to whoever reads the screen or the saved page).
+            let mut own = view::view(&token, report, sigils);
+            own.segments = None;
+            own.share_link.clear();
+            (Some(own), Some(auth.claims.sid.clone()))
         }
         _ => (None, None),
     };

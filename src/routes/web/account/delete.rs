@@ -10,13 +10,12 @@ use serde::Deserialize;
 use crate::auth::extract::Authenticated;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors};
-use crate::http::client::ClientInfo;
 use crate::routes::web::auth::logged_out;
 use crate::routes::web::extract::SignedIn;
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};
 use crate::routes::web::render;
-use crate::state::AppState;
+use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
 #[template(path = "account/delete.html")]
@@ -73,9 +72,9 @@ impl Sensitive for DeleteForm {
 /// factor go (its security events stay); the browser is signed out, with a flash on the login
 /// page.
 pub async fn delete(
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     session: Session,
-    client: ClientInfo,
     RecentForm { user: auth, form }: RecentForm<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let confirmed = form.confirm == "yes";
