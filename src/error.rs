@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::http::headers::NoStore as _;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -316,7 +317,7 @@ impl ResponseError for AppError {
         self.log_if_internal();
         let status = self.status_code();
         let mut response = HttpResponse::build(status);
-        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        response.no_store();
         if status == StatusCode::REQUEST_TIMEOUT {
             // The rest of a trickled body is not waited for: the connection ends here.
             response.force_close();

@@ -17,6 +17,7 @@ use crate::db::users::User;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 
 /// RFC 6749 §5.1 success body.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -33,7 +34,7 @@ impl TokenPair {
     /// RFC 6749 §5.1: the pair as JSON, never cached.
     pub fn response(&self) -> HttpResponse {
         HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .no_store()
             .insert_header((header::PRAGMA, "no-cache"))
             .json(self)
     }

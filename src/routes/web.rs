@@ -24,6 +24,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::error::AppError;
+use crate::http::headers::NoStore as _;
 
 /// Renders a template with `status`; a render failure is logged and becomes the 500 page.
 pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
@@ -35,7 +36,7 @@ pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, 
 pub fn html_response(status: StatusCode, html: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .body(html)
 }
 

@@ -52,6 +52,14 @@ async fn only_admins_get_in_everywhere_under_api_admin(b: Backend) {
     let root = app.admin("root").await;
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
+    // The User object tells an API client whether it acts for an administrator.
+    let me: Value = app.me(&root.access_token).await.json().await.unwrap();
+    assert_eq!(
+        (&me["role"], &me["disabled"]),
+        (&json!("admin"), &json!(false))
+    );
+    let me: Value = app.me(&alice.access_token).await.json().await.unwrap();
+    assert_eq!(me["role"], "user");
     for (method, path) in admin_routes(bob.id) {
         let body = json!({"role": "admin"});
         let r = send(

@@ -57,9 +57,21 @@ async fn register_returns_the_user_without_secrets(b: Backend) {
     let keys: Vec<&String> = user.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["created_at", "email", "email_verified", "id", "username"]
+        [
+            "created_at",
+            "disabled",
+            "email",
+            "email_verified",
+            "id",
+            "role",
+            "username"
+        ]
     );
     assert_eq!(user["email_verified"], false);
+    assert_eq!(
+        (&user["role"], &user["disabled"]),
+        (&json!("user"), &json!(false))
+    );
 }
 
 async fn register_refuses_taken_names_without_regard_to_case(b: Backend) {

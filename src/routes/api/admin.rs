@@ -18,6 +18,7 @@ use crate::domain::Role;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::AppState;
 
 /// A user as an administrator sees them: never the password hash.
@@ -99,7 +100,7 @@ pub async fn list_users(
         .accounts()
         .search_users(query, page, &state.cursor_key)
         .await?;
-    Ok(no_store().json(UserPage {
+    Ok(HttpResponse::Ok().no_store().json(UserPage {
         items: rows.iter().map(AdminUserBody::from).collect(),
         next_cursor,
     }))
@@ -123,7 +124,7 @@ pub async fn show_user(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let detail = state.accounts().account_detail(path.into_inner()).await?;
-    Ok(no_store().json(AccountDetailBody {
+    Ok(HttpResponse::Ok().no_store().json(AccountDetailBody {
         user: AdminUserBody::from(&detail.user),
         sessions: detail
             .sessions
@@ -192,7 +193,9 @@ async fn set_disabled(
 ) -> Result<HttpResponse, AppError> {
     let by = Acting::new(admin, client);
     let user = state.accounts().set_disabled(&by, id, disabled).await?;
-    Ok(no_store().json(AdminUserBody::from(&user)))
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(AdminUserBody::from(&user)))
 }
 
 /// `POST /api/admin/users/{id}/logout-all`: every token of the user issued until now dies.
@@ -246,7 +249,7 @@ pub async fn password_reset(
         .send_reset_for(&by, path.into_inner())
         .await?;
     Ok(HttpResponse::Accepted()
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .json(serde_json::json!({})))
 }
 
@@ -280,7 +283,9 @@ pub async fn set_role(
         .accounts()
         .set_role(&by, path.into_inner(), role)
         .await?;
-    Ok(no_store().json(AdminUserBody::from(&user)))
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(AdminUserBody::from(&user)))
 }
 
 /// `DELETE /api/admin/users/{id}`: the user, their posts, sessions and links go; their
@@ -330,11 +335,7 @@ pub async fn list_events(
     params: web::Query<EventSearchParams>,
 ) -> Result<HttpResponse, AppError> {
     let (filter, page) = params.parse(&state.cursor_key)?;
-    Ok(no_store().json(events::page(&state, filter, page).await?))
-}
-
-fn no_store() -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("Cache-Control", "no-store"));
-    response
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(events::page(&state, filter, page).await?))
 }

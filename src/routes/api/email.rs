@@ -13,6 +13,7 @@ use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// The token a mailed link carries: present and of the shape Sigil issues.
@@ -33,7 +34,7 @@ fn link_token(field: Field, errors: &mut FieldErrors) -> Option<String> {
 /// `202 {}`: the same answer whatever happened.
 fn accepted() -> HttpResponse {
     HttpResponse::Accepted()
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .json(serde_json::json!({}))
 }
 
@@ -149,9 +150,7 @@ pub async fn verify(
         .verify_email(&token, &client)
         .await
         .map_err(|e| e.into_app_error())?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(UserBody::from(&user)))
+    Ok(HttpResponse::Ok().no_store().json(UserBody::from(&user)))
 }
 
 /// `POST /api/auth/email/resend`: a new verification link for the caller's address → 202.

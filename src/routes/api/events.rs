@@ -11,6 +11,7 @@ use crate::auth::extract::AuthUser;
 use crate::db::events::{EventFilter, EventRow};
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors, Problem};
+use crate::http::headers::NoStore as _;
 use crate::state::AppState;
 
 /// One security event. `detail` holds facts such as the login name tried or the session
@@ -112,6 +113,6 @@ pub async fn mine(
         kind: None,
     };
     Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .json(page(&state, filter, keyset).await?))
 }

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::error::{AppError, Problem};
+use crate::http::headers::NoStore as _;
 use crate::state::AppState;
 
 /// Liveness: the process answers. No database, no authentication.
@@ -16,7 +17,7 @@ use crate::state::AppState;
 )]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .json(serde_json::json!({"status": "ok"}))
 }
 
@@ -34,7 +35,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     let backend = state.db.backend();
     match state.db.run(|conn| Ok(crate::db::ping(conn)?)).await {
         Ok(()) => Ok(HttpResponse::Ok()
-            .insert_header(("Cache-Control", "no-store"))
+            .no_store()
             .json(serde_json::json!({"status": "ready", "database": backend}))),
         Err(e) => {
             e.log_if_internal();

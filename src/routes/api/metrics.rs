@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
+use crate::http::headers::NoStore as _;
 use crate::metrics::{self, Snapshot};
 use crate::state::AppState;
 
@@ -67,6 +68,6 @@ pub async fn metrics(
         .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, metrics::CONTENT_TYPE))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .no_store()
         .body(body))
 }

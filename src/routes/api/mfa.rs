@@ -18,6 +18,7 @@ use crate::auth::totp::FactorCode;
 use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// `POST /api/auth/mfa`.
@@ -222,7 +223,7 @@ pub async fn enrol(
     RecentAuth(auth): RecentAuth,
 ) -> Result<HttpResponse, AppError> {
     let enrolment = state.accounts().enrol_totp(&auth.user).await?;
-    Ok(no_store().json(EnrolmentBody {
+    Ok(HttpResponse::Ok().no_store().json(EnrolmentBody {
         secret: enrolment.secret,
         otpauth_uri: enrolment.otpauth_uri,
         qr_svg: enrolment.qr_svg,
@@ -272,7 +273,9 @@ pub async fn confirm(
         .accounts()
         .confirm_totp(&auth.user, &code, &client)
         .await?;
-    Ok(no_store().json(RecoveryCodesBody { recovery_codes }))
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(RecoveryCodesBody { recovery_codes }))
 }
 
 /// `DELETE /api/users/me/mfa/totp` (recent sign-in): `{password}` or `{code}` → the second
@@ -328,7 +331,9 @@ pub async fn regenerate(
         .accounts()
         .regenerate_recovery_codes(&auth.user, &client)
         .await?;
-    Ok(no_store().json(RecoveryCodesBody { recovery_codes }))
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(RecoveryCodesBody { recovery_codes }))
 }
 
 /// `DELETE /api/users/me`.
@@ -374,10 +379,4 @@ pub async fn delete_me(
         cookies::clear(&mut response, state.tokens.secure_cookies);
     }
     Ok(response)
-}
-
-fn no_store() -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("Cache-Control", "no-store"));
-    response
 }

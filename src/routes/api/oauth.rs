@@ -12,6 +12,7 @@ use super::auth::MFA_OTP_GRANT;
 use super::responses::RateLimited;
 use crate::auth::introspection::{self, IntrospectionBody};
 use crate::error::{AppError, OAuthBody, Problem};
+use crate::http::headers::NoStore as _;
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::state::{AppState, LoginAttempt};
 
@@ -93,9 +94,7 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let token = required(form.token, "token")?;
     introspection::revoke(&state.db, &state.tokens, &token, &client).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
+    Ok(HttpResponse::Ok().no_store().finish())
 }
 
 /// `POST /api/auth/introspect` (RFC 7662): HTTP Basic credentials of an
@@ -125,7 +124,7 @@ pub async fn introspect(
                 header::WWW_AUTHENTICATE,
                 r#"Basic realm="sigil introspection""#,
             ))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .no_store()
             .json(OAuthBody {
                 error: "invalid_client",
                 error_description: "Introspection needs the HTTP Basic credentials of a client \
@@ -135,9 +134,7 @@ pub async fn introspect(
     }
     let token = required(form.token, "token")?;
     let body = introspection::introspect(&state.db, &state.tokens, &token).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body))
+    Ok(HttpResponse::Ok().no_store().json(body))
 }
 
 /// Whether the request carries `Authorization: Basic` credentials of a listed client.

@@ -20,6 +20,7 @@ use crate::domain::PasskeyName;
 use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// A registered passkey, as lists show it.
@@ -85,7 +86,7 @@ pub async fn request_options(
         .accounts()
         .passkey_request_options(mfa_token.as_deref())
         .await?;
-    Ok(no_store().json(options))
+    Ok(HttpResponse::Ok().no_store().json(options))
 }
 
 /// `POST /api/auth/passkey`.
@@ -171,7 +172,7 @@ pub async fn creation_options(
         .accounts()
         .passkey_creation_options(&auth.user)
         .await?;
-    Ok(no_store().json(options))
+    Ok(HttpResponse::Ok().no_store().json(options))
 }
 
 /// `POST /api/users/me/passkeys`.
@@ -241,7 +242,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let rows = state.accounts().passkeys(auth.user.id).await?;
     let body: Vec<PasskeyBody> = rows.iter().map(PasskeyBody::from).collect();
-    Ok(no_store().json(body))
+    Ok(HttpResponse::Ok().no_store().json(body))
 }
 
 /// `DELETE /api/users/me/passkeys/{id}` (recent sign-in) → 204; 404 when it is not one of
@@ -304,11 +305,5 @@ pub async fn reauthentication_options(
         .accounts()
         .reauthentication_options(&auth.user, &auth.claims.sid)
         .await?;
-    Ok(no_store().json(options))
-}
-
-fn no_store() -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response.insert_header((header::CACHE_CONTROL, "no-store"));
-    response
+    Ok(HttpResponse::Ok().no_store().json(options))
 }

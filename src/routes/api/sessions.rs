@@ -2,7 +2,6 @@
 //! one session, and the CSRF token for cookie-authenticated scripts.
 
 use actix_session::Session as CookieSession;
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -15,6 +14,7 @@ use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
 use crate::http::client::{ClientInfo, Device};
+use crate::http::headers::NoStore as _;
 use crate::state::AppState;
 
 /// `POST /api/auth/logout`: revokes this access token and its session → 204.
@@ -121,9 +121,7 @@ pub async fn list_sessions(
         .into_iter()
         .map(|s| SessionBody::new(s, &auth.claims.sid))
         .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(body))
+    Ok(HttpResponse::Ok().no_store().json(body))
 }
 
 /// `DELETE /api/auth/sessions/{id}`: revokes that session's refresh family and every access
@@ -170,10 +168,8 @@ pub struct CsrfBody {
     )
 )]
 pub async fn csrf_token(session: CookieSession) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(CsrfBody {
-            csrf_token: csrf::token(&session),
-            header: csrf::HEADER,
-        })
+    HttpResponse::Ok().no_store().json(CsrfBody {
+        csrf_token: csrf::token(&session),
+        header: csrf::HEADER,
+    })
 }

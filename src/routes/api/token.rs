@@ -14,6 +14,7 @@ use crate::auth::inspect::input::InspectInput;
 use crate::auth::inspect::{inspect_with_db, Inspection};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::{Field, JsonBody, Null};
+use crate::http::headers::NoStore as _;
 use crate::state::AppState;
 
 /// `POST /api/token/inspect`.
@@ -82,9 +83,7 @@ pub async fn inspect(
 ) -> Result<HttpResponse, AppError> {
     let input = InspectInput::try_from(body)?;
     let report = inspect_with_db(&state.db, &state.tokens, &input.token, &input.checks()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(report))
+    Ok(HttpResponse::Ok().no_store().json(report))
 }
 
 /// A header or payload as sent: a JSON object, or a string holding one (the text of an editor).
@@ -194,7 +193,5 @@ pub async fn encode(JsonBody(body): JsonBody<EncodeRequest>) -> Result<HttpRespo
     };
     // RSA signing takes milliseconds: off the async worker.
     let token = web::block(move || encoder::encode(&header, &payload, key.as_deref())).await??;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(EncodedToken { token }))
+    Ok(HttpResponse::Ok().no_store().json(EncodedToken { token }))
 }

@@ -12,9 +12,10 @@ use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::AuthUser;
 use crate::auth::tokens::TokenPair;
 use crate::db::users::User;
-use crate::domain::Password;
+use crate::domain::{Password, Role};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// The public shape of a user: never the password hash.
@@ -27,6 +28,10 @@ pub struct UserBody {
     pub created_at: OffsetDateTime,
     /// Whether the user followed a link sent to `email`.
     pub email_verified: bool,
+    /// `user` or `admin`: a client can tell whether it acts for an administrator.
+    pub role: Role,
+    /// Whether an administrator disabled the account (its tokens are then refused).
+    pub disabled: bool,
 }
 
 impl From<&User> for UserBody {
@@ -37,6 +42,8 @@ impl From<&User> for UserBody {
             username: u.username.clone(),
             created_at: crate::db::to_utc(u.created_at),
             email_verified: u.email_verified,
+            role: u.role(),
+            disabled: u.disabled,
         }
     }
 }
@@ -54,7 +61,7 @@ impl From<&User> for UserBody {
 )]
 pub async fn me(AuthUser(auth): AuthUser) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
+        .no_store()
         .json(UserBody::from(&auth.user))
 }
 

@@ -18,6 +18,7 @@ use crate::accounts::mfa::Enrolment;
 use crate::auth::extract::Authenticated;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
@@ -225,6 +226,6 @@ pub async fn download(
             header::CONTENT_DISPOSITION,
             r#"attachment; filename="sigil-recovery-codes.txt""#,
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .no_store()
         .body(text))
 }

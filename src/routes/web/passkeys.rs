@@ -19,6 +19,7 @@ use super::{safe_next, see_other};
 use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// What the browser could not do, in words for the person in front of it.
@@ -164,7 +165,7 @@ pub async fn creation_options(
         .accounts()
         .passkey_creation_options(&auth.user)
         .await?;
-    Ok(no_store_json(&options))
+    Ok(HttpResponse::Ok().no_store().json(&options))
 }
 
 /// `POST /reauthenticate/options`: for the script on "Confirm it's you", options to confirm
@@ -178,14 +179,7 @@ pub async fn reauthentication_options(
         .accounts()
         .reauthentication_options(&user.user, &user.claims.sid)
         .await?;
-    Ok(no_store_json(&options))
-}
-
-/// Options for the script: JSON, never cached.
-pub fn no_store_json(options: &impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(options)
+    Ok(HttpResponse::Ok().no_store().json(&options))
 }
 
 /// `POST /account/passkeys/{id}/remove` (recent sign-in): it signs in no more.

@@ -15,6 +15,7 @@ use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SecondFactorError;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
+use crate::http::headers::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
@@ -85,7 +86,7 @@ pub async fn passkey_options(
         .accounts()
         .passkey_request_options(Some(&mfa_token))
         .await?;
-    Ok(super::passkeys::no_store_json(&options))
+    Ok(HttpResponse::Ok().no_store().json(&options))
 }
 
 #[derive(Deserialize)]
