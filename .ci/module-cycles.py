@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Fails when a module of src/ imports a module that imports it back, directly or through
-others: at the level of files (crate::auth::extract, crate::routes::web::errors…) and at the
-level of the crate's top modules (auth, db, routes…). An import is any path that names a
-module (`use crate::db::Db`, `super::layout::Chrome`, `crate::error::AppError` in code), not
-a `mod` declaration; comments, strings and unit tests are ignored. Prints every cycle it finds."""
+"""Fails when modules of src/ import each other in a circle, at every depth. For each module P
+(the crate root included), each child of P stands for its whole subtree; an import between two
+children of P (siblings) must not lie on a circle, even one that runs through P's own file. A
+parent and a child using each other (`impl Accounts` in accounts/mfa.rs, `mfa::…` in
+accounts.rs) is allowed on its own. An import is any path that names a module (`use
+crate::db::Db`, `super::layout::Chrome`, `crate::error::AppError` or `mfa::SecondFactors` in
+code), not a `mod` declaration; comments, strings, char literals and unit tests are ignored.
+Prints every circle with the paths that make it. `--count` prints `cycles: N` only."""
 import os
 import re
 import sys
@@ -18,10 +21,16 @@ def module_of(path):
     return tuple(rel)
 
 
+# Comments (line and block), raw and byte strings, strings with escapes (over several lines),
+# and char literals (not lifetimes): what is inside them is not code.
+TOKEN = re.compile(
+    r"""//[^\n]*|/\*.*?\*/|b?r(#*)".*?"\1|b?"(?:\\.|[^"\\])*"|b?'(?:\\.|[^'\\\n])'(?!\w)""",
+    re.S,
+)
+
+
 def strip(text):
-    text = re.sub(r"//[^\n]*", "", text)
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+    return TOKEN.sub(lambda m: " " if m.group(0)[:2] in ("//", "/*") else '""', text)
 
 
 def use_paths(text):
@@ -68,14 +77,13 @@ def main():
         for n in names:
             if n.endswith(".rs"):
                 p = os.path.join(root, n)
-                text = strip(open(p, encoding="utf-8").read())
                 # Unit tests are not part of the library: their module (a `tests.rs`, or the
                 # `#[cfg(test)]` block that ends a file) may use anything.
                 if n == "tests.rs":
                     continue
+                text = strip(open(p, encoding="utf-8").read())
                 files[module_of(p)] = text.split("#[cfg(test)]")[0]
     modules = set(files)
-    files.pop((), None)
 
     def resolve(current, segments):
         if not segments:
@@ -98,32 +106,66 @@ def main():
                 target = target + (s,)
             else:
                 break
-        return target if target != current and target else None
+        return target if target != current else None
 
-    edges = {m: set() for m in files}
+    # edges[m][t]: the paths in m's code that name t.
+    edges = {m: {} for m in files}
+    code_path = re.compile(r"(?<![:\w])(?:crate|super|self|[a-z_]\w*)(?:::\w+)+")
     for mod, text in files.items():
-        paths = [p.split("::") for p in use_paths(text)]
-        paths += [m.group(0).split("::") for m in re.finditer(r"\b(?:crate|super)(?:::\w+)+", text)]
-        for segs in paths:
-            target = resolve(mod, [s for s in segs if s])
-            # A child reading its parent's items through `super::*` in its own tests is not a
-            # dependency of the parent on the child, only the other way round.
-            if target and target in files and not mod[: len(target)] == target[: len(mod)] == mod:
-                edges[mod].add(target)
-    found = report("file", edges)
-    top = {}
-    for mod, targets in edges.items():
-        for t in targets:
-            if mod and t and mod[0] != t[0]:
-                top.setdefault(mod[0], set()).add(t[0])
-    found += report("top module", top)
+        paths = use_paths(text) + [m.group(0) for m in code_path.finditer(text)]
+        for path in paths:
+            target = resolve(mod, [s for s in path.split("::") if s])
+            if target is not None and target in files and target != mod:
+                edges[mod].setdefault(target, set()).add(path)
+    found = 0
+    parents = sorted({m[:-1] for m in files if m} | {()})
+    for parent in parents:
+        found += check_under(parent, edges)
+    if "--count" in sys.argv:
+        print(f"cycles: {found}")
+        return
     if found:
         sys.exit(1)
-    print(f"no import cycles among {len(files)} modules of src/ (files and top modules)")
+    print(f"no import cycles among {len(files)} modules of src/, at any depth")
 
 
-def report(level, edges):
-    index, low, stack, on, sccs, counter = {}, {}, [], set(), [], [0]
+def name(m):
+    return "::".join(m) or "crate"
+
+
+def check_under(parent, edges):
+    """Collapses every module below `parent` into the child of `parent` it lies in, and reports
+    each circle that holds an import between two of those children."""
+    depth = len(parent)
+    node = lambda m: m if len(m) == depth else m[: depth + 1]
+    graph, why = {}, {}
+    for m, targets in edges.items():
+        for t, paths in targets.items():
+            if m[:depth] == parent and t[:depth] == parent and node(m) != node(t):
+                graph.setdefault(node(m), set()).add(node(t))
+                why.setdefault((node(m), node(t)), []).append((m, t, sorted(paths)[0]))
+    found = 0
+    for comp in sccs(graph):
+        # An import between two children on the circle; the parent's own file may be on it
+        # too, but a parent and its children using each other and nothing else is allowed.
+        sibling = sorted(
+            (a, b)
+            for a in comp
+            for b in graph.get(a, ())
+            if b in comp and len(a) > depth and len(b) > depth
+        )
+        if not sibling:
+            continue
+        found += 1
+        print(f"import cycle under {name(parent)}: " + " <-> ".join(sorted(name(c) for c in comp)))
+        for a, b in sibling:
+            for m, t, path in why[(a, b)][:3]:
+                print(f"    {name(m)} -> {name(t)}  ({path})")
+    return found
+
+
+def sccs(edges):
+    index, low, stack, on, found, counter = {}, {}, [], set(), [], [0]
 
     def visit(v):
         index[v] = low[v] = counter[0]
@@ -145,20 +187,13 @@ def report(level, edges):
                 if w == v:
                     break
             if len(comp) > 1:
-                sccs.append(comp)
+                found.append(comp)
 
     sys.setrecursionlimit(10000)
     for v in list(edges):
         if v not in index:
             visit(v)
-    name = lambda m: "::".join(m) if isinstance(m, tuple) else m
-    for comp in sccs:
-        print(f"import cycle ({level}): " + " <-> ".join(sorted(name(m) for m in comp)))
-        for m in comp:
-            for t in sorted(edges.get(m, ())):
-                if t in comp:
-                    print(f"    {name(m)} -> {name(t)}")
-    return len(sccs)
+    return found
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod passkeys;
 mod password;
 pub mod recovery;
+pub mod refusal;
 pub mod search;
 
 use password::set_password;

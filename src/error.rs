@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;

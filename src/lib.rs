@@ -13,6 +13,7 @@ pub mod http;
 pub mod logging;
 pub mod mail;
 pub mod metrics;
+pub mod no_store;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -120,7 +120,7 @@ pub enum SecondFactorError {
     },
     /// The passkey's response was refused; `left` tries remain for this `mfa_token`.
     PasskeyRefused {
-        refusal: super::passkeys::Refusal,
+        refusal: super::refusal::PasskeyRefusal,
         left: i32,
     },
     App(AppError),

@@ -17,6 +17,7 @@ use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::notices::{self, PasskeyChange};
 use super::Accounts;
+use crate::accounts::refusal::PasskeyRefusal;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::passkey;
 use crate::db::passkeys::{NewPasskey, PasskeyRow, Purpose};
@@ -35,41 +36,6 @@ fn too_many() -> AppError {
     AppError::Conflict(format!(
         "An account holds at most {MAX_PASSKEYS} passkeys: remove one first."
     ))
-}
-
-/// Why a passkey response was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// No ceremony waits for its challenge: never started, used, expired, or for another
-    /// purpose (or another user's, or another `mfa_token`'s).
-    NoCeremony,
-    /// The credential is not registered here (or not to this user).
-    UnknownCredential,
-    /// The verification failed: signature, origin, RP ID, flags (user verification), type.
-    Invalid(String),
-    /// The signature counter did not go up: a copy of the key may exist.
-    CounterWentBack,
-}
-
-impl Refusal {
-    fn reason(&self) -> &'static str {
-        match self {
-            Self::NoCeremony => "passkey_challenge_unknown",
-            Self::UnknownCredential => "passkey_unknown",
-            Self::Invalid(_) => "passkey_invalid",
-            Self::CounterWentBack => "passkey_counter_went_back",
-        }
-    }
-
-    /// What the person (or client developer) reads.
-    pub fn detail(&self) -> String {
-        match self {
-            Self::NoCeremony => "This passkey request expired or was already used: ask for new options and try again.".into(),
-            Self::UnknownCredential => "This passkey is not registered here.".into(),
-            Self::Invalid(why) => format!("The passkey was not accepted: {why}."),
-            Self::CounterWentBack => "This passkey was refused: its signature counter went backwards, so a copy of it may exist. The account's owner has been told.".into(),
-        }
-    }
 }
 
 /// A registration under way: webauthn-rs's state and the user handle its options gave.
@@ -206,12 +172,12 @@ impl Accounts<'_> {
                     take(conn, data, Purpose::Register, Some(user_id), None)
                 })?;
                 let Some(ceremony) = ceremony else {
-                    return Err(refused(Refusal::NoCeremony.detail()));
+                    return Err(refused(PasskeyRefusal::NoCeremony.detail()));
                 };
                 let Registration { handle, state } = parse_state(&ceremony.state)?;
                 let key = rp
                     .finish_passkey_registration(&credential, &state)
-                    .map_err(|e| refused(Refusal::Invalid(explain(&e)).detail()))?;
+                    .map_err(|e| refused(PasskeyRefusal::Invalid(explain(&e)).detail()))?;
                 let handle = handle.to_string();
                 let stored = serde_json::to_string(&key).map_err(AppError::internal)?;
                 let credential_id = passkey::credential_key(key.cred_id());

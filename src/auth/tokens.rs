@@ -17,7 +17,7 @@ use crate::db::users::User;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 
 /// RFC 6749 §5.1 success body.
 #[derive(Serialize, utoipa::ToSchema)]

@@ -32,15 +32,3 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
 pub fn docs_headers() -> DefaultHeaders {
     DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, DOCS_CSP))
 }
-
-/// `Cache-Control: no-store`, written once: answers that carry tokens, secrets, CSRF tokens or
-/// personal data are never kept by a browser or a proxy (RFC 9111 §5.2.2.5).
-pub trait NoStore {
-    fn no_store(&mut self) -> &mut Self;
-}
-
-impl NoStore for actix_web::HttpResponseBuilder {
-    fn no_store(&mut self) -> &mut Self {
-        self.insert_header((header::CACHE_CONTROL, "no-store"))
-    }
-}

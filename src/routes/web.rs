@@ -24,7 +24,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::error::AppError;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 
 /// Renders a template with `status`; a render failure is logged and becomes the 500 page.
 pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
 
-use super::Refusal;
+use crate::accounts::refusal::PasskeyRefusal;
 
 /// Where a refusal's notice and event come from, inside the database closure.
 pub(super) struct Witness {
@@ -40,15 +40,15 @@ pub(super) fn verified(
     mut key: Passkey,
     result: Result<AuthenticationResult, WebauthnError>,
     witness: &Witness,
-) -> Result<Result<Proved, (Option<i32>, Refusal)>, AppError> {
+) -> Result<Result<Proved, (Option<i32>, PasskeyRefusal)>, AppError> {
     let user_id = Some(row.user_id);
     let result = match result {
         Ok(result) => result,
         Err(WebauthnError::CredentialPossibleCompromise) => {
             clone_suspected(conn, &row, None, witness)?;
-            return Ok(Err((user_id, Refusal::CounterWentBack)));
+            return Ok(Err((user_id, PasskeyRefusal::CounterWentBack)));
         }
-        Err(e) => return Ok(Err((user_id, Refusal::Invalid(explain(&e))))),
+        Err(e) => return Ok(Err((user_id, PasskeyRefusal::Invalid(explain(&e))))),
     };
     let count = i64::from(result.counter());
     key.update_credential(&result);
@@ -56,10 +56,10 @@ pub(super) fn verified(
     if !PasskeyRow::used(conn, row.id, &stored, count)? {
         // Removed meanwhile (by its owner, from another device): not a copied key.
         if PasskeyRow::by_credential_id(conn, &row.credential_id)?.is_none() {
-            return Ok(Err((user_id, Refusal::UnknownCredential)));
+            return Ok(Err((user_id, PasskeyRefusal::UnknownCredential)));
         }
         clone_suspected(conn, &row, Some(count), witness)?;
-        return Ok(Err((user_id, Refusal::CounterWentBack)));
+        return Ok(Err((user_id, PasskeyRefusal::CounterWentBack)));
     }
     let user = User::find(conn, row.user_id)?.ok_or(AppError::NotFound)?;
     Ok(Ok(Proved {

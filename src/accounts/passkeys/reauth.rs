@@ -7,7 +7,8 @@ use webauthn_rs::prelude::{
 };
 
 use super::ceremony::{parse_state, store, stored_keys, take, verified};
-use super::{Accounts, Refusal};
+use super::Accounts;
+use crate::accounts::refusal::PasskeyRefusal;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::passkey;
 use crate::auth::refresh;
@@ -77,14 +78,14 @@ impl Accounts<'_> {
                 let taken =
                     write_transaction(conn, |conn| take(conn, data, purpose, owner.0, owner.1))?;
                 let Some(ceremony) = taken else {
-                    return Ok(Err((Some(user_id), Refusal::NoCeremony)));
+                    return Ok(Err((Some(user_id), PasskeyRefusal::NoCeremony)));
                 };
                 let row = PasskeyRow::by_credential_id(
                     conn,
                     &passkey::credential_key(&credential.raw_id),
                 )?;
                 let Some(row) = row.filter(|r| r.user_id == user_id) else {
-                    return Ok(Err((Some(user_id), Refusal::UnknownCredential)));
+                    return Ok(Err((Some(user_id), PasskeyRefusal::UnknownCredential)));
                 };
                 let state: PasskeyAuthentication = parse_state(&ceremony.state)?;
                 let key: Passkey = parse_state(&row.credential)?;

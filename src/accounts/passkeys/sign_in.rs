@@ -7,8 +7,9 @@ use webauthn_rs::prelude::{
 };
 
 use super::ceremony::{parse_state, store, stored_keys, take, verified, Proved, Witness};
-use super::{Accounts, Refusal};
+use super::Accounts;
 use crate::accounts::mfa::{SecondFactorError, BAD_MFA_TOKEN};
+use crate::accounts::refusal::PasskeyRefusal;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::passkey;
 use crate::auth::refresh;
@@ -24,7 +25,7 @@ enum Step {
     BadToken,
     Disabled,
     Proved(Proved, String),
-    Refused(Refusal, i32),
+    Refused(PasskeyRefusal, i32),
     /// The user's cap on wrong second-factor tries is reached: the 429.
     Limited(AppError),
 }
@@ -106,7 +107,7 @@ impl Accounts<'_> {
         &self,
         credential: PublicKeyCredential,
         client: &ClientInfo,
-    ) -> Result<Result<TokenPair, Refusal>, AppError> {
+    ) -> Result<Result<TokenPair, PasskeyRefusal>, AppError> {
         let rp = self.rp()?;
         let witness = self.witness(client);
         let outcome = self
@@ -117,17 +118,17 @@ impl Accounts<'_> {
                     take(conn, data, Purpose::SignIn, None, None)
                 })?;
                 let Some(ceremony) = taken else {
-                    return Ok(Err((None, Refusal::NoCeremony)));
+                    return Ok(Err((None, PasskeyRefusal::NoCeremony)));
                 };
                 let state: DiscoverableAuthentication = parse_state(&ceremony.state)?;
                 let Ok((handle, raw_id)) = rp.identify_discoverable_authentication(&credential)
                 else {
                     let why = "the response names no user handle (not a discoverable passkey)";
-                    return Ok(Err((None, Refusal::Invalid(why.into()))));
+                    return Ok(Err((None, PasskeyRefusal::Invalid(why.into()))));
                 };
                 let row = PasskeyRow::by_credential_id(conn, &passkey::credential_key(raw_id))?;
                 let Some(row) = row.filter(|r| r.user_handle == handle.to_string()) else {
-                    return Ok(Err((None, Refusal::UnknownCredential)));
+                    return Ok(Err((None, PasskeyRefusal::UnknownCredential)));
                 };
                 let key: Passkey = parse_state(&row.credential)?;
                 let result =
@@ -181,8 +182,8 @@ impl Accounts<'_> {
                     )?
                     .filter(|r| r.user_id == user_id);
                     let proved = match (ceremony, row) {
-                        (None, _) => Err((Some(user_id), Refusal::NoCeremony)),
-                        (_, None) => Err((Some(user_id), Refusal::UnknownCredential)),
+                        (None, _) => Err((Some(user_id), PasskeyRefusal::NoCeremony)),
+                        (_, None) => Err((Some(user_id), PasskeyRefusal::UnknownCredential)),
                         (Some(ceremony), Some(row)) => {
                             let state: PasskeyAuthentication = parse_state(&ceremony.state)?;
                             let key: Passkey = parse_state(&row.credential)?;
@@ -242,10 +243,10 @@ impl Accounts<'_> {
     /// (disabled, unverified address), or the session.
     async fn after_passkey(
         &self,
-        outcome: Result<Proved, (Option<i32>, Refusal)>,
+        outcome: Result<Proved, (Option<i32>, PasskeyRefusal)>,
         client: &ClientInfo,
         step: &'static str,
-    ) -> Result<Result<TokenPair, Refusal>, AppError> {
+    ) -> Result<Result<TokenPair, PasskeyRefusal>, AppError> {
         let proved = match outcome {
             Ok(proved) => proved,
             Err((user_id, refusal)) => {
@@ -283,7 +284,7 @@ impl Accounts<'_> {
 }
 
 /// A refused response, as an event: why, and that a passkey was tried.
-fn refusal_event(kind: EventKind, client: &ClientInfo, refusal: &Refusal) -> Event {
+fn refusal_event(kind: EventKind, client: &ClientInfo, refusal: &PasskeyRefusal) -> Event {
     Event::new(kind, client)
         .detail("reason", refusal.reason())
         .detail("method", "passkey")

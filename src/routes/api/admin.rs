@@ -18,7 +18,7 @@ use crate::domain::Role;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// A user as an administrator sees them: never the password hash.

@@ -13,7 +13,7 @@ use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// The token a mailed link carries: present and of the shape Sigil issues.

@@ -11,7 +11,7 @@ use crate::auth::extract::AuthUser;
 use crate::db::events::{EventFilter, EventRow};
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors, Problem};
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// One security event. `detail` holds facts such as the login name tried or the session

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::error::{AppError, Problem};
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// Liveness: the process answers. No database, no authentication.

@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
-use crate::http::headers::NoStore as _;
 use crate::metrics::{self, Snapshot};
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// Headers a reverse proxy adds for the client it relays: their presence means the TCP peer

@@ -18,7 +18,7 @@ use crate::auth::totp::FactorCode;
 use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// `POST /api/auth/mfa`.

@@ -12,8 +12,8 @@ use super::auth::MFA_OTP_GRANT;
 use super::responses::RateLimited;
 use crate::auth::introspection::{self, IntrospectionBody};
 use crate::error::{AppError, OAuthBody, Problem};
-use crate::http::headers::NoStore as _;
 use crate::http::oauth_form::{required, OAuthForm};
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// RFC 8414 §2: where the endpoints are and what they accept.

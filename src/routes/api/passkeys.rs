@@ -13,14 +13,14 @@ use utoipa::ToSchema;
 
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
 use crate::accounts::mfa::{OwnerProof, OwnerProofRequest};
-use crate::accounts::passkeys::Refusal;
+use crate::accounts::refusal::PasskeyRefusal;
 use crate::auth::extract::{AuthUser, RecentAuth};
 use crate::db::passkeys::PasskeyRow;
 use crate::domain::PasskeyName;
 use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// A registered passkey, as lists show it.
@@ -134,7 +134,7 @@ pub async fn sign_in(
 }
 
 /// A refused passkey response: 401, saying why.
-pub fn refused(refusal: Refusal) -> AppError {
+pub fn refused(refusal: PasskeyRefusal) -> AppError {
     AppError::Unauthorized(AuthFailure::BadCredentials(refusal.detail()))
 }
 

@@ -14,7 +14,7 @@ use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
 use crate::http::client::{ClientInfo, Device};
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// `POST /api/auth/logout`: revokes this access token and its session → 204.

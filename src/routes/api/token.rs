@@ -14,7 +14,7 @@ use crate::auth::inspect::input::InspectInput;
 use crate::auth::inspect::{inspect_with_db, Inspection};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::{Field, JsonBody, Null};
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
 /// `POST /api/token/inspect`.

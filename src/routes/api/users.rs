@@ -15,7 +15,7 @@ use crate::db::users::User;
 use crate::domain::{Password, Role};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// The public shape of a user: never the password hash.

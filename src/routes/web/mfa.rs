@@ -18,7 +18,7 @@ use crate::accounts::mfa::Enrolment;
 use crate::auth::extract::Authenticated;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]

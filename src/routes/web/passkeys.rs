@@ -19,7 +19,7 @@ use super::{safe_next, see_other};
 use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// What the browser could not do, in words for the person in front of it.

@@ -15,7 +15,7 @@ use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SecondFactorError;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
-use crate::http::headers::NoStore as _;
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
