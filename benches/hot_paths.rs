@@ -60,7 +60,7 @@ fn tokens(c: &mut Criterion) {
         });
         c.bench_function(&format!("inspect {name}"), |b| {
             b.iter(|| {
-                sigil::auth::inspect::inspect(
+                sigil::inspector::inspect(
                     &keys,
                     &policy,
                     black_box(&token),

@@ -4,7 +4,6 @@ pub mod cookies;
 pub mod credentials;
 pub mod csrf;
 pub mod extract;
-pub mod inspect;
 pub mod introspection;
 pub mod jwt;
 pub mod keys;

@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod inspector;
 pub mod logging;
 pub mod mail;
 pub mod metrics;

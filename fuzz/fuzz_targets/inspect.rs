@@ -9,8 +9,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use sigil::auth::inspect::pasted_key::PastedKey;
-use sigil::auth::inspect::{encoder, inspect, Checks};
+use sigil::inspector::pasted_key::PastedKey;
+use sigil::inspector::{encoder, inspect, Checks};
 use sigil::auth::keys::TokenKeys;
 use sigil::testing::policy;
 

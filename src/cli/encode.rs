@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::exit::usage;
 use super::pasted::{read_key, Pasted};
-use crate::auth::inspect::encoder;
+use crate::inspector::encoder;
 
 /// The header used when `--header` is left out.
 pub const DEFAULT_HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;

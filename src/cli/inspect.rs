@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use super::exit::{startup_failed, usage};
 use super::pasted::{is_stdin, read_key, read_token, Pasted};
 use super::report;
-use crate::auth::inspect::input::InspectInput;
-use crate::auth::inspect::inspect_with_db;
-use crate::auth::inspect::pasted_key::KeyForm;
 use crate::config::Settings;
 use crate::error::FieldErrors;
+use crate::inspector::input::InspectInput;
+use crate::inspector::inspect_with_db;
+use crate::inspector::pasted_key::KeyForm;
 
 /// Exit status for a token that is anything but valid (`unverified` included).
 const NOT_VALID: u8 = 1;

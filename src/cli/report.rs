@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::auth::inspect::times::relative;
-use crate::auth::inspect::{Inspection, Revoked};
+use crate::inspector::times::relative;
+use crate::inspector::{Inspection, Revoked};
 
 const UTC: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
@@ -100,7 +100,7 @@ fn pretty(part: Option<&Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::inspect::{inspect, Checks};
+    use crate::inspector::{inspect, Checks};
     use crate::testing::{keys, policy, NOW};
 
     #[test]

@@ -9,11 +9,11 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use super::responses::BodyErrors;
-use crate::auth::inspect::encoder;
-use crate::auth::inspect::input::InspectInput;
-use crate::auth::inspect::{inspect_with_db, Inspection};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::{Field, JsonBody, Null};
+use crate::inspector::encoder;
+use crate::inspector::input::InspectInput;
+use crate::inspector::{inspect_with_db, Inspection};
 use crate::no_store::NoStore as _;
 use crate::state::AppState;
 

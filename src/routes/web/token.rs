@@ -13,9 +13,9 @@ use super::layout::Chrome;
 use super::render;
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
-use crate::auth::inspect::input::InspectInput;
-use crate::auth::inspect::{inspect_with_db, Checks, Inspection};
 use crate::error::{AppError, FieldErrors};
+use crate::inspector::input::InspectInput;
+use crate::inspector::{inspect_with_db, Checks, Inspection};
 use crate::state::AppState;
 
 pub mod encode;

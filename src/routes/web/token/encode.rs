@@ -7,8 +7,8 @@ use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::inspect::encoder;
 use crate::error::{AppError, FieldErrors};
+use crate::inspector::encoder;
 use crate::routes::web::extract::{CsrfForm, Viewer};
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::render;

@@ -5,9 +5,9 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::glossary::{self, UNIX_TIME_CLAIMS};
-use crate::auth::inspect::times::{human_duration, relative};
-use crate::auth::inspect::warnings::Warning;
-use crate::auth::inspect::{Inspection, Revoked};
+use crate::inspector::times::{human_duration, relative};
+use crate::inspector::warnings::Warning;
+use crate::inspector::{Inspection, Revoked};
 
 pub struct ClaimRow {
     pub name: String,

@@ -4,7 +4,7 @@
 use super::*;
 use serde_json::Value;
 
-const FIXTURES: &str = include_str!("../../../../tests/fixtures/foreign/fixtures.json");
+const FIXTURES: &str = include_str!("../../../tests/fixtures/foreign/fixtures.json");
 
 fn fixture(alg: &str) -> Value {
     let all: Value = serde_json::from_str(FIXTURES).unwrap();

@@ -5,15 +5,15 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::auth::inspect::pasted_key::PastedKey;
-use crate::auth::inspect::{encoder, inspect, Checks, Inspection, Revoked};
+use crate::inspector::pasted_key::PastedKey;
+use crate::inspector::{encoder, inspect, Checks, Inspection, Revoked};
 use crate::testing::{forge, issued, keys, policy, Signing, NOW};
 
 fn inspect_plain(token: &str, now: i64) -> Inspection {
     inspect(&keys(), &policy(), token, &Checks::default(), now)
 }
 
-const FIXTURES: &str = include_str!("../../../../tests/fixtures/foreign/fixtures.json");
+const FIXTURES: &str = include_str!("../../../tests/fixtures/foreign/fixtures.json");
 /// jwt.io's long-standing example token, signed with "your-256-bit-secret".
 const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 

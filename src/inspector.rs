@@ -1,5 +1,5 @@
 //! The token inspector's core: decode whatever can be decoded, then run the same checks as
-//! verification ([`jwt`]) one by one and report the first that fails. Pure: the database
+//! verification ([`jwt`](crate::auth::jwt)) one by one and report the first that fails. Pure: the database
 //! parts (revocation, the subject's name) are filled in by [`inspect_with_db`].
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::jwt::{self, DecodedToken, MalformedPart, TokenError, TokenPolicy};
-use super::keys::TokenKeys;
-use super::tokens::Tokens;
+use crate::auth::jwt::{self, DecodedToken, MalformedPart, TokenError, TokenPolicy};
+use crate::auth::keys::TokenKeys;
+use crate::auth::tokens::Tokens;
 use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::Db;
