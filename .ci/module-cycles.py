@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Fails when modules of src/ import each other in a circle, at every depth. For each module P
-(the crate root included), each child of P stands for its whole subtree; an import between two
-children of P (siblings) must not lie on a circle, even one that runs through P's own file. A
-parent and a child using each other (`impl Accounts` in accounts/mfa.rs, `mfa::…` in
-accounts.rs) is allowed on its own. An import is any path that names a module (`use
+(the crate root included), each child of P stands for its whole subtree (so
+accounts::passkeys::ceremony counts as accounts::passkeys), and the imports between children of
+P (siblings) must form no circle. A parent and its children using each other is the normal
+shape (`impl Accounts` in accounts/mfa.rs, `mfa::…` in accounts.rs) and is not a circle. An import is any path that names a module (`use
 crate::db::Db`, `super::layout::Chrome`, `crate::error::AppError` or `mfa::SecondFactors` in
 code), not a `mod` declaration; comments, strings, char literals and unit tests are ignored.
 Prints every circle with the paths that make it. `--count` prints `cycles: N` only."""
@@ -135,27 +135,19 @@ def name(m):
 
 def check_under(parent, edges):
     """Collapses every module below `parent` into the child of `parent` it lies in, and reports
-    each circle that holds an import between two of those children."""
+    each circle among those children."""
     depth = len(parent)
-    node = lambda m: m if len(m) == depth else m[: depth + 1]
+    node = lambda m: m[: depth + 1]
     graph, why = {}, {}
     for m, targets in edges.items():
         for t, paths in targets.items():
-            if m[:depth] == parent and t[:depth] == parent and node(m) != node(t):
+            below = len(m) > depth and len(t) > depth
+            if below and m[:depth] == parent and t[:depth] == parent and node(m) != node(t):
                 graph.setdefault(node(m), set()).add(node(t))
                 why.setdefault((node(m), node(t)), []).append((m, t, sorted(paths)[0]))
     found = 0
     for comp in sccs(graph):
-        # An import between two children on the circle; the parent's own file may be on it
-        # too, but a parent and its children using each other and nothing else is allowed.
-        sibling = sorted(
-            (a, b)
-            for a in comp
-            for b in graph.get(a, ())
-            if b in comp and len(a) > depth and len(b) > depth
-        )
-        if not sibling:
-            continue
+        sibling = sorted((a, b) for a in comp for b in graph.get(a, ()) if b in comp)
         found += 1
         print(f"import cycle under {name(parent)}: " + " <-> ".join(sorted(name(c) for c in comp)))
         for a, b in sibling:

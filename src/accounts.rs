@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod email;
+pub mod events;
+pub mod introspection;
 pub mod mfa;
 pub mod notices;
 pub mod passkeys;
@@ -11,9 +13,13 @@ mod password;
 pub mod recovery;
 pub mod refusal;
 pub mod search;
+pub mod sessions;
 
 use password::set_password;
 pub use password::PasswordChangeError;
+pub use refusal::SignInRefusal;
+
+use std::sync::Arc;
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -21,40 +27,33 @@ use utoipa::ToSchema;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::Passwords;
 use crate::auth::refresh;
-use crate::auth::tokens::{TokenPair, Tokens};
+use crate::auth::tokens::Tokens;
+use crate::background::Background;
 use crate::db::email_tokens::{self, Purpose};
 use crate::db::users::{CreateUserError, TakenFields, User};
-use crate::db::{devices, outbox, Db};
+use crate::db::{outbox, Db};
 use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
-use crate::mail::{Context, Notifier};
+use crate::mail::Notifier;
 use crate::metrics::Metrics;
 
-/// What the account flows work with: the database, bcrypt, the token rules and the mail.
-#[derive(Clone, Copy)]
-pub struct Accounts<'a> {
-    pub db: &'a Db,
-    pub passwords: &'a Passwords,
-    pub tokens: &'a Tokens,
-    pub notifier: &'a Notifier,
-    pub second_factors: &'a mfa::SecondFactors,
-    pub metrics: &'a Metrics,
+/// What the account flows work with: the database, bcrypt, the token rules, the mail, and
+/// the background tasks a flow may leave running after its answer. Cheap to clone (handles
+/// and `Arc`s), so a flow that outlives its request takes its own copy.
+#[derive(Clone)]
+pub struct Accounts {
+    pub db: Db,
+    pub passwords: Arc<Passwords>,
+    pub tokens: Arc<Tokens>,
+    pub notifier: Notifier,
+    pub second_factors: Arc<mfa::SecondFactors>,
+    pub metrics: Arc<Metrics>,
     /// The WebAuthn relying party; `None` when `PUBLIC_URL` cannot name one (an IP address).
-    pub relying_party: Option<&'a std::sync::Arc<webauthn_rs::prelude::Webauthn>>,
-}
-
-/// Why a correct-looking sign-in is refused.
-#[derive(Debug)]
-pub enum SignInRefusal {
-    /// Unknown user or wrong password: the same answer, in the same time.
-    WrongCredentials,
-    /// The password was right, but `REQUIRE_VERIFIED_EMAIL` is on and the address is not
-    /// verified yet. A fresh verification link has been sent.
-    EmailNotVerified,
-    /// The password was right, but an administrator disabled the account.
-    Disabled,
+    pub relying_party: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// Where follow-up work of a request runs (a shutdown waits for it).
+    pub background: Arc<Background>,
 }
 
 /// A registration, every field parsed.
@@ -103,7 +102,7 @@ impl TryFrom<RegisterRequest> for NewAccount {
     }
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// Creates the account and, in the same transaction, the link that verifies its address
     /// and the message that carries it. The insert is the only check of a taken email or
     /// username, so two racing registrations cannot both win, and the answer names the field
@@ -175,9 +174,7 @@ impl Accounts<'_> {
         };
         let reason = match &outcome {
             Err(SignInRefusal::WrongCredentials) if user_id.is_none() => "unknown_user",
-            Err(SignInRefusal::WrongCredentials) => "wrong_password",
-            Err(SignInRefusal::Disabled) => "disabled",
-            Err(SignInRefusal::EmailNotVerified) => "email_not_verified",
+            Err(refusal) => refusal.reason(),
             Ok(_) => "",
         };
         let mut event = Event::new(EventKind::SignInFailed, client)
@@ -186,54 +183,9 @@ impl Accounts<'_> {
         if let Some(id) = user_id {
             event = event.user(id);
         }
-        audit::record(self.db, event).await;
+        audit::record(&self.db, event).await;
         self.metrics.sign_in(reason);
         Ok(outcome)
-    }
-
-    /// Starts a login session for a user who just proved who they are, as `amr` says
-    /// (`["pwd"]`, `["pwd", "otp"]`). A device this user has not signed in from before (other
-    /// than their very first) gets a notice by mail. Callers with a password alone go through
-    /// [`Accounts::after_password`], which asks for the second factor when one is on.
-    pub async fn start_session(
-        &self,
-        user: &User,
-        client: &ClientInfo,
-        amr: &[&str],
-    ) -> Result<TokenPair, AppError> {
-        let key = client.device().key;
-        let notice = self
-            .notifier
-            .render(&notices::new_sign_in(&user.email, &Context::of(client)))?;
-        let user_id = user.id;
-        let announced = self
-            .db
-            .run(move |conn| {
-                Ok(crate::db::write_transaction(conn, |conn| {
-                    let seen = devices::remember(conn, user_id, &key)?;
-                    if seen == devices::Seen::New {
-                        outbox::enqueue(conn, &notice)?;
-                    }
-                    Ok::<_, diesel::result::Error>(seen == devices::Seen::New)
-                })?)
-            })
-            .await?;
-        if announced {
-            self.notifier.wake();
-        }
-        let pair = self
-            .tokens
-            .start_session(self.db, user, client, amr, None)
-            .await?;
-        let event = Event::new(EventKind::SignIn, client)
-            .user(user.id)
-            .actor(user.id)
-            .detail("device", client.device().label)
-            .detail("new_device", announced)
-            .detail("amr", amr.join(" "));
-        audit::record(self.db, event).await;
-        self.metrics.sign_in("success");
-        Ok(pair)
     }
 
     /// Sends a new verification link for the user's current address; 429 when

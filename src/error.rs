@@ -57,12 +57,13 @@ pub enum AppError {
     Unauthorized(AuthFailure),
     #[error("forbidden: {0}")]
     Forbidden(String),
-    /// A right password for an address that is not verified, with `REQUIRE_VERIFIED_EMAIL`.
-    #[error("e-mail address not verified")]
-    EmailNotVerified,
-    /// A right password for an account an administrator disabled.
-    #[error("account disabled")]
-    AccountDisabled,
+    /// A right proof for an account that may not sign in (disabled, or its address not
+    /// verified): `accounts::SignInRefusal::problem` builds it, with its type and sentence.
+    #[error("sign-in refused: {problem_type}")]
+    SignInRefused {
+        problem_type: &'static str,
+        detail: String,
+    },
     /// A right password for an account with a second factor: the sign-in goes on with
     /// `mfa_token` and one of `methods`.
     #[error("second factor required")]
@@ -175,12 +176,7 @@ impl AppError {
     pub fn public_detail(&self) -> String {
         match self {
             Self::BadRequest(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
-            Self::EmailNotVerified => {
-                "Confirm your e-mail address first: a new link has been sent to it.".into()
-            }
-            Self::AccountDisabled => {
-                "This account has been disabled. Contact an administrator.".into()
-            }
+            Self::SignInRefused { detail, .. } => detail.clone(),
             Self::MfaRequired { .. } => {
                 "The password was right; now send a code from your authenticator app (or a \
                  recovery code) with this mfa_token to POST /api/auth/mfa."
@@ -215,8 +211,7 @@ impl AppError {
     /// The problem's `type`: `about:blank` unless a client must tell this error apart.
     pub fn problem_type(&self) -> &'static str {
         match self {
-            Self::EmailNotVerified => "/problems/email-not-verified",
-            Self::AccountDisabled => "/problems/account-disabled",
+            Self::SignInRefused { problem_type, .. } => problem_type,
             Self::MfaRequired { .. } => "/problems/mfa-required",
             Self::Unauthorized(AuthFailure::NotRecent { .. }) => {
                 "/problems/insufficient-user-authentication"
@@ -293,10 +288,9 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_)
-            | Self::EmailNotVerified
-            | Self::AccountDisabled
-            | Self::MfaRequired { .. } => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::SignInRefused { .. } | Self::MfaRequired { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,

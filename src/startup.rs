@@ -14,11 +14,11 @@ use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
-use crate::auth::renewal::silent_renewal;
 use crate::background::Background;
 use crate::config::Settings;
 use crate::http::client::TrustedProxies;
 use crate::http::{body, headers, request_id};
+use crate::routes::web::renewal::silent_renewal;
 use crate::routes::{api, faces, web as pages};
 use crate::state::{derive_key, AppState, StartupError};
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::accounts::mfa::SecondFactors;
-use crate::accounts::{notices, Accounts};
+use crate::accounts::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::LoginLimiter;
@@ -17,7 +17,7 @@ use crate::db::post_pages::PageCache;
 use crate::db::{ConnectError, Db};
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
-use crate::mail::{Context, Mailer, Notifier};
+use crate::mail::{Mailer, Notifier};
 use crate::metrics::Metrics;
 
 /// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
@@ -26,11 +26,13 @@ pub struct AppState {
     pub settings: Settings,
     pub db: Db,
     pub tokens: Arc<Tokens>,
-    pub passwords: Passwords,
+    pub passwords: Arc<Passwords>,
     pub notifier: Notifier,
     pub limiter: Option<LoginLimiter>,
     /// The authenticator apps' issuer name and the key that seals TOTP secrets.
-    pub second_factors: SecondFactors,
+    pub second_factors: Arc<SecondFactors>,
+    /// The account flows, over the handles above.
+    accounts: Accounts,
     /// Key for signing pagination cursors.
     pub cursor_key: [u8; 32],
     /// Anonymous pages of posts as last rendered, kept while the posts version holds.
@@ -48,7 +50,7 @@ impl AppState {
     /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads and the
     /// mail sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
-        let (db, mut tokens) = open(&settings)?;
+        let (db, tokens) = open(&settings)?;
         let background = Arc::new(Background::default());
         let metrics = Arc::new(Metrics::new());
         let mailer = Mailer::start(db.clone(), settings.mail.clone(), &background, &metrics)
@@ -56,14 +58,6 @@ impl AppState {
         let notifier = Notifier::new(settings.mail.clone(), mailer);
         audit::start_purge(db.clone(), settings.audit_retention_days, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
-        let for_reuse = notifier.clone();
-        tokens.reuse_notice = Some(Box::new(move |user, client| {
-            let notice = notices::refresh_token_reuse(&user.email, &Context::of(client));
-            let message = for_reuse.render(&notice).ok();
-            // Written in the revoking transaction; the sender finds it at its next look.
-            for_reuse.wake();
-            message
-        }));
         let relying_party =
             match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
                 Ok(rp) => {
@@ -76,20 +70,34 @@ impl AppState {
                     None
                 }
             };
+        let second_factors = Arc::new(SecondFactors {
+            issuer: settings.mfa_issuer.clone(),
+            secrets: SecretBox::new(&derive_key(
+                settings.secret_key.expose(),
+                b"sigil totp secrets",
+            )),
+        });
+        let passwords = Arc::new(Passwords::new(settings.bcrypt_cost));
+        let tokens = Arc::new(tokens);
+        let accounts = Accounts {
+            db: db.clone(),
+            passwords: Arc::clone(&passwords),
+            tokens: Arc::clone(&tokens),
+            notifier: notifier.clone(),
+            second_factors: Arc::clone(&second_factors),
+            metrics: Arc::clone(&metrics),
+            relying_party: relying_party.clone(),
+            background: Arc::clone(&background),
+        };
         Ok(Self {
+            accounts,
             relying_party,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             post_pages: Arc::default(),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
-            second_factors: SecondFactors {
-                issuer: settings.mfa_issuer.clone(),
-                secrets: SecretBox::new(&derive_key(
-                    settings.secret_key.expose(),
-                    b"sigil totp secrets",
-                )),
-            },
-            passwords: Passwords::new(settings.bcrypt_cost),
-            tokens: Arc::new(tokens),
+            second_factors,
+            passwords,
+            tokens,
             notifier,
             settings,
             db,
@@ -99,31 +107,8 @@ impl AppState {
     }
 
     /// The account flows, over this state's database, bcrypt threads, tokens and mail.
-    pub fn accounts(&self) -> Accounts<'_> {
-        Accounts {
-            db: &self.db,
-            passwords: &self.passwords,
-            tokens: &self.tokens,
-            notifier: &self.notifier,
-            second_factors: &self.second_factors,
-            metrics: &self.metrics,
-            relying_party: self.relying_party.as_ref(),
-        }
-    }
-
-    /// Sends a reset link for `email` if it has an account, after the caller has answered: the
-    /// answer and its timing are the same either way (both faces call this).
-    pub fn forgot_password_later(
-        self: std::sync::Arc<Self>,
-        email: crate::domain::Email,
-        client: ClientInfo,
-    ) {
-        let background = Arc::clone(&self.background);
-        background.detach(crate::logging::carry_future(async move {
-            if let Err(e) = self.accounts().forgot_password(email, client).await {
-                e.log_if_internal();
-            }
-        }));
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
     }
 
     /// Counts a login-type attempt from the client's address (429 past the limit). The first

@@ -51,7 +51,7 @@ pub struct AccountDetail {
 pub const LAST_ADMIN: &str = "This is the last active administrator: make another user an \
      administrator first, or Sigil would have none.";
 
-impl Accounts<'_> {
+impl Accounts {
     /// A user's profile, live sessions and newest 20 events; 404 for an unknown id.
     pub async fn account_detail(&self, id: i32) -> Result<AccountDetail, AppError> {
         self.db

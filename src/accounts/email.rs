@@ -55,7 +55,7 @@ pub const CHANGES_PER_ACCOUNT: usize = 5;
 pub const CHANGES_PER_ADDRESS: usize = 3;
 pub const CHANGE_WINDOW_MINUTES: i64 = 60;
 
-impl Accounts<'_> {
+impl Accounts {
     /// 429 (with the wait until the oldest request in the window leaves it) when the account
     /// or the new address has had its share of change requests; counted in the database, so
     /// every instance counts the same requests.
@@ -206,7 +206,7 @@ impl Accounts<'_> {
             .user(user.id)
             .actor(user.id)
             .detail("to", new);
-        audit::record(self.db, event).await;
+        audit::record(&self.db, event).await;
         Ok(())
     }
 }

@@ -10,6 +10,8 @@ pub use enrolment::Enrolment;
 pub use owner::{OwnerProof, OwnerProofRequest, PROOF_NEEDED};
 
 use super::notices;
+use super::refusal::SignInRefusal;
+use super::sessions::StartedSession;
 use super::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::refresh;
@@ -94,8 +96,8 @@ pub struct SecondFactors {
 /// Where a right password leads.
 #[derive(Debug)]
 pub enum SignInStep {
-    /// No second factor: the session's tokens.
-    Done(TokenPair),
+    /// No second factor: the session.
+    Done(StartedSession),
     /// A second factor is on: complete the sign-in with this `mfa_token` and one of
     /// `methods` (a code, or a passkey when the user has one).
     SecondFactor {
@@ -104,25 +106,11 @@ pub enum SignInStep {
     },
 }
 
-/// What a used, expired, unknown or worn-out `mfa_token` gets.
-pub const BAD_MFA_TOKEN: &str =
-    "This mfa_token is unknown, expired, already used, or ended after five wrong codes: sign in \
-     with the password again.";
-
-/// Why a second step failed.
+/// Why a second step did not finish: a refusal (a wrong code, a worn-out `mfa_token`, a
+/// passkey refused, an account that may not sign in), or an error.
 #[derive(Debug)]
 pub enum SecondFactorError {
-    /// The `mfa_token` is unknown, expired, used, or ended by five wrong codes.
-    BadToken,
-    /// The code is wrong (or a replay); `left` tries remain for this `mfa_token`.
-    WrongCode {
-        left: i32,
-    },
-    /// The passkey's response was refused; `left` tries remain for this `mfa_token`.
-    PasskeyRefused {
-        refusal: super::refusal::PasskeyRefusal,
-        left: i32,
-    },
+    Refused(SignInRefusal),
     App(AppError),
 }
 
@@ -132,7 +120,7 @@ impl From<AppError> for SecondFactorError {
     }
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// After a right password: the session, or (with a second factor on) an `mfa_token`.
     pub async fn after_password(
         &self,
@@ -160,7 +148,7 @@ impl Accounts<'_> {
                 let event = Event::new(EventKind::RateLimited, client)
                     .user(user_id)
                     .detail("reason", "second_factor_failures");
-                audit::record(self.db, event).await;
+                audit::record(&self.db, event).await;
                 self.metrics.sign_in("rate_limited");
                 return Err(AppError::TooManyRequests { retry_after_secs });
             }
@@ -185,7 +173,7 @@ impl Accounts<'_> {
         mfa_token: &str,
         code: FactorCode,
         client: &ClientInfo,
-    ) -> Result<TokenPair, SecondFactorError> {
+    ) -> Result<StartedSession, SecondFactorError> {
         let token_hash = refresh::hash(mfa_token);
         let secrets = self.second_factors.secrets.clone();
         let now = jwt_now();
@@ -196,7 +184,7 @@ impl Accounts<'_> {
             .run(move |conn| {
                 write_transaction(conn, |conn| {
                     let Some(challenge) = Challenge::live(conn, &token_hash)? else {
-                        return Ok(Err(SecondFactorError::BadToken));
+                        return Ok(Err(SecondFactorError::Refused(SignInRefusal::BadMfaToken)));
                     };
                     if let Some(refused) = failure_cap(conn, challenge.user_id, &limited)? {
                         return Ok(Err(SecondFactorError::App(refused)));
@@ -204,11 +192,13 @@ impl Accounts<'_> {
                     // Claimed before the code is checked: a request racing on the same token
                     // waits here (or finds it used) and spends no code of its own.
                     if !Challenge::complete(conn, &token_hash)? {
-                        return Ok(Err(SecondFactorError::BadToken));
+                        return Ok(Err(SecondFactorError::Refused(SignInRefusal::BadMfaToken)));
                     }
                     let user = User::find(conn, challenge.user_id)?.ok_or(AppError::NotFound)?;
                     if user.disabled {
-                        return Err(AppError::AccountDisabled);
+                        // Committed: the token stays spent, as on the passkey path.
+                        let refused = SignInRefusal::Disabled;
+                        return Ok(Err(SecondFactorError::Refused(refused)));
                     }
                     match check_code(conn, &secrets, user.id, &code, now)? {
                         Some(proved) => Ok(Ok((user, proved, challenge.amr))),
@@ -219,7 +209,9 @@ impl Accounts<'_> {
                             let left = (MAX_FAILURES - failures).max(0);
                             let event = failed.user(user.id).detail("tries_left", left);
                             audit::record_in(conn, &event);
-                            Ok(Err(SecondFactorError::WrongCode { left }))
+                            Ok(Err(SecondFactorError::Refused(SignInRefusal::WrongCode {
+                                left,
+                            })))
                         }
                     }
                 })
@@ -235,7 +227,7 @@ impl Accounts<'_> {
             }
             Err(e) => {
                 match e {
-                    SecondFactorError::WrongCode { .. } => {
+                    SecondFactorError::Refused(SignInRefusal::WrongCode { .. }) => {
                         self.metrics.sign_in("second_factor_failed")
                     }
                     SecondFactorError::App(AppError::TooManyRequests { .. }) => {
@@ -246,6 +238,45 @@ impl Accounts<'_> {
                 Err(e)
             }
         }
+    }
+
+    /// Checks a code of a signed-in `user` before `step` (re-authentication, removing a
+    /// factor) in one transaction, under the per-account cap on wrong codes: 429 past it (its
+    /// event recorded), a 422 on `code` and a `second_factor_failed` event when it is wrong.
+    /// A right code is used up, and a recovery code's use is told to the owner.
+    async fn check_code_capped(
+        &self,
+        user: &User,
+        code: FactorCode,
+        step: &'static str,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let (user_id, secrets, now) = (user.id, self.second_factors.secrets.clone(), jwt_now());
+        let limited = Event::new(EventKind::RateLimited, client);
+        let failed = Event::new(EventKind::SecondFactorFailed, client)
+            .user(user_id)
+            .detail("step", step);
+        let proved = self
+            .db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    if let Some(refused) = failure_cap(conn, user_id, &limited)? {
+                        return Ok(Err(refused));
+                    }
+                    match check_code(conn, &secrets, user_id, &code, now)? {
+                        Some(proved) => Ok(Ok(proved)),
+                        None => {
+                            audit::record_in(conn, &failed);
+                            Ok(Err(wrong_code()))
+                        }
+                    }
+                })
+            })
+            .await??;
+        if proved == Proved::RecoveryCode {
+            self.recovery_code_used(user, client).await?;
+        }
+        Ok(())
     }
 
     async fn recovery_code_used(&self, user: &User, client: &ClientInfo) -> Result<(), AppError> {
@@ -296,7 +327,7 @@ impl Accounts<'_> {
                 .user(user.id)
                 .detail("reason", "wrong_password")
                 .detail("step", "reauthenticate");
-            audit::record(self.db, event).await;
+            audit::record(&self.db, event).await;
             return Err(AppError::Forbidden("The password is incorrect.".into()));
         }
         let mut amr = vec!["pwd"];
@@ -309,38 +340,16 @@ impl Accounts<'_> {
                 )
                 .into());
             };
-            let (user_id, secrets, now) = (user.id, self.second_factors.secrets.clone(), jwt_now());
-            let limited = Event::new(EventKind::RateLimited, client);
-            let proved = self
-                .db
-                .run(move |conn| {
-                    write_transaction(conn, |conn| {
-                        if let Some(refused) = failure_cap(conn, user_id, &limited)? {
-                            return Ok(Err(refused));
-                        }
-                        check_code(conn, &secrets, user_id, &code, now).map(Ok)
-                    })
-                })
-                .await??;
-            match proved {
-                None => {
-                    let event = Event::new(EventKind::SecondFactorFailed, client)
-                        .user(user.id)
-                        .detail("step", "reauthenticate");
-                    audit::record(self.db, event).await;
-                    return Err(wrong_code());
-                }
-                Some(Proved::RecoveryCode) => self.recovery_code_used(user, client).await?,
-                Some(Proved::Totp) => {}
-            }
+            self.check_code_capped(user, code, "reauthenticate", client)
+                .await?;
             amr.push("otp");
         }
-        let pair = self.tokens.reauthenticate(self.db, user, sid, &amr).await?;
+        let pair = self.renew_session(user, sid, &amr).await?;
         let event = Event::new(EventKind::Reauthenticated, client)
             .user(user.id)
             .actor(user.id)
             .detail("amr", amr.join(" "));
-        audit::record(self.db, event).await;
+        audit::record(&self.db, event).await;
         Ok(pair)
     }
 }

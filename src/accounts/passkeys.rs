@@ -45,10 +45,10 @@ struct Registration {
     state: PasskeyRegistration,
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// The relying party, or the 409 that says passkeys are off.
     fn rp(&self) -> Result<Arc<Webauthn>, AppError> {
-        self.relying_party.cloned().ok_or_else(|| {
+        self.relying_party.clone().ok_or_else(|| {
             AppError::Conflict(
                 "Passkeys are not available here: PUBLIC_URL must name a host (not an IP \
                  address), e.g. http://localhost:8080 in development."

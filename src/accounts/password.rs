@@ -22,7 +22,7 @@ pub enum PasswordChangeError {
     App(#[from] AppError),
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// Checks a signed-in user's `current_password` before a sensitive change (`step` names
     /// it: `change_password`, `change_email`, `delete_account`, `remove_second_factor`…).
     /// Callers count the request like a sign-in attempt (the per-address limit); a wrong
@@ -44,7 +44,7 @@ impl Accounts<'_> {
                 .user(user.id)
                 .actor(user.id)
                 .detail("step", step);
-            audit::record(self.db, event).await;
+            audit::record(&self.db, event).await;
         }
         Ok(right)
     }
@@ -95,8 +95,7 @@ impl Accounts<'_> {
             proof.insert(0, "pwd");
         }
         Ok(self
-            .tokens
-            .start_session(self.db, user, client, &proof, Some(auth_time))
+            .open_session(user, client, &proof, Some(auth_time))
             .await?)
     }
 }

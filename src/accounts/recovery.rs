@@ -15,7 +15,20 @@ use crate::mail::Context;
 pub const BAD_LINK: &str =
     "This link is not valid any more (used, expired, or replaced by a newer one). Ask for a new one.";
 
-impl Accounts<'_> {
+impl Accounts {
+    /// [`Accounts::forgot_password`], after the caller has answered: the answer and its timing
+    /// are the same whether or not the address has an account (both faces call this). A
+    /// shutdown waits for it.
+    pub fn forgot_password_later(&self, email: Email, client: ClientInfo) {
+        let accounts = self.clone();
+        self.background
+            .detach(crate::logging::carry_future(async move {
+                if let Err(e) = accounts.forgot_password(email, client).await {
+                    e.log_if_internal();
+                }
+            }));
+    }
+
     /// Sends a reset link when `email` belongs to an account, and nothing otherwise. Callers
     /// answer the same whatever happens here, and run it after answering, so neither the
     /// answer nor its timing says whether the address has an account.
@@ -60,7 +73,7 @@ impl Accounts<'_> {
             )]
         })?;
         self.send_link(link, user.id, capped).await?;
-        audit::record(self.db, event).await;
+        audit::record(&self.db, event).await;
         Ok(())
     }
 

@@ -1,5 +1,170 @@
-//! Why a passkey's answer was refused: the second step, a passkey sign-in and re-authentication
-//! all give these, and the faces map them once.
+//! Why a sign-in is refused, whatever the way of signing in (a password on either face, the
+//! second step with a code or a passkey, a passkey alone, a refresh, the token endpoint): one
+//! type that carries its own sentences and maps once to a problem document, an RFC 6749 error
+//! and a page's words. New ways of signing in add variants.
+
+use actix_web::http::StatusCode;
+
+use crate::db::sessions::RefreshRefusal;
+use crate::error::{AppError, AuthFailure};
+
+/// What a used, expired, unknown or worn-out `mfa_token` gets.
+pub const BAD_MFA_TOKEN: &str =
+    "This mfa_token is unknown, expired, already used, or ended after five wrong codes: sign in \
+     with the password again.";
+
+/// Why a sign-in is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// Unknown user or wrong password: the same answer, in the same time.
+    WrongCredentials,
+    /// The proof was right, but `REQUIRE_VERIFIED_EMAIL` is on and the address is not
+    /// verified yet. A fresh verification link has been sent (unless the hour's were).
+    EmailNotVerified,
+    /// The proof was right, but an administrator disabled the account.
+    Disabled,
+    /// A passkey's answer was refused: alone (`left` is `None`), or as the second step, where
+    /// it counts like a wrong code and `left` tries remain for the `mfa_token`.
+    Passkey {
+        refusal: PasskeyRefusal,
+        left: Option<i32>,
+    },
+    /// The `mfa_token` is unknown, expired, used, or ended by five wrong codes.
+    BadMfaToken,
+    /// The code is wrong (or a replay); `left` tries remain for this `mfa_token`.
+    WrongCode { left: i32 },
+    /// The refresh token cannot be used (unknown, expired, revoked, reused).
+    Refresh(RefreshRefusal),
+}
+
+impl SignInRefusal {
+    /// What the API says: the problem's `detail`, and the RFC 6749 `error_description`.
+    pub fn sentence(&self) -> String {
+        match self {
+            Self::WrongCredentials => "Incorrect username or password.".into(),
+            Self::EmailNotVerified => {
+                "Confirm your e-mail address first: a new link has been sent to it.".into()
+            }
+            Self::Disabled => "This account has been disabled. Contact an administrator.".into(),
+            Self::Passkey {
+                refusal,
+                left: None,
+            } => refusal.detail(),
+            Self::Passkey {
+                refusal,
+                left: Some(left),
+            } => {
+                let left = match left {
+                    0 => "This sign-in has ended: sign in with the password again.".to_string(),
+                    1 => "1 try is left.".to_string(),
+                    n => format!("{n} tries are left."),
+                };
+                format!("{} {left}", refusal.detail())
+            }
+            Self::BadMfaToken => BAD_MFA_TOKEN.into(),
+            Self::WrongCode { left: 0 } => "The code is not right, and that was the fifth wrong \
+                                            one: sign in with the password again."
+                .into(),
+            Self::WrongCode { left } => format!(
+                "The code is not right (or was used already); {left} more tries with this \
+                 mfa_token."
+            ),
+            Self::Refresh(refusal) => refusal.description().into(),
+        }
+    }
+
+    /// What a page says to the person signing in.
+    pub fn page_sentence(&self) -> String {
+        match self {
+            Self::EmailNotVerified => {
+                "Confirm your e-mail address first: we have sent a new link to it.".into()
+            }
+            Self::BadMfaToken => "Your sign-in has expired or was already used (it lasts five \
+                                  minutes): sign in again."
+                .into(),
+            Self::WrongCode { left: 0 } => {
+                "That code is not right, and it was the fifth wrong one: sign in again.".into()
+            }
+            Self::WrongCode { left } => {
+                let tries = match left {
+                    1 => "1 more try".to_string(),
+                    n => format!("{n} more tries"),
+                };
+                format!(
+                    "That code is not right (or was used already). {tries}, then you sign in \
+                     again."
+                )
+            }
+            Self::Passkey { left: Some(0), .. } => {
+                "The passkey was not accepted, and that was the fifth failed try: sign in again."
+                    .into()
+            }
+            Self::Passkey { refusal, .. } => refusal.detail(),
+            other => other.sentence(),
+        }
+    }
+
+    /// Whether a second step is over (the page starts the sign-in again) rather than
+    /// waiting for another code.
+    pub fn ends_the_sign_in(&self) -> bool {
+        match self {
+            Self::WrongCode { left } => *left == 0,
+            Self::Passkey { left, .. } => *left == Some(0),
+            _ => true,
+        }
+    }
+
+    /// The status on every face: 403 for an account that may not sign in although its proof
+    /// was right, 401 for a proof that failed.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::EmailNotVerified | Self::Disabled => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// The reason the audit trail and the metrics give (`wrong_password` when the name was
+    /// known: the caller, which knows, says `unknown_user` otherwise).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::WrongCredentials => "wrong_password",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::Disabled => "disabled",
+            Self::Passkey { refusal, .. } => refusal.reason(),
+            Self::BadMfaToken => "mfa_token_unknown",
+            Self::WrongCode { .. } => "second_factor_failed",
+            Self::Refresh(_) => "refresh_refused",
+        }
+    }
+
+    /// The problem document (JSON API).
+    pub fn problem(&self) -> AppError {
+        let detail = self.sentence();
+        match self {
+            Self::Disabled => AppError::SignInRefused {
+                problem_type: "/problems/account-disabled",
+                detail,
+            },
+            Self::EmailNotVerified => AppError::SignInRefused {
+                problem_type: "/problems/email-not-verified",
+                detail,
+            },
+            _ => AppError::Unauthorized(AuthFailure::BadCredentials(detail)),
+        }
+    }
+
+    /// The token endpoint's answer (RFC 6749 §5.2): `invalid_grant`, saying why.
+    pub fn oauth(&self) -> AppError {
+        let description = match self {
+            Self::EmailNotVerified => {
+                "The e-mail address is not verified; a new link has been sent to it.".into()
+            }
+            Self::Passkey { refusal, .. } => refusal.detail(),
+            other => other.sentence(),
+        };
+        AppError::oauth("invalid_grant", description)
+    }
+}
 
 /// Why a passkey response was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

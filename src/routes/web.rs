@@ -16,6 +16,7 @@ pub mod passkeys;
 pub mod posts;
 pub mod recent;
 pub mod recovery;
+pub mod renewal;
 pub mod second_step;
 pub mod token;
 

@@ -9,10 +9,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use sigil::routes::api::openapi::API_ROUTES;
 
-use crate::audit::{events, of_kind};
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, problem, refresh_of, send, Backend, Requests as _, TestApp, TestUser, PASSWORD,
+    access_of, events, of_kind, problem, refresh_of, send, Backend, Requests as _, TestApp,
+    TestUser, PASSWORD,
 };
 
 backend_tests!(
@@ -420,7 +420,7 @@ async fn sign_out_everywhere_and_reset_link_act_on_the_user(b: Backend) {
     assert_eq!(r.status(), 202);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body, json!({}));
-    let token = crate::audit::outbox_token(&app, "/reset-password").await;
+    let token = crate::helpers::outbox_token(&app, "/reset-password").await;
     let body = json!({"token": token, "new_password": "chosen by bob himself"});
     let r = send(
         app.anon

@@ -13,10 +13,9 @@ use serde_json::{json, Value};
 
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, problem, refresh_of, send, Backend, Requests as _, TestApp, PASSWORD,
+    access_of, header, mfa_token, mfa_user, problem, refresh_of, send, Backend, Received,
+    Requests as _, SmtpServer, TestApp, PASSWORD,
 };
-use crate::mfa::{mfa_token, mfa_user};
-use crate::smtp::{Received, SmtpServer};
 
 backend_tests!(
     a_pending_address_change_dies_with_every_way_of_recovering,
@@ -64,23 +63,10 @@ async fn mail_to(smtp: &SmtpServer, address: &str, subject: &str, nth: usize) ->
     }
 }
 
-async fn api(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-) -> reqwest::Response {
-    let req = match token {
-        Some(t) => app.bearer.request(method, path, t),
-        None => app.anon.request(method, path),
-    };
-    send(req.json(&body)).await
-}
-
 async fn verify(app: &TestApp, token: &str) -> reqwest::Response {
     let body = json!({"token": token});
-    api(app, Method::POST, "/api/auth/email/verify", None, body).await
+    app.json(Method::POST, "/api/auth/email/verify", None, body)
+        .await
 }
 
 /// The attacker, signed in with the stolen password, asks to move the account to their own
@@ -92,7 +78,9 @@ async fn attacker_asks_for_a_change(
     to: &str,
 ) -> String {
     let body = json!({"new_email": to, "current_password": PASSWORD});
-    let r = api(app, Method::PUT, "/api/users/me/email", Some(token), body).await;
+    let r = app
+        .json(Method::PUT, "/api/users/me/email", Some(token), body)
+        .await;
     assert_eq!(r.status(), 202, "{}", r.text().await.unwrap_or_default());
     mail_to(smtp, to, "Confirm your new e-mail address", 1)
         .await
@@ -119,7 +107,9 @@ async fn a_pending_address_change_dies_with_every_way_of_recovering(b: Backend) 
         let link = attacker_asks_for_a_change(&app, &smtp, &victim.access_token, &evil).await;
         // The attacker also asks for a reset link to the victim's address (it may leak).
         let body = json!({"email": victim.email});
-        let r = api(&app, Method::POST, "/api/auth/password/forgot", None, body).await;
+        let r = app
+            .json(Method::POST, "/api/auth/password/forgot", None, body)
+            .await;
         assert_eq!(r.status(), 202);
         let reset = mail_to(&smtp, &victim.email, "Reset your Sigil password", 1)
             .await
@@ -138,13 +128,16 @@ async fn a_pending_address_change_dies_with_every_way_of_recovering(b: Backend) 
             "reset" => {
                 // The owner resets with a link of their own, asked after the attacker's.
                 let body = json!({"email": victim.email});
-                api(&app, Method::POST, "/api/auth/password/forgot", None, body).await;
+                app.json(Method::POST, "/api/auth/password/forgot", None, body)
+                    .await;
                 let own = mail_to(&smtp, &victim.email, "Reset your Sigil password", 2)
                     .await
                     .token("/reset-password")
                     .unwrap();
                 let body = json!({"token": own, "new_password": "a new passphrase"});
-                let r = api(&app, Method::POST, "/api/auth/password/reset", None, body).await;
+                let r = app
+                    .json(Method::POST, "/api/auth/password/reset", None, body)
+                    .await;
                 assert_eq!(r.status(), 204, "{way}");
             }
             "admin disable" => {
@@ -162,14 +155,14 @@ async fn a_pending_address_change_dies_with_every_way_of_recovering(b: Backend) 
         // The attacker's change link completes nothing: the address stays the victim's.
         let body = problem(verify(&app, &link).await, 422).await;
         assert!(body["errors"]["token"].is_array(), "{way}: {body}");
-        let r = api(
-            &app,
-            Method::POST,
-            "/api/auth/password/reset",
-            None,
-            json!({"token": reset, "new_password": "the attacker's pick"}),
-        )
-        .await;
+        let r = app
+            .json(
+                Method::POST,
+                "/api/auth/password/reset",
+                None,
+                json!({"token": reset, "new_password": "the attacker's pick"}),
+            )
+            .await;
         problem(r, 422).await;
         let seen: Value = app
             .admin_user(&root.access_token, victim.id)
@@ -184,7 +177,8 @@ async fn a_pending_address_change_dies_with_every_way_of_recovering(b: Backend) 
         );
         // A reset to the attacker's address cannot reach the account either.
         let body = json!({"email": evil});
-        api(&app, Method::POST, "/api/auth/password/forgot", None, body).await;
+        app.json(Method::POST, "/api/auth/password/forgot", None, body)
+            .await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
@@ -204,7 +198,8 @@ async fn a_completed_change_tells_the_old_address_and_kills_its_links(b: Backend
         .token("/verify-email")
         .unwrap();
     let body = json!({"email": ann.email});
-    api(&app, Method::POST, "/api/auth/password/forgot", None, body).await;
+    app.json(Method::POST, "/api/auth/password/forgot", None, body)
+        .await;
     let reset = mail_to(&smtp, &ann.email, "Reset your Sigil password", 1)
         .await
         .token("/reset-password")
@@ -219,7 +214,9 @@ async fn a_completed_change_tells_the_old_address_and_kills_its_links(b: Backend
     // The links sent to the old address are dead.
     problem(verify(&app, &verification).await, 422).await;
     let body = json!({"token": reset, "new_password": "a new passphrase"});
-    let r = api(&app, Method::POST, "/api/auth/password/reset", None, body).await;
+    let r = app
+        .json(Method::POST, "/api/auth/password/reset", None, body)
+        .await;
     problem(r, 422).await;
     let (status, _) = app
         .cookie

@@ -4,106 +4,15 @@
 //! Without a chromedriver on the machine these tests say they were skipped; with
 //! `SIGIL_CHROMEDRIVER` set (as `.ci/run` does) a browser that cannot start is a failure.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::{Client, Locator};
 
-use crate::helpers::{token_issued_ago, Backend, TestApp, PASSWORD};
-
-pub(crate) struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    /// Ends chromedriver and every Chromium it started (its process group), also when a test
-    /// failed before closing its session.
-    fn drop(&mut self) {
-        // SAFETY: kill only reads its integer arguments; the group is this driver's own.
-        unsafe {
-            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn chromedriver_path() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("SIGIL_CHROMEDRIVER") {
-        return Some(PathBuf::from(p));
-    }
-    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// Starts chromedriver and a headless Chromium session; `None` (skipped) when there is none.
-pub(crate) async fn browser() -> Option<(Driver, Client)> {
-    let Some(path) = chromedriver_path() else {
-        crate::helpers::skipped("no chromedriver (install Debian's chromium-driver)");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    use std::os::unix::process::CommandExt as _;
-    let child = Command::new(&path)
-        .arg(format!("--port={port}"))
-        .process_group(0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let profile = tempfile::tempdir().unwrap();
-    let driver = Driver {
-        child,
-        port,
-        _profile: profile,
-    };
-    let args = vec![
-        "--headless=new".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-dev-shm-usage".into(),
-        "--disable-quic".into(),
-        "--no-first-run".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--window-size=1200,900".into(),
-        format!("--user-data-dir={}", driver._profile.path().display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({ "args": args, "binary": "/usr/bin/chromium" }),
-    );
-    let url = format!("http://127.0.0.1:{}", driver.port);
-    let mut last_error = String::new();
-    for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .expect("connector")
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(client) => return Some((driver, client)),
-            Err(e) => {
-                last_error = e.to_string();
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-    }
-    panic!("chromedriver did not start a session: {last_error}");
-}
+use crate::helpers::browser::{
+    age_the_sign_in, body_text, browser, click, fill, log_in, path_of, shot, submit, totp_in,
+    Driver,
+};
+use crate::helpers::{token_issued_ago, Backend, Received, SmtpServer, TestApp, PASSWORD};
 
 /// A server on SQLite with `users` registered (password [`PASSWORD`]), and a browser session
 /// that has opened `path` on it; `None` (skipped) when there is no chromedriver.
@@ -117,45 +26,6 @@ async fn start(users: &[&str], path: &str) -> Option<(Driver, Client, TestApp)> 
     Some((driver, c, app))
 }
 
-fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-pub(crate) async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
-    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
-}
-
-pub(crate) async fn fill(c: &Client, selector: &str, value: &str) {
-    let field = c.find(Locator::Css(selector)).await.expect(selector);
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
-}
-
-pub(crate) async fn click(c: &Client, selector: &str) {
-    let element = c.find(Locator::Css(selector)).await.expect(selector);
-    element.click().await.unwrap();
-}
-
-pub(crate) async fn submit(c: &Client, form_selector: &str) {
-    click(c, &format!("{form_selector} button[type=submit]")).await;
-}
-
-/// The page's text; retried while a navigation replaces the document.
-pub(crate) async fn body_text(c: &Client) -> String {
-    for _ in 0..50 {
-        if let Ok(body) = c.find(Locator::Css("body")).await {
-            if let Ok(text) = body.text().await {
-                return text;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the page has no readable body");
-}
-
 /// Waits (up to 5 s) until the page shows `needle`, and says so.
 async fn shows(c: &Client, needle: &str) -> bool {
     for _ in 0..50 {
@@ -165,21 +35,6 @@ async fn shows(c: &Client, needle: &str) -> bool {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
-}
-
-/// Fills in and sends the login form of the page the browser is on.
-pub(crate) async fn log_in(c: &Client, username: &str, password: &str) {
-    fill(c, "#field-username", username).await;
-    fill(c, "#field-password", password).await;
-    submit(c, "form[action='/login']").await;
-}
-
-pub(crate) async fn path_of(c: &Client) -> String {
-    let url = c.current_url().await.unwrap();
-    match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_string(),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,7 +205,7 @@ async fn forgot_password_from_the_mail_to_a_new_sign_in() {
     let Some((_driver, c)) = browser().await else {
         return;
     };
-    let smtp = crate::smtp::SmtpServer::start().await;
+    let smtp = SmtpServer::start().await;
     let app = TestApp::spawn_with(Backend::Sqlite, &[("SMTP_URL", &smtp.url())]).await;
     app.user("pia").await;
     let verification = smtp.wait_for(1, Duration::from_secs(10)).await;
@@ -385,7 +240,7 @@ async fn forgot_password_from_the_mail_to_a_new_sign_in() {
 }
 
 /// Opens a received message's HTML part in the browser (as a data URL) and screenshots it.
-async fn show_mail(c: &Client, mail: &crate::smtp::Received, name: &str) {
+async fn show_mail(c: &Client, mail: &Received, name: &str) {
     let decoded = mail.decoded();
     let start = decoded.find("<!doctype html>").expect("an HTML part");
     let end = decoded[start..]
@@ -466,20 +321,6 @@ async fn an_admin_disables_a_user_whose_open_browser_is_then_signed_out() {
     shot(&admin, "admin-events").await;
     admin.close().await.unwrap();
     user.close().await.unwrap();
-}
-
-/// A TOTP code for the current time step moved by `steps` (a code works once).
-pub(crate) fn totp_in(secret: &str, steps: i64) -> String {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp() + steps * 30;
-    sigil::testing::totp_code(secret, now as u64)
-}
-
-/// Makes the browser's sign-in eleven minutes old (past `REAUTH_MINUTES`): the session's
-/// `auth_time` goes back, and without its access cookie the browser's next page load renews
-/// silently from the refresh cookie, with the session's old `auth_time`.
-pub(crate) async fn age_the_sign_in(c: &Client, app: &TestApp) {
-    app.sql("UPDATE sessions SET auth_time = datetime('now', '-11 minutes')");
-    c.delete_cookie("access_token").await.unwrap();
 }
 
 /// Adds an authenticator app by reading the key off the page, signs out, signs in with the
@@ -602,7 +443,7 @@ async fn text_of(c: &Client, selector: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspector_checks_foreign_tokens_opens_share_links_and_encodes() {
-    use crate::inspector_page::{fixture, JWT_IO};
+    use crate::helpers::{fixture, JWT_IO};
     let Some((_driver, c, app)) = start(&[], "/token").await else {
         return;
     };

@@ -15,7 +15,9 @@ use fantoccini::{Client, Locator};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::browser::{body_text, browser, click, fill, log_in, path_of, shot, submit, totp_in};
+use crate::helpers::browser::{
+    age_the_sign_in, body_text, browser, click, fill, log_in, path_of, shot, submit, totp_in,
+};
 use crate::helpers::{header, Backend, TestApp, PASSWORD};
 
 /// One command of the WebAuthn extension: `{method} /session/{id}/webauthn/{path}`.
@@ -307,7 +309,7 @@ async fn a_passkey_is_added_then_signs_in_alone_and_as_the_second_step() {
     // Later, adding another passkey needs a recent sign-in: "Confirm it's you" offers the
     // passkey, which renews the sign-in and brings back the typed name. The same device
     // cannot hold a second passkey for the account (excludeCredentials): the page says so.
-    crate::browser::age_the_sign_in(&c, &app).await;
+    age_the_sign_in(&c, &app).await;
     c.goto(&at(&app, "/account")).await.unwrap();
     fill(&c, "#field-name", "Phone").await;
     click(&c, "#passkey-add").await;

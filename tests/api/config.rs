@@ -102,7 +102,7 @@ fn mail_settings_are_checked_at_start_up() {
 /// once a new server starts on the same database: nothing is lost across a restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_survives_a_crash_between_commit_and_send() {
-    let smtp = crate::smtp::SmtpServer::start().await;
+    let smtp = crate::helpers::SmtpServer::start().await;
     smtp.stop();
     let dir = tempfile::tempdir().unwrap();
     let start = |port: u16| {

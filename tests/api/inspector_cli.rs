@@ -8,8 +8,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 use crate::backend_tests;
-use crate::helpers::{Backend, TestApp};
-use crate::inspector_foreign::{fixture, JWT_IO};
+use crate::helpers::{fixture, Backend, TestApp, JWT_IO};
 
 backend_tests!(
     inspect_exits_with_the_verdict,

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::backend_tests;
-use crate::helpers::{problem, send, Backend, Requests as _, TestApp};
+use crate::helpers::{fixture, fixtures, problem, send, Backend, Requests as _, TestApp, JWT_IO};
 
 backend_tests!(
     every_algorithm_verifies_with_its_key_in_every_form,
@@ -18,20 +18,6 @@ backend_tests!(
     the_encoder_round_trips_with_every_fixture_key,
     encoder_mistakes_are_422_per_field,
 );
-
-const FIXTURES: &str = include_str!("../fixtures/foreign/fixtures.json");
-/// jwt.io's long-standing example token, signed with "your-256-bit-secret".
-pub const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-
-/// The fixture of every algorithm: alg, token, pem/private_pem or secret, jwk, jwks, wrong_*.
-pub fn fixtures() -> Vec<Value> {
-    let all: Value = serde_json::from_str(FIXTURES).unwrap();
-    all["tokens"].as_array().unwrap().clone()
-}
-
-pub fn fixture(alg: &str) -> Value {
-    fixtures().into_iter().find(|f| f["alg"] == alg).unwrap()
-}
 
 fn text(v: &Value) -> &str {
     v.as_str().unwrap()

@@ -1,10 +1,8 @@
 //! The inspector page with tokens from any issuer: the key, expected issuer and audience
 //! fields, warnings, share links in the fragment, and the encoder page.
 
-use serde_json::Value;
-
 use crate::backend_tests;
-use crate::helpers::{csrf_of, header, Backend, Browser, TestApp};
+use crate::helpers::{csrf_of, fixture, header, Backend, Browser, TestApp, JWT_IO};
 
 backend_tests!(
     a_foreign_token_verifies_with_its_secret_and_warns,
@@ -15,25 +13,8 @@ backend_tests!(
     the_encoder_makes_tokens_the_inspector_verifies,
 );
 
-/// jwt.io's example token, signed with its published secret.
-pub const JWT_IO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-pub const JWT_IO_SECRET: &str = "your-256-bit-secret";
-
-/// The PyJWT fixture for `alg` (token, and its keys in every form).
-pub fn fixture(alg: &str) -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/foreign/fixtures.json"
-    );
-    let all: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    all["tokens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["alg"] == alg)
-        .unwrap_or_else(|| panic!("no {alg} fixture"))
-        .clone()
-}
+/// The secret jwt.io publishes for its example token ([`JWT_IO`]).
+const JWT_IO_SECRET: &str = "your-256-bit-secret";
 
 /// Posts the inspector's form as a browser would (the CSRF token from the page) and returns
 /// the status and the page.

@@ -8,8 +8,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::backend_tests;
-use crate::helpers::{problem, send, Backend, Requests as _, TestApp, TestUser, PASSWORD};
-use crate::smtp::{Received, SmtpServer};
+use crate::helpers::{
+    problem, send, Backend, Received, Requests as _, SmtpServer, TestApp, TestUser, PASSWORD,
+};
 
 backend_tests!(
     registration_sends_a_link_that_verifies_the_address_once,
@@ -61,23 +62,8 @@ fn to(all: &[Received], address: &str, subject: &str) -> Vec<Received> {
         .collect()
 }
 
-async fn api(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Value,
-) -> reqwest::Response {
-    let req = match token {
-        Some(t) => app.bearer.request(method, path, t),
-        None => app.anon.request(method, path),
-    };
-    send(req.json(&body)).await
-}
-
 async fn forgot(app: &TestApp, email: &str) -> reqwest::Response {
-    api(
-        app,
+    app.json(
         Method::POST,
         "/api/auth/password/forgot",
         None,
@@ -88,12 +74,12 @@ async fn forgot(app: &TestApp, email: &str) -> reqwest::Response {
 
 async fn reset(app: &TestApp, token: &str, new_password: &str) -> reqwest::Response {
     let body = json!({"token": token, "new_password": new_password});
-    api(app, Method::POST, "/api/auth/password/reset", None, body).await
+    app.json(Method::POST, "/api/auth/password/reset", None, body)
+        .await
 }
 
 async fn verify(app: &TestApp, token: &str) -> reqwest::Response {
-    api(
-        app,
+    app.json(
         Method::POST,
         "/api/auth/email/verify",
         None,
@@ -240,8 +226,7 @@ async fn bad_reset_and_verify_input_is_a_clear_422(b: Backend) {
     let unknown = "A".repeat(43);
     problem(reset(&app, &unknown, NEW_PASSWORD).await, 422).await;
     let body = problem(
-        api(
-            &app,
+        app.json(
             Method::POST,
             "/api/auth/password/reset",
             None,
@@ -256,14 +241,8 @@ async fn bad_reset_and_verify_input_is_a_clear_422(b: Backend) {
         "{body}"
     );
     let body = problem(
-        api(
-            &app,
-            Method::POST,
-            "/api/auth/password/forgot",
-            None,
-            json!({}),
-        )
-        .await,
+        app.json(Method::POST, "/api/auth/password/forgot", None, json!({}))
+            .await,
         422,
     )
     .await;
@@ -275,8 +254,7 @@ async fn an_address_change_needs_the_link_and_tells_the_old_address(b: Backend) 
     let alice = app.user("alice").await;
     nth(&smtp, 1).await;
     let change = |body: Value| {
-        api(
-            &app,
+        app.json(
             Method::PUT,
             "/api/users/me/email",
             Some(&alice.access_token),
@@ -328,14 +306,14 @@ async fn an_address_taken_meanwhile_is_refused_when_the_link_is_followed(b: Back
     let (app, smtp) = spawn(b, &[]).await;
     let alice = app.user("alice").await;
     let body = json!({"new_email": "shared@example.com", "current_password": PASSWORD});
-    let r = api(
-        &app,
-        Method::PUT,
-        "/api/users/me/email",
-        Some(&alice.access_token),
-        body,
-    )
-    .await;
+    let r = app
+        .json(
+            Method::PUT,
+            "/api/users/me/email",
+            Some(&alice.access_token),
+            body,
+        )
+        .await;
     assert_eq!(
         r.status(),
         202,

@@ -31,6 +31,5 @@ mod passkeys;
 mod post_pages;
 mod postgres_tls;
 mod posts;
-mod smtp;
 mod tokens;
 mod web;

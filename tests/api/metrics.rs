@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::backend_tests;
-use crate::helpers::{header, send, Backend, Requests as _, TestApp, PASSWORD};
-use crate::mfa::{mfa_token, mfa_user};
-use crate::smtp::SmtpServer;
+use crate::helpers::{
+    header, mfa_token, mfa_user, send, Backend, Requests as _, SmtpServer, TestApp, PASSWORD,
+};
 
 backend_tests!(
     metrics_are_text_format_with_every_series,

@@ -3,15 +3,14 @@
 //! drives it, single-use codes, the end of an `mfa_token`, `auth_time` and `amr` in tokens,
 //! and every route that issues tokens refusing to do so without the second factor.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{json, Value};
-use sigil::testing::totp_code;
 
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, header_and_claims, problem, refresh_of, send, Backend, Requests as _,
-    TestApp, TestUser, PASSWORD,
+    access_of, claims, enrol, header, header_and_claims, mfa_token, mfa_user, now_step, problem,
+    refresh_of, send, sign_in, unix_now, Backend, Requests as _, TestApp, PASSWORD,
 };
 
 backend_tests!(
@@ -25,143 +24,6 @@ backend_tests!(
     the_token_endpoint_completes_a_sign_in_with_the_mfa_otp_grant,
     tokens_carry_auth_time_and_amr_and_refresh_keeps_them,
 );
-
-/// The tests' authenticator app: the codes of a secret, each step used at most once, so a
-/// test never trips over the server's replay rule by accident.
-pub struct Authenticator {
-    pub secret: String,
-    last_step: u64,
-}
-
-fn now_step() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        / 30
-}
-
-impl Authenticator {
-    pub fn new(secret: &str) -> Self {
-        Self {
-            secret: secret.to_string(),
-            last_step: 0,
-        }
-    }
-
-    /// The code of time step `step`.
-    pub fn code_of(&self, step: u64) -> String {
-        totp_code(&self.secret, step * 30)
-    }
-
-    /// A code of a step the server has not accepted yet: the current one or the next (both
-    /// inside its ±1 window even if a step boundary passes meanwhile), waiting when the test
-    /// has used those up.
-    pub async fn next_code(&mut self) -> String {
-        let step = now_step().max(self.last_step + 1);
-        while step > now_step() + 1 {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        self.last_step = step;
-        self.code_of(step)
-    }
-
-    /// The code last handed out (a replay, once the server has accepted it).
-    pub fn last_code(&self) -> String {
-        self.code_of(self.last_step)
-    }
-
-    /// A well-formed code that is right for no step the server would accept now.
-    pub fn wrong_code(&self) -> String {
-        let near: Vec<String> = (now_step() - 2..=now_step() + 2)
-            .map(|s| self.code_of(s))
-            .collect();
-        (0..)
-            .map(|i| format!("{:06}", (i * 7919) % 1_000_000))
-            .find(|c| !near.contains(c))
-            .unwrap()
-    }
-}
-
-/// A user with an authenticator app confirmed, and their ten recovery codes.
-pub struct MfaUser {
-    pub user: TestUser,
-    pub app: Authenticator,
-    pub recovery_codes: Vec<String>,
-}
-
-/// Registers `name`, enrols an authenticator and confirms it.
-pub async fn mfa_user(app: &TestApp, name: &str) -> MfaUser {
-    let user = app.user(name).await;
-    let (mut authenticator, _) = enrol(app, &user).await;
-    let r = app
-        .confirm_totp(&user.access_token, &authenticator.next_code().await)
-        .await;
-    assert_eq!(r.status(), 200, "confirm");
-    assert_eq!(header(&r, "cache-control"), "no-store");
-    let body: Value = r.json().await.unwrap();
-    let recovery_codes: Vec<String> = body["recovery_codes"]
-        .as_array()
-        .expect("recovery_codes")
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
-    MfaUser {
-        user,
-        app: authenticator,
-        recovery_codes,
-    }
-}
-
-/// Starts an enrolment: the authenticator of its secret, and the whole answer.
-pub async fn enrol(app: &TestApp, user: &TestUser) -> (Authenticator, Value) {
-    let r = app.enrol_totp(&user.access_token).await;
-    assert_eq!(r.status(), 200, "enrol");
-    assert_eq!(header(&r, "cache-control"), "no-store");
-    let body: Value = r.json().await.unwrap();
-    (Authenticator::new(body["secret"].as_str().unwrap()), body)
-}
-
-/// The JSON login of a user with a second factor: checked to be the 403 `mfa-required`
-/// problem without any token; its `mfa_token`.
-pub async fn mfa_token(app: &TestApp, username: &str) -> String {
-    mfa_token_offering(app, username, &["totp", "recovery_code"]).await
-}
-
-/// [`mfa_token`] for a user whose second step offers exactly `methods`.
-pub async fn mfa_token_offering(app: &TestApp, username: &str, methods: &[&str]) -> String {
-    let r = app
-        .login(json!({"username": username, "password": PASSWORD}))
-        .await;
-    let body = problem(r, 403).await;
-    assert!(
-        body["type"].as_str().unwrap().ends_with("/mfa-required"),
-        "{body}"
-    );
-    assert_eq!(body["methods"], json!(methods));
-    assert!(body.get("access_token").is_none() && body.get("refresh_token").is_none());
-    body["mfa_token"]
-        .as_str()
-        .expect("an mfa_token")
-        .to_string()
-}
-
-/// A whole sign-in with the second factor through the JSON API; the token pair.
-pub async fn sign_in(app: &TestApp, u: &mut MfaUser) -> Value {
-    let token = mfa_token(app, &u.user.username).await;
-    let r = app.mfa(&token, &u.app.next_code().await).await;
-    assert_eq!(r.status(), 200, "POST /api/auth/mfa");
-    r.json().await.unwrap()
-}
-
-/// The claims of the access token of a pair.
-pub fn claims(pair: &Value) -> Value {
-    header_and_claims(access_of(pair)).1
-}
-
-pub fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
 
 async fn enrolment_is_confirmed_once_and_only_with_a_right_code(b: Backend) {
     let app = TestApp::spawn(b).await;

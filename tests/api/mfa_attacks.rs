@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, problem, refresh_of, send, Backend, Requests as _, TestApp, PASSWORD,
+    access_of, claims, enrol, header, mfa_token, mfa_user, problem, refresh_of, send, unix_now,
+    Backend, Requests as _, TestApp, PASSWORD,
 };
-use crate::mfa::{claims, mfa_token, mfa_user};
 
 backend_tests!(
     no_route_issues_a_token_without_the_second_factor,
@@ -326,7 +326,7 @@ async fn ended_sessions_and_removed_factors_give_nothing_back(b: Backend) {
     let app = TestApp::spawn(b).await;
     let sam = mfa_user(&app, "sam").await;
     assert_eq!(app.disable_totp(&sam.user.access_token).await.status(), 204);
-    let (mut again, _) = crate::mfa::enrol(&app, &sam.user).await;
+    let (mut again, _) = enrol(&app, &sam.user).await;
     let r = app
         .confirm_totp(&sam.user.access_token, &again.next_code().await)
         .await;
@@ -334,7 +334,7 @@ async fn ended_sessions_and_removed_factors_give_nothing_back(b: Backend) {
     let fresh: Value = r.json().await.unwrap();
     let token = mfa_token(&app, "sam").await;
     problem(app.mfa(&token, &sam.recovery_codes[0]).await, 401).await;
-    let old_app = sam.app.code_of(crate::mfa::unix_now() as u64 / 30);
+    let old_app = sam.app.code_of(unix_now() as u64 / 30);
     if old_app != again.last_code() {
         problem(app.mfa(&token, &old_app).await, 401).await;
     }

@@ -2,18 +2,15 @@
 //! `POST /api/auth/reauthenticate`; deleting one's own account; the events and notices of the
 //! second factor, none holding a secret.
 
-use std::time::Duration;
-
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
-use crate::audit::{assert_no_secrets, events, the_event};
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, header_and_claims, problem, refresh_of, send, token_issued_ago, Backend,
-    Requests as _, TestApp, TestUser, PASSWORD,
+    access_of, assert_challenge, assert_no_secrets, claims, events, header, header_and_claims,
+    mfa_token, mfa_user, notices, of_kind, problem, refresh_of, send, sign_in, the_event,
+    token_issued_ago, unix_now, Backend, Requests as _, TestApp, TestUser, PASSWORD,
 };
-use crate::mfa::{claims, mfa_token, mfa_user, sign_in, unix_now};
 
 backend_tests!(
     each_sensitive_operation_needs_a_recent_mfa_sign_in,
@@ -36,27 +33,6 @@ fn aged(user: &TestUser, token: &str, age: i64) -> String {
 
 async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: &Value) -> Response {
     send(app.bearer.request(method, path, token).json(body)).await
-}
-
-/// Checks the RFC 9470 challenge with `max_age`.
-pub async fn assert_challenge(r: Response, max_age: u64, what: &str) {
-    assert_eq!(r.status(), 401, "{what}");
-    let challenge = header(&r, "www-authenticate");
-    assert!(
-        challenge.starts_with("Bearer ")
-            && challenge.contains(r#"error="insufficient_user_authentication""#)
-            && challenge.contains("error_description=")
-            && challenge.contains(&format!("max_age={max_age}")),
-        "{what}: {challenge}"
-    );
-    let body = problem(r, 401).await;
-    assert!(
-        body["type"]
-            .as_str()
-            .unwrap()
-            .ends_with("/insufficient-user-authentication"),
-        "{what}: {body}"
-    );
 }
 
 /// Reauthenticates with `body`; the new pair, checked to be of the same session with a
@@ -399,28 +375,6 @@ async fn the_last_admin_cannot_delete_their_own_account(b: Backend) {
     problem(r, 409).await;
 }
 
-/// The `.eml` files of the development outbox whose kind (in the file name) is `kind`, waiting
-/// for `n` of them; their decoded text.
-pub async fn notices(app: &TestApp, kind: &str, n: usize) -> Vec<String> {
-    for _ in 0..100 {
-        let mut found = Vec::new();
-        if let Ok(dir) = std::fs::read_dir(app.outbox_dir()) {
-            for entry in dir.flatten() {
-                let name = entry.file_name().to_string_lossy().to_string();
-                if name.ends_with(&format!("-{kind}.eml")) {
-                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                    found.push(text.replace("=\r\n", "").replace("=3D", "="));
-                }
-            }
-        }
-        if found.len() >= n {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("fewer than {n} {kind} notices in the outbox");
-}
-
 async fn second_factor_events_and_notices_hold_no_secret(b: Backend) {
     let app = TestApp::spawn(b).await;
     let root = app.admin("root").await;
@@ -493,7 +447,7 @@ async fn second_factor_events_and_notices_hold_no_secret(b: Backend) {
     ] {
         the_event(&app, t, id, kind).await;
     }
-    let failed = crate::audit::of_kind(&app, t, id, "second_factor_failed").await;
+    let failed = of_kind(&app, t, id, "second_factor_failed").await;
     assert_eq!(failed.len(), 3, "{failed:#?}");
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
     assert_no_secrets(&app, t, &secrets).await;

@@ -13,11 +13,10 @@ use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse, 
 
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, header_and_claims, problem, send, token_issued_ago, Backend, Requests as _,
-    TestApp, TestUser, PASSWORD,
+    access_of, assert_challenge, claims, header, header_and_claims, mfa_token, mfa_token_offering,
+    mfa_user, notices, problem, send, token_issued_ago, unix_now, Backend, Requests as _, TestApp,
+    TestUser, PASSWORD,
 };
-use crate::mfa::{claims, mfa_user, unix_now};
-use crate::mfa_reauth::notices;
 
 backend_tests!(
     a_passkey_is_registered_listed_and_signs_in_alone,
@@ -203,7 +202,7 @@ async fn refused(r: Response, status: u16, needle: &str) -> Value {
 /// offering the passkey, without any token; its `mfa_token`.
 async fn mfa_token_with_passkey(app: &TestApp, username: &str) -> String {
     let methods = ["totp", "recovery_code", "passkey"];
-    crate::mfa::mfa_token_offering(app, username, &methods).await
+    mfa_token_offering(app, username, &methods).await
 }
 
 /// `GET /api/users/me/passkeys`, checked to be a 200; the array.
@@ -244,7 +243,7 @@ fn aged(user: &TestUser, age: i64) -> String {
 
 /// The RFC 9470 answer to an operation that needs a recent sign-in (`REAUTH_MINUTES` 10).
 async fn assert_not_recent(r: Response, what: &str) {
-    crate::mfa_reauth::assert_challenge(r, 600, what).await
+    assert_challenge(r, 600, what).await
 }
 
 /// Flips a bit of the last byte of a base64url field of an assertion's `response`.
@@ -401,7 +400,7 @@ async fn a_passkey_completes_a_password_sign_in_as_the_second_step(b: Backend) {
     // A user without a passkey gets no options for their second step, and loses nothing:
     // the code still completes it.
     let mut ned = mfa_user(&app, "ned").await;
-    let token = crate::mfa::mfa_token(&app, "ned").await;
+    let token = mfa_token(&app, "ned").await;
     let body = problem(
         app.passkey_options(json!({ "mfa_token": token })).await,
         409,
@@ -915,7 +914,7 @@ async fn a_disabled_account_cannot_sign_in_with_a_passkey(b: Backend) {
     let ann = app.user("ann").await;
     let mut key = Authenticator::new();
     key.register(&app, &ann.access_token, "Laptop").await;
-    let sign_ins = crate::audit::of_kind(&app, &root.access_token, ann.id, "sign_in")
+    let sign_ins = crate::helpers::audit::of_kind(&app, &root.access_token, ann.id, "sign_in")
         .await
         .len();
 
@@ -934,12 +933,12 @@ async fn a_disabled_account_cannot_sign_in_with_a_passkey(b: Backend) {
     );
     let t = &root.access_token;
     assert_eq!(
-        crate::audit::of_kind(&app, t, ann.id, "sign_in")
+        crate::helpers::audit::of_kind(&app, t, ann.id, "sign_in")
             .await
             .len(),
         sign_ins
     );
-    let failed = crate::audit::of_kind(&app, t, ann.id, "sign_in_failed").await;
+    let failed = crate::helpers::audit::of_kind(&app, t, ann.id, "sign_in_failed").await;
     assert!(
         failed
             .iter()
@@ -1008,7 +1007,7 @@ async fn a_second_step_refused_for_a_disabled_account_is_spent(b: Backend) {
         "unknown, expired",
     )
     .await;
-    let sign_ins = crate::audit::of_kind(&app, t, mo.user.id, "sign_in").await;
+    let sign_ins = crate::helpers::audit::of_kind(&app, t, mo.user.id, "sign_in").await;
     assert_eq!(
         sign_ins.len(),
         1,

@@ -2,8 +2,6 @@
 //! challenge, and the genuine token it was made from keeps working. Revocation, deleted users
 //! and where a token may be presented, through real HTTP against `GET /api/users/me`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use reqwest::Response;
@@ -13,8 +11,8 @@ use sigil::testing::{forge, Signing};
 
 use crate::backend_tests;
 use crate::helpers::{
-    access_of, header, header_and_claims, send, Backend, Requests as _, TestApp, TestUser,
-    PASSWORD, SECRET_KEY,
+    access_of, header, header_and_claims, send, unix_now, Backend, Requests as _, TestApp,
+    TestUser, PASSWORD, SECRET_KEY,
 };
 
 backend_tests!(
@@ -33,13 +31,6 @@ const ATTACKER_KEY: &[u8] = b"attacker-chosen-key-0123456789-abcdefghij";
 
 fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs() as i64
 }
 
 /// A copy of a JSON object (a header or claims) with `key` set to `value`.

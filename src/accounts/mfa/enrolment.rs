@@ -20,7 +20,7 @@ pub struct Enrolment {
     pub qr_svg: String,
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// How many unused recovery codes the user has while a second factor is on; `None` when
     /// it is off.
     pub async fn recovery_codes_left(&self, user_id: i32) -> Result<Option<i64>, AppError> {

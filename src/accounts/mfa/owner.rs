@@ -5,13 +5,9 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::codes::{check_code, jwt_now, wrong_code, Proved};
-use super::failure_cap;
 use crate::accounts::Accounts;
-use crate::audit::{self, Event, EventKind};
 use crate::auth::totp::FactorCode;
 use crate::db::users::User;
-use crate::db::write_transaction;
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
@@ -64,7 +60,7 @@ impl TryFrom<OwnerProofRequest> for OwnerProof {
     }
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// Checks `proof` for `user` before `step` (`remove_second_factor`, `remove_passkey`). A
     /// wrong password is a 403 and a `password_check_failed` event (callers count the request
     /// like a sign-in attempt); a wrong code is a 422 on `code` and a `second_factor_failed`
@@ -89,31 +85,6 @@ impl Accounts<'_> {
             }
             OwnerProof::Code(code) => code,
         };
-        let (user_id, secrets, now) = (user.id, self.second_factors.secrets.clone(), jwt_now());
-        let limited = Event::new(EventKind::RateLimited, client);
-        let failed = Event::new(EventKind::SecondFactorFailed, client)
-            .user(user_id)
-            .detail("step", step);
-        let proved = self
-            .db
-            .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    if let Some(refused) = failure_cap(conn, user_id, &limited)? {
-                        return Ok(Err(refused));
-                    }
-                    match check_code(conn, &secrets, user_id, &code, now)? {
-                        Some(proved) => Ok(Ok(proved)),
-                        None => {
-                            audit::record_in(conn, &failed);
-                            Ok(Err(wrong_code()))
-                        }
-                    }
-                })
-            })
-            .await??;
-        if proved == Proved::RecoveryCode {
-            self.recovery_code_used(user, client).await?;
-        }
-        Ok(())
+        self.check_code_capped(user, code, step, client).await
     }
 }

@@ -19,7 +19,7 @@ use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 
-impl Accounts<'_> {
+impl Accounts {
     /// Options for `navigator.credentials.get()` that re-authenticate `user` in session `sid`
     /// with one of their passkeys (409 when they have none).
     pub async fn reauthentication_options(
@@ -101,14 +101,11 @@ impl Accounts<'_> {
                     .detail("step", "reauthenticate")
                     .detail("method", "passkey")
                     .detail("reason", refusal.reason());
-                audit::record(self.db, event).await;
+                audit::record(&self.db, event).await;
                 return Err(AppError::Forbidden(refusal.detail()));
             }
         };
-        let pair = self
-            .tokens
-            .reauthenticate(self.db, user, sid, &[proved.amr])
-            .await?;
+        let pair = self.renew_session(user, sid, &[proved.amr]).await?;
         self.passkey_used(user, &proved.name, client, "reauthenticate")
             .await?;
         let event = Event::new(EventKind::Reauthenticated, client)
@@ -116,7 +113,7 @@ impl Accounts<'_> {
             .actor(user.id)
             .detail("amr", proved.amr)
             .detail("passkey", proved.name);
-        audit::record(self.db, event).await;
+        audit::record(&self.db, event).await;
         Ok(pair)
     }
 }

@@ -8,12 +8,14 @@ use webauthn_rs::prelude::{
 
 use super::ceremony::{parse_state, store, stored_keys, take, verified, Proved, Witness};
 use super::Accounts;
-use crate::accounts::mfa::{SecondFactorError, BAD_MFA_TOKEN};
+use crate::accounts::mfa::SecondFactorError;
 use crate::accounts::refusal::PasskeyRefusal;
+use crate::accounts::refusal::BAD_MFA_TOKEN;
+use crate::accounts::sessions::StartedSession;
+use crate::accounts::SignInRefusal;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::passkey;
 use crate::auth::refresh;
-use crate::auth::tokens::TokenPair;
 use crate::db::mfa::{Challenge, MAX_FAILURES};
 use crate::db::passkeys::{PasskeyRow, Purpose};
 use crate::db::write_transaction;
@@ -30,7 +32,7 @@ enum Step {
     Limited(AppError),
 }
 
-impl Accounts<'_> {
+impl Accounts {
     /// Whether the sign-in waiting on `mfa_token` may finish with a passkey (its user has one).
     pub async fn second_step_passkey(&self, mfa_token: &str) -> Result<bool, AppError> {
         if self.relying_party.is_none() {
@@ -107,7 +109,7 @@ impl Accounts<'_> {
         &self,
         credential: PublicKeyCredential,
         client: &ClientInfo,
-    ) -> Result<Result<TokenPair, PasskeyRefusal>, AppError> {
+    ) -> Result<Result<StartedSession, SignInRefusal>, AppError> {
         let rp = self.rp()?;
         let witness = self.witness(client);
         let outcome = self
@@ -148,7 +150,7 @@ impl Accounts<'_> {
         mfa_token: &str,
         credential: PublicKeyCredential,
         client: &ClientInfo,
-    ) -> Result<TokenPair, SecondFactorError> {
+    ) -> Result<StartedSession, SecondFactorError> {
         let rp = self.rp()?;
         let witness = self.witness(client);
         let token_hash = refresh::hash(mfa_token);
@@ -213,12 +215,12 @@ impl Accounts<'_> {
             })
             .await?;
         match outcome {
-            Step::BadToken => Err(SecondFactorError::BadToken),
+            Step::BadToken => Err(SecondFactorError::Refused(SignInRefusal::BadMfaToken)),
             Step::Limited(refused) => {
                 self.metrics.sign_in("rate_limited");
                 Err(SecondFactorError::App(refused))
             }
-            Step::Disabled => Err(SecondFactorError::App(AppError::AccountDisabled)),
+            Step::Disabled => Err(SecondFactorError::Refused(SignInRefusal::Disabled)),
             Step::Proved(proved, first) => {
                 self.passkey_used(&proved.user, &proved.name, client, "second_factor")
                     .await?;
@@ -227,7 +229,10 @@ impl Accounts<'_> {
             }
             Step::Refused(refusal, left) => {
                 self.metrics.sign_in("second_factor_failed");
-                Err(SecondFactorError::PasskeyRefused { refusal, left })
+                Err(SecondFactorError::Refused(SignInRefusal::Passkey {
+                    refusal,
+                    left: Some(left),
+                }))
             }
         }
     }
@@ -246,7 +251,7 @@ impl Accounts<'_> {
         outcome: Result<Proved, (Option<i32>, PasskeyRefusal)>,
         client: &ClientInfo,
         step: &'static str,
-    ) -> Result<Result<TokenPair, PasskeyRefusal>, AppError> {
+    ) -> Result<Result<StartedSession, SignInRefusal>, AppError> {
         let proved = match outcome {
             Ok(proved) => proved,
             Err((user_id, refusal)) => {
@@ -254,29 +259,36 @@ impl Accounts<'_> {
                 if let Some(id) = user_id {
                     event = event.user(id);
                 }
-                audit::record(self.db, event).await;
+                audit::record(&self.db, event).await;
                 self.metrics.sign_in(refusal.reason());
-                return Ok(Err(refusal));
+                return Ok(Err(SignInRefusal::Passkey {
+                    refusal,
+                    left: None,
+                }));
             }
         };
         let user = &proved.user;
         let refused_account = if user.disabled {
-            Some(("disabled", AppError::AccountDisabled))
+            Some(SignInRefusal::Disabled)
         } else if self.notifier.settings.require_verified_email && !user.email_verified {
-            self.send_verification(user).await?;
-            Some(("email_not_verified", AppError::EmailNotVerified))
+            // Past the hourly number of links, the refusal still says to confirm.
+            match self.send_verification(user).await {
+                Ok(()) | Err(AppError::TooManyRequests { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            Some(SignInRefusal::EmailNotVerified)
         } else {
             None
         };
-        if let Some((reason, error)) = refused_account {
+        if let Some(refusal) = refused_account {
             let event = Event::new(EventKind::SignInFailed, client)
                 .user(user.id)
                 .detail("login", user.username.clone())
-                .detail("reason", reason)
+                .detail("reason", refusal.reason())
                 .detail("passkey", proved.name.clone());
-            audit::record(self.db, event).await;
-            self.metrics.sign_in(reason);
-            return Err(error);
+            audit::record(&self.db, event).await;
+            self.metrics.sign_in(refusal.reason());
+            return Ok(Err(refusal));
         }
         self.passkey_used(user, &proved.name, client, step).await?;
         Ok(Ok(self.start_session(user, client, &[proved.amr]).await?))

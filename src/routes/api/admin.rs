@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::events::{self, EventBody, EventPage};
+use super::events::{EventBody, EventPage};
 use super::responses::{AdminErrors, BodyErrors};
 use super::sessions::SessionBody;
 use crate::accounts::admin::Acting;
-use crate::accounts::search::{EventSearchParams, UserSearchParams};
+use crate::accounts::events::EventSearchParams;
+use crate::accounts::search::UserSearchParams;
 use crate::auth::extract::AdminUser;
 use crate::db::users::User;
 use crate::domain::Role;
@@ -335,7 +336,9 @@ pub async fn list_events(
     params: web::Query<EventSearchParams>,
 ) -> Result<HttpResponse, AppError> {
     let (filter, page) = params.parse(&state.cursor_key)?;
-    Ok(HttpResponse::Ok()
-        .no_store()
-        .json(events::page(&state, filter, page).await?))
+    let list = state
+        .accounts()
+        .events(filter, page, &state.cursor_key)
+        .await?;
+    Ok(HttpResponse::Ok().no_store().json(EventPage::from(list)))
 }

@@ -7,12 +7,12 @@ use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
-use crate::accounts::mfa::{SecondFactorError, SignInStep, BAD_MFA_TOKEN};
-use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
+use crate::accounts::mfa::{SecondFactorError, SignInStep};
+use crate::accounts::{NewAccount, RegisterRequest};
 use crate::auth::tokens::TokenPair;
 use crate::auth::totp::FactorCode;
 use crate::domain::Password;
-use crate::error::{AppError, AuthFailure, FieldErrors, OAuthBody, Problem};
+use crate::error::{AppError, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::state::{AppState, LoginAttempt};
@@ -115,15 +115,9 @@ pub async fn login(
     let user = accounts
         .check_sign_in(sign_in.login, sign_in.password, &client)
         .await?
-        .map_err(|refusal| match refusal {
-            SignInRefusal::WrongCredentials => AppError::Unauthorized(AuthFailure::BadCredentials(
-                "Incorrect username or password.".into(),
-            )),
-            SignInRefusal::EmailNotVerified => AppError::EmailNotVerified,
-            SignInRefusal::Disabled => AppError::AccountDisabled,
-        })?;
+        .map_err(|refusal| refusal.problem())?;
     match accounts.after_password(&user, &client).await? {
-        SignInStep::Done(pair) => Ok(pair.response()),
+        SignInStep::Done(started) => Ok(started.pair.response()),
         SignInStep::SecondFactor { mfa_token, methods } => {
             Err(AppError::MfaRequired { mfa_token, methods })
         }
@@ -192,21 +186,9 @@ pub async fn token(
             let user = accounts
                 .check_sign_in(username, password, &client)
                 .await?
-                .map_err(|refusal| match refusal {
-                    SignInRefusal::WrongCredentials => {
-                        AppError::oauth("invalid_grant", "Incorrect username or password.")
-                    }
-                    SignInRefusal::EmailNotVerified => AppError::oauth(
-                        "invalid_grant",
-                        "The e-mail address is not verified; a new link has been sent to it.",
-                    ),
-                    SignInRefusal::Disabled => AppError::oauth(
-                        "invalid_grant",
-                        "This account has been disabled. Contact an administrator.",
-                    ),
-                })?;
+                .map_err(|refusal| refusal.oauth())?;
             match accounts.after_password(&user, &client).await? {
-                SignInStep::Done(pair) => pair,
+                SignInStep::Done(started) => started.pair,
                 SignInStep::SecondFactor { mfa_token, .. } => {
                     return Err(AppError::oauth_mfa_required(mfa_token))
                 }
@@ -215,10 +197,10 @@ pub async fn token(
         "refresh_token" => {
             let presented = required(form.refresh_token, "refresh_token")?;
             state
-                .tokens
-                .rotate(&state.db, &presented, &client)
+                .accounts()
+                .rotate(&presented, &client)
                 .await?
-                .map_err(|r| AppError::oauth("invalid_grant", r.description()))?
+                .map_err(|refusal| refusal.oauth())?
         }
         MFA_OTP_GRANT => {
             let mfa_token = required(form.mfa_token, "mfa_token")?;
@@ -229,19 +211,9 @@ pub async fn token(
                 .accounts()
                 .complete_second_factor(&mfa_token, code, &client)
                 .await
+                .map(|started| started.pair)
                 .map_err(|e| match e {
-                    SecondFactorError::BadToken => AppError::oauth("invalid_grant", BAD_MFA_TOKEN),
-                    SecondFactorError::WrongCode { left } => {
-                        AppError::oauth("invalid_grant", wrong_code(left))
-                    }
-                    // The grant takes codes only; a passkey completes at /api/auth/mfa.
-                    SecondFactorError::PasskeyRefused { refusal, .. } => {
-                        AppError::oauth("invalid_grant", refusal.detail())
-                    }
-                    SecondFactorError::App(AppError::AccountDisabled) => AppError::oauth(
-                        "invalid_grant",
-                        "This account has been disabled. Contact an administrator.",
-                    ),
+                    SecondFactorError::Refused(refusal) => refusal.oauth(),
                     SecondFactorError::App(e) => e,
                 })?
         }
@@ -261,18 +233,6 @@ pub async fn token(
 
 /// The token endpoint's grant that completes a sign-in with a second factor.
 pub const MFA_OTP_GRANT: &str = "urn:sigil:grant-type:mfa-otp";
-
-/// What a wrong second-factor code gets, with the tries left on its `mfa_token`.
-pub fn wrong_code(left: i32) -> String {
-    match left {
-        0 => "The code is not right, and that was the fifth wrong one: sign in with the password \
-              again."
-            .into(),
-        n => format!(
-            "The code is not right (or was used already); {n} more tries with this mfa_token."
-        ),
-    }
-}
 
 /// `POST /api/auth/refresh`.
 #[derive(Deserialize, ToSchema)]
@@ -305,9 +265,9 @@ pub async fn refresh(
     let presented = body.refresh_token.text("refresh_token", &mut errors);
     let presented = errors.finish(|| presented)?;
     let pair = state
-        .tokens
-        .rotate(&state.db, &presented, &client)
+        .accounts()
+        .rotate(&presented, &client)
         .await?
-        .map_err(|r| AppError::Unauthorized(AuthFailure::BadCredentials(r.description().into())))?;
+        .map_err(|refusal| refusal.problem())?;
     Ok(pair.response())
 }

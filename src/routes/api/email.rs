@@ -67,7 +67,7 @@ pub async fn forgot(
     let mut errors = FieldErrors::new();
     let email = body.email.required("email", &mut errors, Email::parse);
     let email = errors.finish(|| email)?;
-    state.into_inner().forgot_password_later(email, client);
+    state.accounts().forgot_password_later(email, client);
     Ok(accepted())
 }
 

@@ -7,8 +7,9 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::responses::AuthErrors;
+use crate::accounts::events::EventList;
 use crate::auth::extract::AuthUser;
-use crate::db::events::{EventFilter, EventRow};
+use crate::db::events::EventRow;
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::no_store::NoStore as _;
@@ -66,20 +67,13 @@ pub struct EventPageParams {
     pub cursor: Option<String>,
 }
 
-/// Loads one page of the events `filter` selects.
-pub async fn page(
-    state: &AppState,
-    filter: EventFilter,
-    page: Keyset,
-) -> Result<EventPage, AppError> {
-    let list = state
-        .accounts()
-        .events(filter, page, &state.cursor_key)
-        .await?;
-    Ok(EventPage {
-        items: list.events.into_iter().map(EventBody::from).collect(),
-        next_cursor: list.next_cursor,
-    })
+impl From<EventList> for EventPage {
+    fn from(list: EventList) -> Self {
+        Self {
+            items: list.events.into_iter().map(EventBody::from).collect(),
+            next_cursor: list.next_cursor,
+        }
+    }
 }
 
 /// `GET /api/users/me/events?cursor=`: the caller's security activity, newest first.
@@ -108,11 +102,9 @@ pub async fn mine(
         &mut errors,
     );
     let keyset = errors.finish(|| keyset)?;
-    let filter = EventFilter {
-        user_id: Some(auth.user.id),
-        kind: None,
-    };
-    Ok(HttpResponse::Ok()
-        .no_store()
-        .json(page(&state, filter, keyset).await?))
+    let list = state
+        .accounts()
+        .own_events(auth.user.id, keyset, &state.cursor_key)
+        .await?;
+    Ok(HttpResponse::Ok().no_store().json(EventPage::from(list)))
 }

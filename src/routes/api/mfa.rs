@@ -7,15 +7,13 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::wrong_code;
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
-use crate::accounts::mfa::BAD_MFA_TOKEN;
 use crate::accounts::mfa::{OwnerProof, OwnerProofRequest, SecondFactorError};
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::{AuthUser, RecentAuth};
 use crate::auth::totp::FactorCode;
-use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
+use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
@@ -78,9 +76,8 @@ pub async fn complete(
             .map(Proof::Code)
     };
     let (mfa_token, proof) = errors.finish(|| Some((mfa_token?, proof?)))?;
-    let refused = |m: String| AppError::Unauthorized(AuthFailure::BadCredentials(m));
     let accounts = state.accounts();
-    let pair = match proof {
+    let started = match proof {
         Proof::Code(code) => {
             accounts
                 .complete_second_factor(&mfa_token, code, &client)
@@ -93,28 +90,16 @@ pub async fn complete(
         }
     }
     .map_err(|e| match e {
-        SecondFactorError::BadToken => refused(BAD_MFA_TOKEN.into()),
-        SecondFactorError::WrongCode { left } => refused(wrong_code(left)),
-        SecondFactorError::PasskeyRefused { refusal, left } => {
-            refused(format!("{} {}", refusal.detail(), tries_left(left)))
-        }
+        SecondFactorError::Refused(refusal) => refusal.problem(),
         SecondFactorError::App(e) => e,
     })?;
-    Ok(pair.response())
+    Ok(started.pair.response())
 }
 
 /// What completes a second step.
 enum Proof {
     Code(FactorCode),
     Passkey(webauthn_rs::prelude::PublicKeyCredential),
-}
-
-fn tries_left(left: i32) -> String {
-    match left {
-        0 => "This sign-in has ended: sign in with the password again.".into(),
-        1 => "1 try is left.".into(),
-        n => format!("{n} tries are left."),
-    }
 }
 
 /// `POST /api/auth/reauthenticate`.

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::auth::MFA_OTP_GRANT;
 use super::responses::RateLimited;
-use crate::auth::introspection::{self, IntrospectionBody};
+use crate::accounts::introspection::IntrospectionBody;
 use crate::error::{AppError, OAuthBody, Problem};
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::no_store::NoStore as _;
@@ -93,7 +93,7 @@ pub async fn revoke(
     OAuthForm(form): OAuthForm<TokenParam>,
 ) -> Result<HttpResponse, AppError> {
     let token = required(form.token, "token")?;
-    introspection::revoke(&state.db, &state.tokens, &token, &client).await?;
+    state.accounts().revoke_token(&token, &client).await?;
     Ok(HttpResponse::Ok().no_store().finish())
 }
 
@@ -133,7 +133,7 @@ pub async fn introspect(
             }));
     }
     let token = required(form.token, "token")?;
-    let body = introspection::introspect(&state.db, &state.tokens, &token).await?;
+    let body = state.accounts().introspect(&token).await?;
     Ok(HttpResponse::Ok().no_store().json(body))
 }
 

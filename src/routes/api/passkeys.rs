@@ -125,12 +125,12 @@ pub async fn sign_in(
     let mut errors = FieldErrors::new();
     let assertion = errors.take("assertion", credential(body.assertion));
     let assertion = errors.finish(|| assertion)?;
-    let pair = state
+    let started = state
         .accounts()
         .sign_in_with_passkey(assertion, &client)
         .await?
-        .map_err(refused)?;
-    Ok(pair.response())
+        .map_err(|refusal| refusal.problem())?;
+    Ok(started.pair.response())
 }
 
 /// A refused passkey response: 401, saying why.

@@ -7,9 +7,9 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::responses::{AuthErrors, WriteErrors};
+use crate::accounts::sessions::LogoutScope;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::{AuthUser, Authenticated};
-use crate::auth::tokens::{self, LogoutScope};
 use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
@@ -62,7 +62,10 @@ async fn end(
     scope: LogoutScope,
     client: &ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    tokens::logout(&state.db, &auth.claims, auth.user.id, scope, client).await?;
+    state
+        .accounts()
+        .logout(&auth.claims, auth.user.id, scope, client)
+        .await?;
     let mut response = HttpResponse::NoContent().finish();
     if auth.source == CredentialSource::Cookie {
         cookies::clear(&mut response, state.tokens.secure_cookies);
@@ -116,7 +119,9 @@ pub async fn list_sessions(
     state: web::Data<AppState>,
     AuthUser(auth): AuthUser,
 ) -> Result<HttpResponse, AppError> {
-    let body: Vec<SessionBody> = tokens::active_sessions(&state.db, auth.user.id)
+    let body: Vec<SessionBody> = state
+        .accounts()
+        .active_sessions(auth.user.id)
         .await?
         .into_iter()
         .map(|s| SessionBody::new(s, &auth.claims.sid))
@@ -144,7 +149,10 @@ pub async fn delete_session(
     path: web::Path<String>,
     client: ClientInfo,
 ) -> Result<HttpResponse, AppError> {
-    tokens::revoke_session(&state.db, auth.user.id, path.into_inner(), &client).await?;
+    state
+        .accounts()
+        .revoke_session(auth.user.id, path.into_inner(), &client)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

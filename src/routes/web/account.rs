@@ -18,10 +18,10 @@ use super::layout::{flash, Chrome};
 use super::recent::{Prefill, RecentForm, Sensitive};
 use super::{render, see_other, utc};
 use crate::accounts::email::EmailChangeError;
+use crate::accounts::sessions::LogoutScope;
 use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
-use crate::auth::tokens::{self, LogoutScope};
 use crate::db::passkeys::PasskeyRow;
 use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
@@ -150,7 +150,7 @@ pub(super) async fn account_page(
             )
         }
     };
-    let list = tokens::active_sessions(&state.db, auth.user.id).await?;
+    let list = state.accounts().active_sessions(auth.user.id).await?;
     let newest = Keyset {
         limit: 20,
         before_id: None,
@@ -272,7 +272,10 @@ pub async fn revoke_session(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let current = id == auth.claims.sid;
-    tokens::revoke_session(&state.db, auth.user.id, id, &client).await?;
+    state
+        .accounts()
+        .revoke_session(auth.user.id, id, &client)
+        .await?;
     if current {
         return Ok(logged_out(
             &session,
@@ -291,14 +294,10 @@ pub async fn logout_all(
     client: ClientInfo,
     SignedInForm { user: auth, .. }: SignedInForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
-    tokens::logout(
-        &state.db,
-        &auth.claims,
-        auth.user.id,
-        LogoutScope::Everywhere,
-        &client,
-    )
-    .await?;
+    state
+        .accounts()
+        .logout(&auth.claims, auth.user.id, LogoutScope::Everywhere, &client)
+        .await?;
     Ok(logged_out(
         &session,
         "You have been logged out everywhere.",

@@ -15,7 +15,7 @@ use super::extract::SignedIn;
 use super::layout::Chrome;
 use super::{render, utc};
 use crate::audit::EventKind;
-use crate::db::events::{EventFilter, EventRow};
+use crate::db::events::EventRow;
 use crate::db::sessions::Session as LoginSession;
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors};
@@ -139,13 +139,9 @@ pub async fn own_events(
     user_id: i32,
     page: Keyset,
 ) -> Result<(Vec<EventLine>, Option<String>), AppError> {
-    let filter = EventFilter {
-        user_id: Some(user_id),
-        kind: None,
-    };
     let list = state
         .accounts()
-        .events(filter, page, &state.cursor_key)
+        .own_events(user_id, page, &state.cursor_key)
         .await?;
     let lines = list
         .events

@@ -10,9 +10,10 @@ use super::extract::{Confirm, CsrfForm, Viewer};
 use super::layout::{flash, Chrome};
 use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SignInStep;
-use crate::accounts::{NewAccount, RegisterRequest, SignInRefusal};
+use crate::accounts::sessions::{LogoutScope, StartedSession};
+use crate::accounts::{NewAccount, RegisterRequest};
 use crate::auth::credentials::REFRESH_COOKIE;
-use crate::auth::tokens::{self, LogoutScope, TokenPair};
+use crate::auth::tokens::TokenPair;
 use crate::auth::{cookies, csrf};
 use crate::db::users::User;
 use crate::domain::Password;
@@ -112,27 +113,7 @@ pub async fn login(
         .await?;
     let user = match checked {
         Ok(user) => user,
-        Err(SignInRefusal::WrongCredentials) => {
-            return refuse(
-                &session,
-                StatusCode::UNAUTHORIZED,
-                "Incorrect username or password.",
-            )
-        }
-        Err(SignInRefusal::EmailNotVerified) => {
-            return refuse(
-                &session,
-                StatusCode::FORBIDDEN,
-                "Confirm your e-mail address first: we have sent a new link to it.",
-            )
-        }
-        Err(SignInRefusal::Disabled) => {
-            return refuse(
-                &session,
-                StatusCode::FORBIDDEN,
-                "This account has been disabled. Contact an administrator.",
-            )
-        }
+        Err(refusal) => return refuse(&session, refusal.status(), &refusal.page_sentence()),
     };
     let message = format!("Welcome back, {}.", user.username);
     signed_in(&state, &session, &user, client, &next, message).await
@@ -151,7 +132,7 @@ async fn signed_in(
     message: String,
 ) -> Result<HttpResponse, AppError> {
     let pair = match state.accounts().after_password(user, &client).await? {
-        SignInStep::Done(pair) => pair,
+        SignInStep::Done(started) => started.pair,
         SignInStep::SecondFactor { mfa_token, .. } => {
             csrf::start_afresh(session);
             session
@@ -169,12 +150,14 @@ async fn signed_in(
 /// The end of a sign-in that finished after the login form (a second step, a passkey): a
 /// fresh cookie session (no fixation), "Welcome back", both token cookies, and a 303 to
 /// `next`.
-pub fn welcome(state: &AppState, session: &Session, pair: &TokenPair, next: &str) -> HttpResponse {
-    let message = match state.tokens.verify(&pair.access_token) {
-        Ok(claims) => format!("Welcome back, {}.", claims.username),
-        Err(_) => "Welcome back.".to_string(),
-    };
-    start_session(state, session, pair, next, message)
+pub fn welcome(
+    state: &AppState,
+    session: &Session,
+    started: &StartedSession,
+    next: &str,
+) -> HttpResponse {
+    let message = format!("Welcome back, {}.", started.user.username);
+    start_session(state, session, &started.pair, next, message)
 }
 
 /// A signed-in browser's start: a fresh cookie session (no fixation), `message` as its flash,
@@ -315,17 +298,21 @@ pub async fn logout(
     _: CsrfForm<Confirm>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(auth) = viewer.0 {
-        tokens::logout(
-            &state.db,
-            &auth.claims,
-            auth.user.id,
-            LogoutScope::ThisSession,
-            &client,
-        )
-        .await?;
+        state
+            .accounts()
+            .logout(
+                &auth.claims,
+                auth.user.id,
+                LogoutScope::ThisSession,
+                &client,
+            )
+            .await?;
     } else if let Some(refresh) = req.cookie(REFRESH_COOKIE) {
         // No live access token, but a refresh cookie: end its session too.
-        tokens::logout_refresh(&state.db, refresh.value(), &client).await?;
+        state
+            .accounts()
+            .logout_refresh(refresh.value(), &client)
+            .await?;
     }
     Ok(logged_out(
         &session,
@@ -366,11 +353,7 @@ pub async fn refresh(
             "There is no refresh cookie; log in again.".into(),
         )));
     };
-    match state
-        .tokens
-        .rotate(&state.db, cookie.value(), &client)
-        .await?
-    {
+    match state.accounts().rotate(cookie.value(), &client).await? {
         Ok(pair) => {
             let mut response = match form.and_then(|f| f.next) {
                 Some(next) => see_other(&safe_next(Some(&next))),
@@ -381,8 +364,7 @@ pub async fn refresh(
         }
         Err(refusal) => {
             // The error page, and the dead cookies dropped so the browser stops sending them.
-            let refused =
-                AppError::Unauthorized(AuthFailure::BadCredentials(refusal.description().into()));
+            let refused = AppError::Unauthorized(AuthFailure::BadCredentials(refusal.sentence()));
             let mut response = super::errors::page_for(&refused);
             cookies::clear(&mut response, state.tokens.secure_cookies);
             Ok(response)

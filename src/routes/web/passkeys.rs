@@ -61,25 +61,13 @@ pub async fn sign_in(
         .accounts()
         .sign_in_with_passkey(assertion, &client)
         .await;
-    let pair = match signed_in {
-        Ok(Ok(pair)) => pair,
-        Ok(Err(refusal)) => return refuse(StatusCode::UNAUTHORIZED, refusal.detail()),
-        Err(AppError::AccountDisabled) => {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "This account has been disabled. Contact an administrator.".into(),
-            )
-        }
-        Err(AppError::EmailNotVerified) => {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "Confirm your e-mail address first: we have sent a new link to it.".into(),
-            )
-        }
+    let started = match signed_in {
+        Ok(Ok(started)) => started,
+        Ok(Err(refusal)) => return refuse(refusal.status(), refusal.page_sentence()),
         Err(AppError::Conflict(m)) => return refuse(StatusCode::CONFLICT, m),
         Err(e) => return Err(e),
     };
-    Ok(welcome(&state, &session, &pair, &next))
+    Ok(welcome(&state, &session, &started, &next))
 }
 
 #[derive(Deserialize)]

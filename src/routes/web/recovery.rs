@@ -81,10 +81,7 @@ pub async fn forgot(
         }
     };
     let shown = email.as_str().to_string();
-    state
-        .clone()
-        .into_inner()
-        .forgot_password_later(email, client);
+    state.accounts().forgot_password_later(email, client);
     ForgotPage::render(&state, &session, shown, None, true)
 }
 

@@ -133,42 +133,17 @@ pub async fn verify(
             .complete_second_factor_with_passkey(&mfa_token, assertion, &client)
             .await
     };
-    let pair =
-        match finished {
-            Ok(pair) => pair,
-            Err(SecondFactorError::WrongCode { left: 0 }) => {
-                return Ok(start_again(
-                    &session,
-                    "That code is not right, and it was the fifth wrong one: sign in again.",
-                ))
-            }
-            Err(SecondFactorError::WrongCode { left }) => {
-                let tries = match left {
-                    1 => "1 more try".to_string(),
-                    n => format!("{n} more tries"),
-                };
-                let message = format!(
-                "That code is not right (or was used already). {tries}, then you sign in again."
-            );
-                return code_page(&state, &session, Some(message), StatusCode::UNAUTHORIZED).await;
-            }
-            Err(SecondFactorError::PasskeyRefused { left: 0, .. }) => return Ok(start_again(
-                &session,
-                "The passkey was not accepted, and that was the fifth failed try: sign in again.",
-            )),
-            Err(SecondFactorError::PasskeyRefused { refusal, .. }) => {
-                let message = refusal.detail();
-                return code_page(&state, &session, Some(message), StatusCode::UNAUTHORIZED).await;
-            }
-            Err(SecondFactorError::BadToken) => return Ok(start_again(&session, EXPIRED)),
-            Err(SecondFactorError::App(AppError::AccountDisabled)) => {
-                return Ok(start_again(
-                    &session,
-                    "This account has been disabled. Contact an administrator.",
-                ))
-            }
-            Err(SecondFactorError::App(e)) => return Err(e),
-        };
+    let started = match finished {
+        Ok(started) => started,
+        Err(SecondFactorError::Refused(refusal)) if refusal.ends_the_sign_in() => {
+            return Ok(start_again(&session, &refusal.page_sentence()))
+        }
+        Err(SecondFactorError::Refused(refusal)) => {
+            let message = Some(refusal.page_sentence());
+            return code_page(&state, &session, message, refusal.status()).await;
+        }
+        Err(SecondFactorError::App(e)) => return Err(e),
+    };
     let next = session
         .get::<String>(MFA_NEXT_KEY)
         .ok()
@@ -177,5 +152,5 @@ pub async fn verify(
     let next = safe_next(Some(&next));
     session.remove(MFA_TOKEN_KEY);
     session.remove(MFA_NEXT_KEY);
-    Ok(welcome(&state, &session, &pair, &next))
+    Ok(welcome(&state, &session, &started, &next))
 }

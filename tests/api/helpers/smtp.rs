@@ -1,7 +1,8 @@
 //! A small SMTP server for the tests: it speaks enough of RFC 5321 (EHLO/HELO, MAIL, RCPT,
 //! DATA with dot-unstuffing, RSET, NOOP, QUIT) for a real client to deliver to it over TCP, and
 //! keeps what it received. It can be stopped and started again on the same port, so a test can
-//! take "the mail server is down" and watch the outbox deliver once it is back.
+//! take "the mail server is down" and watch the outbox deliver once it is back. Also what the
+//! development outbox (no `SMTP_URL`) wrote: its `.eml` files, and the token of a link in them.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,11 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
+
+use super::app::TestApp;
+
+/// How long a test waits for mail the server sends in the background.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// One message as the server received it.
 #[derive(Debug, Clone)]
@@ -239,4 +245,50 @@ fn address(rest: &str) -> String {
         .map(|(a, _)| a)
         .unwrap_or(rest);
     inner.to_string()
+}
+
+/// The token of the first `path` link in the development outbox, waiting for it.
+pub async fn outbox_token(app: &TestApp, path: &str) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let files = std::fs::read_dir(app.outbox_dir()).into_iter().flatten();
+        for entry in files {
+            let data = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            let mail = Received {
+                from: String::new(),
+                to: Vec::new(),
+                data,
+            };
+            if let Some(token) = mail.token(path) {
+                return token;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {path} link in the outbox"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The `.eml` files of the development outbox whose kind (in the file name) is `kind`, waiting
+/// for `n` of them; their decoded text.
+pub async fn notices(app: &TestApp, kind: &str, n: usize) -> Vec<String> {
+    for _ in 0..100 {
+        let mut found = Vec::new();
+        if let Ok(dir) = std::fs::read_dir(app.outbox_dir()) {
+            for entry in dir.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.ends_with(&format!("-{kind}.eml")) {
+                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                    found.push(text.replace("=\r\n", "").replace("=3D", "="));
+                }
+            }
+        }
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("fewer than {n} {kind} notices in the outbox");
 }

@@ -8,12 +8,11 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage as _};
 
-use super::cookies;
-use super::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
-use super::extract::RenewedAccessToken;
-use super::tokens::Tokens;
-use crate::db::Db;
+use crate::auth::cookies;
+use crate::auth::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::auth::extract::RenewedAccessToken;
 use crate::http::is_api_path;
+use crate::state::AppState;
 
 /// Renews page loads only: never an API route, never a request with a bearer header, never
 /// `/auth/refresh` itself, and only when the access cookie is missing or no longer verifies.
@@ -29,9 +28,8 @@ pub async fn silent_renewal(
         && path != "/auth/refresh"
         && !req.headers().contains_key(header::AUTHORIZATION);
     let refresh = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string());
-    let (Some(tokens), Some(db), Some(refresh), true) = (
-        req.app_data::<web::Data<Tokens>>().cloned(),
-        req.app_data::<web::Data<Db>>().cloned(),
+    let (Some(state), Some(refresh), true) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
         refresh.filter(|r| !r.is_empty()),
         is_page,
     ) else {
@@ -39,14 +37,13 @@ pub async fn silent_renewal(
     };
     let access_live = req
         .cookie(ACCESS_COOKIE)
-        .is_some_and(|c| tokens.verify(c.value()).is_ok());
+        .is_some_and(|c| state.tokens.verify(c.value()).is_ok());
     if access_live {
         return next.call(req).await;
     }
-    let secure = tokens.secure_cookies;
+    let secure = state.tokens.secure_cookies;
     let client = crate::http::client::ClientInfo::of(req.request());
-    let tokens = tokens.into_inner();
-    let new_cookies = match tokens.rotate(&db, &refresh, &client).await {
+    let new_cookies = match state.accounts().rotate(&refresh, &client).await {
         Ok(Ok(pair)) => {
             req.extensions_mut()
                 .insert(RenewedAccessToken(pair.access_token.clone()));

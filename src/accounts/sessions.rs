@@ -1,0 +1,294 @@
+//! Login sessions, the one home of their flows: start one (after any way of signing in),
+//! renew its proof, rotate its refresh token, log out of it or of all of them, list and revoke
+//! them. Both faces call these.
+
+use super::{notices, Accounts, SignInRefusal};
+use crate::audit::{self, Event, EventKind};
+use crate::auth::jwt::AccessClaims;
+use crate::auth::refresh;
+use crate::auth::tokens::TokenPair;
+use crate::db::sessions::{self, RefreshRefusal, Session};
+use crate::db::users::User;
+use crate::db::{devices, outbox};
+use crate::error::AppError;
+use crate::http::client::ClientInfo;
+use crate::mail::Context;
+
+/// A session just started: its user, and its first pair of tokens.
+#[derive(Debug)]
+pub struct StartedSession {
+    pub user: User,
+    pub pair: TokenPair,
+}
+
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutScope {
+    /// The presented token's session (its refresh family and every token issued from it).
+    ThisSession,
+    /// Every session of the user: every token issued until now, and everything waiting on
+    /// them ([`Session::end_all_access`]).
+    Everywhere,
+}
+
+impl Accounts {
+    /// Starts a login session for a user who just proved who they are, as `amr` says
+    /// (`["pwd"]`, `["pwd", "otp"]`). A device this user has not signed in from before (other
+    /// than their very first) gets a notice by mail. Callers with a password alone go through
+    /// [`Accounts::after_password`], which asks for the second factor when one is on.
+    pub async fn start_session(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        amr: &[&str],
+    ) -> Result<StartedSession, AppError> {
+        let key = client.device().key;
+        let notice = self
+            .notifier
+            .render(&notices::new_sign_in(&user.email, &Context::of(client)))?;
+        let user_id = user.id;
+        let announced = self
+            .db
+            .run(move |conn| {
+                Ok(crate::db::write_transaction(conn, |conn| {
+                    let seen = devices::remember(conn, user_id, &key)?;
+                    if seen == devices::Seen::New {
+                        outbox::enqueue(conn, &notice)?;
+                    }
+                    Ok::<_, diesel::result::Error>(seen == devices::Seen::New)
+                })?)
+            })
+            .await?;
+        if announced {
+            self.notifier.wake();
+        }
+        let pair = self.open_session(user, client, amr, None).await?;
+        let event = Event::new(EventKind::SignIn, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("device", client.device().label)
+            .detail("new_device", announced)
+            .detail("amr", amr.join(" "));
+        audit::record(&self.db, event).await;
+        self.metrics.sign_in("success");
+        Ok(StartedSession {
+            user: user.clone(),
+            pair,
+        })
+    }
+
+    /// Opens a session for `user`, who proved who they are as `amr` says (RFC 8176: `["pwd"]`,
+    /// `["pwd", "otp"]`…) at `auth_time` (Unix seconds; now when `None`), and issues its first
+    /// pair; the session keeps the client's user agent and address, and the proof for its
+    /// refreshes. No notice, no event: [`Accounts::start_session`] and the password change add
+    /// their own.
+    pub(super) async fn open_session(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        amr: &[&str],
+        auth_time: Option<i64>,
+    ) -> Result<TokenPair, AppError> {
+        let auth_time = auth_time
+            .map(|t| {
+                time::OffsetDateTime::from_unix_timestamp(t)
+                    .map(crate::db::to_primitive)
+                    .map_err(AppError::internal)
+            })
+            .transpose()?;
+        let (refresh_token, refresh_hash, expires_at) = self.tokens.new_refresh_token();
+        let user_id = user.id;
+        let client = client.clone();
+        let amr = amr.join(" ");
+        let session = self
+            .db
+            .run(move |conn| {
+                Ok(Session::start(
+                    conn,
+                    user_id,
+                    &client,
+                    (&amr, auth_time),
+                    &refresh_hash,
+                    expires_at,
+                )?)
+            })
+            .await?;
+        self.tokens.pair(user, &session, refresh_token)
+    }
+
+    /// Renews session `sid`'s proof of identity (now, as `amr`) after the user proved it
+    /// again, and issues a pair for the same session. 401 when the session is gone.
+    pub(super) async fn renew_session(
+        &self,
+        user: &User,
+        sid: &str,
+        amr: &[&str],
+    ) -> Result<TokenPair, AppError> {
+        let (refresh_token, refresh_hash, expires_at) = self.tokens.new_refresh_token();
+        let (sid, amr) = (sid.to_string(), amr.join(" "));
+        let session = self
+            .db
+            .run(move |conn| {
+                Ok(Session::reauthenticate(
+                    conn,
+                    &sid,
+                    &amr,
+                    &refresh_hash,
+                    expires_at,
+                )?)
+            })
+            .await?
+            .ok_or_else(|| AppError::invalid_token("The token's session has ended."))?;
+        self.tokens.pair(user, &session, refresh_token)
+    }
+
+    /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair; a
+    /// use inside the grace gets the same successor. A reuse after it revokes the family,
+    /// tells its user (naming the presenter's device) and is a security event, all in the
+    /// revoking transaction.
+    pub async fn rotate(
+        &self,
+        presented: &str,
+        client: &ClientInfo,
+    ) -> Result<Result<TokenPair, SignInRefusal>, AppError> {
+        let old_hash = refresh::hash(presented);
+        let (refresh_token, new_hash, expires_at) = self.tokens.successor(presented);
+        let grace = self.tokens.reuse_grace;
+        let (notifier, client) = (self.notifier.clone(), client.clone());
+        let ip = client.ip.map(|ip| ip.to_string());
+        let on_reuse = move |conn: &mut crate::db::DbConnection, session: &Session, user: &User| {
+            let notice = notices::refresh_token_reuse(&user.email, &Context::of(&client));
+            match notifier.render(&notice) {
+                Ok(message) => outbox::enqueue(conn, &message)?,
+                // The family is revoked all the same; the log says why no mail went.
+                Err(e) => e.log_if_internal(),
+            }
+            let event = Event::new(EventKind::RefreshTokenReuse, &client)
+                .user(user.id)
+                .detail("session_id", session.id.clone());
+            audit::record_in(conn, &event);
+            Ok(())
+        };
+        let outcome = self
+            .db
+            .run(move |conn| {
+                Ok(Session::rotate(
+                    conn,
+                    &old_hash,
+                    &new_hash,
+                    expires_at,
+                    grace,
+                    ip.as_deref(),
+                    on_reuse,
+                )?)
+            })
+            .await?;
+        match outcome {
+            Ok((session, user)) => Ok(Ok(self.tokens.pair(&user, &session, refresh_token)?)),
+            Err(refusal) => {
+                if refusal == RefreshRefusal::Reused {
+                    self.notifier.wake();
+                }
+                Ok(Err(SignInRefusal::Refresh(refusal)))
+            }
+        }
+    }
+
+    /// Revokes the presented access token by `jti` (until it would have expired anyway) and the
+    /// sessions `scope` names; a security event in the same transaction.
+    pub async fn logout(
+        &self,
+        claims: &AccessClaims,
+        user_id: i32,
+        scope: LogoutScope,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let claims = claims.clone();
+        let kind = match scope {
+            LogoutScope::ThisSession => EventKind::SignOut,
+            LogoutScope::Everywhere => EventKind::LogoutAll,
+        };
+        let event = Event::new(kind, client)
+            .user(user_id)
+            .actor(user_id)
+            .detail("session_id", claims.sid.clone());
+        self.db
+            .run(move |conn| {
+                let expires = crate::db::to_primitive(
+                    time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                        .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+                );
+                sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+                match scope {
+                    LogoutScope::ThisSession => {
+                        Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
+                    }
+                    LogoutScope::Everywhere => {
+                        Session::end_all_access(conn, user_id, "logout-all")?;
+                    }
+                }
+                audit::record_in(conn, &event);
+                Ok(())
+            })
+            .await
+    }
+
+    /// Ends the session a refresh token belongs to, if any (a browser logging out with an
+    /// expired access cookie); a sign-out event for its user.
+    pub async fn logout_refresh(
+        &self,
+        presented: &str,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let hash = refresh::hash(presented);
+        let client = client.clone();
+        self.db
+            .run(move |conn| {
+                if let Some(session) = sessions::revoke_by_refresh_hash(conn, &hash)? {
+                    let event = Event::new(EventKind::SignOut, &client)
+                        .user(session.user_id)
+                        .actor(session.user_id)
+                        .detail("session_id", session.id);
+                    audit::record_in(conn, &event);
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// The user's sessions that can still be refreshed, most recently used first.
+    pub async fn active_sessions(&self, user_id: i32) -> Result<Vec<Session>, AppError> {
+        self.db
+            .run(move |conn| Ok(Session::list_active(conn, user_id)?))
+            .await
+    }
+
+    /// Revokes one of the user's sessions (its refresh family and every access token issued
+    /// from it); 404 when the user has no such session.
+    pub async fn revoke_session(
+        &self,
+        user_id: i32,
+        id: String,
+        client: &ClientInfo,
+    ) -> Result<(), AppError> {
+        let event = Event::new(EventKind::SessionRevoked, client)
+            .user(user_id)
+            .actor(user_id)
+            .detail("session_id", id.clone());
+        let found = self
+            .db
+            .run(move |conn| {
+                let found = Session::revoke_for_user(conn, &id, user_id, "revoked by user")?;
+                if found {
+                    audit::record_in(conn, &event);
+                }
+                Ok(found)
+            })
+            .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+}
