@@ -16,7 +16,7 @@ pub mod search;
 pub mod sessions;
 
 use password::set_password;
-pub use password::PasswordChangeError;
+pub use password::{PasswordChangeError, WRONG_CURRENT_PASSWORD, WRONG_PASSWORD};
 pub use refusal::SignInRefusal;
 
 use std::sync::Arc;

@@ -286,33 +286,34 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource("/login/mfa")
-                .route(get().to(pages::second_step::form))
-                .route(post().to(pages::second_step::verify)),
+                .route(get().to(pages::auth::second_step::form))
+                .route(post().to(pages::auth::second_step::verify)),
         )
         .service(
-            resource("/login/mfa/options").route(post().to(pages::second_step::passkey_options)),
+            resource("/login/mfa/options")
+                .route(post().to(pages::auth::second_step::passkey_options)),
         )
-        .service(resource("/login/passkey").route(post().to(pages::passkeys::sign_in)))
+        .service(resource("/login/passkey").route(post().to(pages::auth::passkey::sign_in)))
         .service(resource("/reauthenticate").route(post().to(pages::recent::reauthenticate)))
         .service(
             resource("/reauthenticate/options")
-                .route(post().to(pages::passkeys::reauthentication_options)),
+                .route(post().to(pages::auth::passkey::reauthentication_options)),
         )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
         .service(
             resource("/forgot-password")
-                .route(get().to(pages::recovery::forgot_form))
-                .route(post().to(pages::recovery::forgot)),
+                .route(get().to(pages::auth::recovery::forgot_form))
+                .route(post().to(pages::auth::recovery::forgot)),
         )
         .service(
             resource("/reset-password")
-                .route(get().to(pages::recovery::reset_form))
-                .route(post().to(pages::recovery::reset)),
+                .route(get().to(pages::auth::recovery::reset_form))
+                .route(post().to(pages::auth::recovery::reset)),
         )
         .service(
             resource("/verify-email")
-                .route(get().to(pages::recovery::verify_form))
-                .route(post().to(pages::recovery::verify)),
+                .route(get().to(pages::auth::recovery::verify_form))
+                .route(post().to(pages::auth::recovery::verify)),
         )
         .service(resource("/auth/refresh").route(post().to(pages::auth::refresh)))
         .service(resource("/posts/new").route(get().to(pages::posts::new_form)))
@@ -340,32 +341,39 @@ fn routes(cfg: &mut web::ServiceConfig) {
             resource("/account/sessions/{id}/revoke")
                 .route(post().to(pages::account::revoke_session)),
         )
-        .service(resource("/account/passkeys").route(post().to(pages::passkeys::add)))
+        .service(resource("/account/passkeys").route(post().to(pages::account::passkeys::add)))
         .service(
             resource("/account/passkeys/options")
-                .route(post().to(pages::passkeys::creation_options)),
+                .route(post().to(pages::account::passkeys::creation_options)),
         )
         .service(
-            resource("/account/passkeys/{id}/remove").route(post().to(pages::passkeys::remove)),
+            resource("/account/passkeys/{id}/remove")
+                .route(post().to(pages::account::passkeys::remove)),
         )
         .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
         .service(resource("/account/email").route(post().to(pages::account::change_email)))
         .service(
             resource("/account/email/resend").route(post().to(pages::account::resend_verification)),
         )
-        .service(resource("/account/mfa/totp").route(post().to(pages::mfa::enrol)))
-        .service(resource("/account/mfa/totp/confirm").route(post().to(pages::mfa::confirm)))
-        .service(resource("/account/mfa/totp/remove").route(post().to(pages::mfa::remove)))
-        .service(resource("/account/mfa/recovery-codes").route(post().to(pages::mfa::regenerate)))
+        .service(resource("/account/mfa/totp").route(post().to(pages::account::mfa::enrol)))
         .service(
-            resource("/account/mfa/recovery-codes/download").route(post().to(pages::mfa::download)),
+            resource("/account/mfa/totp/confirm").route(post().to(pages::account::mfa::confirm)),
+        )
+        .service(resource("/account/mfa/totp/remove").route(post().to(pages::account::mfa::remove)))
+        .service(
+            resource("/account/mfa/recovery-codes")
+                .route(post().to(pages::account::mfa::regenerate)),
+        )
+        .service(
+            resource("/account/mfa/recovery-codes/download")
+                .route(post().to(pages::account::mfa::download)),
         )
         .service(
             resource("/account/delete")
                 .route(get().to(pages::account::delete::form))
                 .route(post().to(pages::account::delete::delete)),
         )
-        .service(resource("/account/activity").route(get().to(pages::activity::show)))
+        .service(resource("/account/activity").route(get().to(pages::account::activity::show)))
         .service(resource("/admin").route(get().to(pages::admin::users)))
         .service(resource("/admin/users/{id}").route(get().to(pages::admin::user)))
         .service(

@@ -150,7 +150,7 @@ impl Accounts {
             .check_current_password(user, password, "delete_account", client)
             .await?;
         if !right {
-            return Err(AppError::Forbidden("The password is incorrect.".into()));
+            return Err(AppError::Forbidden(crate::accounts::WRONG_PASSWORD.into()));
         }
         let notice = self.notifier.render(&super::notices::account_deleted(
             &user.email,

@@ -328,7 +328,7 @@ impl Accounts {
                 .detail("reason", "wrong_password")
                 .detail("step", "reauthenticate");
             audit::record(&self.db, event).await;
-            return Err(AppError::Forbidden("The password is incorrect.".into()));
+            return Err(AppError::Forbidden(crate::accounts::WRONG_PASSWORD.into()));
         }
         let mut amr = vec!["pwd"];
         if self.second_factor_on(user.id).await? {

@@ -13,6 +13,12 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
 
+/// What a wrong password gets when it confirms an action (re-authentication, deleting the
+/// account, removing a factor): a 403.
+pub const WRONG_PASSWORD: &str = "The password is incorrect.";
+/// What a wrong current password gets in a form that changes the password or the address.
+pub const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect.";
+
 /// Why a password change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordChangeError {

@@ -3,21 +3,18 @@
 //! middleware shows them as pages (see [`errors`]).
 
 pub mod account;
-pub mod activity;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod browser_session;
 pub mod errors;
 pub mod extract;
 pub mod home;
 pub mod layout;
-pub mod mfa;
-pub mod passkeys;
+pub mod lines;
 pub mod posts;
 pub mod recent;
-pub mod recovery;
 pub mod renewal;
-pub mod second_step;
 pub mod token;
 
 use actix_web::http::StatusCode;
@@ -26,6 +23,12 @@ use askama::Template;
 
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
+
+/// What a passkey form says when the browser gave no passkey, on the sign-in and the account
+/// pages alike, in words for the person in front of it.
+pub const NO_PASSKEY_ANSWER: &str =
+    "Your browser did not give a passkey (it needs JavaScript, and a device or \
+                         password manager that keeps passkeys). Try again, or use your password.";
 
 /// Renders a template with `status`; a render failure is logged and becomes the 500 page.
 pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {

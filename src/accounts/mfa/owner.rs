@@ -80,7 +80,7 @@ impl Accounts {
                     .await?
                 {
                     true => Ok(()),
-                    false => Err(AppError::Forbidden("The password is incorrect.".into())),
+                    false => Err(AppError::Forbidden(crate::accounts::WRONG_PASSWORD.into())),
                 };
             }
             OwnerProof::Code(code) => code,

@@ -226,7 +226,7 @@ pub async fn change(
         .await
         .map_err(|e| match e {
             EmailChangeError::WrongPassword => {
-                AppError::Forbidden("The current password is incorrect.".into())
+                AppError::Forbidden(crate::accounts::WRONG_CURRENT_PASSWORD.into())
             }
             EmailChangeError::Unchanged => {
                 AppError::validation("new_email", "This is already your address.")

@@ -140,7 +140,7 @@ pub async fn change_password(
         .await
         .map_err(|e| match e {
             PasswordChangeError::WrongCurrent => {
-                AppError::Forbidden("The current password is incorrect.".into())
+                AppError::Forbidden(crate::accounts::WRONG_CURRENT_PASSWORD.into())
             }
             PasswordChangeError::App(e) => e,
         })?;

@@ -1,8 +1,11 @@
-//! `GET /account`: profile, e-mail and password changes, two-step sign-in ([`super::mfa`]),
+//! `GET /account`: profile, e-mail and password changes, two-step sign-in ([`crate::routes::web::mfa`]),
 //! active sessions, recent security activity, log out everywhere, and the way to
 //! [`delete`] the account.
 
+pub mod activity;
 pub mod delete;
+pub mod mfa;
+pub mod passkeys;
 pub mod removal;
 
 use actix_session::Session;
@@ -11,12 +14,6 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::activity::{own_events, EventLine, SessionLine};
-use super::auth::logged_out;
-use super::extract::{Confirm, SignedIn, SignedInForm};
-use super::layout::{flash, Chrome};
-use super::recent::{Prefill, RecentForm, Sensitive};
-use super::{render, see_other, utc};
 use crate::accounts::email::EmailChangeError;
 use crate::accounts::sessions::LogoutScope;
 use crate::accounts::PasswordChangeError;
@@ -26,6 +23,13 @@ use crate::db::passkeys::PasskeyRow;
 use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::routes::web::account::activity::own_events;
+use crate::routes::web::browser_session::logged_out;
+use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::lines::{EventLine, SessionLine};
+use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};
+use crate::routes::web::{render, see_other, utc};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
@@ -255,7 +259,7 @@ pub async fn change_password(
         }
         Err(PasswordChangeError::WrongCurrent) => {
             let errors =
-                FieldErrors::single("current_password", "The current password is incorrect.");
+                FieldErrors::single("current_password", crate::accounts::WRONG_CURRENT_PASSWORD);
             account_page(&state, &session, &auth, Refused::Password(errors)).await
         }
         Err(PasswordChangeError::App(e)) => Err(e),
@@ -351,7 +355,7 @@ pub async fn change_email(
             return Ok(see_other("/account"));
         }
         Err(EmailChangeError::WrongPassword) => {
-            FieldErrors::single("email_password", "The current password is incorrect.")
+            FieldErrors::single("email_password", crate::accounts::WRONG_CURRENT_PASSWORD)
         }
         Err(EmailChangeError::Unchanged) => {
             FieldErrors::single("new_email", "This is already your address.")

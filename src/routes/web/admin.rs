@@ -1,6 +1,6 @@
 //! The pages under `/admin`: find users, see one account (profile, sessions, events) with
 //! the forms that act on it ([`actions`]), and the whole audit trail. Every page needs an
-//! administrator ([`AdminViewer`], [`super::recent::AdminForm`]): others get the 403 page; and
+//! administrator ([`AdminViewer`], [`crate::routes::web::recent::AdminForm`]): others get the 403 page; and
 //! a recent sign-in, as the admin API does ("Confirm it's you" otherwise).
 
 pub mod actions;
@@ -10,17 +10,17 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::activity::{EventLine, SessionLine};
-use super::errors::url_encode;
-use super::layout::Chrome;
-use super::recent::{AdminViewer, Prefill};
-use super::{render, utc};
 use crate::accounts::events::EventSearchParams;
 use crate::accounts::search::UserSearchParams;
 use crate::audit::EventKind;
 use crate::auth::extract::Authenticated;
 use crate::db::users::User;
 use crate::error::{AppError, FieldErrors};
+use crate::routes::web::errors::url_encode;
+use crate::routes::web::layout::Chrome;
+use crate::routes::web::lines::{EventLine, SessionLine};
+use crate::routes::web::recent::{AdminViewer, Prefill};
+use crate::routes::web::{render, utc};
 use crate::state::AppState;
 
 /// One account in a table or at the top of its page.

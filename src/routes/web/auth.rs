@@ -1,25 +1,29 @@
 //! Log in, register, log out, and the browser's refresh.
 
+pub mod passkey;
+pub mod recovery;
+pub mod second_step;
+
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::{Confirm, CsrfForm, Viewer};
-use super::layout::{flash, Chrome};
-use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SignInStep;
-use crate::accounts::sessions::{LogoutScope, StartedSession};
+use crate::accounts::sessions::LogoutScope;
 use crate::accounts::{NewAccount, RegisterRequest};
 use crate::auth::credentials::REFRESH_COOKIE;
-use crate::auth::tokens::TokenPair;
 use crate::auth::{cookies, csrf};
 use crate::db::users::User;
 use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
+use crate::routes::web::browser_session::{logged_out, start_session, MFA_NEXT_KEY, MFA_TOKEN_KEY};
+use crate::routes::web::extract::{Confirm, CsrfForm, Viewer};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::{render, safe_next, see_other};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Deserialize)]
@@ -146,40 +150,6 @@ async fn signed_in(
     };
     Ok(start_session(state, session, &pair, next, message))
 }
-
-/// The end of a sign-in that finished after the login form (a second step, a passkey): a
-/// fresh cookie session (no fixation), "Welcome back", both token cookies, and a 303 to
-/// `next`.
-pub fn welcome(
-    state: &AppState,
-    session: &Session,
-    started: &StartedSession,
-    next: &str,
-) -> HttpResponse {
-    let message = format!("Welcome back, {}.", started.user.username);
-    start_session(state, session, &started.pair, next, message)
-}
-
-/// A signed-in browser's start: a fresh cookie session (no fixation), `message` as its flash,
-/// both token cookies, and a 303 to `next`.
-fn start_session(
-    state: &AppState,
-    session: &Session,
-    pair: &TokenPair,
-    next: &str,
-    message: String,
-) -> HttpResponse {
-    csrf::start_afresh(session);
-    flash(session, message);
-    let mut response = see_other(next);
-    cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
-    response
-}
-
-/// Where the cookie session keeps a sign-in waiting for its second factor.
-pub const MFA_TOKEN_KEY: &str = "mfa_token";
-/// Where to go once the second factor is given.
-pub const MFA_NEXT_KEY: &str = "mfa_next";
 
 #[derive(Template)]
 #[template(path = "auth/register.html")]
@@ -321,16 +291,6 @@ pub async fn logout(
     ))
 }
 
-/// After a logout: a fresh cookie session with `message`, both token cookies cleared, and a
-/// 303 to the login page.
-pub fn logged_out(session: &Session, message: &str, secure_cookies: bool) -> HttpResponse {
-    csrf::start_afresh(session);
-    flash(session, message);
-    let mut response = see_other("/login");
-    cookies::clear(&mut response, secure_cookies);
-    response
-}
-
 /// `POST /auth/refresh`: rotates the `refresh_token` cookie and sets a new `access_token`;
 /// 204 for scripts, or 303 to a local `next` for a form. Needs the CSRF token.
 pub async fn refresh(
@@ -365,7 +325,7 @@ pub async fn refresh(
         Err(refusal) => {
             // The error page, and the dead cookies dropped so the browser stops sending them.
             let refused = AppError::Unauthorized(AuthFailure::BadCredentials(refusal.sentence()));
-            let mut response = super::errors::page_for(&refused);
+            let mut response = crate::routes::web::errors::page_for(&refused);
             cookies::clear(&mut response, state.tokens.secure_cookies);
             Ok(response)
         }

@@ -6,9 +6,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError as _};
 use askama::Template;
 
-use super::html_response;
-use super::layout::Chrome;
 use crate::error::AppError;
+use crate::routes::web::html_response;
+use crate::routes::web::layout::Chrome;
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]

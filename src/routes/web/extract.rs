@@ -1,7 +1,7 @@
 //! What a page handler is given: the viewer (signed in or not), a signed-in user the page
 //! insists on, and a posted form whose CSRF token was checked before anything else read it.
 //! (The extractors that also need a recent sign-in, the administrators' among them, are in
-//! [`super::recent`].)
+//! [`crate::routes::web::recent`].)
 
 use actix_session::SessionExt as _;
 use actix_web::dev::Payload;

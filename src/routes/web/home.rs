@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::extract::Viewer;
-use super::layout::Chrome;
-use super::render;
 use crate::db::posts::{Post, PostWithAuthor};
 use crate::domain::{PageParams, PageRequest};
 use crate::error::AppError;
+use crate::routes::web::extract::Viewer;
+use crate::routes::web::layout::Chrome;
+use crate::routes::web::render;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -6,14 +6,14 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::{Confirm, SignedIn, SignedInForm, Viewer};
-use super::layout::{flash, Chrome};
-use super::{render, see_other};
 use crate::auth::extract::Authenticated;
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
 use crate::domain::{NewPost, NewPostRequest};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
+use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm, Viewer};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::{render, see_other};
 use crate::state::AppState;
 
 #[derive(Template)]

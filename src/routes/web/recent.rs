@@ -17,15 +17,15 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::errors::RenderedPage;
-use super::extract::{checked_fields, Confirm, SignedIn, SignedInForm};
-use super::layout::{flash, Chrome};
-use super::{safe_next, see_other};
 use crate::auth::cookies;
 use crate::auth::extract::{app_data, Authenticated};
 use crate::auth::totp::FactorCode;
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::from_text_fields;
+use crate::routes::web::errors::RenderedPage;
+use crate::routes::web::extract::{checked_fields, Confirm, SignedIn, SignedInForm};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::{safe_next, see_other};
 use crate::state::{AppState, LoginAttempt};
 
 /// A form whose action needs a recent sign-in. `KEPT` names the fields that are typed, not
@@ -248,7 +248,7 @@ pub async fn reauthenticate(
         let (state, session, user, pending) = (&state, &session, &user, &pending);
         async move {
             let page = confirm_page(state, session, user, pending, errors).await?;
-            super::render(&page, status)
+            crate::routes::web::render(&page, status)
         }
     };
     let (accounts, sid) = (state.accounts(), &user.claims.sid);

@@ -8,14 +8,14 @@ use askama::Template;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::extract::{CsrfForm, Viewer};
-use super::layout::Chrome;
-use super::render;
 use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
 use crate::error::{AppError, FieldErrors};
 use crate::inspector::input::InspectInput;
 use crate::inspector::{inspect_with_db, Checks, Inspection};
+use crate::routes::web::extract::{CsrfForm, Viewer};
+use crate::routes::web::layout::Chrome;
+use crate::routes::web::render;
 use crate::state::AppState;
 
 pub mod encode;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::extract::Authenticated;
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors};
-use crate::routes::web::auth::logged_out;
+use crate::routes::web::browser_session::logged_out;
 use crate::routes::web::extract::SignedIn;
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};

@@ -7,15 +7,15 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::{CsrfForm, Viewer};
-use super::layout::{flash, Chrome};
-use super::{render, see_other};
 use crate::accounts::email::VerifyError;
 use crate::accounts::recovery::BAD_LINK;
 use crate::db::email_tokens::{self, Purpose};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::routes::web::extract::{CsrfForm, Viewer};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::{render, see_other};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]

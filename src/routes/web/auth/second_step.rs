@@ -8,14 +8,14 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::{welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY};
-use super::extract::{Confirm, CsrfForm};
-use super::layout::{flash_error, Chrome};
-use super::{render, safe_next, see_other};
 use crate::accounts::mfa::SecondFactorError;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
+use crate::routes::web::browser_session::{welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY};
+use crate::routes::web::extract::{Confirm, CsrfForm};
+use crate::routes::web::layout::{flash_error, Chrome};
+use crate::routes::web::{render, safe_next, see_other};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]

@@ -1,74 +1,24 @@
-//! The pages' face of passkeys: signing in with one from `/login`, and adding and removing
-//! them on `/account`. The browser ceremony is `static/js/passkeys.js`: it asks the JSON API
-//! for options, lets the browser make or use the passkey, and sends the result back through
-//! these forms, so every answer (and every refusal) is a page like any other form's.
+//! Passkeys on `/account`: adding and removing them. The browser ceremony is
+//! `static/js/passkeys.js`, as on the sign-in pages.
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
+use webauthn_rs::prelude::RegisterPublicKeyCredential;
 
-use super::account::removal::{refuse_removal, OwnerForm};
-use super::account::{account_page, Refused};
-use super::auth::{login_page, welcome};
-use super::extract::{Confirm, CsrfForm, SignedInForm};
-use super::layout::flash;
-use super::recent::{RecentForm, Sensitive};
-use super::{safe_next, see_other};
 use crate::domain::PasskeyName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
+use crate::routes::web::account::removal::{refuse_removal, OwnerForm};
+use crate::routes::web::account::{account_page, Refused};
+use crate::routes::web::extract::Confirm;
+use crate::routes::web::layout::flash;
+use crate::routes::web::recent::{RecentForm, Sensitive};
+use crate::routes::web::see_other;
+use crate::routes::web::NO_PASSKEY_ANSWER;
 use crate::state::{AppState, LoginAttempt};
-
-/// What the browser could not do, in words for the person in front of it.
-const NO_ANSWER: &str =
-    "Your browser did not give a passkey (it needs JavaScript, and a device or \
-                         password manager that keeps passkeys). Try again, or use your password.";
-
-#[derive(Deserialize)]
-pub struct SignInForm {
-    /// The `PublicKeyCredential` JSON the script put here.
-    #[serde(default)]
-    pub assertion: String,
-    pub next: Option<String>,
-}
-
-/// `POST /login/passkey`: the browser's passkey answer → the session (cookies, 303 to
-/// `next`), or the login form again with what went wrong (401, 403, 422).
-pub async fn sign_in(
-    LoginAttempt(client): LoginAttempt,
-    state: web::Data<AppState>,
-    session: Session,
-    CsrfForm(form): CsrfForm<SignInForm>,
-) -> Result<HttpResponse, AppError> {
-    let next = safe_next(form.next.as_deref());
-    let refuse = |status: StatusCode, message: String| {
-        login_page(
-            &state,
-            &session,
-            String::new(),
-            next.clone(),
-            Some(message),
-            status,
-        )
-    };
-    let Ok(assertion) = serde_json::from_str::<PublicKeyCredential>(&form.assertion) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, NO_ANSWER.into());
-    };
-    let signed_in = state
-        .accounts()
-        .sign_in_with_passkey(assertion, &client)
-        .await;
-    let started = match signed_in {
-        Ok(Ok(started)) => started,
-        Ok(Err(refusal)) => return refuse(refusal.status(), refusal.page_sentence()),
-        Err(AppError::Conflict(m)) => return refuse(StatusCode::CONFLICT, m),
-        Err(e) => return Err(e),
-    };
-    Ok(welcome(&state, &session, &started, &next))
-}
 
 #[derive(Deserialize)]
 pub struct AddForm {
@@ -98,7 +48,7 @@ pub async fn add(
     let attestation = match serde_json::from_str::<RegisterPublicKeyCredential>(&form.attestation) {
         Ok(a) => Some(a),
         Err(_) => {
-            errors.add("attestation", NO_ANSWER);
+            errors.add("attestation", NO_PASSKEY_ANSWER);
             None
         }
     };
@@ -152,20 +102,6 @@ pub async fn creation_options(
     let options = state
         .accounts()
         .passkey_creation_options(&auth.user)
-        .await?;
-    Ok(HttpResponse::Ok().no_store().json(&options))
-}
-
-/// `POST /reauthenticate/options`: for the script on "Confirm it's you", options to confirm
-/// with one of the user's passkeys, for this session.
-pub async fn reauthentication_options(
-    _attempt: LoginAttempt,
-    state: web::Data<AppState>,
-    SignedInForm { user, .. }: SignedInForm<Confirm>,
-) -> Result<HttpResponse, AppError> {
-    let options = state
-        .accounts()
-        .reauthentication_options(&user.user, &user.claims.sid)
         .await?;
     Ok(HttpResponse::Ok().no_store().json(&options))
 }

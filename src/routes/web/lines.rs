@@ -1,26 +1,15 @@
-//! Security activity as the pages show it: event and session lines shared by `/account` and
-//! the pages under `/admin`, and `GET /account/activity`, the user's own trail a page at a time.
+//! The lines of the security tables that several page groups show (`/account`, the pages
+//! under `/admin`): one event, one login session, in words a person reads.
 
 use std::collections::HashMap;
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use askama::Template;
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::errors::url_encode;
-use super::extract::SignedIn;
-use super::layout::Chrome;
-use super::{render, utc};
 use crate::audit::EventKind;
 use crate::db::events::EventRow;
 use crate::db::sessions::Session as LoginSession;
-use crate::domain::Keyset;
-use crate::error::{AppError, FieldErrors};
 use crate::http::client::Device;
-use crate::state::AppState;
+use crate::routes::web::utc;
 
 /// One security event in a table.
 pub struct EventLine {
@@ -131,65 +120,4 @@ impl SessionLine {
             id: s.id,
         }
     }
-}
-
-/// The user's own events: one page of them and the link to the next.
-pub async fn own_events(
-    state: &AppState,
-    user_id: i32,
-    page: Keyset,
-) -> Result<(Vec<EventLine>, Option<String>), AppError> {
-    let list = state
-        .accounts()
-        .own_events(user_id, page, &state.cursor_key)
-        .await?;
-    let lines = list
-        .events
-        .into_iter()
-        .map(|e| EventLine::new(e, None))
-        .collect();
-    let next = list
-        .next_cursor
-        .map(|c| format!("/account/activity?cursor={}", url_encode(&c)));
-    Ok((lines, next))
-}
-
-#[derive(Template)]
-#[template(path = "account/activity.html")]
-struct ActivityPage {
-    chrome: Chrome,
-    events: Vec<EventLine>,
-    show_user: bool,
-    next: Option<String>,
-}
-
-/// `?cursor=`.
-#[derive(Deserialize)]
-pub struct ActivityParams {
-    pub cursor: Option<String>,
-}
-
-/// `GET /account/activity?cursor=`: the user's security events, 20 at a time, newest first.
-pub async fn show(
-    SignedIn(auth): SignedIn,
-    state: web::Data<AppState>,
-    session: Session,
-    params: web::Query<ActivityParams>,
-) -> Result<HttpResponse, AppError> {
-    let mut errors = FieldErrors::new();
-    let page = Keyset::parse(
-        None,
-        params.cursor.as_deref(),
-        &state.cursor_key,
-        &mut errors,
-    );
-    let page = errors.finish(|| page)?;
-    let (events, next) = own_events(&state, auth.user.id, page).await?;
-    let page = ActivityPage {
-        chrome: Chrome::new(&session, "Security activity", Some(&auth)),
-        events,
-        show_user: false,
-        next,
-    };
-    render(&page, StatusCode::OK)
 }

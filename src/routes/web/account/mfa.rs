@@ -9,16 +9,16 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::account::removal::{refuse_removal, OwnerForm};
-use super::extract::{Confirm, SignedInForm};
-use super::layout::{flash, Chrome};
-use super::recent::RecentForm;
-use super::{render, see_other, utc};
 use crate::accounts::mfa::Enrolment;
 use crate::auth::extract::Authenticated;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
+use crate::routes::web::account::removal::{refuse_removal, OwnerForm};
+use crate::routes::web::extract::{Confirm, SignedInForm};
+use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::recent::RecentForm;
+use crate::routes::web::{render, see_other, utc};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
