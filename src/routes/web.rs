@@ -63,7 +63,7 @@ pub fn safe_next(next: Option<&str>) -> String {
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.starts_with("/\\")
-                && !n.chars().any(|c| c.is_control())
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
                 && n.len() <= 2048 =>
         {
             n.to_string()
@@ -82,6 +82,7 @@ mod tests {
         for bad in [
             "https://evil.example",
             "//evil.example",
+            "/ /evil.example",
             "/\\evil.example",
             "evil",
             "/\nx",
