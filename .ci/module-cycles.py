@@ -29,6 +29,11 @@ TOKEN = re.compile(
 )
 
 
+# The unit tests at the end of a file (`#[cfg(test)] mod tests`): not part of the library. Other
+# `#[cfg(test)]` items are read like any code.
+TEST_MODULE = re.compile(r"#\[cfg\(test\)\]\s*mod\s+\w+")
+
+
 def strip(text):
     return TOKEN.sub(lambda m: " " if m.group(0)[:2] in ("//", "/*") else '""', text)
 
@@ -82,7 +87,7 @@ def main():
                 if n == "tests.rs":
                     continue
                 text = strip(open(p, encoding="utf-8").read())
-                files[module_of(p)] = text.split("#[cfg(test)]")[0]
+                files[module_of(p)] = TEST_MODULE.split(text, maxsplit=1)[0]
     modules = set(files)
 
     def resolve(current, segments):
@@ -102,7 +107,7 @@ def main():
             return None
         target = base
         for s in rest:
-            if base + (s,) in modules or target + (s,) in modules:
+            if target + (s,) in modules:
                 target = target + (s,)
             else:
                 break

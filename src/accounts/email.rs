@@ -107,6 +107,11 @@ impl Accounts {
             .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
+                    // The user's row first, then the link: the order of a password change or
+                    // an administrator's disable, which end links (no deadlock on PostgreSQL).
+                    if let Some(owner) = email_tokens::owner(conn, &token_hash)? {
+                        User::lock(conn, owner)?;
+                    }
                     let Some(link) = email_tokens::consume(
                         conn,
                         &token_hash,

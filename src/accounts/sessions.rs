@@ -153,6 +153,7 @@ impl Accounts {
     ) -> Result<Result<TokenPair, SignInRefusal>, AppError> {
         let old_hash = refresh::hash(presented);
         let (refresh_token, new_hash, expires_at) = self.tokens.successor(presented);
+        let (fresh_token, fresh_hash, _) = self.tokens.new_refresh_token();
         let grace = self.tokens.reuse_grace;
         let (notifier, client) = (self.notifier.clone(), client.clone());
         let ip = client.ip.map(|ip| ip.to_string());
@@ -176,6 +177,7 @@ impl Accounts {
                     conn,
                     &old_hash,
                     &new_hash,
+                    &fresh_hash,
                     expires_at,
                     grace,
                     ip.as_deref(),
@@ -184,7 +186,10 @@ impl Accounts {
             })
             .await?;
         match outcome {
-            Ok((session, user)) => Ok(Ok(self.tokens.pair(&user, &session, refresh_token)?)),
+            Ok((session, user, fallback)) => {
+                let token = if fallback { fresh_token } else { refresh_token };
+                Ok(Ok(self.tokens.pair(&user, &session, token)?))
+            }
             Err(refusal) => {
                 if refusal == RefreshRefusal::Reused {
                     self.notifier.wake();
@@ -212,22 +217,26 @@ impl Accounts {
             .user(user_id)
             .actor(user_id)
             .detail("session_id", claims.sid.clone());
+        // One transaction: everything it ends, ends together (or nothing does).
         self.db
             .run(move |conn| {
-                let expires = crate::db::to_primitive(
-                    time::OffsetDateTime::from_unix_timestamp(claims.exp)
-                        .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
-                );
-                sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
-                match scope {
-                    LogoutScope::ThisSession => {
-                        Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
+                crate::db::write_transaction(conn, |conn| {
+                    let expires = crate::db::to_primitive(
+                        time::OffsetDateTime::from_unix_timestamp(claims.exp)
+                            .unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+                    );
+                    sessions::revoke_access_token(conn, &claims.jti, user_id, expires)?;
+                    match scope {
+                        LogoutScope::ThisSession => {
+                            Session::revoke_for_user(conn, &claims.sid, user_id, "logout")?;
+                        }
+                        LogoutScope::Everywhere => {
+                            Session::end_all_access(conn, user_id, "logout-all")?;
+                        }
                     }
-                    LogoutScope::Everywhere => {
-                        Session::end_all_access(conn, user_id, "logout-all")?;
-                    }
-                }
-                audit::record_in(conn, &event);
+                    audit::record_in(conn, &event);
+                    Ok::<_, diesel::result::Error>(())
+                })?;
                 Ok(())
             })
             .await

@@ -59,6 +59,16 @@ pub fn issue(
     Ok(())
 }
 
+/// The user a link (still good or not) belongs to: to lock that user's row before the link,
+/// in the order every other writer of both takes them.
+pub fn owner(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<i32>> {
+    email_tokens::table
+        .find(token_hash)
+        .select(email_tokens::user_id)
+        .first(conn)
+        .optional()
+}
+
 /// Uses a link: one conditional update marks it used only if it is unused, unexpired and of
 /// the purposes given, so a link works once even when two requests race with it.
 pub fn consume(

@@ -140,17 +140,21 @@ impl Session {
     /// `on_reuse` (the notice, the audit event) in the transaction that revokes the family.
     /// The first write is a conditional update, so two racing uses cannot both take the
     /// "first use" path; a use of an already-rotated token inside `grace` gets its successor
-    /// again (`new_hash`, the same for every use: see `refresh::successor`), after it the
-    /// family is revoked. A disabled user's session is refused.
+    /// again (`new_hash`, the same for every use: see `refresh::successor`), or, when that
+    /// successor has itself been rotated since, a fresh sibling (`fallback_hash`: handing out
+    /// a used token would trip reuse detection later). After the grace the family is revoked.
+    /// A disabled user's session is refused. The `bool` says whether the fallback was stored.
+    #[allow(clippy::too_many_arguments)]
     pub fn rotate(
         conn: &mut DbConnection,
         old_hash: &str,
         new_hash: &str,
+        fallback_hash: &str,
         new_expires_at: PrimitiveDateTime,
         grace: Duration,
         ip: Option<&str>,
         on_reuse: impl FnOnce(&mut DbConnection, &Session, &User) -> QueryResult<()>,
-    ) -> QueryResult<Result<(Session, User), RefreshRefusal>> {
+    ) -> QueryResult<Result<(Session, User, bool), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
             let claimed = diesel::update(
@@ -190,17 +194,26 @@ impl Session {
             }
             // Inside the grace the successor may exist already: it is handed out again, and
             // the family keeps one live branch.
-            let successor_exists = claimed == 0
-                && refresh_tokens::table
+            let successor: Option<Option<PrimitiveDateTime>> = match claimed {
+                0 => refresh_tokens::table
                     .find(new_hash)
                     .filter(refresh_tokens::session_id.eq(&session.id))
-                    .count()
-                    .get_result::<i64>(conn)?
-                    > 0;
-            if !successor_exists {
+                    .select(refresh_tokens::rotated_at)
+                    .first(conn)
+                    .optional()?,
+                _ => None,
+            };
+            let (stored, fallback) = match successor {
+                // Handed out again, as the first use got it.
+                Some(None) => (None, false),
+                // Rotated on since: a fresh sibling instead.
+                Some(Some(_)) => (Some(fallback_hash), true),
+                None => (Some(new_hash), false),
+            };
+            if let Some(token_hash) = stored {
                 diesel::insert_into(refresh_tokens::table)
                     .values(&NewRefreshToken {
-                        token_hash: new_hash,
+                        token_hash,
                         session_id: &session.id,
                         created_at: now,
                         expires_at: new_expires_at,
@@ -214,7 +227,7 @@ impl Session {
                     sessions::ip.eq(ip.or(session.ip.as_deref())),
                 ))
                 .execute(conn)?;
-            Ok(Ok((session, user)))
+            Ok(Ok((session, user, fallback)))
         })?;
         // A reuse revokes the family; that write must stick even though the caller refuses.
         Ok(outcome)

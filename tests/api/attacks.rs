@@ -615,6 +615,12 @@ async fn a_second_use_inside_the_grace_gets_the_same_successor(b: Backend) {
     let third: Value = app.refresh(refresh_of(&first)).await.json().await.unwrap();
     assert_ne!(refresh_of(&third), refresh_of(&first));
     assert_eq!(app.me(access_of(&third)).await.status(), 200);
+    // A late duplicate of the first token, once its successor has rotated on, gets a fresh
+    // sibling that works, not the used successor (which would look like a reuse later).
+    let late: Value = app.refresh(&ola.refresh_token).await.json().await.unwrap();
+    assert_ne!(refresh_of(&late), refresh_of(&first));
+    let r = app.refresh(refresh_of(&late)).await;
+    assert_eq!(r.status(), 200);
 }
 
 /// Finding 4: forty addresses of one IPv6 /64 share one budget.
