@@ -13,11 +13,10 @@ use utoipa::ToSchema;
 
 use super::responses::{AuthErrors, BodyErrors, RateLimited, RecentAuthErrors};
 use crate::accounts::mfa::{OwnerProof, OwnerProofRequest};
-use crate::accounts::refusal::PasskeyRefusal;
 use crate::auth::extract::{AuthUser, RecentAuth};
 use crate::db::passkeys::PasskeyRow;
 use crate::domain::PasskeyName;
-use crate::error::{AppError, AuthFailure, FieldErrors, Problem};
+use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
@@ -131,11 +130,6 @@ pub async fn sign_in(
         .await?
         .map_err(|refusal| refusal.problem())?;
     Ok(started.pair.response())
-}
-
-/// A refused passkey response: 401, saying why.
-pub fn refused(refusal: PasskeyRefusal) -> AppError {
-    AppError::Unauthorized(AuthFailure::BadCredentials(refusal.detail()))
 }
 
 /// A WebAuthn response object, or the message for its field when it is missing or is not

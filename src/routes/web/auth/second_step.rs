@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::accounts::mfa::SecondFactorError;
+use crate::accounts::SignInRefusal;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
@@ -58,13 +59,15 @@ fn start_again(session: &Session, message: &str) -> HttpResponse {
     see_other("/login")
 }
 
-const EXPIRED: &str =
-    "Your sign-in has expired or was already used (it lasts five minutes): sign in again.";
+/// What a sign-in whose `mfa_token` is gone (or was never there) gets: the refusal's words.
+fn expired() -> String {
+    SignInRefusal::BadMfaToken.page_sentence()
+}
 
 /// `GET /login/mfa`.
 pub async fn form(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, AppError> {
     if waiting(&session).is_none() {
-        return Ok(start_again(&session, EXPIRED));
+        return Ok(start_again(&session, &expired()));
     }
     code_page(&state, &session, None, StatusCode::OK).await
 }
@@ -80,7 +83,7 @@ pub async fn passkey_options(
     // Not a redirect: the script fetches this. Its fallback (the form, sent as it is) then
     // finds the sign-in over and goes back to the login form with the message.
     let Some(mfa_token) = waiting(&session) else {
-        return Err(AppError::Conflict(EXPIRED.into()));
+        return Err(AppError::Conflict(expired()));
     };
     let options = state
         .accounts()
@@ -108,7 +111,7 @@ pub async fn verify(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let Some(mfa_token) = waiting(&session) else {
-        return Ok(start_again(&session, EXPIRED));
+        return Ok(start_again(&session, &expired()));
     };
     let accounts = state.accounts();
     let finished = if form.assertion.trim().is_empty() {
