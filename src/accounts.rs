@@ -10,6 +10,7 @@ pub mod mfa;
 pub mod notices;
 pub mod passkeys;
 mod password;
+pub mod pats;
 pub mod recovery;
 pub mod refusal;
 pub mod search;

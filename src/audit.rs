@@ -51,10 +51,12 @@ pub enum EventKind {
     PasskeyUsed,
     PasskeyCloneSuspected,
     PasswordCheckFailed,
+    PatCreated,
+    PatRevoked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 32] = [
+    pub const ALL: [EventKind; 34] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -87,6 +89,8 @@ impl EventKind {
         Self::PasskeyUsed,
         Self::PasskeyCloneSuspected,
         Self::PasswordCheckFailed,
+        Self::PatCreated,
+        Self::PatRevoked,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -124,6 +128,8 @@ impl EventKind {
             Self::PasskeyUsed => "passkey_used",
             Self::PasskeyCloneSuspected => "passkey_clone_suspected",
             Self::PasswordCheckFailed => "password_check_failed",
+            Self::PatCreated => "pat_created",
+            Self::PatRevoked => "pat_revoked",
         }
     }
 
@@ -173,6 +179,8 @@ impl EventKind {
             Self::PasskeyUsed => "Passkey used",
             Self::PasskeyCloneSuspected => "Passkey refused: its counter went backwards",
             Self::PasswordCheckFailed => "Wrong current password",
+            Self::PatCreated => "Personal access token created",
+            Self::PatRevoked => "Personal access token revoked",
         }
     }
 }
@@ -216,6 +224,12 @@ impl Event {
     /// A fact about the event (never a secret).
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.detail.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// The same event, of another kind (one action that records several kinds).
+    pub fn with_kind(mut self, kind: EventKind) -> Self {
+        self.kind = kind;
         self
     }
 

@@ -106,6 +106,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Bearer token for `/metrics` from peers other than loopback (`METRICS_TOKEN`).
     pub metrics_token: Option<Secret<String>>,
+    /// The longest lifetime of a personal access token, in days (`PAT_MAX_DAYS`).
+    pub pat_max_days: u32,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -253,6 +255,7 @@ impl Settings {
         let audit_retention_days = number(&get, "AUDIT_RETENTION_DAYS", 365, 1, 36_500)? as u32;
         let reauth_minutes = number(&get, "REAUTH_MINUTES", 10, 1, 24 * 60)?;
         let mfa_issuer = text(&get, "MFA_ISSUER", "Sigil")?;
+        let pat_max_days = number(&get, "PAT_MAX_DAYS", 365, 1, 3_650)? as u32;
         let introspection_clients = match get("INTROSPECTION_CLIENTS") {
             None => IntrospectionClients::default(),
             Some(raw) => IntrospectionClients::parse(&raw)
@@ -293,6 +296,7 @@ impl Settings {
             introspection_clients,
             log_format,
             metrics_token,
+            pat_max_days,
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod events;
 pub mod mfa;
 pub mod outbox;
 pub mod passkeys;
+pub mod pats;
 pub mod post_pages;
 pub mod posts;
 pub mod schema;

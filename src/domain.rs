@@ -4,10 +4,12 @@
 pub mod cursor;
 pub mod page;
 mod passkeys;
+mod pats;
 mod posts;
 mod users;
 
 pub use page::{Keyset, PageParams, PageRequest};
 pub use passkeys::PasskeyName;
+pub use pats::TokenName;
 pub use posts::{NewPost, NewPostRequest, PostBody, PostTitle, Visibility};
 pub use users::{Email, Password, Role, Username};

@@ -71,6 +71,12 @@ pub enum AppError {
         mfa_token: String,
         methods: Vec<&'static str>,
     },
+    /// A scoped token (a personal access token) on a route for first-party credentials only.
+    #[error("session required")]
+    SessionRequired,
+    /// A scoped token without the scope this route needs (RFC 6750 §3.1 `insufficient_scope`).
+    #[error("insufficient scope: {scope}")]
+    InsufficientScope { scope: &'static str },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -191,6 +197,8 @@ impl AppError {
             Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),
             Self::Unauthorized(AuthFailure::InvalidToken(m)) => m.clone(),
             Self::Unauthorized(AuthFailure::BadCredentials(m)) => m.clone(),
+            Self::SessionRequired => SESSION_REQUIRED.into(),
+            Self::InsufficientScope { scope } => insufficient_scope(scope),
             Self::NotFound => "The requested resource was not found.".into(),
             Self::MethodNotAllowed => "This method is not allowed on this resource.".into(),
             Self::LoginRequired { .. } => "Authentication is required.".into(),
@@ -213,6 +221,8 @@ impl AppError {
         match self {
             Self::SignInRefused { problem_type, .. } => problem_type,
             Self::MfaRequired { .. } => "/problems/mfa-required",
+            Self::SessionRequired => "/problems/session-required",
+            Self::InsufficientScope { .. } => "/problems/insufficient-scope",
             Self::Unauthorized(AuthFailure::NotRecent { .. }) => {
                 "/problems/insufficient-user-authentication"
             }
@@ -233,6 +243,13 @@ impl AppError {
             log::error!("internal error: {chain}");
         }
     }
+}
+
+const SESSION_REQUIRED: &str = "A personal access token cannot do this: it needs you signed in \
+     (a token from login, the password grant, or the browser's cookie).";
+
+fn insufficient_scope(scope: &str) -> String {
+    format!("This token lacks the {scope} scope that this route needs.")
 }
 
 /// The `WWW-Authenticate` value for a 401 (RFC 6750 §3).
@@ -288,9 +305,11 @@ impl ResponseError for AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::SignInRefused { .. } | Self::MfaRequired { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden(_)
+            | Self::SignInRefused { .. }
+            | Self::MfaRequired { .. }
+            | Self::SessionRequired
+            | Self::InsufficientScope { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
@@ -326,6 +345,13 @@ impl ResponseError for AppError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::InsufficientScope { scope } => {
+                let challenge = format!(
+                    r#"Bearer realm="sigil", error="insufficient_scope", error_description="{}", scope="{scope}""#,
+                    insufficient_scope(scope)
+                );
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
             Self::OAuth(e) => {
                 response.insert_header((header::PRAGMA, "no-cache"));

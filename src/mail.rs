@@ -4,7 +4,7 @@
 pub mod message;
 pub mod sender;
 
-pub use message::{Context, Mail};
+pub use message::{when, Context, Mail};
 pub use sender::Mailer;
 
 use crate::config::MailSettings;

@@ -14,13 +14,14 @@ use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
+use crate::auth::rate_limit::CountAttempts;
 use crate::background::Background;
 use crate::config::Settings;
 use crate::http::client::TrustedProxies;
 use crate::http::{body, headers, request_id};
 use crate::routes::web::renewal::silent_renewal;
 use crate::routes::{api, faces, web as pages};
-use crate::state::{derive_key, AppState, StartupError};
+use crate::state::{derive_key, AppState, LoginAttempts, StartupError};
 
 /// How long requests in flight may take to finish after a stop (SIGTERM).
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -65,6 +66,10 @@ impl Application {
         let tokens = web::Data::from(std::sync::Arc::clone(&state.tokens));
         let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         let state = web::Data::new(state);
+        let attempts: web::Data<dyn CountAttempts> = web::Data::from(Arc::new(LoginAttempts(
+            state.clone().into_inner(),
+        ))
+            as Arc<dyn CountAttempts>);
         let mut server = HttpServer::new(move || {
             // Runs on each worker thread as it starts.
             crate::auth::password::yield_to_sign_ins();
@@ -73,6 +78,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(db.clone())
+                .app_data(attempts.clone())
                 .app_data(tokens.clone())
                 .app_data(metrics.clone())
                 .app_data(proxies.clone())
@@ -217,6 +223,20 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/users/me/mfa/recovery-codes").route(post().to(api::mfa::regenerate)),
                 )
                 .service(resource("/users/me/events").route(get().to(api::events::mine)))
+                .service(
+                    resource("/users/me/tokens")
+                        .route(get().to(api::pats::list))
+                        .route(post().to(api::pats::create)),
+                )
+                .service(resource("/users/me/tokens/{id}").route(delete().to(api::pats::revoke)))
+                .service(
+                    resource("/admin/users/{id}/tokens")
+                        .route(delete().to(api::pats::admin_revoke_all)),
+                )
+                .service(
+                    resource("/admin/users/{id}/tokens/{token_id}")
+                        .route(delete().to(api::pats::admin_revoke_one)),
+                )
                 .service(
                     resource("/users/me/password").route(put().to(api::users::change_password)),
                 )

@@ -137,6 +137,15 @@ impl AppState {
     }
 }
 
+/// The state's [`AppState::count_login_attempt`], as authentication sees it.
+pub struct LoginAttempts(pub Arc<AppState>);
+
+impl crate::auth::rate_limit::CountAttempts for LoginAttempts {
+    fn count(&self, client: &ClientInfo, path: &str) -> Result<(), AppError> {
+        self.0.count_login_attempt(client, path)
+    }
+}
+
 /// A login-type attempt (sign-in, token, refresh, reset…), counted against the caller's
 /// address before anything else of the request is read: past the limit the answer is a 429,
 /// whatever the body holds. List it first among a handler's arguments.

@@ -45,6 +45,8 @@ pub struct AccountDetail {
     pub names: HashMap<i32, String>,
     /// The second factors that are on: `totp`.
     pub second_factors: Vec<&'static str>,
+    /// The personal access tokens not revoked, newest first.
+    pub tokens: Vec<crate::db::pats::PatRow>,
 }
 
 /// Why an action on the last admin is refused (a 409).
@@ -69,8 +71,10 @@ impl Accounts {
                 if crate::db::mfa::TotpRow::is_on(conn, id)? {
                     second_factors.push("totp");
                 }
+                let tokens = crate::db::pats::PatRow::for_user(conn, id)?;
                 Ok(AccountDetail {
                     user,
+                    tokens,
                     sessions,
                     events,
                     names,
@@ -80,8 +84,9 @@ impl Accounts {
             .await
     }
 
-    /// Disables (or enables) an account. Disabling also ends every session, so no refresh
-    /// token of the user works again even if the account is enabled later.
+    /// Disables (or enables) an account. Disabling also ends every session and revokes every
+    /// personal access token, so none of the user's tokens works again even if the account is
+    /// enabled later.
     pub async fn set_disabled(
         &self,
         by: &Acting<'_>,
@@ -97,6 +102,7 @@ impl Accounts {
             let changed = User::set_disabled(conn, user.id, disabled)?;
             if disabled {
                 Session::end_all_access(conn, user.id, "disabled by an administrator")?;
+                super::pats::revoke_for_disabled(conn, user.id, &event)?;
             }
             audit::record_in(conn, &event);
             Ok(changed)

@@ -1,26 +1,40 @@
 //! The standard endpoints' verdicts for machines: RFC 7662 introspection (is this token
-//! active, and what does it say) and RFC 7009 revocation (end it). Both take either kind of
-//! Sigil token, access or refresh, and never say more about a token that is not active than
-//! `{"active": false}`.
+//! active, and what does it say) and RFC 7009 revocation (end it). Both take every kind of
+//! Sigil token, access, refresh or personal access token, and never say more about a token
+//! that is not active than `{"active": false}`.
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::notices::{self, PatRevoker};
+use super::pats::revoked_event;
 use super::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::jwt::AccessClaims;
-use crate::auth::refresh;
+use crate::auth::scopes::Scopes;
+use crate::auth::{pat, refresh};
+use crate::db::pats::PatRow;
 use crate::db::sessions::{self, RefreshState, Session};
+use crate::db::users::User;
+use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
+use crate::mail::Context;
 
 /// RFC 7662 §2.2: `active`, and for an active token what it says.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct IntrospectionBody {
     pub active: bool,
-    /// `bearer` for an access token, `refresh_token` for a refresh token.
+    /// `bearer` for an access token or a personal access token, `refresh_token` for a
+    /// refresh token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<&'static str>,
+    /// `personal_access_token` for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// A scoped token's scopes, space-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +70,8 @@ impl IntrospectionBody {
 enum Found {
     Access(AccessClaims),
     Refresh(Box<RefreshState>),
+    /// A live personal access token.
+    Pat(Box<(PatRow, User)>),
     Nothing,
 }
 
@@ -64,6 +80,17 @@ impl Accounts {
     /// which also refuses disabled users) and else as a refresh token (by hash).
     async fn find(&self, token: &str) -> Result<Found, AppError> {
         let token = token.trim();
+        if pat::is_pat(token) {
+            if pat::check_format(token).is_err() {
+                return Ok(Found::Nothing);
+            }
+            return Ok(match pat::find(&self.db, token).await? {
+                Some((row, user)) if row.is_live(crate::db::now()) && !user.disabled => {
+                    Found::Pat(Box::new((row, user)))
+                }
+                _ => Found::Nothing,
+            });
+        }
         if let Ok(claims) = self.tokens.verify(token) {
             let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
             let check = self
@@ -115,6 +142,7 @@ impl Accounts {
                 sid: Some(c.sid),
                 auth_time: Some(c.auth_time),
                 amr: Some(c.amr),
+                ..IntrospectionBody::default()
             },
             Found::Refresh(state) if state.is_live() => {
                 let (auth_time, amr) = state.session.proof();
@@ -131,6 +159,21 @@ impl Accounts {
                     sid: Some(state.session.id.clone()),
                     auth_time: Some(unix(auth_time)),
                     amr: Some(amr),
+                    ..IntrospectionBody::default()
+                }
+            }
+            Found::Pat(found) => {
+                let (row, user) = *found;
+                let unix = |t| crate::db::to_utc(t).unix_timestamp();
+                IntrospectionBody {
+                    active: true,
+                    token_type: Some("bearer"),
+                    kind: Some("personal_access_token"),
+                    sub: Some(user.id.to_string()),
+                    username: Some(user.username),
+                    scope: Some(Scopes::from_stored(&row.scopes).to_string()),
+                    iat: Some(unix(row.created_at)),
+                    exp: Some(unix(row.expires_at)),
                     ..IntrospectionBody::default()
                 }
             }
@@ -183,6 +226,35 @@ impl Accounts {
                         Ok(())
                     })
                     .await
+            }
+            Found::Pat(found) => {
+                let (row, user) = *found;
+                let event = Event::new(EventKind::PatRevoked, client)
+                    .user(user.id)
+                    .detail("by", "revocation_endpoint");
+                let mail = notices::pat_revoked(
+                    &user.email,
+                    &[row.name.as_str()],
+                    PatRevoker::RevocationEndpoint,
+                    &Context::of(client),
+                );
+                let notice = self.notifier.render(&mail)?;
+                self.db
+                    .run(move |conn| {
+                        write_transaction(conn, |conn| {
+                            // Revoked by then (by its owner, say): nothing more to do or say.
+                            if let Some(row) =
+                                PatRow::revoke(conn, user.id, row.id, "revocation_endpoint")?
+                            {
+                                audit::record_in(conn, &revoked_event(event, &row));
+                                crate::db::outbox::enqueue(conn, &notice)?;
+                            }
+                            Ok::<_, AppError>(())
+                        })
+                    })
+                    .await?;
+                self.notifier.wake();
+                Ok(())
             }
             Found::Refresh(_) | Found::Nothing => Ok(()),
         }

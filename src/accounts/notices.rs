@@ -244,3 +244,55 @@ pub enum PasskeyChange {
     Used,
     CloneSuspected,
 }
+
+/// A personal access token was created: what it may do and until when.
+pub fn pat_created(
+    to: &str,
+    name: &str,
+    scopes: &str,
+    expires_at: time::OffsetDateTime,
+    context: &Context,
+) -> Mail {
+    let subject = "A personal access token was created for your Sigil account";
+    let mut mail = Mail {
+        paragraphs: vec![
+            format!("The personal access token \u{201c}{name}\u{201d} was created. Scripts that hold it can act for you with the scopes below, without your password, until it expires or is revoked."),
+            "If this was not you, revoke it from your account page (Personal access tokens), then change your password.".into(),
+        ],
+        ..mail("pat_created", to, subject, "A personal access token was created")
+    };
+    mail.facts.push(("Scopes", scopes.to_string()));
+    mail.facts.push(("Expires", crate::mail::when(expires_at)));
+    mail.with_context(context)
+}
+
+/// Who revoked personal access tokens, when it was not their owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatRevoker {
+    Admin,
+    /// RFC 7009: whoever held the token (a secret scanner that found it published, say).
+    RevocationEndpoint,
+}
+
+/// Tokens were revoked by someone other than their owner.
+pub fn pat_revoked(to: &str, names: &[&str], by: PatRevoker, context: &Context) -> Mail {
+    let list = names
+        .iter()
+        .map(|n| format!("\u{201c}{n}\u{201d}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = match (by, names.len()) {
+        (PatRevoker::Admin, 1) => format!("An administrator revoked your personal access token {list}."),
+        (PatRevoker::Admin, _) => format!("An administrator revoked your personal access tokens {list}."),
+        (PatRevoker::RevocationEndpoint, _) => format!("Your personal access token {list} was revoked by someone who held it, through the revocation endpoint. Secret scanners do this when a token is found published, in a repository or a log."),
+    };
+    let subject = "A personal access token of your Sigil account was revoked";
+    Mail {
+        paragraphs: vec![
+            what,
+            "Scripts that used it now get 401. Create a new token from your account page if they still need one.".into(),
+        ],
+        ..mail("pat_revoked", to, subject, "A personal access token was revoked")
+    }
+    .with_context(context)
+}

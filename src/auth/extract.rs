@@ -1,19 +1,25 @@
-//! Extractors: [`AuthUser`] (required) and [`MaybeUser`] (optional) for the JSON API.
-//! Both go through [`authenticate`], the one function that finds, verifies and checks a
-//! credential against revocation.
+//! Extractors for the JSON API's *session* routes (first-party credentials only): [`AuthUser`]
+//! (required), [`RecentAuth`], [`AdminUser`] and [`MaybeUser`] (optional); the scoped routes'
+//! are in [`super::scoped`]. All go through [`authenticate`], the one function that finds,
+//! verifies and checks a credential against revocation.
 
 use actix_session::SessionExt as _;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage as _, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
-use super::credentials::{self, CredentialSource};
+use super::credentials::{self, Credential, CredentialSource};
+use super::pat::{self, PatGrant};
+use super::rate_limit::CountAttempts;
+use super::scopes::Scope;
 use super::tokens::Tokens;
 use super::{csrf, jwt};
+use crate::db::pats::PatRow;
 use crate::db::sessions::Session;
 use crate::db::users::User;
 use crate::db::Db;
 use crate::error::{AppError, AuthFailure};
+use crate::http::client::ClientInfo;
 use crate::metrics::Metrics;
 
 /// A request whose credential verified, with the user it names and where it came from.
@@ -29,11 +35,52 @@ pub struct Authenticated {
 #[derive(Clone)]
 pub struct RenewedAccessToken(pub String);
 
-/// Finds the credential (bearer header, else cookie), verifies it with the pinned algorithm,
-/// and checks in one query that its user exists and is not disabled, and that neither its
-/// session nor its `jti` was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not good.
-pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, AppError> {
-    if let Some(done) = req.extensions().get::<Authenticated>() {
+/// Whoever a request's credential names: a first-party credential (cookie, or a token from a
+/// sign-in or its refreshes), with every power, or a personal access token, with its scopes.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    FirstParty(Authenticated),
+    Pat(PatGrant),
+}
+
+impl Caller {
+    pub fn user(&self) -> &User {
+        match self {
+            Self::FirstParty(auth) => &auth.user,
+            Self::Pat(grant) => &grant.user,
+        }
+    }
+
+    /// The first-party credential; a scoped token is `None`.
+    pub fn first_party(&self) -> Option<&Authenticated> {
+        match self {
+            Self::FirstParty(auth) => Some(auth),
+            Self::Pat(_) => None,
+        }
+    }
+
+    /// The session a first-party credential belongs to; a scoped token has none.
+    pub fn session_id(&self) -> Option<&str> {
+        self.first_party().map(|auth| auth.claims.sid.as_str())
+    }
+
+    /// Whether this credential may use a route that needs `scope`: a first-party one may use
+    /// every route, a scoped one only those its scopes grant.
+    pub fn allows(&self, scope: Scope) -> bool {
+        match self {
+            Self::FirstParty(_) => true,
+            Self::Pat(grant) => grant.scopes.grants(scope),
+        }
+    }
+}
+
+/// Finds the credential (bearer header, else cookie) and checks it: a personal access token by
+/// its checksum and one read by hash ([`pat`]); a JWT with the pinned algorithm and, in one
+/// query, that its user exists and is not disabled, and that neither its session nor its
+/// `jti` was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not
+/// good.
+pub async fn authenticate(req: &HttpRequest) -> Result<Option<Caller>, AppError> {
+    if let Some(done) = req.extensions().get::<Caller>() {
         return Ok(Some(done.clone()));
     }
     let renewed = req.extensions().get::<RenewedAccessToken>().cloned();
@@ -46,6 +93,65 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         (Some(c), None) => c,
         (None, None) => return Ok(None),
     };
+    let done = if pat::is_pat(&credential.token) {
+        Caller::Pat(authenticate_pat(req, &credential).await?)
+    } else {
+        Caller::FirstParty(authenticate_jwt(req, credential).await?)
+    };
+    req.extensions_mut().insert(done.clone());
+    Ok(Some(done))
+}
+
+/// A personal access token: only from the Authorization header; refused by its checksum
+/// before any lookup; a failed lookup counts toward the address's login limit. A use is
+/// recorded at most once a minute.
+async fn authenticate_pat(
+    req: &HttpRequest,
+    credential: &Credential,
+) -> Result<PatGrant, AppError> {
+    if credential.source == CredentialSource::Cookie {
+        count_refusal(req, "pat_in_cookie");
+        return Err(AppError::invalid_token(
+            "A personal access token goes in the Authorization header (Bearer), never in a \
+             cookie.",
+        ));
+    }
+    let db = app_data::<Db>(req)?;
+    match pat::authenticate(&db, &credential.token).await? {
+        Ok(grant) => {
+            let now = crate::db::now();
+            let stale = grant
+                .last_used_at
+                .is_none_or(|t| now - t >= time::Duration::minutes(1));
+            if stale {
+                let id = grant.token_id;
+                let ip = ClientInfo::of(req).ip.map(|ip| ip.to_string());
+                let recorded = db
+                    .run(move |conn| Ok(PatRow::record_use(conn, id, ip.as_deref())?))
+                    .await;
+                if let Err(e) = recorded {
+                    log::warn!("could not record the use of personal access token {id}: {e}");
+                }
+            }
+            Ok(grant)
+        }
+        Err(refusal) => {
+            count_refusal(req, refusal.reason());
+            if refusal.was_looked_up() {
+                if let Some(attempts) = req.app_data::<web::Data<dyn CountAttempts>>() {
+                    attempts.count(&ClientInfo::of(req), req.path())?;
+                }
+            }
+            Err(AppError::invalid_token(refusal.description()))
+        }
+    }
+}
+
+/// A JWT access token, with the one revocation query.
+async fn authenticate_jwt(
+    req: &HttpRequest,
+    credential: Credential,
+) -> Result<Authenticated, AppError> {
     let tokens = app_data::<Tokens>(req)?;
     let claims = tokens.verify(&credential.token).map_err(|e| {
         count_refusal(req, e.status());
@@ -82,13 +188,23 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Authenticated>, Ap
         }
         Some(c) => c.user,
     };
-    let done = Authenticated {
+    Ok(Authenticated {
         user,
         claims,
         source: credential.source,
-    };
-    req.extensions_mut().insert(done.clone());
-    Ok(Some(done))
+    })
+}
+
+/// [`authenticate`] for a route of first-party credentials only (a *session* route): a
+/// personal access token there is a 403 `session-required`.
+pub async fn authenticate_first_party(
+    req: &HttpRequest,
+) -> Result<Option<Authenticated>, AppError> {
+    match authenticate(req).await? {
+        None => Ok(None),
+        Some(Caller::FirstParty(auth)) => Ok(Some(auth)),
+        Some(Caller::Pat(_)) => Err(AppError::SessionRequired),
+    }
 }
 
 /// Counts a refused credential by its reason code (a fixed set: the inspector's statuses,
@@ -109,18 +225,28 @@ pub fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, AppError>
 
 /// [`authenticate`], then the CSRF rule: unsafe methods authenticated by cookie need the
 /// session's CSRF token in `X-CSRF-Token` (bearer requests need none).
-async fn authenticate_api(req: HttpRequest) -> Result<Option<Authenticated>, AppError> {
-    let auth = authenticate(&req).await?;
-    if let Some(auth) = &auth {
+pub async fn authenticate_api(req: HttpRequest) -> Result<Option<Caller>, AppError> {
+    let caller = authenticate(&req).await?;
+    if let Some(Caller::FirstParty(auth)) = &caller {
         if auth.source == CredentialSource::Cookie && csrf::is_unsafe(req.method()) {
             csrf::verify(&req.get_session(), csrf::from_header(&req))?;
         }
     }
-    Ok(auth)
+    Ok(caller)
 }
 
-/// Required authentication for the API: no credential is a 401 without an error attribute,
-/// a bad one a 401 `invalid_token`; cookie-authenticated writes also need a CSRF token.
+/// [`authenticate_api`] on a *session* route: a personal access token is a 403.
+async fn authenticate_session(req: HttpRequest) -> Result<Option<Authenticated>, AppError> {
+    match authenticate_api(req).await? {
+        None => Ok(None),
+        Some(Caller::FirstParty(auth)) => Ok(Some(auth)),
+        Some(Caller::Pat(_)) => Err(AppError::SessionRequired),
+    }
+}
+
+/// Required first-party authentication for a *session* route of the API: no credential is a
+/// 401 without an error attribute, a bad one a 401 `invalid_token`, a personal access token a
+/// 403; cookie-authenticated writes also need a CSRF token.
 pub struct AuthUser(pub Authenticated);
 
 impl FromRequest for AuthUser {
@@ -128,7 +254,7 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = authenticate_api(req.clone());
+        let auth = authenticate_session(req.clone());
         Box::pin(async move {
             auth.await?
                 .map(AuthUser)
@@ -191,8 +317,9 @@ pub fn require_recent(tokens: &Tokens, auth: Authenticated) -> Result<Authentica
     }
 }
 
-/// Optional authentication: no credential is anonymous, but a credential that was sent and
-/// fails is still a 401 (never silently anonymous).
+/// Optional first-party authentication (a *session* route): no credential is anonymous, but
+/// a credential that was sent and fails is still a 401 (never silently anonymous), and a
+/// personal access token a 403.
 pub struct MaybeUser(pub Option<Authenticated>);
 
 impl MaybeUser {
@@ -207,7 +334,7 @@ impl FromRequest for MaybeUser {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = authenticate_api(req.clone());
+        let auth = authenticate_session(req.clone());
         Box::pin(async move { Ok(MaybeUser(auth.await?)) })
     }
 }

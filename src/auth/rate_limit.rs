@@ -8,6 +8,13 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::AppError;
 
+/// Counts a login-type attempt from a client's address (a 429 past the limit): the start-up
+/// registers the application state's counter under this name, so that authentication can
+/// count a failed token lookup without knowing the state.
+pub trait CountAttempts: Send + Sync {
+    fn count(&self, client: &crate::http::client::ClientInfo, path: &str) -> Result<(), AppError>;
+}
+
 /// Limits login, token and refresh attempts per client address: the peer's, or the one a
 /// trusted proxy names (`TRUSTED_PROXIES`). An IPv6 client counts by its /64 ([`limit_key`]).
 pub struct LoginLimiter {

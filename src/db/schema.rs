@@ -66,6 +66,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    personal_access_tokens (id) {
+        id -> Int4,
+        user_id -> Int4,
+        token_hash -> Text,
+        hint -> Text,
+        name -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_ip -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     posts (id) {
         id -> Int4,
         author_id -> Int4,
@@ -182,6 +199,7 @@ diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(mfa_challenges -> users (user_id));
 diesel::joinable!(passkeys -> users (user_id));
+diesel::joinable!(personal_access_tokens -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -196,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mfa_challenges,
     outbox,
     passkeys,
+    personal_access_tokens,
     posts,
     posts_version,
     recovery_codes,

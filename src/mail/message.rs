@@ -56,14 +56,16 @@ struct TextPart<'a> {
     account_url: &'a str,
 }
 
+/// A time as the notices write it: `2026-12-06 09:30 UTC`.
+pub fn when(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}
+
 impl Mail {
     /// Adds when, the device and the address of `context` to the facts.
     pub fn with_context(mut self, context: &Context) -> Self {
-        let at = context.at;
-        self.facts.push((
-            "When",
-            format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute()),
-        ));
+        self.facts.push(("When", when(context.at)));
         self.facts.push(("Device", context.device.clone()));
         if let Some(ip) = &context.ip {
             self.facts.push(("Address", ip.clone()));

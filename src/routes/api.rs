@@ -11,6 +11,7 @@ pub mod mfa;
 pub mod oauth;
 pub mod openapi;
 pub mod passkeys;
+pub mod pats;
 pub mod posts;
 pub mod responses;
 pub mod sessions;

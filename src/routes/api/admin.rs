@@ -14,6 +14,7 @@ use crate::accounts::admin::Acting;
 use crate::accounts::events::EventSearchParams;
 use crate::accounts::search::UserSearchParams;
 use crate::auth::extract::AdminUser;
+use crate::auth::scoped::{AdminRead, AdminScoped, AdminWrite};
 use crate::db::users::User;
 use crate::domain::Role;
 use crate::error::{AppError, FieldErrors, Problem};
@@ -67,6 +68,8 @@ pub struct AccountDetailBody {
     /// The second factors the user has set up (`totp`, passkeys); empty when none.
     pub second_factors: Vec<String>,
     pub events: Vec<EventBody>,
+    /// The personal access tokens not revoked, newest first (never their text).
+    pub tokens: Vec<super::pats::PatBody>,
 }
 
 /// `PUT /api/admin/users/{id}/role`.
@@ -89,11 +92,11 @@ pub struct RoleRequest {
         (status = 422, description = "Bad query, limit or cursor", body = Problem, content_type = "application/problem+json"),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:read"]))
 )]
 pub async fn list_users(
     state: web::Data<AppState>,
-    _: AdminUser,
+    _: AdminScoped<AdminRead>,
     params: web::Query<UserSearchParams>,
 ) -> Result<HttpResponse, AppError> {
     let (query, page) = params.parse(&state.cursor_key)?;
@@ -117,16 +120,21 @@ pub async fn list_users(
         (status = 200, description = "The account: profile, sessions, second factors, recent events", body = AccountDetailBody),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:read"]))
 )]
 pub async fn show_user(
     state: web::Data<AppState>,
-    _: AdminUser,
+    _: AdminScoped<AdminRead>,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let detail = state.accounts().account_detail(path.into_inner()).await?;
     Ok(HttpResponse::Ok().no_store().json(AccountDetailBody {
         user: AdminUserBody::from(&detail.user),
+        tokens: detail
+            .tokens
+            .iter()
+            .map(super::pats::PatBody::from)
+            .collect(),
         sessions: detail
             .sessions
             .into_iter()
@@ -153,15 +161,15 @@ pub async fn show_user(
         (status = 409, description = "The last active administrator", body = Problem, content_type = "application/problem+json"),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:write"]))
 )]
 pub async fn disable(
     state: web::Data<AppState>,
-    AdminUser(admin): AdminUser,
+    AdminScoped(admin, _): AdminScoped<AdminWrite>,
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    set_disabled(&state, &admin.user, &client, path.into_inner(), true).await
+    set_disabled(&state, admin.user(), &client, path.into_inner(), true).await
 }
 
 /// `POST /api/admin/users/{id}/enable`.
@@ -174,15 +182,15 @@ pub async fn disable(
         (status = 200, description = "The user, enabled (signing in again is up to them)", body = AdminUserBody),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:write"]))
 )]
 pub async fn enable(
     state: web::Data<AppState>,
-    AdminUser(admin): AdminUser,
+    AdminScoped(admin, _): AdminScoped<AdminWrite>,
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    set_disabled(&state, &admin.user, &client, path.into_inner(), false).await
+    set_disabled(&state, admin.user(), &client, path.into_inner(), false).await
 }
 
 async fn set_disabled(
@@ -209,15 +217,15 @@ async fn set_disabled(
         (status = 204, description = "Every session of the user has ended"),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:write"]))
 )]
 pub async fn logout_all(
     state: web::Data<AppState>,
-    AdminUser(admin): AdminUser,
+    AdminScoped(admin, _): AdminScoped<AdminWrite>,
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting::new(&admin.user, &client);
+    let by = Acting::new(admin.user(), &client);
     state
         .accounts()
         .sign_out_everywhere(&by, path.into_inner())
@@ -236,15 +244,15 @@ pub async fn logout_all(
         (status = 202, description = "A reset link is on its way to the user's address"),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:write"]))
 )]
 pub async fn password_reset(
     state: web::Data<AppState>,
-    AdminUser(admin): AdminUser,
+    AdminScoped(admin, _): AdminScoped<AdminWrite>,
     client: ClientInfo,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let by = Acting::new(&admin.user, &client);
+    let by = Acting::new(admin.user(), &client);
     state
         .accounts()
         .send_reset_for(&by, path.into_inner())
@@ -328,11 +336,11 @@ pub async fn delete_user(
         (status = 422, description = "Bad user, kind, limit or cursor", body = Problem, content_type = "application/problem+json"),
         AdminErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["admin:read"]))
 )]
 pub async fn list_events(
     state: web::Data<AppState>,
-    _: AdminUser,
+    _: AdminScoped<AdminRead>,
     params: web::Query<EventSearchParams>,
 ) -> Result<HttpResponse, AppError> {
     let (filter, page) = params.parse(&state.cursor_key)?;

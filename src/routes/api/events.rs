@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::responses::AuthErrors;
 use crate::accounts::events::EventList;
-use crate::auth::extract::AuthUser;
+use crate::auth::scoped::{Scoped, SessionsRead};
 use crate::db::events::EventRow;
 use crate::domain::Keyset;
 use crate::error::{AppError, FieldErrors, Problem};
@@ -87,11 +87,11 @@ impl From<EventList> for EventPage {
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
         AuthErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["sessions:read"]))
 )]
 pub async fn mine(
     state: web::Data<AppState>,
-    AuthUser(auth): AuthUser,
+    Scoped(caller, _): Scoped<SessionsRead>,
     params: web::Query<EventPageParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
@@ -104,7 +104,7 @@ pub async fn mine(
     let keyset = errors.finish(|| keyset)?;
     let list = state
         .accounts()
-        .own_events(auth.user.id, keyset, &state.cursor_key)
+        .own_events(caller.user().id, keyset, &state.cursor_key)
         .await?;
     Ok(HttpResponse::Ok().no_store().json(EventPage::from(list)))
 }

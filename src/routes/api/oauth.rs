@@ -64,7 +64,7 @@ pub async fn metadata(state: web::Data<AppState>) -> HttpResponse {
 /// The form of `POST /api/auth/revoke` and `POST /api/auth/introspect`.
 #[derive(Deserialize, ToSchema)]
 pub struct TokenParam {
-    /// An access token or a refresh token.
+    /// An access token, a refresh token or a personal access token.
     #[schema(value_type = String, required = true)]
     #[serde(default)]
     pub token: Option<String>,
@@ -84,14 +84,23 @@ pub struct TokenParam {
     responses(
         (status = 200, description = "Revoked, or nothing to revoke"),
         (status = 400, description = "invalid_request: no token", body = OAuthBody),
+        (status = 401, description = "invalid_client: Basic credentials were sent and are wrong", body = OAuthBody),
         RateLimited
     )
 )]
 pub async fn revoke(
     LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
+    req: HttpRequest,
     OAuthForm(form): OAuthForm<TokenParam>,
 ) -> Result<HttpResponse, AppError> {
+    // No client credentials are needed (whoever holds a token may end it, as a secret
+    // scanner does), but credentials that are sent must be right.
+    if client_credentials(&req, &state) == Some(false) {
+        return Ok(invalid_client(
+            "These client credentials are wrong; send none, or a listed client's.",
+        ));
+    }
     let token = required(form.token, "token")?;
     state.accounts().revoke_token(&token, &client).await?;
     Ok(HttpResponse::Ok().no_store().finish())
@@ -118,50 +127,44 @@ pub async fn introspect(
     state: web::Data<AppState>,
     OAuthForm(form): OAuthForm<TokenParam>,
 ) -> Result<HttpResponse, AppError> {
-    if !client_authenticated(&req, &state) {
-        return Ok(HttpResponse::Unauthorized()
-            .insert_header((
-                header::WWW_AUTHENTICATE,
-                r#"Basic realm="sigil introspection""#,
-            ))
-            .no_store()
-            .json(OAuthBody {
-                error: "invalid_client",
-                error_description: "Introspection needs the HTTP Basic credentials of a client \
-                                    listed in INTROSPECTION_CLIENTS.",
-                mfa_token: None,
-            }));
+    if client_credentials(&req, &state) != Some(true) {
+        return Ok(invalid_client(
+            "Introspection needs the HTTP Basic credentials of a client listed in \
+             INTROSPECTION_CLIENTS.",
+        ));
     }
     let token = required(form.token, "token")?;
     let body = state.accounts().introspect(&token).await?;
     Ok(HttpResponse::Ok().no_store().json(body))
 }
 
-/// Whether the request carries `Authorization: Basic` credentials of a listed client.
-fn client_authenticated(req: &HttpRequest, state: &AppState) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some(encoded) = value
-        .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
-        .map(|(_, rest)| rest.trim())
-    else {
-        return false;
-    };
-    let Some(decoded) = STANDARD
-        .decode(encoded)
+/// RFC 6749 §5.2 `invalid_client`, with the Basic challenge.
+fn invalid_client(description: &'static str) -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="sigil""#))
+        .no_store()
+        .json(OAuthBody {
+            error: "invalid_client",
+            error_description: description,
+            mfa_token: None,
+        })
+}
+
+/// The request's `Authorization: Basic` client credentials: `None` when it sends none,
+/// else whether they are those of a listed client (unreadable ones are wrong ones).
+fn client_credentials(req: &HttpRequest, state: &AppState) -> Option<bool> {
+    let value = req.headers().get(header::AUTHORIZATION)?;
+    let value = value.to_str().unwrap_or("");
+    let (scheme, encoded) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
         .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-    else {
-        return false;
-    };
-    match decoded.split_once(':') {
+        .and_then(|b| String::from_utf8(b).ok());
+    Some(match decoded.as_deref().and_then(|d| d.split_once(':')) {
         Some((name, secret)) => state.settings.introspection_clients.check(name, secret),
         None => false,
-    }
+    })
 }

@@ -7,8 +7,10 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, email, events, health, keys, mfa, oauth, passkeys, posts, sessions, token, users,
+    admin, auth, email, events, health, keys, mfa, oauth, passkeys, pats, posts, sessions, token,
+    users,
 };
+use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
 
 /// Every JSON route of the contract: (method, path). The route-table test checks that each
@@ -60,6 +62,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/admin/users/{id}/logout-all"),
     ("post", "/api/admin/users/{id}/password-reset"),
     ("put", "/api/admin/users/{id}/role"),
+    ("get", "/api/users/me/tokens"),
+    ("post", "/api/users/me/tokens"),
+    ("delete", "/api/users/me/tokens/{id}"),
+    ("delete", "/api/admin/users/{id}/tokens"),
+    ("delete", "/api/admin/users/{id}/tokens/{token_id}"),
     ("get", "/api/admin/events"),
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
@@ -96,6 +103,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         email::resend,
         email::change,
         users::me,
+        pats::list,
+        pats::create,
+        pats::revoke,
+        pats::admin_revoke_all,
+        pats::admin_revoke_one,
         users::change_password,
         mfa::complete,
         mfa::reauthenticate,
@@ -159,9 +171,17 @@ impl Modify for Security {
             SecurityScheme::OAuth2(OAuth2::with_description(
                 [Flow::Password(Password::new(
                     "/api/auth/token",
-                    Scopes::new(),
+                    Scopes::from_iter(
+                        Scope::ALL
+                            .iter()
+                            .map(|s| (s.as_str().to_string(), s.description().to_string())),
+                    ),
                 ))],
-                "OAuth2 password flow at the token endpoint (first-party clients).",
+                "OAuth2 password flow at the token endpoint (first-party clients: their \
+                 tokens hold no scope and reach every route). The scopes are those of \
+                 personal access tokens (POST /api/users/me/tokens): each operation names the \
+                 one it needs; an operation that names none takes first-party credentials \
+                 only, and a scoped token there gets 403 /problems/session-required.",
             )),
         );
         components.add_security_scheme(
@@ -169,7 +189,7 @@ impl Modify for Security {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
+                    .bearer_format("JWT, or a personal access token (sigil_pat_…)")
                     .build(),
             ),
         );

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::responses::{BodyErrors, WriteErrors};
-use crate::auth::extract::{AuthUser, MaybeUser};
+use crate::auth::scoped::{MaybeScoped, PostsRead, PostsWrite, Scoped};
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
 use crate::db::DbConnection;
 use crate::domain::{
@@ -72,11 +72,11 @@ pub struct PageJson {
         (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json")
     ),
-    security((), ("bearer" = []), ("oauth2" = []))
+    security((), ("bearer" = []), ("oauth2" = ["posts:read"]))
 )]
 pub async fn list(
     state: web::Data<AppState>,
-    viewer: MaybeUser,
+    viewer: MaybeScoped<PostsRead>,
     params: web::Query<PageParams>,
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
@@ -128,15 +128,15 @@ fn render(
         WriteErrors,
         BodyErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["posts:write"]))
 )]
 pub async fn create(
     state: web::Data<AppState>,
-    AuthUser(auth): AuthUser,
+    Scoped(caller, _): Scoped<PostsWrite>,
     JsonBody(body): JsonBody<NewPostRequest>,
 ) -> Result<HttpResponse, AppError> {
     let new = NewPost::try_from(body)?;
-    let author = auth.user.id;
+    let author = caller.user().id;
     let post = state
         .db
         .run(move |conn| Ok(Post::create(conn, author, &new)?))
@@ -157,11 +157,11 @@ pub async fn create(
         (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or someone else's private post", body = Problem, content_type = "application/problem+json")
     ),
-    security((), ("bearer" = []), ("oauth2" = []))
+    security((), ("bearer" = []), ("oauth2" = ["posts:read"]))
 )]
 pub async fn show(
     state: web::Data<AppState>,
-    viewer: MaybeUser,
+    viewer: MaybeScoped<PostsRead>,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let (id, viewer) = (path.into_inner(), viewer.user_id());
@@ -218,15 +218,15 @@ impl TryFrom<PostPatchRequest> for PostChanges {
         WriteErrors,
         BodyErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["posts:write"]))
 )]
 pub async fn update(
     state: web::Data<AppState>,
-    AuthUser(auth): AuthUser,
+    Scoped(caller, _): Scoped<PostsWrite>,
     path: web::Path<i32>,
     JsonBody(body): JsonBody<PostPatchRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, user) = (path.into_inner(), auth.user.id);
+    let (id, user) = (path.into_inner(), caller.user().id);
     let changes = PostChanges::try_from(body)?;
     let post = state
         .db
@@ -247,14 +247,14 @@ pub async fn update(
         (status = 404, description = "No such post the caller can see", body = Problem, content_type = "application/problem+json"),
         WriteErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["posts:write"]))
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    AuthUser(auth): AuthUser,
+    Scoped(caller, _): Scoped<PostsWrite>,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, user) = (path.into_inner(), auth.user.id);
+    let (id, user) = (path.into_inner(), caller.user().id);
     state
         .db
         .run(move |conn| Ok(Post::delete_owned(conn, id, user)?))

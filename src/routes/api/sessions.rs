@@ -10,6 +10,7 @@ use super::responses::{AuthErrors, WriteErrors};
 use crate::accounts::sessions::LogoutScope;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::{AuthUser, Authenticated};
+use crate::auth::scoped::{Scoped, SessionsRead};
 use crate::auth::{cookies, csrf};
 use crate::db::sessions::Session;
 use crate::error::{AppError, Problem};
@@ -104,7 +105,8 @@ impl SessionBody {
     }
 }
 
-/// `GET /api/auth/sessions`: the user's live sessions, the caller's marked `current`.
+/// `GET /api/auth/sessions` (`sessions:read`): the user's live sessions, the caller's marked
+/// `current`.
 #[utoipa::path(
     get,
     path = "/api/auth/sessions",
@@ -113,18 +115,20 @@ impl SessionBody {
         (status = 200, description = "The user's live sessions", body = Vec<SessionBody>),
         AuthErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["sessions:read"]))
 )]
 pub async fn list_sessions(
     state: web::Data<AppState>,
-    AuthUser(auth): AuthUser,
+    Scoped(caller, _): Scoped<SessionsRead>,
 ) -> Result<HttpResponse, AppError> {
+    // A personal access token belongs to no session: none is `current`.
+    let current = caller.session_id().unwrap_or_default();
     let body: Vec<SessionBody> = state
         .accounts()
-        .active_sessions(auth.user.id)
+        .active_sessions(caller.user().id)
         .await?
         .into_iter()
-        .map(|s| SessionBody::new(s, &auth.claims.sid))
+        .map(|s| SessionBody::new(s, current))
         .collect();
     Ok(HttpResponse::Ok().no_store().json(body))
 }

@@ -10,6 +10,7 @@ use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::credentials::CredentialSource;
 use crate::auth::extract::AuthUser;
+use crate::auth::scoped::{ProfileRead, Scoped};
 use crate::auth::tokens::TokenPair;
 use crate::db::users::User;
 use crate::domain::{Password, Role};
@@ -57,12 +58,12 @@ impl From<&User> for UserBody {
         (status = 200, description = "The signed-in user", body = UserBody),
         AuthErrors
     ),
-    security(("bearer" = []), ("oauth2" = []))
+    security(("bearer" = []), ("oauth2" = ["profile:read"]))
 )]
-pub async fn me(AuthUser(auth): AuthUser) -> HttpResponse {
+pub async fn me(Scoped(caller, _): Scoped<ProfileRead>) -> HttpResponse {
     HttpResponse::Ok()
         .no_store()
-        .json(UserBody::from(&auth.user))
+        .json(UserBody::from(caller.user()))
 }
 
 /// `PUT /api/users/me/password`.

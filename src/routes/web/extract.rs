@@ -10,7 +10,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::auth::csrf;
-use crate::auth::extract::{authenticate, Authenticated};
+use crate::auth::extract::{authenticate_first_party, Authenticated};
 use crate::error::AppError;
 use crate::http::body::from_text_fields;
 
@@ -24,7 +24,7 @@ impl FromRequest for Viewer {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { Ok(Viewer(authenticate(&req).await.ok().flatten())) })
+        Box::pin(async move { Ok(Viewer(authenticate_first_party(&req).await.ok().flatten())) })
     }
 }
 

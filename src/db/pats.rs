@@ -1,0 +1,192 @@
+//! Personal access tokens, by the SHA-256 of their text.
+
+use diesel::prelude::*;
+use time::{Duration, PrimitiveDateTime};
+
+use super::schema::{personal_access_tokens as pats, users};
+use super::stored_time::StoredTime;
+use super::users::User;
+use super::DbConnection;
+
+/// A stored personal access token (never its text).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = pats)]
+pub struct PatRow {
+    pub id: i32,
+    pub user_id: i32,
+    pub hint: String,
+    pub name: String,
+    /// Space-separated (see [`crate::auth::scopes::Scopes::from_stored`]).
+    pub scopes: String,
+    #[diesel(deserialize_as = StoredTime)]
+    pub created_at: PrimitiveDateTime,
+    #[diesel(deserialize_as = StoredTime)]
+    pub expires_at: PrimitiveDateTime,
+    pub last_used_at: Option<PrimitiveDateTime>,
+    pub last_used_ip: Option<String>,
+    pub revoked_at: Option<PrimitiveDateTime>,
+    pub revoked_by: Option<String>,
+}
+
+/// A token about to be stored.
+pub struct NewPat<'a> {
+    pub user_id: i32,
+    pub token_hash: &'a str,
+    pub hint: &'a str,
+    pub name: &'a str,
+    pub scopes: &'a str,
+    pub expires_at: PrimitiveDateTime,
+}
+
+/// [`PatRow`]'s columns, for `RETURNING` (the multi-backend connection takes columns, not
+/// `as_returning`).
+type Columns = (
+    pats::id,
+    pats::user_id,
+    pats::hint,
+    pats::name,
+    pats::scopes,
+    pats::created_at,
+    pats::expires_at,
+    pats::last_used_at,
+    pats::last_used_ip,
+    pats::revoked_at,
+    pats::revoked_by,
+);
+const COLUMNS: Columns = (
+    pats::id,
+    pats::user_id,
+    pats::hint,
+    pats::name,
+    pats::scopes,
+    pats::created_at,
+    pats::expires_at,
+    pats::last_used_at,
+    pats::last_used_ip,
+    pats::revoked_at,
+    pats::revoked_by,
+);
+
+/// The most live (unrevoked, unexpired) tokens one user may hold.
+pub const MAX_LIVE: i64 = 50;
+
+impl PatRow {
+    pub fn is_expired(&self, now: PrimitiveDateTime) -> bool {
+        self.expires_at <= now
+    }
+
+    pub fn is_live(&self, now: PrimitiveDateTime) -> bool {
+        self.revoked_at.is_none() && !self.is_expired(now)
+    }
+
+    /// The token of this hash and its owner: the one read of a PAT-authenticated request,
+    /// by the unique index, on the concrete connection so the statement is cached.
+    pub fn by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<(PatRow, User)>> {
+        super::on_backend!(conn, |c| {
+            pats::table
+                .inner_join(users::table)
+                .filter(pats::token_hash.eq(hash))
+                .select((PatRow::as_select(), User::as_select()))
+                .first::<(PatRow, User)>(c)
+                .optional()
+        })
+    }
+
+    /// The user's tokens that were not revoked, newest first (expired ones included).
+    pub fn for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<PatRow>> {
+        pats::table
+            .filter(pats::user_id.eq(user_id))
+            .filter(pats::revoked_at.is_null())
+            .order(pats::id.desc())
+            .select(PatRow::as_select())
+            .load(conn)
+    }
+
+    /// The user's live tokens, newest first.
+    pub fn live_for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<PatRow>> {
+        pats::table
+            .filter(pats::user_id.eq(user_id))
+            .filter(pats::revoked_at.is_null())
+            .filter(pats::expires_at.gt(super::now()))
+            .order(pats::id.desc())
+            .select(PatRow::as_select())
+            .load(conn)
+    }
+
+    pub fn count_live(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
+        pats::table
+            .filter(pats::user_id.eq(user_id))
+            .filter(pats::revoked_at.is_null())
+            .filter(pats::expires_at.gt(super::now()))
+            .count()
+            .get_result(conn)
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewPat<'_>) -> QueryResult<PatRow> {
+        diesel::insert_into(pats::table)
+            .values((
+                pats::user_id.eq(new.user_id),
+                pats::token_hash.eq(new.token_hash),
+                pats::hint.eq(new.hint),
+                pats::name.eq(new.name),
+                pats::scopes.eq(new.scopes),
+                pats::created_at.eq(super::now()),
+                pats::expires_at.eq(new.expires_at),
+            ))
+            .returning(COLUMNS)
+            .get_result(conn)
+    }
+
+    /// Revokes one of the user's unrevoked tokens: `None` when the user has none of that id.
+    pub fn revoke(
+        conn: &mut DbConnection,
+        user_id: i32,
+        id: i32,
+        by: &str,
+    ) -> QueryResult<Option<PatRow>> {
+        diesel::update(
+            pats::table
+                .filter(pats::id.eq(id))
+                .filter(pats::user_id.eq(user_id))
+                .filter(pats::revoked_at.is_null()),
+        )
+        .set((
+            pats::revoked_at.eq(Some(super::now())),
+            pats::revoked_by.eq(Some(by)),
+        ))
+        .returning(COLUMNS)
+        .get_result(conn)
+        .optional()
+    }
+
+    /// Revokes every unrevoked token of the user; the ones it revoked.
+    pub fn revoke_all(conn: &mut DbConnection, user_id: i32, by: &str) -> QueryResult<Vec<PatRow>> {
+        diesel::update(
+            pats::table
+                .filter(pats::user_id.eq(user_id))
+                .filter(pats::revoked_at.is_null()),
+        )
+        .set((
+            pats::revoked_at.eq(Some(super::now())),
+            pats::revoked_by.eq(Some(by)),
+        ))
+        .returning(COLUMNS)
+        .get_results(conn)
+    }
+
+    /// Records a use, unless one was recorded less than a minute ago (decided by the update,
+    /// so concurrent requests write once between them).
+    pub fn record_use(conn: &mut DbConnection, id: i32, ip: Option<&str>) -> QueryResult<bool> {
+        let now = super::now();
+        let updated = diesel::update(
+            pats::table.filter(pats::id.eq(id)).filter(
+                pats::last_used_at
+                    .is_null()
+                    .or(pats::last_used_at.le(now - Duration::minutes(1))),
+            ),
+        )
+        .set((pats::last_used_at.eq(Some(now)), pats::last_used_ip.eq(ip)))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+}
