@@ -20,6 +20,7 @@ pub mod encoder;
 pub mod foreign;
 pub mod input;
 pub mod pasted_key;
+pub mod secrets;
 pub mod times;
 pub mod warnings;
 
@@ -35,6 +36,11 @@ pub struct Inspection {
     /// checked with no key).
     #[schema(example = "valid")]
     pub status: &'static str,
+    /// access_token, id_token, logout_token, jwt (any other JWT), personal_access_token or
+    /// client_secret (recognised by prefix and checksum, never looked up for anyone but the
+    /// signed-in owner of a personal access token).
+    #[schema(example = "access_token")]
+    pub kind: &'static str,
     #[schema(value_type = Option<Object>)]
     pub header: Option<Value>,
     #[schema(value_type = Option<Object>)]
@@ -56,6 +62,9 @@ pub struct Inspection {
     pub error: Option<String>,
     /// What is risky about the token or the key, and what to do about it.
     pub warnings: Vec<Warning>,
+    /// One of the signed-in viewer's own personal access tokens: its name, scopes and times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_info: Option<secrets::TokenInfo>,
     /// Which part failed to decode, for malformed tokens.
     #[serde(skip)]
     pub malformed_part: Option<MalformedPart>,
@@ -138,6 +147,8 @@ pub fn inspect(
     let segments: Vec<&str> = token.split('.').collect();
     let mut report = Inspection {
         status: "malformed",
+        kind: "jwt",
+        token_info: None,
         header: None,
         payload: None,
         signature: SignatureReport {
@@ -156,6 +167,13 @@ pub fn inspect(
         malformed_part: None,
         claims: None,
     };
+    if let Some(secret) = secrets::recognise(token) {
+        report.kind = secret.kind;
+        report.status = secret.status;
+        report.error = secret.error;
+        report.warnings.push(secret.warning);
+        return report;
+    }
     // Decode each segment on its own, so a broken payload still shows the header.
     let header = segments
         .first()
@@ -172,6 +190,10 @@ pub fn inspect(
         fill_times(&mut report, p, now);
         report.payload = Some(Value::Object(p.clone()));
     }
+    report.kind = secrets::jwt_kind(
+        header.as_ref().and_then(|h| h.as_ref().ok()),
+        payload.as_ref().and_then(|p| p.as_ref().ok()),
+    );
     let first_failure = if segments.len() != 3 {
         Some(MalformedPart::SegmentCount)
     } else {
@@ -286,14 +308,30 @@ fn fill_times(report: &mut Inspection, payload: &Map<String, Value>, now: i64) {
 }
 
 /// Inspects and then asks the database whether the token was revoked and who its subject is
-/// (only when the signature verified: an unverified `sub` names nobody).
+/// (only when the signature verified: an unverified `sub` names nobody). A well-formed
+/// personal access token is looked up only for a signed-in `viewer`, among their own tokens:
+/// anyone else's reads as it does anonymously.
 pub async fn inspect_with_db(
     db: &Db,
     tokens: &Tokens,
     token: &str,
     checks: &Checks<'_>,
+    viewer: Option<i32>,
 ) -> Result<Inspection, AppError> {
     let mut report = inspect(&tokens.keys, &tokens.policy, token, checks, jwt::unix_now());
+    if report.kind == "personal_access_token" && report.status == "unverified" {
+        if let Some(viewer) = viewer {
+            if let Some((row, _)) = crate::auth::pat::find(db, token.trim()).await? {
+                if row.user_id == viewer {
+                    let (status, error, info) = secrets::own_token(&row, crate::db::now());
+                    report.status = status;
+                    report.error = Some(error);
+                    report.token_info = Some(info);
+                }
+            }
+        }
+        return Ok(report);
+    }
     let Some(claims) = report.claims.clone() else {
         return Ok(report);
     };

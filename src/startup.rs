@@ -362,6 +362,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::account::revoke_session)),
         )
         .service(resource("/account/passkeys").route(post().to(pages::account::passkeys::add)))
+        .service(resource("/account/tokens").route(post().to(pages::account::tokens::create)))
+        .service(
+            resource("/account/tokens/{id}/revoke")
+                .route(post().to(pages::account::tokens::revoke)),
+        )
         .service(
             resource("/account/passkeys/options")
                 .route(post().to(pages::account::passkeys::creation_options)),

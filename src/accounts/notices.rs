@@ -87,7 +87,7 @@ pub fn email_changed(to: &str, new_email: &str, context: &Context) -> Mail {
 }
 
 /// The password was changed (signed in) or reset (by a link).
-pub fn password_changed(to: &str, by_reset: bool, context: &Context) -> Mail {
+pub fn password_changed(to: &str, by_reset: bool, tokens: &LiveTokens, context: &Context) -> Mail {
     let (subject, what) = if by_reset {
         (
             "Your Sigil password was reset",
@@ -99,14 +99,34 @@ pub fn password_changed(to: &str, by_reset: bool, context: &Context) -> Mail {
             "Your password was changed.",
         )
     };
+    let mut paragraphs = vec![
+        format!("{what} Every session signed in before has been logged out."),
+        NOT_YOU.into(),
+    ];
+    let mut action = None;
+    if !tokens.names.is_empty() {
+        let list = tokens
+            .names
+            .iter()
+            .map(|n| format!("\u{201c}{n}\u{201d}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        paragraphs.push(format!("A password change does not end personal access tokens, so scripts keep working. These still work: {list}. Revoke any you do not know."));
+        action = Some(("Review your tokens".to_string(), tokens.link.clone()));
+    }
     Mail {
-        paragraphs: vec![
-            format!("{what} Every session signed in before has been logged out."),
-            NOT_YOU.into(),
-        ],
+        paragraphs,
+        action,
         ..mail("password_changed", to, subject, subject)
     }
     .with_context(context)
+}
+
+/// The live personal access tokens a password notice lists, and the link to revoke them.
+#[derive(Debug, Clone, Default)]
+pub struct LiveTokens {
+    pub names: Vec<String>,
+    pub link: String,
 }
 
 /// A sign-in from a device this user has not used before.

@@ -75,9 +75,11 @@ impl Accounts {
             return Err(PasswordChangeError::WrongCurrent);
         }
         let hash = self.passwords.hash(new).await?;
+        let tokens = self.live_tokens(user.id).await?;
         let notice = self.notifier.render(&notices::password_changed(
             &user.email,
             false,
+            &tokens,
             &Context::of(client),
         ))?;
         let user_id = user.id;

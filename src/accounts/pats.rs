@@ -136,6 +136,19 @@ impl Accounts {
             .await
     }
 
+    /// The user's live tokens, for the password notices, with the link to the page that
+    /// revokes them.
+    pub async fn live_tokens(&self, user_id: i32) -> Result<notices::LiveTokens, AppError> {
+        let rows = self
+            .db
+            .run(move |conn| Ok(PatRow::live_for_user(conn, user_id)?))
+            .await?;
+        Ok(notices::LiveTokens {
+            names: rows.into_iter().map(|r| r.name).collect(),
+            link: format!("{}/account#tokens", self.notifier.settings.public_url),
+        })
+    }
+
     /// Creates a token: the limit of live tokens is checked in the transaction that stores
     /// it (with the user's row locked), and the event and the notice are written with it.
     pub async fn create_pat(

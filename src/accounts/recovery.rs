@@ -96,9 +96,11 @@ impl Accounts {
             .ok_or_else(bad_link)?;
         let hash = self.passwords.hash(new).await?;
         let event = Event::new(EventKind::PasswordReset, client).user(user.id);
+        let tokens = self.live_tokens(user.id).await?;
         let notice = self.notifier.render(&notices::password_changed(
             &user.email,
             true,
+            &tokens,
             &Context::of(client),
         ))?;
         let used = self

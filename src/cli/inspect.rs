@@ -114,7 +114,8 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let report = match inspect_with_db(&db, &tokens, &input.token, &input.checks()).await {
+        let report = match inspect_with_db(&db, &tokens, &input.token, &input.checks(), None).await
+        {
             Ok(report) => report,
             Err(e) => {
                 e.log_if_internal();

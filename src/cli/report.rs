@@ -24,7 +24,15 @@ pub fn render(r: &Inspection, now: i64) -> String {
         let _ = writeln!(out, "{label:<12}{value}");
     };
     line(&mut out, "Status", r.status);
+    line(&mut out, "Kind", &r.kind.replace('_', " "));
     line(&mut out, "Reason", &reason);
+    if matches!(r.kind, "personal_access_token" | "client_secret") {
+        // A credential, not a JWT: no parts, times or signature to show.
+        for w in &r.warnings {
+            let _ = writeln!(out, "Warning     {}: {}", w.code, w.message);
+        }
+        return out;
+    }
     let none = || "(none)".to_string();
     line(
         &mut out,

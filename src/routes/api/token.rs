@@ -9,7 +9,8 @@ use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 use super::responses::BodyErrors;
-use crate::error::{AppError, FieldErrors};
+use crate::auth::extract::MaybeUser;
+use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody, Null};
 use crate::inspector::encoder;
 use crate::inspector::input::InspectInput;
@@ -74,15 +75,26 @@ impl TryFrom<InspectRequest> for InspectInput {
     request_body = InspectRequest,
     responses(
         (status = 200, description = "The inspection, also for malformed tokens and tokens of other issuers", body = Inspection),
+        (status = 401, description = "A credential was sent and is not good (optional: anonymous without one)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A personal access token as the credential (first-party only), or a cookie write without its CSRF token", body = Problem, content_type = "application/problem+json"),
         BodyErrors
-    )
+    ),
+    security((), ("bearer" = []), ("oauth2" = []))
 )]
 pub async fn inspect(
     state: web::Data<AppState>,
+    viewer: MaybeUser,
     JsonBody(body): JsonBody<InspectRequest>,
 ) -> Result<HttpResponse, AppError> {
     let input = InspectInput::try_from(body)?;
-    let report = inspect_with_db(&state.db, &state.tokens, &input.token, &input.checks()).await?;
+    let report = inspect_with_db(
+        &state.db,
+        &state.tokens,
+        &input.token,
+        &input.checks(),
+        viewer.user_id(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().no_store().json(report))
 }
 

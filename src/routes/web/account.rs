@@ -7,6 +7,7 @@ pub mod delete;
 pub mod mfa;
 pub mod passkeys;
 pub mod removal;
+pub mod tokens;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -19,6 +20,7 @@ use crate::accounts::sessions::LogoutScope;
 use crate::accounts::PasswordChangeError;
 use crate::auth::cookies;
 use crate::auth::extract::Authenticated;
+use crate::auth::scopes::Scope;
 use crate::db::passkeys::PasskeyRow;
 use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
@@ -27,7 +29,7 @@ use crate::routes::web::account::activity::own_events;
 use crate::routes::web::browser_session::logged_out;
 use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
-use crate::routes::web::lines::{EventLine, SessionLine};
+use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
 use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};
 use crate::routes::web::{render, see_other, utc};
 use crate::state::{AppState, LoginAttempt};
@@ -56,9 +58,33 @@ struct AccountPage {
     passkeys: Option<Vec<PasskeyLine>>,
     /// The add-a-passkey form's errors and typed name.
     passkey_errors: FieldErrors,
+    /// Personal access tokens not revoked, newest first.
+    tokens: Vec<TokenLine>,
+    /// The create-a-token form: its errors, what was typed, the scopes offered, the
+    /// lifetimes offered and the one chosen.
+    token_errors: FieldErrors,
+    token_form: tokens::TokenForm,
+    scope_choices: Vec<ScopeChoice>,
+    lifetimes: Vec<u32>,
+    token_expires: String,
+    /// The token just created, shown this once.
+    new_token: Option<NewToken>,
     passkey_name: String,
     /// The removal forms' errors (`totp_password`, `passkey_password`).
     removal_errors: FieldErrors,
+}
+
+/// A scope checkbox of the create-a-token form.
+pub struct ScopeChoice {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub checked: bool,
+}
+
+/// A token just created, for its one showing.
+pub struct NewToken {
+    pub name: String,
+    pub token: String,
 }
 
 /// A passkey as the account page lists it.
@@ -96,6 +122,17 @@ pub(super) enum Refused {
     /// Removing the authenticator app (`totp_password`) or a passkey (`passkey_password`)
     /// without the right password.
     Removal(FieldErrors, StatusCode),
+    /// The create-a-token form, sent back with its errors.
+    Token {
+        errors: FieldErrors,
+        form: tokens::TokenForm,
+        status: StatusCode,
+    },
+    /// A token just created: its text, shown this once.
+    TokenCreated {
+        name: String,
+        token: String,
+    },
 }
 
 pub(super) async fn account_page(
@@ -106,11 +143,14 @@ pub(super) async fn account_page(
 ) -> Result<HttpResponse, AppError> {
     let (mut passkey_errors, mut passkey_name) = (FieldErrors::new(), String::new());
     let mut removal_errors = FieldErrors::new();
+    let (mut token_errors, mut token_form) = (FieldErrors::new(), tokens::TokenForm::default());
+    let mut new_token = None;
     let (status, errors, email_errors, new_email) = match refused {
         Refused::Nothing => {
             // Typed before "Confirm it's you", if that is where the browser comes from.
             let prefill = Prefill::take(session, "/account");
             passkey_name = prefill.get("name").unwrap_or_default().to_string();
+            token_form = tokens::TokenForm::from_kept(|n| prefill.get(n).map(String::from));
             let new_email = prefill.get("new_email").unwrap_or_default().to_string();
             (
                 StatusCode::OK,
@@ -153,6 +193,28 @@ pub(super) async fn account_page(
                 String::new(),
             )
         }
+        Refused::Token {
+            errors,
+            form,
+            status,
+        } => {
+            (token_errors, token_form) = (errors, form);
+            (
+                status,
+                FieldErrors::new(),
+                FieldErrors::new(),
+                String::new(),
+            )
+        }
+        Refused::TokenCreated { name, token } => {
+            new_token = Some(NewToken { name, token });
+            (
+                StatusCode::OK,
+                FieldErrors::new(),
+                FieldErrors::new(),
+                String::new(),
+            )
+        }
     };
     let list = state.accounts().active_sessions(auth.user.id).await?;
     let newest = Keyset {
@@ -165,8 +227,30 @@ pub(super) async fn account_page(
         Some(_) => Some(state.accounts().passkeys(auth.user.id).await?),
         None => None,
     };
+    let token_rows = state.accounts().pats(auth.user.id).await?;
+    let ticked = token_form.ticked();
+    let scope_choices = Scope::ALL
+        .into_iter()
+        .filter(|s| !s.is_admin() || auth.user.is_admin())
+        .map(|s| ScopeChoice {
+            name: s.as_str(),
+            description: s.description(),
+            checked: ticked.contains(&s),
+        })
+        .collect();
     let page = AccountPage {
         chrome: Chrome::new(session, "Your account", Some(auth)),
+        tokens: token_rows.iter().map(TokenLine::from).collect(),
+        token_errors,
+        lifetimes: tokens::LIFETIMES.to_vec(),
+        token_expires: if token_form.expires.is_empty() {
+            "30".into()
+        } else {
+            token_form.expires.clone()
+        },
+        token_form,
+        scope_choices,
+        new_token,
         email: auth.user.email.clone(),
         username: auth.user.username.clone(),
         member_since: auth.user.created_at.date().to_string(),

@@ -18,7 +18,7 @@ use crate::db::users::User;
 use crate::error::{AppError, FieldErrors};
 use crate::routes::web::errors::url_encode;
 use crate::routes::web::layout::Chrome;
-use crate::routes::web::lines::{EventLine, SessionLine};
+use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
 use crate::routes::web::recent::{AdminViewer, Prefill};
 use crate::routes::web::{render, utc};
 use crate::state::AppState;
@@ -113,6 +113,8 @@ struct UserPage {
     confirm_username: String,
     /// The account's second factor, as the profile names it.
     second_factor: &'static str,
+    /// The personal access tokens not revoked, newest first.
+    tokens: Vec<TokenLine>,
 }
 
 /// What the detail page shows besides the account: nothing, a refusal, or form errors.
@@ -141,6 +143,7 @@ pub async fn user_page(
     let page = UserPage {
         chrome: Chrome::new(session, title, Some(admin)),
         user: UserLine::from(&detail.user),
+        tokens: detail.tokens.iter().map(TokenLine::from).collect(),
         is_self: detail.user.id == admin.user.id,
         sessions: detail
             .sessions

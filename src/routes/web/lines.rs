@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::audit::EventKind;
+use crate::auth::scopes::Scopes;
 use crate::db::events::EventRow;
+use crate::db::pats::PatRow;
 use crate::db::sessions::Session as LoginSession;
 use crate::http::client::Device;
 use crate::routes::web::utc;
@@ -118,6 +120,38 @@ impl SessionLine {
             created_at: utc(s.created_at),
             last_used_at: utc(s.last_used_at),
             id: s.id,
+        }
+    }
+}
+
+/// A personal access token as the account and admin pages list it.
+pub struct TokenLine {
+    pub id: i32,
+    pub name: String,
+    pub hint: String,
+    pub scopes: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used: String,
+    pub expired: bool,
+}
+
+impl From<&PatRow> for TokenLine {
+    fn from(row: &PatRow) -> Self {
+        let last_used = match (&row.last_used_at, &row.last_used_ip) {
+            (Some(at), Some(ip)) => format!("{} from {ip}", utc(*at)),
+            (Some(at), None) => utc(*at),
+            _ => "never".into(),
+        };
+        Self {
+            id: row.id,
+            name: row.name.clone(),
+            hint: row.hint.clone(),
+            scopes: Scopes::from_stored(&row.scopes).to_string(),
+            created_at: utc(row.created_at),
+            expires_at: utc(row.expires_at),
+            last_used,
+            expired: row.is_expired(crate::db::now()),
         }
     }
 }

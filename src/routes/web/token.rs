@@ -81,7 +81,7 @@ async fn page(
     let (own, own_session) = match (&user, own_token(req)) {
         (Some(auth), Some(token)) => {
             let report =
-                inspect_with_db(&state.db, &state.tokens, &token, &Checks::default()).await?;
+                inspect_with_db(&state.db, &state.tokens, &token, &Checks::default(), None).await?;
             let sigils = names_sigil(state, &report);
             // Its report, never its text: the cookie is HttpOnly so that no script can read
             // the token, and a page that printed it would hand it to any script on the page
@@ -148,7 +148,15 @@ pub async fn inspect(
         Ok(input) => input,
         Err(errors) => return page(&state, &req, &session, viewer, None, form, errors).await,
     };
-    let report = inspect_with_db(&state.db, &state.tokens, &input.token, &input.checks()).await?;
+    let signed_in = viewer.0.as_ref().map(|auth| auth.user.id);
+    let report = inspect_with_db(
+        &state.db,
+        &state.tokens,
+        &input.token,
+        &input.checks(),
+        signed_in,
+    )
+    .await?;
     let sigils = names_sigil(&state, &report);
     let pasted = view::view(&input.token, report, sigils);
     let no_errors = FieldErrors::new();

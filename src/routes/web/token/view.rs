@@ -34,6 +34,12 @@ pub struct Moment {
 pub struct TokenView {
     pub status: &'static str,
     pub status_label: &'static str,
+    /// What the text is, in words: "Access token", "Personal access token"…
+    pub kind_label: &'static str,
+    /// A checksummed secret (a personal access token, a client secret): no JWT parts to show.
+    pub secret: bool,
+    /// One of the viewer's own personal access tokens.
+    pub token_info: Option<SecretInfo>,
     pub error: Option<String>,
     pub warnings: Vec<Warning>,
     pub header_json: String,
@@ -53,6 +59,25 @@ pub struct TokenView {
     pub segments: Option<Segments>,
     /// `/token#token=…`: the token in the fragment, which browsers never send to a server.
     pub share_link: String,
+}
+
+/// What the page shows of one of the viewer's own personal access tokens.
+pub struct SecretInfo {
+    pub name: String,
+    pub scopes: String,
+    pub expires_at: Option<Moment>,
+    pub last_used_at: Option<Moment>,
+}
+
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "access_token" => "Access token",
+        "id_token" => "ID token",
+        "logout_token" => "Logout token",
+        "personal_access_token" => "Personal access token",
+        "client_secret" => "Client secret",
+        _ => "JWT",
+    }
 }
 
 pub fn status_label(status: &str) -> &'static str {
@@ -245,9 +270,19 @@ pub fn view(token: &str, r: Inspection, sigils: bool) -> TokenView {
         payload: parts[1].to_string(),
         signature: parts[2].to_string(),
     });
+    let secret = matches!(r.kind, "personal_access_token" | "client_secret");
+    let token_info = r.token_info.as_ref().map(|i| SecretInfo {
+        name: i.name.clone(),
+        scopes: i.scopes.join(" "),
+        expires_at: moment(Some(i.expires_at), now, "expires", "expired"),
+        last_used_at: moment(i.last_used_at, now, "used", "used"),
+    });
     TokenView {
         status: r.status,
         status_label: status_label(r.status),
+        kind_label: kind_label(r.kind),
+        secret,
+        token_info,
         error: r.error.clone(),
         warnings: r.warnings.clone(),
         header_json: pretty(&r.header),
@@ -278,8 +313,13 @@ pub fn view(token: &str, r: Inspection, sigils: bool) -> TokenView {
         expires_at_unix: r.expires_at.map(|t| t.unix_timestamp()),
         claims,
         header_rows,
-        segments,
-        share_link: format!("/token#token={}", fragment_safe(token)),
+        segments: if secret { None } else { segments },
+        // A live credential is never put in a link, not even in its fragment.
+        share_link: if secret {
+            String::new()
+        } else {
+            format!("/token#token={}", fragment_safe(token))
+        },
     }
 }
 
