@@ -98,16 +98,21 @@ impl Accounts {
             false => EventKind::UserEnabled,
         };
         let event = by.event(kind, id);
-        self.admin_write(id, disabled, move |conn, user| {
-            let changed = User::set_disabled(conn, user.id, disabled)?;
-            if disabled {
-                Session::end_all_access(conn, user.id, "disabled by an administrator")?;
-                super::pats::revoke_for_disabled(conn, user.id, &event)?;
-            }
-            audit::record_in(conn, &event);
-            Ok(changed)
-        })
-        .await
+        let notifier = self.notifier.clone();
+        let context = crate::mail::Context::of(by.client);
+        let changed = self
+            .admin_write(id, disabled, move |conn, user| {
+                let changed = User::set_disabled(conn, user.id, disabled)?;
+                if disabled {
+                    Session::end_all_access(conn, user.id, "disabled by an administrator")?;
+                    super::pats::revoke_for_disabled(conn, &user, &event, &notifier, &context)?;
+                }
+                audit::record_in(conn, &event);
+                Ok(changed)
+            })
+            .await?;
+        self.notifier.wake();
+        Ok(changed)
     }
 
     /// Changes an account's role; demoting the last active admin is refused.

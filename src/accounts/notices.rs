@@ -292,6 +292,8 @@ pub enum PatRevoker {
     Admin,
     /// RFC 7009: whoever held the token (a secret scanner that found it published, say).
     RevocationEndpoint,
+    /// An administrator disabled the account, which revokes every token.
+    Disabled,
 }
 
 /// Tokens were revoked by someone other than their owner.
@@ -305,6 +307,7 @@ pub fn pat_revoked(to: &str, names: &[&str], by: PatRevoker, context: &Context) 
         (PatRevoker::Admin, 1) => format!("An administrator revoked your personal access token {list}."),
         (PatRevoker::Admin, _) => format!("An administrator revoked your personal access tokens {list}."),
         (PatRevoker::RevocationEndpoint, _) => format!("Your personal access token {list} was revoked by someone who held it, through the revocation endpoint. Secret scanners do this when a token is found published, in a repository or a log."),
+        (PatRevoker::Disabled, _) => format!("An administrator disabled your account, which revoked your personal access tokens {list}. They stay revoked if the account is enabled again."),
     };
     let subject = "A personal access token of your Sigil account was revoked";
     Mail {

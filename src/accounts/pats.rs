@@ -19,7 +19,7 @@ use crate::db::{write_transaction, DbConnection};
 use crate::domain::TokenName;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
-use crate::mail::Context;
+use crate::mail::{Context, Notifier};
 
 /// `POST /api/users/me/tokens`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -273,16 +273,24 @@ impl Accounts {
 }
 
 /// Revokes every token of a user being disabled, in the disabling transaction, with an event
-/// for each (`by: disabled`): enabling the account later does not revive them.
+/// for each (`by: disabled`) and a notice to the owner when there were any: enabling the
+/// account later does not revive them.
 pub fn revoke_for_disabled(
     conn: &mut DbConnection,
-    user_id: i32,
+    owner: &User,
     event: &Event,
+    notifier: &Notifier,
+    context: &Context,
 ) -> Result<usize, AppError> {
-    let revoked = PatRow::revoke_all(conn, user_id, "disabled")?;
+    let revoked = PatRow::revoke_all(conn, owner.id, "disabled")?;
     for row in &revoked {
         let event = event.clone().with_kind(EventKind::PatRevoked);
         audit::record_in(conn, &revoked_event(event.detail("by", "disabled"), row));
+    }
+    if !revoked.is_empty() {
+        let names: Vec<&str> = revoked.iter().map(|r| r.name.as_str()).collect();
+        let mail = notices::pat_revoked(&owner.email, &names, PatRevoker::Disabled, context);
+        crate::db::outbox::enqueue(conn, &notifier.render(&mail)?)?;
     }
     Ok(revoked.len())
 }

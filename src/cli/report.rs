@@ -118,7 +118,7 @@ mod tests {
         let r = inspect(&keys(), &policy(), token, &Checks::default(), NOW);
         let text = render(&r, NOW);
         assert!(
-            text.starts_with("Status      unverified\nReason      "),
+            text.starts_with("Status      unverified\nKind        jwt\nReason      "),
             "{text}"
         );
         assert!(text.contains("Algorithm   HS256"), "{text}");

@@ -39,11 +39,12 @@ fn admin_routes(id: i64) -> Vec<(Method, String)> {
         .map(|(m, p)| {
             (
                 m.to_uppercase().parse().unwrap(),
-                p.replace("{id}", &id.to_string()),
+                p.replace("{id}", &id.to_string())
+                    .replace("{token_id}", "1"),
             )
         })
         .collect();
-    assert_eq!(routes.len(), 9, "{routes:?}");
+    assert_eq!(routes.len(), 11, "{routes:?}");
     routes
 }
 

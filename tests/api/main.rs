@@ -28,6 +28,7 @@ mod oauth;
 mod openapi;
 mod operations;
 mod passkeys;
+mod pats;
 mod post_pages;
 mod postgres_tls;
 mod posts;

@@ -93,7 +93,7 @@ pub async fn list(
     tag = "users",
     request_body = PatRequest,
     responses(
-        (status = 201, description = "Created: `token` is shown this once", body = CreatedPatBody, headers(("Location" = String, description = "The token list"))),
+        (status = 201, description = "Created: `token` is shown this once", body = CreatedPatBody, headers(("Location" = String, description = "The new token's path, `/api/users/me/tokens/{id}` (where `DELETE` revokes it)"))),
         (status = 409, description = "50 live tokens already", body = Problem, content_type = "application/problem+json"),
         RecentAuthErrors,
         BodyErrors
