@@ -91,7 +91,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Encode(args) => return encode::encode(args),
         command => command,
     };
-    let settings = match Settings::from_env() {
+    // A read-only command never writes the development key (nor anything else).
+    let read = match command {
+        Command::Inspect(_) => Settings::from_env_read_only,
+        _ => Settings::from_env,
+    };
+    let settings = match read() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

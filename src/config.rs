@@ -19,7 +19,7 @@ pub use database::DatabaseUrl;
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
-use secret::{development_secret, metrics_token};
+use secret::{development_secret, metrics_token, throwaway_secret};
 
 /// The signing algorithm of access tokens. Only these four are offered; each is pinned at
 /// verification so a token naming another algorithm is refused.
@@ -108,6 +108,29 @@ pub struct Settings {
     pub metrics_token: Option<Secret<String>>,
     /// The longest lifetime of a personal access token, in days (`PAT_MAX_DAYS`).
     pub pat_max_days: u32,
+    /// Where `secret_key` came from, for commands that say which key they used.
+    pub secret_origin: SecretOrigin,
+}
+
+/// Where the HMAC secret came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretOrigin {
+    /// The `SECRET_KEY` variable.
+    Env,
+    /// The development key file (generated now or earlier).
+    File(PathBuf),
+    /// Neither exists and the command may not create one: the key is a throwaway, so nothing
+    /// Sigil signed verifies with it.
+    Missing(PathBuf),
+}
+
+/// Whether reading the settings may write the development key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyFile {
+    /// Generated into `data/secret_key` when missing (the server, and commands that write).
+    Create,
+    /// Never written: read-only commands (`sigil inspect`) must not leave state behind.
+    ReadOnly,
 }
 
 /// A bad configuration value: which variable, and what is wrong with it.
@@ -134,10 +157,27 @@ impl Settings {
         Self::from_lookup(|name| std::env::var(name).ok(), Path::new("data"))
     }
 
+    /// [`Settings::from_env`] for read-only commands: nothing is written.
+    pub fn from_env_read_only() -> Result<Self, ConfigError> {
+        Self::read(
+            |name| std::env::var(name).ok(),
+            Path::new("data"),
+            KeyFile::ReadOnly,
+        )
+    }
+
     /// Builds settings from any variable lookup; `data_dir` holds the development secret.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
         data_dir: &Path,
+    ) -> Result<Self, ConfigError> {
+        Self::read(lookup, data_dir, KeyFile::Create)
+    }
+
+    fn read(
+        lookup: impl Fn(&str) -> Option<String>,
+        data_dir: &Path,
+        key_file: KeyFile,
     ) -> Result<Self, ConfigError> {
         // An empty variable is treated as unset, the way .env files are usually written.
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
@@ -166,10 +206,11 @@ impl Settings {
             )
         })?;
 
-        let secret_key = match get("SECRET_KEY") {
+        let key_path = data_dir.join("secret_key");
+        let (secret_key, secret_origin) = match get("SECRET_KEY") {
             Some(key) => {
                 check_secret(&key).map_err(|m| ConfigError::new("SECRET_KEY", m))?;
-                key.into_bytes()
+                (key.into_bytes(), SecretOrigin::Env)
             }
             None if app_env == AppEnv::Production => {
                 return Err(ConfigError::new(
@@ -177,7 +218,14 @@ impl Settings {
                     "must be set when APP_ENV=production (at least 32 random bytes)",
                 ))
             }
-            None => development_secret(data_dir).map_err(|m| ConfigError::new("SECRET_KEY", m))?,
+            None => {
+                match development_secret(data_dir, key_file)
+                    .map_err(|m| ConfigError::new("SECRET_KEY", m))?
+                {
+                    Some(key) => (key, SecretOrigin::File(key_path)),
+                    None => (throwaway_secret(), SecretOrigin::Missing(key_path)),
+                }
+            }
         };
 
         let algorithm =
@@ -297,6 +345,7 @@ impl Settings {
             log_format,
             metrics_token,
             pat_max_days,
+            secret_origin,
         })
     }
 }

@@ -97,6 +97,53 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// The SQLite file holds password hashes and sessions: it is created readable by its owner
+/// only (0600), and one found readable by others is narrowed with a warning. SQLite gives its
+/// `-wal` and `-shm` files the database file's mode, so they follow.
+fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            log::warn!(
+                "{} was readable by others (mode {:o}): narrowed to 0600",
+                path.display(),
+                mode & 0o777
+            );
+            for file in [
+                path.to_path_buf(),
+                sibling(path, "-wal"),
+                sibling(path, "-shm"),
+            ] {
+                if file.exists() {
+                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sibling(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
 /// The pool plus the helper that runs queries on the blocking thread pool.
 #[derive(Clone)]
 pub struct Db {
@@ -116,6 +163,12 @@ impl Db {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     ConnectError::Setting(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let in_memory = path.as_os_str() == ":memory:" || path.starts_with("file:");
+            if !in_memory {
+                owner_only(path).map_err(|e| {
+                    ConnectError::Setting(format!("cannot create {}: {e}", path.display()))
                 })?;
             }
         }

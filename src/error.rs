@@ -189,9 +189,12 @@ impl AppError {
                     .into()
             }
             Self::Unauthorized(AuthFailure::NotRecent { max_age }) => format!(
-                "This needs a recent sign-in (within {} minutes): confirm it's you at \
+                "This needs a recent sign-in (within {}): confirm it's you at \
                  POST /api/auth/reauthenticate, then retry with the new token.",
-                max_age / 60
+                match max_age / 60 {
+                    1 => "1 minute".to_string(),
+                    n => format!("{n} minutes"),
+                }
             ),
             Self::UnsupportedMediaType(m) | Self::Unavailable(m) => m.clone(),
             Self::Unauthorized(AuthFailure::Missing) => "Authentication is required.".into(),

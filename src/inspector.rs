@@ -311,6 +311,21 @@ fn fill_times(report: &mut Inspection, payload: &Map<String, Value>, now: i64) {
 /// (only when the signature verified: an unverified `sub` names nobody). A well-formed
 /// personal access token is looked up only for a signed-in `viewer`, among their own tokens:
 /// anyone else's reads as it does anonymously.
+/// [`inspect_with_db`] for a parsed request: the page, the API and the CLI all come here, so
+/// each says what was cleaned off the pasted text.
+pub async fn inspect_input(
+    db: &Db,
+    tokens: &Tokens,
+    input: &input::InspectInput,
+    viewer: Option<i32>,
+) -> Result<Inspection, AppError> {
+    let mut report = inspect_with_db(db, tokens, &input.token, &input.checks(), viewer).await?;
+    if let Some(w) = input.cleaning_warning() {
+        report.warnings.insert(0, w);
+    }
+    Ok(report)
+}
+
 pub async fn inspect_with_db(
     db: &Db,
     tokens: &Tokens,

@@ -87,6 +87,8 @@ impl Application {
                 .app_data(web::PayloadConfig::new(crate::error::BODY_LIMIT))
                 .app_data(body::path_config())
                 .app_data(body::query_config())
+                // Innermost: an error page's viewer is found while the session is open.
+                .wrap(from_fn(pages::errors::note_viewer))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
                         .cookie_name(crate::auth::csrf::session_cookie_name(secure).into())
@@ -294,6 +296,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 ),
         )
         .service(resource("/").route(get().to(pages::home::index)))
+        .service(resource("/status").route(get().to(pages::home::status)))
+        .service(resource("/favicon.ico").route(get().to(pages::assets::favicon)))
         .service(
             resource("/login")
                 .route(get().to(pages::auth::login_form))
@@ -337,7 +341,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/auth/refresh").route(post().to(pages::auth::refresh)))
         .service(resource("/posts/new").route(get().to(pages::posts::new_form)))
-        .service(resource("/posts").route(post().to(pages::posts::create)))
+        .service(
+            resource("/posts")
+                .route(get().to(pages::posts::index))
+                .route(post().to(pages::posts::create)),
+        )
         .service(resource("/posts/{id}").route(get().to(pages::posts::show)))
         .service(
             resource("/posts/{id}/edit")
@@ -387,6 +395,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/account/mfa/totp/remove").route(post().to(pages::account::mfa::remove)))
         .service(
             resource("/account/mfa/recovery-codes")
+                .route(get().to(pages::account::mfa::show))
                 .route(post().to(pages::account::mfa::regenerate)),
         )
         .service(

@@ -168,10 +168,32 @@ impl actix_web::FromRequest for LoginAttempt {
     }
 }
 
-/// The database (connected and migrated) and the token rules: all that `sigil inspect` and
-/// the other one-shot commands need.
+/// The database (connected and migrated) and the token rules: all that the one-shot commands
+/// need.
 pub fn open(settings: &Settings) -> Result<(Db, Tokens), StartupError> {
-    let db = Db::connect(&settings.database_url, settings.db_pool_size).map_err(|e| match e {
+    let db = connect(settings, settings.db_pool_size)?;
+    db.migrate()
+        .map_err(|m| StartupError::Other(format!("migrations failed: {m}")))?;
+    let keys = keys::load(settings)?;
+    Ok((db, Tokens::new(settings, keys)))
+}
+
+/// [`open`] for `sigil inspect`, which must leave nothing behind: an SQLite file that does not
+/// exist is not created (there is no database, so nothing to look up), and nothing is migrated.
+pub fn open_read_only(settings: &Settings) -> Result<(Option<Db>, Tokens), StartupError> {
+    let keys = keys::load(settings)?;
+    let tokens = Tokens::new(settings, keys);
+    if let crate::config::DatabaseUrl::Sqlite(path) = &settings.database_url {
+        if !path.is_file() {
+            return Ok((None, tokens));
+        }
+    }
+    // One lookup at most: no pool of connections to keep.
+    Ok((Some(connect(settings, 1)?), tokens))
+}
+
+fn connect(settings: &Settings, pool_size: u32) -> Result<Db, StartupError> {
+    Db::connect(&settings.database_url, pool_size).map_err(|e| match e {
         ConnectError::Setting(m) => StartupError::Config(ConfigError {
             var: "DATABASE_URL",
             message: m,
@@ -179,11 +201,7 @@ pub fn open(settings: &Settings) -> Result<(Db, Tokens), StartupError> {
         ConnectError::Unreachable(m) => {
             StartupError::Other(format!("DATABASE_URL: the database does not answer: {m}"))
         }
-    })?;
-    db.migrate()
-        .map_err(|m| StartupError::Other(format!("migrations failed: {m}")))?;
-    let keys = keys::load(settings)?;
-    Ok((db, Tokens::new(settings, keys)))
+    })
 }
 
 /// HMAC-SHA256 of a label under the secret: independent keys for independent uses.

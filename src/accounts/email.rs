@@ -193,6 +193,17 @@ impl Accounts {
         {
             return Err(EmailChangeError::WrongPassword);
         }
+        self.change_email_confirmed(user, new_email, client).await
+    }
+
+    /// [`Accounts::change_email`] for a caller who has just proved who they are another way
+    /// (the pages' "Confirm it's you", moments ago in this browser): no password asked again.
+    pub async fn change_email_confirmed(
+        &self,
+        user: &User,
+        new_email: Email,
+        client: &ClientInfo,
+    ) -> Result<(), EmailChangeError> {
         if new_email.as_str() == user.email {
             return Err(EmailChangeError::Unchanged);
         }

@@ -5,7 +5,7 @@
 use crate::mail::{Context, Mail};
 
 const NOT_YOU: &str =
-    "If this was not you, change your password now and log out everywhere from your account page.";
+    "If this was not you, change your password now and sign out everywhere from your account page.";
 
 fn mail(kind: &'static str, to: &str, subject: &str, heading: &str) -> Mail {
     Mail {
@@ -100,7 +100,7 @@ pub fn password_changed(to: &str, by_reset: bool, tokens: &LiveTokens, context: 
         )
     };
     let mut paragraphs = vec![
-        format!("{what} Every session signed in before has been logged out."),
+        format!("{what} Every session signed in before has been signed out."),
         NOT_YOU.into(),
     ];
     let mut action = None;
@@ -151,10 +151,10 @@ pub fn new_sign_in(to: &str, context: &Context) -> Mail {
 pub fn refresh_token_reuse(to: &str, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "A refresh token of one of your sessions was presented again after it had already been used. A copy of it may be in someone else's hands, so that session was logged out as a precaution.".into(),
+            "A refresh token of one of your sessions was presented again after it had already been used. A copy of it may be in someone else's hands, so that session was signed out as a precaution.".into(),
             "If you just signed in again on that device, you can ignore this. Otherwise change your password.".into(),
         ],
-        ..mail("refresh_reuse", to, "A Sigil session was logged out as a precaution", "A session was logged out as a precaution")
+        ..mail("refresh_reuse", to, "A Sigil session was signed out as a precaution", "A session was signed out as a precaution")
     }
     .with_context(context)
 }

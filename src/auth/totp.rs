@@ -207,9 +207,24 @@ impl SecretBox {
 
     /// `base64url(nonce ‖ ciphertext ‖ tag)`.
     pub fn seal(&self, secret: &TotpSecret) -> String {
+        self.seal_bytes(secret.0.clone())
+    }
+
+    /// A short text sealed like a secret, for a moment in a place that is only signed (the
+    /// cookie session): recovery codes between the form that made them and the page that
+    /// shows them. Only this key opens it ([`SecretBox::open_text`]).
+    pub fn seal_text(&self, text: &str) -> String {
+        self.seal_bytes(text.as_bytes().to_vec())
+    }
+
+    /// The text [`SecretBox::seal_text`] sealed, or `None` when it was not sealed with this key.
+    pub fn open_text(&self, sealed: &str) -> Option<String> {
+        String::from_utf8(self.open(sealed)?.0).ok()
+    }
+
+    fn seal_bytes(&self, mut data: Vec<u8>) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
-        let mut data = secret.0.clone();
         self.key()
             .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data)
             .expect("sealing a short secret cannot fail");
@@ -336,5 +351,12 @@ mod tests {
         assert_eq!(SecretBox::new(&[1; 32]).open("garbage"), None);
         assert!(!sealed.contains(&secret.base32()));
         assert_eq!(format!("{secret:?}"), "TotpSecret(<redacted>)");
+        let text = SecretBox::new(&[1; 32]).seal_text("7 abcd-efgh");
+        assert!(!text.contains("abcd"));
+        assert_eq!(
+            SecretBox::new(&[1; 32]).open_text(&text).as_deref(),
+            Some("7 abcd-efgh")
+        );
+        assert_eq!(SecretBox::new(&[2; 32]).open_text(&text), None);
     }
 }

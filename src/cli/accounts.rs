@@ -1,6 +1,6 @@
 //! `create-user` and `set-role`: accounts made and changed from the command line.
 
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use super::exit::{open_migrated_db, usage};
@@ -11,16 +11,36 @@ use crate::domain::{Email, Password, Role, Username};
 use crate::http::client::ClientInfo;
 
 pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool) -> ExitCode {
-    let mut input = String::new();
-    if let Err(e) = std::io::stdin().take(4096).read_to_string(&mut input) {
-        eprintln!("cannot read the password from standard input: {e}");
+    // The name and address first, so a typo is not found after the password was typed twice.
+    let problems: Vec<(&str, String)> = [
+        Email::parse(email)
+            .err()
+            .map(|m| ("--email", m.to_string())),
+        Username::parse(username)
+            .err()
+            .map(|m| ("--username", m.to_string())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !problems.is_empty() {
+        for (what, msg) in problems {
+            eprintln!("{what}: {msg}");
+        }
         return ExitCode::FAILURE;
     }
-    let password = input.lines().next().unwrap_or("");
+    let input = match read_password(username) {
+        Ok(p) => p,
+        Err(m) => {
+            eprintln!("{m}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let password = input.as_str();
     let parsed = (
         Email::parse(email).map_err(|m| ("--email", m)),
         Username::parse(username).map_err(|m| ("--username", m)),
-        Password::parse(password).map_err(|m| ("password (stdin)", m)),
+        Password::parse(password).map_err(|m| ("password", m)),
     );
     let (email, username, password) = match parsed {
         (Ok(e), Ok(u), Ok(p)) => (e, u, p),
@@ -79,6 +99,34 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
             ExitCode::FAILURE
         }
     }
+}
+
+/// At a terminal: a prompt, the typing hidden, asked twice, ended by Enter. Otherwise the first
+/// line of standard input, for scripts (`echo "$PW" | sigil create-user …`).
+fn read_password(username: &str) -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        let mut input = String::new();
+        std::io::stdin()
+            .take(4096)
+            .read_to_string(&mut input)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        return Ok(input.lines().next().unwrap_or("").to_string());
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| format!("cannot read the password: {e}"))
+    };
+    for _ in 0..3 {
+        let first = ask(&format!("Password for {username} (hidden as you type): "))?;
+        if let Err(m) = Password::parse(&first) {
+            eprintln!("{m}");
+            continue;
+        }
+        if ask("The same password again: ")? == first {
+            return Ok(first);
+        }
+        eprintln!("The two passwords differ: try again.");
+    }
+    Err("no password set after three tries".into())
 }
 
 pub fn set_role(settings: &Settings, username: &str, role: &str) -> ExitCode {

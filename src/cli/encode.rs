@@ -62,6 +62,10 @@ pub fn encode(args: EncodeArgs) -> ExitCode {
     match encoder::encode(header, &args.payload, key.as_deref()) {
         Ok(token) => {
             println!("{token}");
+            // On standard error, so `$(sigil encode …)` still captures the token alone.
+            for w in encoder::warnings(&token, key.as_deref()) {
+                eprintln!("warning ({}): {}", w.code, w.message);
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use super::exit::{startup_failed, usage};
 use super::pasted::{is_stdin, read_key, read_token, Pasted};
 use super::report;
-use crate::config::Settings;
+use crate::config::{SecretOrigin, Settings};
 use crate::error::FieldErrors;
 use crate::inspector::input::InspectInput;
-use crate::inspector::inspect_with_db;
 use crate::inspector::pasted_key::KeyForm;
+use crate::inspector::{self as inspector, inspect_input};
 
 /// Exit status for a token that is anything but valid (`unverified` included).
 const NOT_VALID: u8 = 1;
@@ -96,6 +96,7 @@ impl KeySource {
 
 pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
     let json = args.json || !std::io::stdout().is_terminal();
+    let source = key_source(&args);
     let input = match read_input(args) {
         Ok(input) => input,
         Err(message) => {
@@ -103,10 +104,12 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
             return usage();
         }
     };
+    let origin = settings.secret_origin.clone();
+    let sigil_key = sigil_key(&settings);
     actix_web::rt::System::new().block_on(async move {
-        // The database and the keys only: no bcrypt threads, no limiter.
-        let (db, tokens) = match actix_web::web::block(move || crate::state::open(&settings)).await
-        {
+        // The database and the keys only: no bcrypt threads, no limiter, nothing created.
+        let opened = actix_web::web::block(move || crate::state::open_read_only(&settings)).await;
+        let (db, tokens) = match opened {
             Ok(Ok(opened)) => opened,
             Ok(Err(e)) => return startup_failed(e),
             Err(e) => {
@@ -114,19 +117,61 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let report = match inspect_with_db(&db, &tokens, &input.token, &input.checks(), None).await
-        {
-            Ok(report) => report,
-            Err(e) => {
-                e.log_if_internal();
-                eprintln!("inspection failed: {}", e.public_detail());
-                return ExitCode::FAILURE;
+        let mut report = match &db {
+            Some(db) => match inspect_input(db, &tokens, &input, None).await {
+                Ok(report) => report,
+                Err(e) => {
+                    e.log_if_internal();
+                    eprintln!("inspection failed: {}", e.public_detail());
+                    return ExitCode::FAILURE;
+                }
+            },
+            None => {
+                let now = crate::auth::jwt::unix_now();
+                let mut r = inspector::inspect(
+                    &tokens.keys,
+                    &tokens.policy,
+                    &input.token,
+                    &input.checks(),
+                    now,
+                );
+                if let Some(w) = input.cleaning_warning() {
+                    r.warnings.insert(0, w);
+                }
+                r
             }
         };
+        let missing = match &origin {
+            SecretOrigin::Missing(path) if input.key.is_none() => Some(path.clone()),
+            _ => None,
+        };
+        // With no Sigil key here, a verdict reached with the throwaway key would be a lie:
+        // the token is decoded, and its signature left unchecked.
+        let mut downgraded = false;
+        if let Some(path) = &missing {
+            if !matches!(report.status, "malformed" | "unverified") {
+                downgraded = true;
+                report.status = "unverified";
+                report.error = Some(format!(
+                    "No Sigil key here: SECRET_KEY is unset and {} does not exist, so the \
+                     signature was not checked. Run sigil inspect in the server's folder, set \
+                     SECRET_KEY, or give the key with --secret, --key or --jwks.",
+                    path.display()
+                ));
+                report.claims = None;
+            }
+        }
+        let key_line = key_line(source.as_ref(), &sigil_key, &report, downgraded);
         let text = match json {
             true => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-            false => report::render(&report, crate::auth::jwt::unix_now()),
+            false => {
+                report::render(&report, crate::auth::jwt::unix_now())
+                    + &format!("Key: {key_line}\n")
+            }
         };
+        if json && downgraded {
+            eprintln!("key: {key_line}");
+        }
         // A reader that stops early (`| head`) is not an error worth a panic.
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
         match report.status {
@@ -136,14 +181,62 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
     })
 }
 
-/// The token, the key and the expectations, read and parsed; the error is the usage message.
-fn read_input(args: InspectArgs) -> Result<InspectInput, String> {
-    let source = match (&args.key, &args.secret, &args.jwks) {
+/// Sigil's own verification key and where it came from, in words.
+fn sigil_key(settings: &Settings) -> String {
+    let alg = settings.algorithm.name();
+    if !settings.algorithm.is_symmetric() {
+        return match &settings.public_key_file {
+            Some(path) => format!(
+                "Sigil's {alg} public key, from JWT_PUBLIC_KEY_FILE ({})",
+                path.display()
+            ),
+            None => format!("Sigil's {alg} public key"),
+        };
+    }
+    match &settings.secret_origin {
+        SecretOrigin::Env => format!("Sigil's {alg} secret, from SECRET_KEY"),
+        SecretOrigin::File(path) => format!("Sigil's {alg} secret, from {}", path.display()),
+        SecretOrigin::Missing(path) => format!(
+            "none: SECRET_KEY is unset and {} does not exist (nothing was created)",
+            path.display()
+        ),
+    }
+}
+
+/// Which key the verdict rests on: the one given, Sigil's, or none.
+fn key_line(
+    source: Option<&KeySource>,
+    sigil_key: &str,
+    report: &crate::inspector::Inspection,
+    downgraded: bool,
+) -> String {
+    if let Some(source) = source {
+        return format!("the key given with {}", source.label());
+    }
+    if downgraded {
+        return sigil_key.to_string();
+    }
+    match report.status {
+        "malformed" => "none (the token could not be decoded)".into(),
+        "unverified" => {
+            "none (another issuer's token: give its key with --secret, --key or --jwks)".into()
+        }
+        _ => sigil_key.to_string(),
+    }
+}
+
+fn key_source(args: &InspectArgs) -> Option<KeySource> {
+    match (&args.key, &args.secret, &args.jwks) {
         (Some(path), _, _) => Some(KeySource::File(path.clone())),
         (_, Some(_), _) => Some(KeySource::Secret),
         (_, _, Some(path)) => Some(KeySource::Jwks(path.display().to_string())),
         _ => None,
-    };
+    }
+}
+
+/// The token, the key and the expectations, read and parsed; the error is the usage message.
+fn read_input(args: InspectArgs) -> Result<InspectInput, String> {
+    let source = key_source(&args);
     let key_on_stdin = args.key.as_deref().is_some_and(is_stdin);
     if key_on_stdin && args.token.as_ref().is_none_or(|t| t.0 == "-") {
         return Err(

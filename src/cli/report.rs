@@ -61,10 +61,15 @@ pub fn render(r: &Inspection, now: i64) -> String {
     if r.expires_at.is_none() {
         line(&mut out, "Expires", "never (no exp claim)");
     }
-    let revoked = match r.revoked {
-        Revoked::No => "no",
-        Revoked::Yes => "yes",
-        Revoked::SessionUnknown => "session unknown (Sigil does not know this token's session)",
+    // Only a token Sigil verified as its own was looked up: anything else would be a guess.
+    let revoked = match (r.claims.is_some(), r.revoked) {
+        (false, _) if r.status == "malformed" => "not checked (the token is malformed)",
+        (false, _) => "not checked (not a token Sigil verified as its own)",
+        (true, Revoked::No) => "no",
+        (true, Revoked::Yes) => "yes",
+        (true, Revoked::SessionUnknown) => {
+            "session unknown (Sigil does not know this token's session)"
+        }
     };
     line(&mut out, "Revoked", revoked);
     let sub = r.payload.as_ref().and_then(|p| p.get("sub"));

@@ -80,27 +80,40 @@ pub fn check_secret(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the development key from `data_dir/secret_key`, generating it (mode 0600) on first use.
-pub(super) fn development_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
-    use base64::Engine as _;
+/// Reads the development key from `data_dir/secret_key`, generating it (mode 0600) on first use
+/// unless `key_file` is read-only, which gives `None` for a missing file.
+pub(super) fn development_secret(
+    data_dir: &Path,
+    key_file: super::KeyFile,
+) -> Result<Option<Vec<u8>>, String> {
     let path = data_dir.join("secret_key");
     match std::fs::read_to_string(&path) {
         Ok(existing) => {
             let existing = existing.trim().to_string();
             check_secret(&existing).map_err(|m| format!("{} {m}", path.display()))?;
-            return Ok(existing.into_bytes());
+            return Ok(Some(existing.into_bytes()));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     }
+    if key_file == super::KeyFile::ReadOnly {
+        return Ok(None);
+    }
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let key = throwaway_secret();
+    write_private_file(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Some(key))
+}
+
+/// 48 random bytes in base64url: a new development key, or a read-only command's stand-in.
+pub(super) fn throwaway_secret() -> Vec<u8> {
+    use base64::Engine as _;
     let mut bytes = [0u8; 48];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    write_private_file(&path, key.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(key.into_bytes())
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(bytes)
+        .into_bytes()
 }
 
 /// Creates a file readable by its owner only (0600), refusing to overwrite one.

@@ -98,8 +98,17 @@ fn production_needs_a_secret() {
 #[test]
 fn development_secret_is_generated_once_with_mode_0600() {
     let dir = std::env::temp_dir().join(format!("sigil-secret-{}", uuid::Uuid::new_v4()));
-    let first = development_secret(&dir).unwrap();
-    let second = development_secret(&dir).unwrap();
+    // A read-only command finds nothing and writes nothing.
+    assert_eq!(development_secret(&dir, KeyFile::ReadOnly).unwrap(), None);
+    assert!(!dir.exists());
+    let first = development_secret(&dir, KeyFile::Create).unwrap().unwrap();
+    let second = development_secret(&dir, KeyFile::Create).unwrap().unwrap();
+    assert_eq!(
+        development_secret(&dir, KeyFile::ReadOnly)
+            .unwrap()
+            .as_ref(),
+        Some(&first)
+    );
     assert_eq!(first, second);
     assert!(first.len() >= MIN_SECRET_BYTES);
     #[cfg(unix)]

@@ -167,6 +167,23 @@ pub fn peek_address(
     }))
 }
 
+/// The address a verification or change link confirmed, when that link was already used (or
+/// replaced) and the account now has that address, confirmed: a second opening of the link
+/// (mail scanners fetch links first) is told so rather than that the link failed.
+pub fn already_confirmed(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<String>> {
+    use super::schema::users;
+    let names = [Purpose::Verify.as_str(), Purpose::Change.as_str()];
+    let found = email_tokens::table
+        .inner_join(users::table)
+        .filter(email_tokens::token_hash.eq(token_hash))
+        .filter(email_tokens::purpose.eq_any(names))
+        .filter(users::email_verified.eq(true))
+        .select((email_tokens::email, users::email))
+        .first::<(String, String)>(conn)
+        .optional()?;
+    Ok(found.and_then(|(sent_to, current)| (sent_to == current).then_some(sent_to)))
+}
+
 /// When the address changes asked since `since` were asked: those of `user_id`, and those
 /// (of any account) to `email`, oldest first.
 pub fn recent_changes(

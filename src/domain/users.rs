@@ -111,6 +111,34 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// [`Password::parse`] for the pages: the same rule, but an over-long password is refused
+    /// in words a person knows (characters, not bytes). The JSON API keeps `parse`'s message.
+    pub fn parse_in_words(raw: &str) -> Result<Self, String> {
+        Self::parse(raw).map_err(|message| match raw.len() > Self::MAX_BYTES {
+            true => Self::too_long_in_words(raw),
+            false => message,
+        })
+    }
+
+    /// Why `raw` is too long, for the pages. bcrypt takes 72 bytes: 72 plain letters or
+    /// digits, but an accented letter takes two and many symbols three or four.
+    pub fn too_long_in_words(raw: &str) -> String {
+        let characters = raw.chars().count();
+        if characters > Self::MAX_BYTES {
+            return format!(
+                "This password is too long: use at most {} characters (yours has {characters}).",
+                Self::MAX_BYTES
+            );
+        }
+        format!(
+            "This password is too long. The limit is {} plain letters or digits, and accented \
+             letters and symbols count as two or more each, so your {characters} characters \
+             count as {}. Make it a little shorter.",
+            Self::MAX_BYTES,
+            raw.len()
+        )
+    }
 }
 
 impl fmt::Debug for Password {
@@ -193,5 +221,22 @@ mod tests {
         // 25 three-byte characters are 75 bytes: over the limit though only 25 characters.
         assert!(Password::parse(&"€".repeat(25)).is_err());
         assert!(!format!("{:?}", Password::parse("hunter2hunter2").unwrap()).contains("hunter"));
+    }
+
+    #[test]
+    fn the_pages_say_too_long_in_characters() {
+        let accents = Password::parse_in_words(&"é".repeat(40)).err().unwrap();
+        assert!(
+            accents.contains("your 40 characters count as 80"),
+            "{accents}"
+        );
+        assert!(!accents.contains("bytes"));
+        let plain = Password::parse_in_words(&"x".repeat(80)).err().unwrap();
+        assert!(
+            plain.contains("at most 72 characters (yours has 80)"),
+            "{plain}"
+        );
+        let short = Password::parse_in_words("short").err().unwrap();
+        assert_eq!(short, Password::parse("short").err().unwrap());
     }
 }

@@ -7,6 +7,8 @@ use base64::Engine as _;
 use jsonwebtoken::{Algorithm, AlgorithmFamily, EncodingKey};
 use serde_json::{Map, Value};
 
+use super::pasted_key::PastedKey;
+use super::warnings::Warning;
 use crate::error::FieldErrors;
 
 /// The largest header or payload JSON the encoder reads.
@@ -76,6 +78,27 @@ pub fn encode(header: &str, payload: &str, key: Option<&str>) -> Result<String, 
         }
     };
     Ok(format!("{input}.{signature}"))
+}
+
+/// What the inspector would warn about the token just made (a published or short secret, no
+/// expiry, personal data in the payload…): a fixture is often copied into real code.
+pub fn warnings(token: &str, key: Option<&str>) -> Vec<Warning> {
+    let Ok(decoded) = crate::auth::jwt::decode_parts(token) else {
+        return Vec::new();
+    };
+    let key = key
+        .filter(|k| !k.trim().is_empty())
+        .and_then(|k| PastedKey::parse(k).ok());
+    let mut out = super::warnings::collect(
+        &decoded.header,
+        Some(&decoded.payload),
+        Some(&decoded),
+        key.as_ref(),
+        crate::auth::jwt::unix_now(),
+    );
+    // Signing needs the private key: that warning is for the inspector only.
+    out.retain(|w| w.code != "private_key_given");
+    out
 }
 
 fn json_object(text: &str, what: &str) -> Result<Map<String, Value>, String> {

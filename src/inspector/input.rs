@@ -17,6 +17,68 @@ pub struct InspectInput {
     pub key: Option<PastedKey>,
     pub expected_issuer: Option<String>,
     pub expected_audience: Option<String>,
+    /// What was taken off the pasted text before it was read (a `Bearer ` prefix, quotes),
+    /// said back as a warning so the developer knows the token is not exactly what they gave.
+    pub cleaned: Vec<&'static str>,
+}
+
+/// A token as developers copy it: out of an `Authorization` header (`Bearer …`), out of JSON or
+/// a shell (`"…"`, `'…'`), with line breaks from a terminal. Returns the token and what was
+/// removed (surrounding whitespace is not worth mentioning).
+pub fn clean_token(raw: &str) -> (String, Vec<&'static str>) {
+    let mut removed = Vec::new();
+    let mut t = raw.trim();
+    for _ in 0..2 {
+        let before = t;
+        if let Some(rest) = t
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("bearer "))
+            .map(|_| &t[7..])
+        {
+            t = rest.trim_start();
+            if !removed.contains(&"the \"Bearer \" prefix") {
+                removed.push("the \"Bearer \" prefix");
+            }
+        }
+        for q in ['"', '\'', '`'] {
+            if t.len() >= 2 && t.starts_with(q) && t.ends_with(q) {
+                t = t[1..t.len() - 1].trim();
+                if !removed.contains(&"the quotes around it") {
+                    removed.push("the quotes around it");
+                }
+            }
+        }
+        if t == before {
+            break;
+        }
+    }
+    // A JWT or a secret never holds whitespace: a line break from a terminal or an e-mail
+    // is not part of it.
+    if t.chars().any(char::is_whitespace) {
+        removed.push("the spaces and line breaks inside it");
+        return (t.chars().filter(|c| !c.is_whitespace()).collect(), removed);
+    }
+    (t.to_string(), removed)
+}
+
+impl InspectInput {
+    /// The warning that says what [`clean_token`] removed, if anything.
+    pub fn cleaning_warning(&self) -> Option<super::warnings::Warning> {
+        let (last, rest) = self.cleaned.split_last()?;
+        let list = if rest.is_empty() {
+            last.to_string()
+        } else {
+            format!("{} and {last}", rest.join(", "))
+        };
+        Some(super::warnings::Warning {
+            code: "input_cleaned",
+            message: format!(
+                "Sigil removed {list} before reading the token: what is inspected is the token \
+                 alone. Send it that way too (an Authorization header is \"Bearer \" and the \
+                 token, with no quotes)."
+            ),
+        })
+    }
 }
 
 impl InspectInput {
@@ -29,7 +91,11 @@ impl InspectInput {
         expected_audience: Option<&str>,
     ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let token = match token.map(str::trim) {
+        let (token, cleaned) = match token.map(clean_token) {
+            Some((t, cleaned)) => (Some(t), cleaned),
+            None => (None, Vec::new()),
+        };
+        let token = match token.as_deref() {
             None | Some("") => {
                 errors.add("token", "Paste a token to inspect.");
                 None
@@ -63,6 +129,7 @@ impl InspectInput {
                 key: key?,
                 expected_issuer: issuer?,
                 expected_audience: audience?,
+                cleaned,
             })
         })
     }

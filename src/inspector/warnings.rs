@@ -14,7 +14,7 @@ use crate::auth::jwt::{DecodedToken, EMBEDDED_KEY_HEADERS};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Warning {
     /// alg_none, weak_hmac_secret, no_expiry, long_lifetime, embedded_key_header, crit_header,
-    /// sensitive_claim or private_key_given.
+    /// sensitive_claim, private_key_given, live_credential or input_cleaned.
     #[schema(example = "weak_hmac_secret")]
     pub code: &'static str,
     pub message: String,
@@ -203,7 +203,7 @@ fn lifetime_warnings(payload: &Map<String, Value>, now: i64, out: &mut Vec<Warni
             code: "long_lifetime",
             message: format!(
                 "The token lives {} (over 24 hours): a stolen copy works that long, and \
-                 logging out cannot stop it unless servers check revocation. Keep access \
+                 signing out cannot stop it unless servers check revocation. Keep access \
                  tokens short (minutes) and renew them with a refresh token.",
                 human_duration(lifetime)
             ),
@@ -223,27 +223,50 @@ fn weak_secret(
     let given: Vec<&[u8]> = key
         .map(|k| k.candidates.iter().filter_map(|c| c.secret()).collect())
         .unwrap_or_default();
-    let published = PUBLISHED_SECRETS.iter().find(|(_, s)| {
-        given.contains(&s.as_bytes())
-            || match (hmac_alg, decoded) {
-                (Some(alg), Some(d)) => jsonwebtoken::crypto::verify(
-                    d.signature,
-                    d.signing_input.as_bytes(),
-                    &DecodingKey::from_secret(s.as_bytes()),
-                    alg,
-                )
-                .unwrap_or(false),
-                _ => false,
-            }
-    });
-    if let Some((whose, secret)) = published {
+    // What the signature says comes first: a token signed with a published secret is
+    // forgeable, whatever key the developer tried.
+    let signed_with = match (hmac_alg, decoded) {
+        (Some(alg), Some(d)) => PUBLISHED_SECRETS.iter().find(|(_, s)| {
+            jsonwebtoken::crypto::verify(
+                d.signature,
+                d.signing_input.as_bytes(),
+                &DecodingKey::from_secret(s.as_bytes()),
+                alg,
+            )
+            .unwrap_or(false)
+        }),
+        _ => None,
+    };
+    if let Some((whose, secret)) = signed_with {
+        // The verdict is about the key given; this is about the token, and must not read as
+        // if the key given had signed it.
+        let not_yours = match given.is_empty() || given.contains(&secret.as_bytes()) {
+            true => ",",
+            false => ", not with the key you gave,",
+        };
         return Some(Warning {
             code: "weak_hmac_secret",
             message: format!(
-                "The token is signed with {whose} secret {secret:?}, published for all to read: \
+                "The token is signed with {whose} secret {secret:?}{not_yours} published for all to read: \
                  anyone can forge tokens with it. Generate a random secret of at least 32 bytes \
                  (openssl rand -base64 32), keep it out of source code, and revoke every token \
                  signed with this one."
+            ),
+        });
+    }
+    // The key given is a published one, but the signature was not made with it: say so
+    // without claiming the token was signed with it (the verdict says whether it verifies).
+    let given_published = PUBLISHED_SECRETS
+        .iter()
+        .find(|(_, s)| given.contains(&s.as_bytes()));
+    if let Some((whose, secret)) = given_published {
+        return Some(Warning {
+            code: "weak_hmac_secret",
+            message: format!(
+                "The key you gave is {whose} secret {secret:?}, published for all to read: a \
+                 server that signs with it can be forged by anyone. Never use it outside a \
+                 tutorial; generate a random secret of at least 32 bytes (openssl rand -base64 \
+                 32)."
             ),
         });
     }

@@ -7,9 +7,9 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError as _};
+use actix_web::{HttpMessage as _, HttpResponse, ResponseError as _};
 
-use super::web::errors::{page_for, RenderedPage};
+use super::web::errors::{page_seen_by, ErrorViewer, RenderedPage};
 use crate::error::AppError;
 use crate::http::is_api_path;
 
@@ -38,16 +38,21 @@ pub async fn error_faces(
         .error()
         .and_then(|e| e.as_error::<AppError>());
     let has_body = res.headers().contains_key(header::CONTENT_TYPE);
+    // Noted inside the session middleware (see `note_viewer`): a signed-in user's header.
+    let viewer = res.request().extensions().get::<ErrorViewer>().cloned();
     let replacement = match (app_error, api) {
         // The API face is the error type's own: already rendered.
         (Some(_), true) => None,
-        (Some(e), false) => Some(page_for(e)),
+        (Some(e), false) => Some(page_seen_by(e, viewer.as_ref())),
         // A handler's own answer (a form re-rendered with 422, a login refused with 401).
         (None, _) if has_body && res.response().error().is_none() => None,
         // A page an extractor rendered ("Confirm it's you").
         (None, false) if error_is::<RenderedPage>(&res) => None,
         (None, true) => Some(AppError::from_status(status).error_response()),
-        (None, false) => Some(page_for(&AppError::from_status(status))),
+        (None, false) => Some(page_seen_by(
+            &AppError::from_status(status),
+            viewer.as_ref(),
+        )),
     };
     let Some(mut response) = replacement else {
         return Ok(res.map_into_left_body());

@@ -308,7 +308,7 @@ async fn bad_input_on_admin_pages_is_a_4xx_page(b: Backend) {
     for (path, status, message) in [
         ("/admin?cursor=garbage", 422, "cursor"),
         ("/admin?limit=0", 422, "limit must be"),
-        ("/admin/events?user=abc", 422, "user must be a user id"),
+        ("/admin/events?user=abc", 422, "No account is named"),
         ("/admin/events?kind=nope", 422, "Unknown event kind"),
         ("/admin/events?cursor=%00", 422, "cursor"),
         ("/admin/users/abc", 404, "Page not found"),

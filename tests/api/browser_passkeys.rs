@@ -159,7 +159,7 @@ async fn signed_in_as(c: &Client, username: &str) -> bool {
 async fn log_out(c: &Client, app: &TestApp) {
     c.goto(&at(app, "/")).await.unwrap();
     submit(c, "header form[action='/logout']").await;
-    assert!(appears(c, "You have been logged out.").await);
+    assert!(appears(c, "You have been signed out.").await);
     assert_eq!(path_of(c).await, "/login");
 }
 

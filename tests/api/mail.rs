@@ -164,7 +164,7 @@ async fn forgot_and_reset_change_the_password_and_end_every_session(b: Backend) 
     );
     assert!(notice
         .decoded()
-        .contains("Every session signed in before has been logged out"));
+        .contains("Every session signed in before has been signed out"));
 }
 
 async fn an_unknown_address_gets_the_same_answer_and_no_mail(b: Backend) {
@@ -427,7 +427,7 @@ async fn security_notices_name_what_happened_when_and_where(b: Backend) {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(replay.refresh(refresh).await.status(), 401);
     let all = smtp.wait_for(4, WAIT).await;
-    let reuse = to(&all, "dave@example.com", "logged out as a precaution");
+    let reuse = to(&all, "dave@example.com", "signed out as a precaution");
     assert_eq!(reuse.len(), 1, "{all:#?}");
     assert!(smtp.messages().len() <= 4);
 }

@@ -350,7 +350,7 @@ async fn logout_revokes_and_clears_both_cookies(b: Backend) {
         "revoked, not just forgotten"
     );
     let (_, html) = c.page("/login").await;
-    assert!(html.contains("You have been logged out."));
+    assert!(html.contains("You have been signed out."));
 }
 
 async fn account_page_changes_password_and_revokes_sessions(b: Backend) {

@@ -81,7 +81,7 @@ pub struct RoleRequest {
     pub role: Field,
 }
 
-/// `GET /api/admin/users?query=&limit=&cursor=`.
+/// Finds users by part of their username or e-mail, newest first.
 #[utoipa::path(
     get,
     path = "/api/admin/users",
@@ -110,7 +110,7 @@ pub async fn list_users(
     }))
 }
 
-/// `GET /api/admin/users/{id}`.
+/// One user: profile, role, sessions, second factors and recent events.
 #[utoipa::path(
     get,
     path = "/api/admin/users/{id}",
@@ -149,8 +149,9 @@ pub async fn show_user(
     }))
 }
 
-/// `POST /api/admin/users/{id}/disable`: the user cannot sign in, and every token of theirs
-/// is refused on its next request.
+/// Disables a user.
+///
+/// The user cannot sign in, and every token of theirs is refused on its next request.
 #[utoipa::path(
     post,
     path = "/api/admin/users/{id}/disable",
@@ -172,7 +173,7 @@ pub async fn disable(
     set_disabled(&state, admin.user(), &client, path.into_inner(), true).await
 }
 
-/// `POST /api/admin/users/{id}/enable`.
+/// Enables a disabled user again.
 #[utoipa::path(
     post,
     path = "/api/admin/users/{id}/enable",
@@ -207,7 +208,7 @@ async fn set_disabled(
         .json(AdminUserBody::from(&user)))
 }
 
-/// `POST /api/admin/users/{id}/logout-all`: every token of the user issued until now dies.
+/// Signs a user out everywhere: every token of the user issued until now dies.
 #[utoipa::path(
     post,
     path = "/api/admin/users/{id}/logout-all",
@@ -233,8 +234,9 @@ pub async fn logout_all(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `POST /api/admin/users/{id}/password-reset`: mails the user a reset link (the
-/// administrator never sees or sets a password) → 202.
+/// Mails a user a password reset link.
+///
+/// The administrator never sees or sets a password; answers 202.
 #[utoipa::path(
     post,
     path = "/api/admin/users/{id}/password-reset",
@@ -262,7 +264,7 @@ pub async fn password_reset(
         .json(serde_json::json!({})))
 }
 
-/// `PUT /api/admin/users/{id}/role`: `{role}` → the user.
+/// Sets a user's role (`{role}`) and answers the user.
 #[utoipa::path(
     put,
     path = "/api/admin/users/{id}/role",
@@ -297,8 +299,9 @@ pub async fn set_role(
         .json(AdminUserBody::from(&user)))
 }
 
-/// `DELETE /api/admin/users/{id}`: the user, their posts, sessions and links go; their
-/// events stay.
+/// Deletes a user.
+///
+/// The user, their posts, sessions and links go; their events stay.
 #[utoipa::path(
     delete,
     path = "/api/admin/users/{id}",
@@ -325,7 +328,9 @@ pub async fn delete_user(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `GET /api/admin/events?user=&kind=&limit=&cursor=`: the whole trail, newest first.
+/// Lists the security events of every account, newest first.
+///
+/// `user` (a user id) and `kind` narrow the list.
 #[utoipa::path(
     get,
     path = "/api/admin/events",

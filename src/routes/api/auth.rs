@@ -17,7 +17,7 @@ use crate::http::body::{Field, JsonBody};
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::state::{AppState, LoginAttempt};
 
-/// `POST /api/auth/register`: `{email, username, password}` → 201 User.
+/// Registers an account: `{email, username, password}` → 201 User.
 #[utoipa::path(
     post,
     path = "/api/auth/register",
@@ -92,7 +92,7 @@ impl TryFrom<LoginRequest> for SignIn {
     }
 }
 
-/// `POST /api/auth/login`: `{username or email, password}` → TokenPair.
+/// Signs in with a username (or e-mail) and password → TokenPair.
 #[utoipa::path(
     post,
     path = "/api/auth/login",
@@ -153,8 +153,9 @@ pub struct TokenRequest {
     pub client_id: Option<String>,
 }
 
-/// `POST /api/auth/token`: the OAuth2 token endpoint (RFC 6749 §4.3 password grant and §6
-/// refresh grant), answering §5.1 or §5.2.
+/// The OAuth2 token endpoint: password and refresh grants.
+///
+/// RFC 6749 §4.3 password grant and §6 refresh grant, answering §5.1 or §5.2.
 #[utoipa::path(
     post,
     path = "/api/auth/token",
@@ -242,8 +243,9 @@ pub struct RefreshRequest {
     pub refresh_token: Field,
 }
 
-/// `POST /api/auth/refresh`: `{refresh_token}` → a rotated TokenPair; 401 when unknown,
-/// expired, revoked or reused.
+/// Rotates a refresh token: `{refresh_token}` → a new TokenPair.
+///
+/// 401 when the refresh token is unknown, expired, revoked or reused.
 #[utoipa::path(
     post,
     path = "/api/auth/refresh",

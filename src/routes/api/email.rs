@@ -46,8 +46,9 @@ pub struct ForgotRequest {
     pub email: Field,
 }
 
-/// `POST /api/auth/password/forgot`: `{email}` → 202 `{}` always, in the same time whether or
-/// not the address has an account; the reset link goes by mail.
+/// Asks for a password reset link by mail: always 202 `{}`.
+///
+/// The same answer, in the same time, whether or not the address has an account.
 #[utoipa::path(
     post,
     path = "/api/auth/password/forgot",
@@ -84,15 +85,16 @@ pub struct ResetRequest {
     pub new_password: Field,
 }
 
-/// `POST /api/auth/password/reset`: `{token, new_password}` → 204; every session and token of
-/// the user is revoked. A bad, used or expired link is a 422 on `token`.
+/// Sets a new password with a reset link's token → 204.
+///
+/// Every session and token of the user is revoked. A bad, used or expired link is a 422 on `token`.
 #[utoipa::path(
     post,
     path = "/api/auth/password/reset",
     tag = "auth",
     request_body = ResetRequest,
     responses(
-        (status = 204, description = "The password is changed; every session was logged out"),
+        (status = 204, description = "The password is changed; every session was signed out"),
         BodyErrors,
         RateLimited
     )
@@ -124,8 +126,10 @@ pub struct VerifyRequest {
     pub token: Field,
 }
 
-/// `POST /api/auth/email/verify`: `{token}` → 200 User with `email_verified`; for an address
-/// change, the new address is the user's from now on (409 if another account took it).
+/// Verifies an e-mail address with a link's token → the user.
+///
+/// For an address change, the new address is the user's from now on (409 if another account
+/// took it).
 #[utoipa::path(
     post,
     path = "/api/auth/email/verify",
@@ -153,7 +157,7 @@ pub async fn verify(
     Ok(HttpResponse::Ok().no_store().json(UserBody::from(&user)))
 }
 
-/// `POST /api/auth/email/resend`: a new verification link for the caller's address → 202.
+/// Sends a new verification link to the caller's address → 202.
 #[utoipa::path(
     post,
     path = "/api/auth/email/resend",
@@ -187,9 +191,10 @@ pub struct EmailChangeRequest {
     pub current_password: Field,
 }
 
-/// `PUT /api/users/me/email`: `{new_email, current_password}` → 202; a link goes to the new
-/// address and a notice to the old one. The address changes when the link is followed. Needs
-/// a recent sign-in.
+/// Changes the caller's e-mail address, once the link mailed to it is followed.
+///
+/// `{new_email, current_password}` → 202; a link goes to the new address and a notice to the old
+/// one. Needs a recent sign-in.
 #[utoipa::path(
     put,
     path = "/api/users/me/email",

@@ -76,7 +76,7 @@ impl From<EventList> for EventPage {
     }
 }
 
-/// `GET /api/users/me/events?cursor=`: the caller's security activity, newest first.
+/// The caller's security activity, newest first.
 #[utoipa::path(
     get,
     path = "/api/users/me/events",

@@ -38,10 +38,11 @@ pub struct MfaRequest {
     pub assertion: Option<serde_json::Value>,
 }
 
-/// `POST /api/auth/mfa`: `{mfa_token, code}` → TokenPair (`amr` pwd + otp), or
-/// `{mfa_token, assertion}` with a passkey (`amr` pwd + hwk or swk). A wrong code or a refused
-/// passkey is a 401 that counts against the `mfa_token` (five end it); a used, expired or
-/// ended one is a 401 too.
+/// Completes a sign-in with a second factor → TokenPair.
+///
+/// `{mfa_token, code}` (`amr` pwd + otp), or `{mfa_token, assertion}` with a passkey (`amr` pwd +
+/// hwk or swk). A wrong code or a refused passkey is a 401 that counts against the `mfa_token`
+/// (five end it); a used, expired or ended one is a 401 too.
 #[utoipa::path(
     post,
     path = "/api/auth/mfa",
@@ -121,9 +122,10 @@ pub struct ReauthRequest {
     pub assertion: Option<serde_json::Value>,
 }
 
-/// `POST /api/auth/reauthenticate`: `{password, code?}`, or `{assertion}` with a passkey, →
-/// a TokenPair for the same session with a fresh `auth_time`, for the operations that need a
-/// recent sign-in.
+/// Confirms it's you again, for the operations that need a recent sign-in.
+///
+/// `{password, code?}`, or `{assertion}` with a passkey, → a TokenPair for the same session with a
+/// fresh `auth_time`.
 #[utoipa::path(
     post,
     path = "/api/auth/reauthenticate",
@@ -190,8 +192,9 @@ pub struct EnrolmentBody {
     pub qr_svg: String,
 }
 
-/// `POST /api/users/me/mfa/totp` (recent sign-in): starts enrolling an authenticator app;
-/// confirm it with a code at `/api/users/me/mfa/totp/confirm`.
+/// Starts enrolling an authenticator app (recent sign-in).
+///
+/// Confirm it with a code at `/api/users/me/mfa/totp/confirm`.
 #[utoipa::path(
     post,
     path = "/api/users/me/mfa/totp",
@@ -230,8 +233,7 @@ pub struct RecoveryCodesBody {
     pub recovery_codes: Vec<String>,
 }
 
-/// `POST /api/users/me/mfa/totp/confirm`: `{code}` → the second factor is on, with ten
-/// recovery codes.
+/// Turns the authenticator app on with a code from it, and answers ten recovery codes.
 #[utoipa::path(
     post,
     path = "/api/users/me/mfa/totp/confirm",
@@ -263,8 +265,7 @@ pub async fn confirm(
         .json(RecoveryCodesBody { recovery_codes }))
 }
 
-/// `DELETE /api/users/me/mfa/totp` (recent sign-in): `{password}` or `{code}` → the second
-/// factor is off.
+/// Turns the authenticator app off (recent sign-in): `{password}` or `{code}`.
 #[utoipa::path(
     delete,
     path = "/api/users/me/mfa/totp",
@@ -295,7 +296,7 @@ pub async fn disable(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `POST /api/users/me/mfa/recovery-codes` (recent sign-in): new codes; the old ones die.
+/// Replaces the recovery codes (recent sign-in): the old ones stop working.
 #[utoipa::path(
     post,
     path = "/api/users/me/mfa/recovery-codes",
@@ -329,8 +330,10 @@ pub struct DeleteAccountRequest {
     pub current_password: Field,
 }
 
-/// `DELETE /api/users/me` (recent sign-in): `{current_password}` → 204. The user, their
-/// posts, sessions and second factors go; the audit trail keeps the events with the user id.
+/// Deletes the caller's account (recent sign-in): `{current_password}` → 204.
+///
+/// The user, their posts, sessions and second factors go; the audit trail keeps the events with
+/// the user id.
 #[utoipa::path(
     delete,
     path = "/api/users/me",

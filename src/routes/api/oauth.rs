@@ -34,7 +34,7 @@ pub struct ServerMetadata {
     pub service_documentation: String,
 }
 
-/// `GET /.well-known/oauth-authorization-server` (RFC 8414).
+/// The authorization server's metadata (RFC 8414).
 #[utoipa::path(
     get,
     path = "/.well-known/oauth-authorization-server",
@@ -73,9 +73,10 @@ pub struct TokenParam {
     pub token_type_hint: Option<String>,
 }
 
-/// `POST /api/auth/revoke` (RFC 7009): form `token` → 200, also for a token Sigil does not
-/// know (the answer says nothing about the token). A refresh token ends its session; an
-/// access token only itself.
+/// Revokes a token (RFC 7009): always 200.
+///
+/// Also for a token Sigil does not know (the answer says nothing about the token). A refresh token
+/// ends its session; an access token only itself.
 #[utoipa::path(
     post,
     path = "/api/auth/revoke",
@@ -106,9 +107,10 @@ pub async fn revoke(
     Ok(HttpResponse::Ok().no_store().finish())
 }
 
-/// `POST /api/auth/introspect` (RFC 7662): HTTP Basic credentials of an
-/// `INTROSPECTION_CLIENTS` entry, form `token` → `{active, …}`; `{"active": false}` for
-/// anything not currently valid.
+/// Says whether a token is active (RFC 7662), for resource servers.
+///
+/// HTTP Basic credentials of an `INTROSPECTION_CLIENTS` entry, form `token` → `{active, …}`;
+/// `{"active": false}` for anything not currently valid.
 #[utoipa::path(
     post,
     path = "/api/auth/introspect",

@@ -207,7 +207,7 @@ impl Modify for Security {
     }
 }
 
-/// `GET /api/openapi.json`.
+/// This OpenAPI document.
 #[utoipa::path(
     get,
     path = "/api/openapi.json",

@@ -54,9 +54,10 @@ pub struct RequestOptionsRequest {
     pub mfa_token: Field,
 }
 
-/// `POST /api/auth/passkey/options`: `{}` → options for `navigator.credentials.get()` (any
-/// discoverable passkey, user verification required); `{mfa_token}` → options limited to
-/// that sign-in's user's passkeys. Each is good for one response, for five minutes.
+/// Options for signing in with a passkey (`navigator.credentials.get()`).
+///
+/// `{}` → any discoverable passkey, user verification required; `{mfa_token}` → limited to that
+/// sign-in's user's passkeys. Each is good for one response, for five minutes.
 #[utoipa::path(
     post,
     path = "/api/auth/passkey/options",
@@ -98,10 +99,12 @@ pub struct PasskeySignInRequest {
     pub assertion: Option<Value>,
 }
 
-/// `POST /api/auth/passkey`: `{assertion}` → TokenPair (`amr` `hwk`, or `swk` for a passkey
-/// that syncs between devices). Refused with a 401: a forged or tampered signature, another
-/// origin or relying party, no user verification, a credential not registered here, a
-/// challenge that was never given, was used or expired, a counter that went backwards.
+/// Signs in with a passkey: `{assertion}` → TokenPair.
+///
+/// `amr` `hwk`, or `swk` for a passkey that syncs between devices. Refused with a 401: a forged or
+/// tampered signature, another origin or relying party, no user verification, a credential not
+/// registered here, a challenge that was never given, was used or expired, a counter that went
+/// backwards.
 #[utoipa::path(
     post,
     path = "/api/auth/passkey",
@@ -143,8 +146,9 @@ pub fn credential<T: DeserializeOwned>(value: Option<Value>) -> Result<T, String
     })
 }
 
-/// `POST /api/users/me/passkeys/options` (recent sign-in): options for
-/// `navigator.credentials.create()`, good for one registration, for five minutes.
+/// Options for adding a passkey (`navigator.credentials.create()`, recent sign-in).
+///
+/// Good for one registration, for five minutes.
 #[utoipa::path(
     post,
     path = "/api/users/me/passkeys/options",
@@ -183,7 +187,7 @@ pub struct AddPasskeyRequest {
     pub attestation: Option<Value>,
 }
 
-/// `POST /api/users/me/passkeys` (recent sign-in): `{name, attestation}` → 201 the passkey.
+/// Adds a passkey (recent sign-in): `{name, attestation}` → 201 the passkey.
 #[utoipa::path(
     post,
     path = "/api/users/me/passkeys",
@@ -219,7 +223,7 @@ pub async fn add(
         .json(PasskeyBody::from(&row)))
 }
 
-/// `GET /api/users/me/passkeys`: the caller's passkeys, oldest first.
+/// The caller's passkeys, oldest first.
 #[utoipa::path(
     get,
     path = "/api/users/me/passkeys",
@@ -239,8 +243,9 @@ pub async fn list(
     Ok(HttpResponse::Ok().no_store().json(body))
 }
 
-/// `DELETE /api/users/me/passkeys/{id}` (recent sign-in) → 204; 404 when it is not one of
-/// the caller's.
+/// Removes one of the caller's passkeys (recent sign-in) → 204.
+///
+/// 404 when it is not one of the caller's.
 #[utoipa::path(
     delete,
     path = "/api/users/me/passkeys/{id}",
@@ -275,9 +280,10 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `POST /api/auth/reauthenticate/options`: options for `navigator.credentials.get()` that
-/// prove it is the caller again with one of their passkeys, for this session, then
-/// `POST /api/auth/reauthenticate {assertion}`.
+/// Options for confirming it's you with one of your passkeys.
+///
+/// For `navigator.credentials.get()`, bound to this session; the assertion then goes to
+/// `POST /api/auth/reauthenticate`.
 #[utoipa::path(
     post,
     path = "/api/auth/reauthenticate/options",

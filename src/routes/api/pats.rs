@@ -66,7 +66,7 @@ pub struct CreatedPatBody {
     pub token: String,
 }
 
-/// `GET /api/users/me/tokens`: the caller's tokens, newest first (expired ones included).
+/// The caller's personal access tokens, newest first (expired ones included).
 #[utoipa::path(
     get,
     path = "/api/users/me/tokens",
@@ -86,7 +86,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().no_store().json(body))
 }
 
-/// `POST /api/users/me/tokens` (recent sign-in) → 201 with the token, shown once.
+/// Creates a personal access token (recent sign-in) → 201 with the token, shown once.
 #[utoipa::path(
     post,
     path = "/api/users/me/tokens",
@@ -123,8 +123,9 @@ pub async fn create(
         }))
 }
 
-/// `DELETE /api/users/me/tokens/{id}` → 204: revoked at once, on every instance; 404 when
-/// the caller has no such token.
+/// Revokes one of the caller's personal access tokens → 204.
+///
+/// Revoked at once, on every instance; 404 when the caller has no such token.
 #[utoipa::path(
     delete,
     path = "/api/users/me/tokens/{id}",
@@ -150,8 +151,9 @@ pub async fn revoke(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `DELETE /api/admin/users/{id}/tokens` (`admin:write`) → 204: every token of the user
-/// revoked; the owner is told by mail.
+/// Revokes every personal access token of a user (`admin:write`) → 204.
+///
+/// The owner is told by mail.
 #[utoipa::path(
     delete,
     path = "/api/admin/users/{id}/tokens",
@@ -177,8 +179,9 @@ pub async fn admin_revoke_all(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `DELETE /api/admin/users/{id}/tokens/{token_id}` (`admin:write`) → 204; 404 when the
-/// user has no such token.
+/// Revokes one personal access token of a user (`admin:write`) → 204.
+///
+/// 404 when the user has no such token.
 #[utoipa::path(
     delete,
     path = "/api/admin/users/{id}/tokens/{token_id}",

@@ -61,7 +61,7 @@ pub struct PageJson {
     pub next_cursor: Option<String>,
 }
 
-/// `GET /api/posts?limit=&cursor=&author=`.
+/// Lists the posts the caller may see, newest first, paged.
 #[utoipa::path(
     get,
     path = "/api/posts",
@@ -117,7 +117,9 @@ fn render(
         .into())
 }
 
-/// `POST /api/posts`: `{title, body, visibility}` (visibility defaults to public) → 201.
+/// Creates a post: `{title, body, visibility}` → 201.
+///
+/// `visibility` defaults to public.
 #[utoipa::path(
     post,
     path = "/api/posts",
@@ -146,7 +148,7 @@ pub async fn create(
         .json(PostJson::from(post)))
 }
 
-/// `GET /api/posts/{id}`.
+/// One post; another user's private post is a 404.
 #[utoipa::path(
     get,
     path = "/api/posts/{id}",
@@ -204,7 +206,7 @@ impl TryFrom<PostPatchRequest> for PostChanges {
     }
 }
 
-/// `PATCH /api/posts/{id}`: partial `{title?, body?, visibility?}`, owner only.
+/// Edits a post (owner only): partial `{title?, body?, visibility?}`.
 #[utoipa::path(
     patch,
     path = "/api/posts/{id}",
@@ -235,7 +237,7 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(PostJson::from(post)))
 }
 
-/// `DELETE /api/posts/{id}`: owner only → 204.
+/// Deletes a post (owner only) → 204.
 #[utoipa::path(
     delete,
     path = "/api/posts/{id}",

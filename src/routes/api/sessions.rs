@@ -18,7 +18,7 @@ use crate::http::client::{ClientInfo, Device};
 use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
-/// `POST /api/auth/logout`: revokes this access token and its session → 204.
+/// Signs out: revokes this access token and its session → 204.
 #[utoipa::path(
     post,
     path = "/api/auth/logout",
@@ -37,7 +37,7 @@ pub async fn logout(
     end(&state, &auth, LogoutScope::ThisSession, &client).await
 }
 
-/// `POST /api/auth/logout-all`: revokes every token of the user issued until now → 204.
+/// Signs out everywhere: revokes every token of the user issued until now → 204.
 #[utoipa::path(
     post,
     path = "/api/auth/logout-all",
@@ -105,8 +105,7 @@ impl SessionBody {
     }
 }
 
-/// `GET /api/auth/sessions` (`sessions:read`): the user's live sessions, the caller's marked
-/// `current`.
+/// The user's live sessions, the caller's marked `current` (`sessions:read`).
 #[utoipa::path(
     get,
     path = "/api/auth/sessions",
@@ -133,8 +132,10 @@ pub async fn list_sessions(
     Ok(HttpResponse::Ok().no_store().json(body))
 }
 
-/// `DELETE /api/auth/sessions/{id}`: revokes that session's refresh family and every access
-/// token issued from it → 204; 404 when it is not one of the caller's.
+/// Ends one of the caller's sessions → 204.
+///
+/// Revokes that session's refresh family and every access token issued from it; 404 when it is
+/// not one of the caller's.
 #[utoipa::path(
     delete,
     path = "/api/auth/sessions/{id}",
@@ -169,8 +170,9 @@ pub struct CsrfBody {
     pub header: &'static str,
 }
 
-/// `GET /api/auth/csrf`: the session's CSRF token, for scripts that call the API with the
-/// browser's cookies (they send it back as `X-CSRF-Token`).
+/// The session's CSRF token, for scripts that call the API with the browser's cookies.
+///
+/// They send it back as `X-CSRF-Token`.
 #[utoipa::path(
     get,
     path = "/api/auth/csrf",

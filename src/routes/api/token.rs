@@ -14,7 +14,8 @@ use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody, Null};
 use crate::inspector::encoder;
 use crate::inspector::input::InspectInput;
-use crate::inspector::{inspect_with_db, Inspection};
+use crate::inspector::warnings::Warning;
+use crate::inspector::{inspect_input, Inspection};
 use crate::no_store::NoStore as _;
 use crate::state::AppState;
 
@@ -65,9 +66,11 @@ impl TryFrom<InspectRequest> for InspectInput {
     }
 }
 
-/// `{token, key?, expected_issuer?, expected_audience?}` → Inspection. A malformed token is a
-/// 200 naming the part that failed; an empty `token` or a key that does not parse is a 422.
-/// Nothing pasted is logged or stored.
+/// Inspects a JWT: decodes it and checks its signature, times and revocation.
+///
+/// `{token, key?, expected_issuer?, expected_audience?}` → Inspection. A malformed token is a 200
+/// naming the part that failed; an empty `token` or a key that does not parse is a 422. Nothing
+/// pasted is logged or stored.
 #[utoipa::path(
     post,
     path = "/api/token/inspect",
@@ -87,14 +90,7 @@ pub async fn inspect(
     JsonBody(body): JsonBody<InspectRequest>,
 ) -> Result<HttpResponse, AppError> {
     let input = InspectInput::try_from(body)?;
-    let report = inspect_with_db(
-        &state.db,
-        &state.tokens,
-        &input.token,
-        &input.checks(),
-        viewer.user_id(),
-    )
-    .await?;
+    let report = inspect_input(&state.db, &state.tokens, &input, viewer.user_id()).await?;
     Ok(HttpResponse::Ok().no_store().json(report))
 }
 
@@ -179,10 +175,14 @@ pub struct EncodeRequest {
 pub struct EncodedToken {
     /// The compact JWS.
     pub token: String,
+    /// What the inspector would warn about this token (a published or short secret, no expiry…).
+    pub warnings: Vec<Warning>,
 }
 
-/// `{header, payload, key?}` → `{token}`. Signs only with the key given, never with Sigil's;
-/// every problem is a 422 naming `header`, `payload` or `key`. Nothing pasted is logged or stored.
+/// Signs a JWT from a header and payload with the key given.
+///
+/// `{header, payload, key?}` → `{token}`. Never signs with Sigil's keys; every problem is a 422
+/// naming `header`, `payload` or `key`. Nothing pasted is logged or stored.
 #[utoipa::path(
     post,
     path = "/api/token/encode",
@@ -204,6 +204,13 @@ pub async fn encode(JsonBody(body): JsonBody<EncodeRequest>) -> Result<HttpRespo
         return Err(errors.into());
     };
     // RSA signing takes milliseconds: off the async worker.
-    let token = web::block(move || encoder::encode(&header, &payload, key.as_deref())).await??;
-    Ok(HttpResponse::Ok().no_store().json(EncodedToken { token }))
+    let encoded = web::block(move || {
+        encoder::encode(&header, &payload, key.as_deref())
+            .map(|token| (encoder::warnings(&token, key.as_deref()), token))
+    })
+    .await??;
+    let (warnings, token) = encoded;
+    Ok(HttpResponse::Ok()
+        .no_store()
+        .json(EncodedToken { token, warnings }))
 }

@@ -49,7 +49,7 @@ impl From<&User> for UserBody {
     }
 }
 
-/// `GET /api/users/me`.
+/// The signed-in user.
 #[utoipa::path(
     get,
     path = "/api/users/me",
@@ -106,8 +106,10 @@ impl TryFrom<PasswordChangeRequest> for PasswordChange {
     }
 }
 
-/// `PUT /api/users/me/password`: `{current_password, new_password}` → a TokenPair for a new
-/// session; every earlier token of the user, the caller's included, is revoked.
+/// Changes the caller's password → a TokenPair for a new session.
+///
+/// `{current_password, new_password}`; every earlier token of the user, the caller's included, is
+/// revoked.
 #[utoipa::path(
     put,
     path = "/api/users/me/password",

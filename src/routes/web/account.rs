@@ -30,7 +30,7 @@ use crate::routes::web::browser_session::logged_out;
 use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
-use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};
+use crate::routes::web::recent::{Confirmed, Prefill, RecentForm, Sensitive};
 use crate::routes::web::{render, see_other, utc};
 use crate::state::{AppState, LoginAttempt};
 
@@ -70,8 +70,27 @@ struct AccountPage {
     /// The token just created, shown this once.
     new_token: Option<NewToken>,
     passkey_name: String,
+    /// The passkeys section's message after adding or removing one, shown in that section
+    /// (the redirect's `#passkeys` scrolls there), not at the top of this long page.
+    passkey_notice: Option<String>,
     /// The removal forms' errors (`totp_password`, `passkey_password`).
     removal_errors: FieldErrors,
+    /// Whether the e-mail form asks for the current password: not when "Confirm it's you"
+    /// will ask for it (the sign-in is not recent), nor just after it did.
+    email_password_asked: bool,
+    /// This browser passed "Confirm it's you" moments ago.
+    email_confirmed: bool,
+}
+
+const SECTION_NOTICE: &str = "account_section_notice";
+
+/// A message for one section of `/account` (its id, such as `passkeys`), shown there on the
+/// next showing of the page, in place of the flash message at the top.
+pub(super) fn section_notice(session: &Session, section: &str, message: impl Into<String>) {
+    let notice = (section.to_string(), message.into());
+    if let Err(e) = session.insert(SECTION_NOTICE, notice) {
+        log::warn!("cannot keep a message in the session: {e}");
+    }
 }
 
 /// A scope checkbox of the create-a-token form.
@@ -228,6 +247,12 @@ pub(super) async fn account_page(
         None => None,
     };
     let token_rows = state.accounts().pats(auth.user.id).await?;
+    let passkey_notice = match session.remove_as::<(String, String)>(SECTION_NOTICE) {
+        Some(Ok((section, message))) if section == "passkeys" => Some(message),
+        _ => None,
+    };
+    let email_confirmed = Confirmed::peek(session, state, auth);
+    let email_password_asked = state.tokens.is_recent(&auth.claims) && !email_confirmed;
     let ticked = token_form.ticked();
     let scope_choices = Scope::ALL
         .into_iter()
@@ -269,7 +294,10 @@ pub(super) async fn account_page(
         passkeys: passkeys.map(|rows| rows.iter().map(PasskeyLine::from).collect()),
         passkey_errors,
         passkey_name,
+        passkey_notice,
         removal_errors,
+        email_password_asked,
+        email_confirmed,
     };
     render(&page, status)
 }
@@ -300,7 +328,7 @@ impl PasswordForm {
         if self.current_password.is_empty() {
             errors.add("current_password", "Enter your current password.");
         }
-        let new = errors.take("new_password", Password::parse(&self.new_password));
+        let new = errors.take("new_password", Password::parse_in_words(&self.new_password));
         if new.is_some() && self.new_password != self.new_password_confirm {
             errors.add("new_password_confirm", "The two passwords do not match.");
         }
@@ -335,7 +363,7 @@ pub async fn change_password(
         Ok(pair) => {
             flash(
                 &session,
-                "Password changed. Every other session has been logged out.",
+                "Password changed. Every other session has been signed out.",
             );
             let mut response = see_other("/account");
             cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
@@ -367,7 +395,7 @@ pub async fn revoke_session(
     if current {
         return Ok(logged_out(
             &session,
-            "This session was revoked; you are logged out.",
+            "This session was revoked; you are signed out.",
             state.tokens.secure_cookies,
         ));
     }
@@ -388,7 +416,7 @@ pub async fn logout_all(
         .await?;
     Ok(logged_out(
         &session,
-        "You have been logged out everywhere.",
+        "You have been signed out everywhere.",
         state.tokens.secure_cookies,
     ))
 }
@@ -415,7 +443,12 @@ pub async fn change_email(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let new_email = errors.take("new_email", Email::parse(&form.new_email));
-    if let Err(m) = Password::check_candidate(&form.email_password) {
+    // Just back from "Confirm it's you": that was the proof, the password is not asked again.
+    let confirmed = form.email_password.is_empty() && Confirmed::peek(&session, &state, &auth);
+    if let Err(m) = Password::check_candidate(&form.email_password).or_else(|m| match confirmed {
+        true => Ok(()),
+        false => Err(m),
+    }) {
         errors.add("email_password", m);
     }
     let refuse = |errors: FieldErrors| Refused::Email {
@@ -426,10 +459,20 @@ pub async fn change_email(
         return account_page(&state, &session, &auth, refuse(errors)).await;
     };
     let shown = new_email.as_str().to_string();
-    let started = state
-        .accounts()
-        .change_email(&auth.user, new_email, form.email_password.clone(), &client)
-        .await;
+    let accounts = state.accounts();
+    let started = match confirmed && Confirmed::take(&session, &state, &auth) {
+        true => {
+            accounts
+                .change_email_confirmed(&auth.user, new_email, &client)
+                .await
+        }
+        false => {
+            let password = form.email_password.clone();
+            accounts
+                .change_email(&auth.user, new_email, password, &client)
+                .await
+        }
+    };
     let problem = match started {
         Ok(()) => {
             flash(

@@ -197,17 +197,29 @@ struct EventsPage {
     errors: FieldErrors,
     events: Vec<EventLine>,
     show_user: bool,
+    /// A user or a kind narrows the list (an empty one then matches nothing, rather than
+    /// there being no events at all).
+    filtered: bool,
     next: Option<String>,
 }
 
-/// `GET /admin/events?user=&kind=&cursor=`: the whole audit trail, newest first.
+/// `GET /admin/events?user=&kind=&cursor=`: the whole audit trail, newest first. Unlike the
+/// API's, the page's `user` is a username or a user id: the user list shows names.
 pub async fn events(
     AdminViewer(admin): AdminViewer,
     state: web::Data<AppState>,
     session: Session,
     params: web::Query<EventSearchParams>,
 ) -> Result<HttpResponse, AppError> {
+    let mut params = params.into_inner();
+    let typed = params
+        .user
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let kind = params.kind.as_deref().map(str::trim).unwrap_or_default();
+    let filtered = !typed.is_empty() || !kind.is_empty();
     let mut page = EventsPage {
         chrome: Chrome::new(&session, "Security events", Some(&admin)),
         user: params.user.clone().unwrap_or_default(),
@@ -222,11 +234,30 @@ pub async fn events(
         errors: FieldErrors::new(),
         events: Vec::new(),
         show_user: true,
+        filtered,
         next: None,
     };
-    let (filter, keyset) = match params.parse(&state.cursor_key) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
+    let mut unknown_user = None;
+    if !typed.is_empty() && typed.parse::<i32>().is_err() {
+        let name = typed.clone();
+        let found = state
+            .db
+            .run(move |conn| Ok(User::find_by_username(conn, &name)?))
+            .await?;
+        params.user = found.as_ref().map(|u| u.id.to_string());
+        if found.is_none() {
+            unknown_user = Some(format!(
+                "No account is named \u{201c}{typed}\u{201d}: give a username or a user id."
+            ));
+        }
+    }
+    let (filter, keyset) = match (params.parse(&state.cursor_key), unknown_user) {
+        (Ok(parsed), None) => parsed,
+        (parsed, unknown_user) => {
+            let mut errors = parsed.err().unwrap_or_else(FieldErrors::new);
+            if let Some(message) = unknown_user {
+                errors.add("user", message);
+            }
             page.errors = errors;
             return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }

@@ -5,7 +5,7 @@ pub mod recovery;
 pub mod second_step;
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -52,7 +52,7 @@ pub fn login_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let page = LoginPage {
-        chrome: Chrome::new(session, "Log in", None),
+        chrome: Chrome::new(session, "Sign in", None),
         username,
         next,
         error,
@@ -85,9 +85,10 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: sets the cookies and goes to `next`; a wrong name or password re-renders
-/// the form (401) with one message and the typed name, never the password.
+/// the form (401) with one message and the typed name, never the password. Past the
+/// per-address limit the form comes back too (429, `Retry-After`), saying how long to wait.
 pub async fn login(
-    LoginAttempt(client): LoginAttempt,
+    attempt: Result<LoginAttempt, AppError>,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<LoginForm>,
@@ -96,6 +97,25 @@ pub async fn login(
     let refuse = |session: &Session, status: StatusCode, message: &str| {
         let (username, error) = (form.username.clone(), Some(message.to_string()));
         login_page(&state, session, username, next.clone(), error, status)
+    };
+    let client = match attempt {
+        Ok(LoginAttempt(client)) => client,
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            let wait = match retry_after_secs {
+                0 | 1 => "a second".to_string(),
+                n => format!("{n} seconds"),
+            };
+            let message = format!(
+                "Too many sign-in attempts from your network. Wait {wait}, then try again."
+            );
+            let mut page = refuse(&session, StatusCode::TOO_MANY_REQUESTS, &message)?;
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            return Ok(page);
+        }
+        Err(e) => return Err(e),
     };
     if form.username.trim().is_empty() || form.password.is_empty() {
         return refuse(
@@ -108,7 +128,7 @@ pub async fn login(
         return refuse(
             &session,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Passwords are at most 72 bytes long.",
+            &Password::too_long_in_words(&form.password),
         );
     }
     let checked = state
@@ -195,6 +215,7 @@ impl RegisterForm {
             password: Field::Text(self.password.clone()),
         });
         let confirmed = self.password == self.password_confirm;
+        let parsed = parsed.map_err(|errors| password_in_words(errors, &self.password));
         match parsed {
             Ok(account) if confirmed => Ok(account),
             Ok(_) => Err(FieldErrors::single("password_confirm", MISMATCH)),
@@ -220,6 +241,23 @@ impl RegisterForm {
 
 const MISMATCH: &str = "The two passwords do not match.";
 
+/// The account rules' errors with an over-long password's message in characters, not bytes
+/// (the JSON API keeps the exact figure).
+fn password_in_words(errors: FieldErrors, password: &str) -> FieldErrors {
+    if password.len() <= Password::MAX_BYTES || errors.first("password").is_none() {
+        return errors;
+    }
+    let mut worded = FieldErrors::new();
+    for (field, messages) in errors.iter() {
+        if field == "password" {
+            worded.add(field, Password::too_long_in_words(password));
+        } else {
+            messages.iter().for_each(|m| worded.add(field, m.clone()));
+        }
+    }
+    worded
+}
+
 /// `POST /register`: creates the account, logs it in and goes home (303); invalid or taken
 /// fields re-render the form (422) with messages beside the fields.
 pub async fn register(
@@ -239,7 +277,7 @@ pub async fn register(
     if state.notifier.settings.require_verified_email {
         flash(
             &session,
-            format!("Welcome to Sigil, {}! Confirm your address with the link we sent to {}, then log in.", user.username, user.email),
+            format!("Welcome to Sigil, {}! Confirm your address with the link we sent to {}, then sign in.", user.username, user.email),
         );
         return Ok(see_other("/login"));
     }
@@ -286,7 +324,7 @@ pub async fn logout(
     }
     Ok(logged_out(
         &session,
-        "You have been logged out.",
+        "You have been signed out.",
         state.tokens.secure_cookies,
     ))
 }
@@ -310,7 +348,7 @@ pub async fn refresh(
     csrf::verify(&session, Some(&presented_csrf))?;
     let Some(cookie) = req.cookie(REFRESH_COOKIE) else {
         return Err(AppError::Unauthorized(AuthFailure::BadCredentials(
-            "There is no refresh cookie; log in again.".into(),
+            "There is no refresh cookie; sign in again.".into(),
         )));
     };
     match state.accounts().rotate(cookie.value(), &client).await? {

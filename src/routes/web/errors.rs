@@ -1,14 +1,63 @@
 //! The page face of [`AppError`]: an error page in the layout, or the redirect to the login
-//! page for a page that needs a signed-in user. The error-face middleware calls [`page_for`]
-//! for every error on a page route.
+//! page for a page that needs a signed-in user. The error-face middleware calls
+//! [`page_seen_by`] for every error on a page route, with the [`ErrorViewer`] that
+//! [`note_viewer`] found, so a signed-in user keeps their header on an error page.
 
+use actix_session::SessionExt as _;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError as _};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage as _, HttpResponse, ResponseError as _};
 use askama::Template;
 
+use crate::auth::csrf;
+use crate::auth::extract::authenticate_first_party;
 use crate::error::AppError;
+use crate::http::is_api_path;
 use crate::routes::web::html_response;
 use crate::routes::web::layout::Chrome;
+
+/// The signed-in user an error page is shown to, with the CSRF token of the header's
+/// sign-out form.
+#[derive(Clone)]
+pub struct ErrorViewer {
+    username: String,
+    is_admin: bool,
+    csrf_token: String,
+}
+
+/// Notes the [`ErrorViewer`] of an error response on a page route, in the request's
+/// extensions. It runs inside the session middleware, because the error-face middleware runs
+/// outside it, where the session (and so the CSRF token) is already written away; and inside
+/// silent renewal, so a sign-in renewed by this very request counts.
+pub async fn note_viewer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    let path = res.request().path();
+    // Only the responses the error-face middleware replaces by a page: an error, or a bare
+    // status. A handler's own page (a form re-rendered with 422) knows its viewer already.
+    let replaced =
+        res.response().error().is_some() || !res.headers().contains_key(header::CONTENT_TYPE);
+    let noted = (status.is_client_error() || status.is_server_error())
+        && replaced
+        && !is_api_path(path)
+        && !path.starts_with("/static/");
+    if noted {
+        if let Ok(Some(user)) = authenticate_first_party(res.request()).await {
+            let viewer = ErrorViewer {
+                username: user.user.username.clone(),
+                is_admin: user.user.is_admin(),
+                csrf_token: csrf::token(&res.request().get_session()),
+            };
+            res.request().extensions_mut().insert(viewer);
+        }
+    }
+    Ok(res)
+}
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
@@ -19,9 +68,15 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
-/// The page for `error`, with its status and the headers a browser needs (`Retry-After`).
-/// (An internal error was logged when the error became a response.)
+/// The page for `error` as an anonymous visitor sees it; see [`page_seen_by`].
 pub fn page_for(error: &AppError) -> HttpResponse {
+    page_seen_by(error, None)
+}
+
+/// The page for `error`, with its status and the headers a browser needs (`Retry-After`),
+/// and the header of `viewer` (signed in) or of a visitor (`None`).
+/// (An internal error was logged when the error became a response.)
+pub fn page_seen_by(error: &AppError, viewer: Option<&ErrorViewer>) -> HttpResponse {
     let status = error.status_code();
     let message = match error {
         AppError::LoginRequired { next } => {
@@ -43,7 +98,7 @@ pub fn page_for(error: &AppError) -> HttpResponse {
         ),
         other => Some(other.public_detail()),
     };
-    let mut response = page(status, message.as_deref());
+    let mut response = page(status, message.as_deref(), viewer);
     if let AppError::TooManyRequests { retry_after_secs } = error {
         response.headers_mut().insert(
             header::RETRY_AFTER,
@@ -54,11 +109,11 @@ pub fn page_for(error: &AppError) -> HttpResponse {
 }
 
 /// Renders the error page for `status`, with `message` or a default sentence.
-fn page(status: StatusCode, message: Option<&str>) -> HttpResponse {
+fn page(status: StatusCode, message: Option<&str>, viewer: Option<&ErrorViewer>) -> HttpResponse {
     let (heading, default) = match status {
         StatusCode::NOT_FOUND => ("Page not found", "There is nothing at this address."),
         StatusCode::FORBIDDEN => ("Not allowed", "You are not allowed to do that."),
-        StatusCode::UNAUTHORIZED => ("Please log in", "You need to log in to see this page."),
+        StatusCode::UNAUTHORIZED => ("Please sign in", "You need to sign in to see this page."),
         StatusCode::METHOD_NOT_ALLOWED => (
             "Not allowed",
             "This page does not accept that kind of request.",
@@ -77,8 +132,17 @@ fn page(status: StatusCode, message: Option<&str>) -> HttpResponse {
         ),
         _ => ("That did not work", "The request could not be processed."),
     };
+    let chrome = match viewer {
+        Some(v) => Chrome {
+            username: Some(v.username.clone()),
+            is_admin: v.is_admin,
+            csrf_token: v.csrf_token.clone(),
+            ..Chrome::bare(heading)
+        },
+        None => Chrome::bare(heading),
+    };
     let page = ErrorPage {
-        chrome: Chrome::bare(heading),
+        chrome,
         status: status.as_u16(),
         heading,
         message: message.unwrap_or(default),

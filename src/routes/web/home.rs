@@ -1,4 +1,5 @@
-//! `GET /`: the posts the viewer may see, newest first, paged.
+//! `GET /`: the posts the viewer may see, newest first, paged; and `GET /status`, the
+//! service's state for people (machines read `/healthz` and `/readyz`).
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -39,4 +40,39 @@ pub async fn index(
         next_cursor,
     };
     render(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "home/status.html")]
+struct StatusPage {
+    chrome: Chrome,
+    /// `sqlite` or `postgres`.
+    database: &'static str,
+    /// The database answered a query just now.
+    ready: bool,
+}
+
+/// `GET /status`: what `/readyz` checks, in words: 200 when the database answers, else 503.
+pub async fn status(
+    state: web::Data<AppState>,
+    session: Session,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
+    let ready = match state.db.run(|conn| Ok(crate::db::ping(conn)?)).await {
+        Ok(()) => true,
+        Err(e) => {
+            e.log_if_internal();
+            false
+        }
+    };
+    let page = StatusPage {
+        chrome: Chrome::new(&session, "Status", viewer.0.as_ref()),
+        database: state.db.backend(),
+        ready,
+    };
+    let status = match ready {
+        true => StatusCode::OK,
+        false => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    render(&page, status)
 }

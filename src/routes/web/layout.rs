@@ -33,7 +33,8 @@ impl Chrome {
         }
     }
 
-    /// The layout of an error page: no session, no user.
+    /// The layout of an error page seen by a visitor: no session, no user. (A signed-in
+    /// viewer's error page fills in who they are: see `errors::page_seen_by`.)
     pub fn bare(title: &str) -> Self {
         Self {
             title: title.to_string(),

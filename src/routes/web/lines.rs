@@ -85,7 +85,14 @@ fn facts(detail: &str) -> String {
                 other => other.to_string(),
             };
             match (key.as_str(), value) {
-                ("device", _) | ("new_device", Value::Bool(false)) => None,
+                // Identifiers mean nothing to a person: the device column says which one.
+                ("device" | "session_id" | "token_id", _) | ("new_device", Value::Bool(false)) => {
+                    None
+                }
+                ("amr", _) => Some(format!("signed in with {}", proofs(&text))),
+                ("step" | "method" | "via", _) => {
+                    Some(format!("{key}: {}", text.replace('_', " ")))
+                }
                 ("new_device", _) => Some("from a new device".to_string()),
                 ("login", _) => Some(format!("name tried: {text}")),
                 ("reason", _) => Some(text.replace('_', " ")),
@@ -97,6 +104,27 @@ fn facts(detail: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How a user proved who they were (RFC 8176 `amr` values, space-separated), in words:
+/// `pwd otp` is "password and authenticator app".
+fn proofs(amr: &str) -> String {
+    let words: Vec<&str> = amr
+        .split_whitespace()
+        .map(|m| match m {
+            "pwd" => "password",
+            "otp" => "authenticator app",
+            "swk" => "passkey",
+            "hwk" => "security key",
+            "fed" => "another site's account",
+            other => other,
+        })
+        .collect();
+    match words.as_slice() {
+        [] => "nothing recorded".into(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// One live login session in a table.
@@ -153,5 +181,21 @@ impl From<&PatRow> for TokenLine {
             last_used,
             expired: row.is_expired(crate::db::now()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_speak_words_not_identifiers() {
+        let detail = r#"{"amr":"pwd otp","session_id":"3f1c9a7e-1111-2222-3333-444455556666","new_device":true}"#;
+        let said = facts(detail);
+        assert_eq!(
+            said,
+            "signed in with password and authenticator app, from a new device"
+        );
+        assert_eq!(proofs("swk"), "passkey");
     }
 }

@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -15,6 +15,15 @@ use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm, Viewer};
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::{render, see_other};
 use crate::state::AppState;
+
+/// `GET /posts` (typed in the address bar): the list of posts is the home page, so this sends
+/// the browser there (303), with the query (`?cursor=`) it came with.
+pub async fn index(req: HttpRequest) -> HttpResponse {
+    match req.query_string() {
+        "" => see_other("/"),
+        query => see_other(&format!("/?{query}")),
+    }
+}
 
 #[derive(Template)]
 #[template(path = "posts/show.html")]

@@ -294,6 +294,7 @@ pub async fn reauthenticate(
         Err(e) => return Err(e),
     };
     Prefill::store(&session, &pending);
+    Confirmed::store(&session, sid);
     flash(
         &session,
         match pending.form {
@@ -307,6 +308,46 @@ pub async fn reauthenticate(
 }
 
 const PREFILL_KEY: &str = "prefill";
+const CONFIRMED_KEY: &str = "confirmed";
+
+/// That this browser's session passed "Confirm it's you" (with the password, a code or a
+/// passkey) moments ago: a form that asks for the current password as well (changing the
+/// address) takes it as that proof, so the user is not asked for the password twice in a row.
+/// Bound to the login session and to the time, and used up by the form that relies on it.
+#[derive(Serialize, Deserialize)]
+pub struct Confirmed {
+    sid: String,
+    at: i64,
+}
+
+impl Confirmed {
+    fn store(session: &Session, sid: &str) {
+        let confirmed = Confirmed {
+            sid: sid.to_string(),
+            at: time::OffsetDateTime::now_utc().unix_timestamp(),
+        };
+        if let Err(e) = session.insert(CONFIRMED_KEY, confirmed) {
+            log::warn!("cannot note the confirmation in the session: {e}");
+        }
+    }
+
+    fn holds(&self, state: &AppState, user: &Authenticated) -> bool {
+        let age = time::OffsetDateTime::now_utc().unix_timestamp() - self.at;
+        self.sid == user.claims.sid
+            && (0..=state.tokens.reauth_seconds).contains(&age)
+            && state.tokens.is_recent(&user.claims)
+    }
+
+    /// Whether this session confirmed it is `user` moments ago (the mark stays).
+    pub fn peek(session: &Session, state: &AppState, user: &Authenticated) -> bool {
+        matches!(session.get::<Confirmed>(CONFIRMED_KEY), Ok(Some(c)) if c.holds(state, user))
+    }
+
+    /// Whether this session confirmed it is `user` moments ago; the mark is used up.
+    pub fn take(session: &Session, state: &AppState, user: &Authenticated) -> bool {
+        matches!(session.remove_as::<Confirmed>(CONFIRMED_KEY), Some(Ok(c)) if c.holds(state, user))
+    }
+}
 
 /// The fields a user had typed into a sensitive form before confirming it was them, kept in
 /// the signed cookie session for the next showing of that form's page (never a secret: only

@@ -12,7 +12,7 @@ use crate::auth::credentials::ACCESS_COOKIE;
 use crate::auth::extract::RenewedAccessToken;
 use crate::error::{AppError, FieldErrors};
 use crate::inspector::input::InspectInput;
-use crate::inspector::{inspect_with_db, Checks, Inspection};
+use crate::inspector::{inspect_input, inspect_with_db, Checks, Inspection};
 use crate::routes::web::extract::{CsrfForm, Viewer};
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::render;
@@ -149,14 +149,7 @@ pub async fn inspect(
         Err(errors) => return page(&state, &req, &session, viewer, None, form, errors).await,
     };
     let signed_in = viewer.0.as_ref().map(|auth| auth.user.id);
-    let report = inspect_with_db(
-        &state.db,
-        &state.tokens,
-        &input.token,
-        &input.checks(),
-        signed_in,
-    )
-    .await?;
+    let report = inspect_input(&state.db, &state.tokens, &input, signed_in).await?;
     let sigils = names_sigil(&state, &report);
     let pasted = view::view(&input.token, report, sigils);
     let no_errors = FieldErrors::new();

@@ -15,7 +15,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
 use crate::routes::web::account::removal::{refuse_removal, OwnerForm};
-use crate::routes::web::extract::{Confirm, SignedInForm};
+use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::recent::RecentForm;
 use crate::routes::web::{render, see_other, utc};
@@ -27,8 +27,8 @@ struct EnrolPage {
     chrome: Chrome,
     /// The QR code, an SVG drawn by the server (no script, no image service).
     qr_svg: String,
-    /// The secret in groups of four, for typing.
-    secret_groups: Vec<String>,
+    /// The secret, whole (one selection copies it).
+    secret: String,
     otpauth_uri: String,
     errors: FieldErrors,
 }
@@ -43,12 +43,7 @@ fn enrol_page(
     let page = EnrolPage {
         chrome: Chrome::new(session, "Add an authenticator app", Some(auth)),
         qr_svg: inline_svg(&enrolment.qr_svg),
-        secret_groups: enrolment
-            .secret
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect(),
+        secret: enrolment.secret.clone(),
         otpauth_uri: enrolment.otpauth_uri,
         errors,
     };
@@ -99,12 +94,13 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let accounts = state.accounts();
     match accounts.confirm_totp(&auth.user, &form.code, &client).await {
-        Ok(codes) => codes_page(
+        Ok(codes) => Ok(show_once(
+            &state,
             &session,
             &auth,
             codes,
             "Two-step sign-in is on. From now on, signing in asks for a code from your app.",
-        ),
+        )),
         Err(AppError::Validation(errors)) => match accounts.pending_enrolment(&auth.user).await? {
             Some(enrolment) => enrol_page(
                 &session,
@@ -124,20 +120,76 @@ pub async fn confirm(
 struct CodesPage {
     chrome: Chrome,
     headline: String,
+    /// Empty when the codes were shown already (a reload): the page says so and offers new ones.
     codes: Vec<String>,
     /// The codes, space-separated, for the download form's hidden field.
     joined: String,
 }
 
-fn codes_page(
+/// The session key of the codes just made.
+const FRESH_CODES: &str = "fresh_recovery_codes";
+/// How long the page shows the codes just made: a reload (or a trip back from saving them)
+/// within this time shows them again; after it, the page says they were shown.
+const SHOWN_FOR_SECONDS: i64 = 10 * 60;
+
+/// Keeps the new codes for their showing and sends the browser to the page that shows
+/// them (POST, 303, GET: a reload asks nothing again). The cookie session is only signed, so
+/// the codes ride in it sealed (AES-256-GCM, the key of the TOTP secrets) with the user's id;
+/// the database keeps only their hashes.
+fn show_once(
+    state: &AppState,
     session: &Session,
     auth: &Authenticated,
     codes: Vec<String>,
     headline: &str,
+) -> HttpResponse {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let text = format!("{}\n{now}\n{headline}\n{}", auth.user.id, codes.join(" "));
+    let sealed = state.second_factors.secrets.seal_text(&text);
+    if let Err(e) = session.insert(FRESH_CODES, sealed) {
+        log::warn!("cannot keep the new recovery codes for their showing: {e}");
+    }
+    see_other("/account/mfa/recovery-codes")
+}
+
+/// `GET /account/mfa/recovery-codes`: the codes just made, for ten minutes (a reload shows them
+/// again); after that, a page that says they were shown and offers new ones.
+pub async fn show(
+    state: web::Data<AppState>,
+    session: Session,
+    SignedIn(auth): SignedIn,
 ) -> Result<HttpResponse, AppError> {
+    let fresh = session
+        .get::<String>(FRESH_CODES)
+        .ok()
+        .flatten()
+        .and_then(|sealed| state.second_factors.secrets.open_text(&sealed));
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mine = fresh.as_deref().and_then(|text| {
+        let (id, rest) = text.split_once('\n')?;
+        let (at, rest) = rest.split_once('\n')?;
+        let (headline, codes) = rest.split_once('\n')?;
+        let age = now - at.parse::<i64>().ok()?;
+        (id == auth.user.id.to_string() && (0..=SHOWN_FOR_SECONDS).contains(&age))
+            .then_some((headline, codes))
+    });
+    if mine.is_none() {
+        session.remove(FRESH_CODES);
+    }
+    let (headline, codes): (String, Vec<String>) = match mine {
+        Some((headline, codes)) => (
+            headline.to_string(),
+            codes.split(' ').map(String::from).collect(),
+        ),
+        None => (String::new(), Vec::new()),
+    };
+    let title = match mine {
+        Some(_) => "Your recovery codes",
+        None => "Your recovery codes were shown",
+    };
     let page = CodesPage {
-        chrome: Chrome::new(session, "Your recovery codes", Some(auth)),
-        headline: headline.to_string(),
+        chrome: Chrome::new(&session, title, Some(&auth)),
+        headline,
         joined: codes.join(" "),
         codes,
     };
@@ -156,12 +208,13 @@ pub async fn regenerate(
         .accounts()
         .regenerate_recovery_codes(&auth.user, &client)
         .await?;
-    codes_page(
+    Ok(show_once(
+        &state,
         &session,
         &auth,
         codes,
         "New recovery codes. The old ones no longer work.",
-    )
+    ))
 }
 
 /// `POST /account/mfa/totp/remove` (recent sign-in): the app and the recovery codes go;

@@ -12,9 +12,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::no_store::NoStore as _;
 use crate::routes::web::account::removal::{refuse_removal, OwnerForm};
-use crate::routes::web::account::{account_page, Refused};
+use crate::routes::web::account::{account_page, section_notice, Refused};
 use crate::routes::web::extract::Confirm;
-use crate::routes::web::layout::flash;
 use crate::routes::web::recent::{RecentForm, Sensitive};
 use crate::routes::web::see_other;
 use crate::routes::web::NO_PASSKEY_ANSWER;
@@ -47,6 +46,9 @@ pub async fn add(
     let name = errors.take("name", PasskeyName::parse(&form.name));
     let attestation = match serde_json::from_str::<RegisterPublicKeyCredential>(&form.attestation) {
         Ok(a) => Some(a),
+        // A bad name is the one thing to fix: the script asks the browser for a passkey only
+        // once the name is good, so its missing answer is no news then.
+        Err(_) if name.is_none() => None,
         Err(_) => {
             errors.add("attestation", NO_PASSKEY_ANSWER);
             None
@@ -71,10 +73,9 @@ pub async fn add(
         .await
     {
         Ok(_) => {
-            flash(
-                &session,
-                format!("Passkey \u{201c}{shown}\u{201d} added: you can sign in with it now."),
-            );
+            let added =
+                format!("Passkey \u{201c}{shown}\u{201d} added: you can sign in with it now.");
+            section_notice(&session, "passkeys", added);
             Ok(see_other("/account#passkeys"))
         }
         Err(AppError::Validation(errors)) => {
@@ -123,6 +124,10 @@ pub async fn remove(
         .accounts()
         .remove_passkey(&auth.user, path.into_inner(), &client)
         .await?;
-    flash(&session, "Passkey removed: it no longer signs in.");
+    section_notice(
+        &session,
+        "passkeys",
+        "Passkey removed: it no longer signs in.",
+    );
     Ok(see_other("/account#passkeys"))
 }

@@ -167,7 +167,7 @@ pub async fn reset(
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
-    let new = errors.take("new_password", Password::parse(&form.new_password));
+    let new = errors.take("new_password", Password::parse_in_words(&form.new_password));
     if new.is_some() && form.new_password != form.new_password_confirm {
         errors.add("new_password_confirm", "The two passwords do not match.");
     }
@@ -180,7 +180,7 @@ pub async fn reset(
         .await
     {
         Ok(()) => {
-            flash(&session, "Your password is changed. Log in with it.");
+            flash(&session, "Your password is changed. Sign in with it.");
             Ok(see_other("/login"))
         }
         Err(AppError::Validation(e)) if e.first("token").is_some() => {
@@ -195,6 +195,8 @@ pub async fn reset(
 struct VerifyPage {
     chrome: Chrome,
     verified: Option<String>,
+    /// The link had already confirmed `verified` (a second opening, or a mail scanner's).
+    already: bool,
     message: String,
     /// A good link, not used yet: the token, the address and whether it is a change, for the
     /// button that confirms it.
@@ -217,21 +219,36 @@ pub async fn verify_form(
         false => {
             state
                 .db
-                .run(move |conn| Ok(email_tokens::peek_address(conn, &hash)?))
+                .run(move |conn| {
+                    let pending = email_tokens::peek_address(conn, &hash)?;
+                    let done = match pending {
+                        Some(_) => None,
+                        None => email_tokens::already_confirmed(conn, &hash)?,
+                    };
+                    Ok(pending.map(Ok).or(done.map(Err)))
+                })
                 .await?
         }
     };
-    let (pending, message, status) = match found {
-        Some((purpose, address)) => (
+    let (pending, verified, message, status) = match found {
+        Some(Ok((purpose, address))) => (
             Some((token, address, purpose == Purpose::Change)),
+            None,
             String::new(),
             StatusCode::OK,
         ),
-        None => (None, BAD_LINK.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Some(Err(address)) => (None, Some(address), String::new(), StatusCode::OK),
+        None => (
+            None,
+            None,
+            BAD_LINK.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     };
     let page = VerifyPage {
         chrome: Chrome::new(&session, "Confirm your address", viewer.0.as_ref()),
-        verified: None,
+        already: verified.is_some(),
+        verified,
         message,
         pending,
     };
@@ -255,9 +272,27 @@ pub async fn verify(
     } else {
         state.accounts().verify_email(&token, &client).await
     };
+    let mut already = false;
     let (verified, message, status) = match outcome {
         Ok(user) => (Some(user.email), String::new(), StatusCode::OK),
-        Err(VerifyError::BadLink) => (None, BAD_LINK.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(VerifyError::BadLink) => {
+            // Pressed twice, or already confirmed from another tab: say so.
+            let hash = crate::auth::refresh::hash(&token);
+            let done = match token.is_empty() {
+                true => None,
+                false => {
+                    state
+                        .db
+                        .run(move |conn| Ok(email_tokens::already_confirmed(conn, &hash)?))
+                        .await?
+                }
+            };
+            already = done.is_some();
+            match done {
+                Some(address) => (Some(address), String::new(), StatusCode::OK),
+                None => (None, BAD_LINK.to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+            }
+        }
         Err(VerifyError::Taken) => (
             None,
             "That address now belongs to another account; choose another one.".to_string(),
@@ -268,6 +303,7 @@ pub async fn verify(
     let page = VerifyPage {
         chrome: Chrome::new(&session, "Confirm your address", viewer.0.as_ref()),
         verified,
+        already,
         message,
         pending: None,
     };

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::error::{AppError, FieldErrors};
 use crate::inspector::encoder;
+use crate::inspector::warnings::Warning;
 use crate::routes::web::extract::{CsrfForm, Viewer};
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::render;
@@ -47,6 +48,8 @@ struct Encoded {
     signature: String,
     /// `/token#token=…`: the inspector, filled in by its script (never the key).
     inspect_link: String,
+    /// The inspector's warnings about the token made (a published secret, no expiry…).
+    warnings: Vec<Warning>,
 }
 
 #[derive(Template)]
@@ -64,6 +67,7 @@ fn page(
     form: EncodeForm,
     result: Result<Option<String>, FieldErrors>,
 ) -> Result<HttpResponse, AppError> {
+    let key = Some(form.key.as_str());
     let (encoded, errors, status) = match result {
         Ok(token) => (token, FieldErrors::new(), StatusCode::OK),
         Err(errors) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
@@ -76,6 +80,7 @@ fn page(
             signature: parts.next().unwrap_or_default(),
             // Base64url and dots only: nothing to escape in a fragment.
             inspect_link: format!("/token#token={t}"),
+            warnings: encoder::warnings(&t, key),
         }
     });
     let page = EncodePage {

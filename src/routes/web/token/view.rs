@@ -49,6 +49,8 @@ pub struct TokenView {
     pub verified: bool,
     /// "yes", "no" or "session unknown".
     pub revoked: &'static str,
+    /// Whether Sigil looked the token up (its own, signature verified).
+    pub revoked_known: bool,
     pub subject: Option<String>,
     pub issued_at: Option<Moment>,
     pub not_before: Option<Moment>,
@@ -298,10 +300,16 @@ pub fn view(token: &str, r: Inspection, sigils: bool) -> TokenView {
             .clone()
             .unwrap_or_else(|| "(none)".into()),
         verified: r.signature.verified,
-        revoked: match r.revoked {
-            Revoked::No => "no",
-            Revoked::Yes => "yes",
-            Revoked::SessionUnknown => "session unknown",
+        // Only a token whose signature Sigil verified was looked up: for anything else Sigil
+        // cannot know, and "no" would be a guess.
+        revoked_known: r.claims.is_some(),
+        revoked: match (r.claims.is_some(), r.revoked) {
+            (true, Revoked::No) => "no",
+            (true, Revoked::Yes) => "yes",
+            (true, Revoked::SessionUnknown) => "session unknown",
+            (false, _) if r.status == "malformed" => "not checked: the token is malformed",
+            (false, _) if sigils => "not checked: the signature did not verify with Sigil's key",
+            (false, _) => "not checked: not a Sigil token (only Sigil knows what it revoked)",
         },
         subject: r
             .subject

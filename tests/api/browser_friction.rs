@@ -1,0 +1,205 @@
+//! The pages changed for a new user's friction (issue 34), in headless Chromium at 1200 px and
+//! at 375 px, with screenshots: the inspector lands on the report asked for, the two-step key
+//! copies whole, an error on the long account page is where the eye is, and an error page keeps
+//! the signed-in header.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+
+use crate::helpers::browser::{body_text, browser, fill, log_in, shot, submit, Driver};
+use crate::helpers::{Backend, TestApp, JWT_IO, PASSWORD};
+
+async fn start(user: &str) -> Option<(Driver, Client, TestApp)> {
+    let (driver, c) = browser().await?;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.user(user).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    log_in(&c, user, PASSWORD).await;
+    wait_for(&c, "Sign out").await;
+    Some((driver, c, app))
+}
+
+async fn wait_for(c: &Client, needle: &str) {
+    for _ in 0..50 {
+        if body_text(c).await.contains(needle) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {needle:?}: {}", body_text(c).await);
+}
+
+/// Whether the element's top is inside the window (what the reader sees without scrolling).
+async fn in_view(c: &Client, selector: &str) -> bool {
+    let js = "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+              return r.top > -2 && r.top < window.innerHeight;";
+    c.execute(js, vec![selector.into()])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap()
+}
+
+async fn focused(c: &Client) -> String {
+    c.execute(
+        "const e = document.activeElement; return e.tagName + '#' + e.id + '.' + e.className;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspector_lands_on_the_report_asked_for() {
+    let Some((_driver, c, app)) = start("ines").await else {
+        return;
+    };
+    for (width, name) in [
+        (1200, "friction-inspector-pasted"),
+        (375, "friction-inspector-pasted-375"),
+    ] {
+        c.set_window_size(width, 900).await.unwrap();
+        c.goto(&app.url("/token")).await.unwrap();
+        // Pasted the way developers copy it: out of an Authorization header.
+        fill(&c, "#field-token", &format!("Bearer {JWT_IO}")).await;
+        submit(&c, "#inspect-form").await;
+        wait_for(&c, "Pasted token").await;
+        let top = c
+            .execute("return [window.scrollY, document.querySelector('#pasted').getBoundingClientRect().top];", vec![])
+            .await
+            .unwrap();
+        assert!(
+            in_view(&c, "#pasted").await,
+            "the report is on screen at {width} px: {top}"
+        );
+        let url = c.current_url().await.unwrap();
+        assert_eq!(url.fragment(), Some("pasted"));
+        let report = c
+            .find(Locator::Css("#pasted"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(report.contains("input_cleaned"), "{report}");
+        assert!(report.contains("Not verified"), "{report}");
+        assert!(
+            report.contains("not checked: not a Sigil token"),
+            "no guess about revocation: {report}"
+        );
+        shot(&c, name).await;
+    }
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_two_step_key_is_one_selection_with_a_copy_button() {
+    let Some((_driver, c, app)) = start("kai").await else {
+        return;
+    };
+    c.set_window_size(375, 900).await.unwrap();
+    c.goto(&app.url("/account")).await.unwrap();
+    submit(&c, "form[action='/account/mfa/totp']").await;
+    wait_for(&c, "Add an authenticator app").await;
+    let button = c
+        .find(Locator::Css("button[data-copy=totp-secret]"))
+        .await
+        .unwrap();
+    assert!(
+        button.is_displayed().await.unwrap(),
+        "shown once the script runs"
+    );
+    // One click selects the whole key (user-select: all), with nothing between its parts.
+    let key = c.find(Locator::Css("#totp-secret")).await.unwrap();
+    key.click().await.unwrap();
+    let selected = c
+        .execute("return window.getSelection().toString();", vec![])
+        .await
+        .unwrap();
+    let text = key.text().await.unwrap();
+    assert_eq!(selected.as_str(), Some(text.as_str()));
+    assert_eq!(text.len(), 32, "{text}");
+    assert!(!text.contains(' '));
+    shot(&c, "friction-totp-key-375").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_error_is_where_the_eye_is() {
+    let Some((_driver, c, app)) = start("lena").await else {
+        return;
+    };
+    c.set_window_size(375, 800).await.unwrap();
+    c.goto(&app.url("/account")).await.unwrap();
+    let form = "form[action^='/account/password']";
+    fill(
+        &c,
+        &format!("{form} input[name=current_password]"),
+        "not my password",
+    )
+    .await;
+    fill(
+        &c,
+        &format!("{form} input[name=new_password]"),
+        "a new long passphrase",
+    )
+    .await;
+    if c.find(Locator::Css(&format!(
+        "{form} input[name=new_password_confirm]"
+    )))
+    .await
+    .is_ok()
+    {
+        fill(
+            &c,
+            &format!("{form} input[name=new_password_confirm]"),
+            "a new long passphrase",
+        )
+        .await;
+    }
+    submit(&c, form).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.fragment(), Some("password"), "{url}");
+    assert!(
+        in_view(&c, ".error-summary").await,
+        "the error is on screen at 375 px"
+    );
+    // The browser lands on the section (its fragment), where Tab goes on from; a fragment
+    // keeps `autofocus` from moving focus, so the summary is announced as an alert instead.
+    let active = focused(&c).await;
+    assert!(
+        active.contains("error-summary") || active.starts_with("BODY"),
+        "{active}"
+    );
+    let role = c
+        .find(Locator::Css("#password .error-summary"))
+        .await
+        .expect("the summary is inside the password section")
+        .attr("role")
+        .await
+        .unwrap();
+    assert_eq!(role.as_deref(), Some("alert"));
+    shot(&c, "friction-account-error-375").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_page_keeps_the_signed_in_header() {
+    let Some((_driver, c, app)) = start("omar").await else {
+        return;
+    };
+    c.goto(&app.url("/posts/999999")).await.unwrap();
+    wait_for(&c, "Sign out").await;
+    let body = body_text(&c).await;
+    assert!(body.contains("omar"), "{body}");
+    assert!(!body.contains("Register"), "{body}");
+    shot(&c, "friction-404-signed-in").await;
+    c.set_window_size(375, 800).await.unwrap();
+    shot(&c, "friction-404-signed-in-375").await;
+    c.close().await.unwrap();
+}
