@@ -98,8 +98,10 @@ impl ManageConnection for ConnectionManager {
 }
 
 /// The SQLite file holds password hashes and sessions: it is created readable by its owner
-/// only (0600), and one found readable by others is narrowed with a warning. SQLite gives its
-/// `-wal` and `-shm` files the database file's mode, so they follow.
+/// only (0600); SQLite gives its `-wal` and `-shm` files the database file's mode, so they
+/// follow. An existing file (or `-wal`, `-shm`) readable by everyone loses that, with a warning;
+/// group bits an operator set on purpose stay, and a file this process does not own is only
+/// warned about.
 fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -114,21 +116,29 @@ fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
-        let mode = std::fs::metadata(path)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            log::warn!(
-                "{} was readable by others (mode {:o}): narrowed to 0600",
-                path.display(),
-                mode & 0o777
-            );
-            for file in [
-                path.to_path_buf(),
-                sibling(path, "-wal"),
-                sibling(path, "-shm"),
-            ] {
-                if file.exists() {
-                    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
-                }
+        for file in [
+            path.to_path_buf(),
+            sibling(path, "-wal"),
+            sibling(path, "-shm"),
+        ] {
+            let Ok(meta) = std::fs::metadata(&file) else {
+                continue;
+            };
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o007 == 0 {
+                continue;
+            }
+            let narrowed = std::fs::Permissions::from_mode(mode & !0o007);
+            match std::fs::set_permissions(&file, narrowed) {
+                Ok(()) => log::warn!(
+                    "{} was readable by everyone (mode {mode:o}): narrowed to {:o}",
+                    file.display(),
+                    mode & !0o007
+                ),
+                Err(e) => log::warn!(
+                    "{} is readable by everyone (mode {mode:o}) and could not be narrowed: {e}",
+                    file.display()
+                ),
             }
         }
     }
@@ -165,7 +175,9 @@ impl Db {
                     ConnectError::Setting(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            let in_memory = path.as_os_str() == ":memory:" || path.starts_with("file:");
+            let in_memory = path
+                .to_str()
+                .is_some_and(|p| p == ":memory:" || p.starts_with("file:"));
             if !in_memory {
                 owner_only(path).map_err(|e| {
                     ConnectError::Setting(format!("cannot create {}: {e}", path.display()))
@@ -241,6 +253,18 @@ impl Db {
     /// A connection for synchronous callers (CLI, start-up). Handlers use [`Db::run`].
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Whether the database answers a query now (`/readyz`, `/status`); an error is logged
+    /// here when it is the server's.
+    pub async fn answers(&self) -> bool {
+        match self.run(|conn| Ok(ping(conn)?)).await {
+            Ok(()) => true,
+            Err(e) => {
+                e.log_if_internal();
+                false
+            }
+        }
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, never on an async worker.

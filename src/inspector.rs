@@ -82,6 +82,19 @@ pub enum Revoked {
     SessionUnknown,
 }
 
+impl Inspection {
+    /// Whether Sigil revoked the token, in words, when Sigil can know: only a token whose
+    /// signature Sigil verified as its own was looked up (`None` for anything else, where
+    /// "no" would be a guess).
+    pub fn revoked_in_words(&self) -> Option<&'static str> {
+        self.claims.as_ref().map(|_| match self.revoked {
+            Revoked::No => "no",
+            Revoked::Yes => "yes",
+            Revoked::SessionUnknown => "session unknown",
+        })
+    }
+}
+
 /// `true | false | "session_unknown"` in the OpenAPI document.
 impl utoipa::PartialSchema for Revoked {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -307,25 +320,38 @@ fn fill_times(report: &mut Inspection, payload: &Map<String, Value>, now: i64) {
         .map(|exp| exp.saturating_sub(now));
 }
 
-/// Inspects and then asks the database whether the token was revoked and who its subject is
-/// (only when the signature verified: an unverified `sub` names nobody). A well-formed
-/// personal access token is looked up only for a signed-in `viewer`, among their own tokens:
-/// anyone else's reads as it does anonymously.
-/// [`inspect_with_db`] for a parsed request: the page, the API and the CLI all come here, so
-/// each says what was cleaned off the pasted text.
+/// [`inspect_with_db`] for a parsed request: the page, the API and the CLI come here, so each
+/// says what was cleaned off the pasted text.
 pub async fn inspect_input(
-    db: &Db,
+    db: Option<&Db>,
     tokens: &Tokens,
     input: &input::InspectInput,
     viewer: Option<i32>,
 ) -> Result<Inspection, AppError> {
-    let mut report = inspect_with_db(db, tokens, &input.token, &input.checks(), viewer).await?;
+    let mut report = match db {
+        Some(db) => inspect_with_db(db, tokens, &input.token, &input.checks(), viewer).await?,
+        // No database (`sigil inspect` outside the server's folder): nothing to look up.
+        None => {
+            let now = jwt::unix_now();
+            inspect(
+                &tokens.keys,
+                &tokens.policy,
+                &input.token,
+                &input.checks(),
+                now,
+            )
+        }
+    };
     if let Some(w) = input.cleaning_warning() {
         report.warnings.insert(0, w);
     }
     Ok(report)
 }
 
+/// Inspects and then asks the database whether the token was revoked and who its subject is
+/// (only when the signature verified: an unverified `sub` names nobody). A well-formed
+/// personal access token is looked up only for a signed-in `viewer`, among their own tokens:
+/// anyone else's reads as it does anonymously.
 pub async fn inspect_with_db(
     db: &Db,
     tokens: &Tokens,

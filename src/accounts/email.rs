@@ -193,12 +193,12 @@ impl Accounts {
         {
             return Err(EmailChangeError::WrongPassword);
         }
-        self.change_email_confirmed(user, new_email, client).await
+        self.send_change_link(user, new_email, client).await
     }
 
-    /// [`Accounts::change_email`] for a caller who has just proved who they are another way
-    /// (the pages' "Confirm it's you", moments ago in this browser): no password asked again.
-    pub async fn change_email_confirmed(
+    /// The link to the new address and the notice to the current one, once the current
+    /// password has been checked (private: no caller skips that check).
+    async fn send_change_link(
         &self,
         user: &User,
         new_email: Email,

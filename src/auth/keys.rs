@@ -236,7 +236,8 @@ pub fn thumbprint(jwk: &Value) -> Option<String> {
     for m in members {
         canonical.insert((*m).to_string(), jwk.get(*m)?.clone());
     }
-    // serde_json's map keeps keys sorted, and to_string adds no whitespace.
+    // RFC 7638: the members in lexicographic order (inserted so: the map keeps insertion
+    // order) and no whitespace.
     let json = serde_json::to_string(&Value::Object(canonical)).ok()?;
     Some(URL_SAFE_NO_PAD.encode(Sha256::digest(json.as_bytes())))
 }

@@ -207,26 +207,34 @@ impl SecretBox {
 
     /// `base64url(nonce ‖ ciphertext ‖ tag)`.
     pub fn seal(&self, secret: &TotpSecret) -> String {
-        self.seal_bytes(secret.0.clone())
+        self.seal_bytes(secret.0.clone(), b"")
     }
 
     /// A short text sealed like a secret, for a moment in a place that is only signed (the
     /// cookie session): recovery codes between the form that made them and the page that
-    /// shows them. Only this key opens it ([`SecretBox::open_text`]).
-    pub fn seal_text(&self, text: &str) -> String {
-        self.seal_bytes(text.as_bytes().to_vec())
+    /// shows them. `context` is authenticated with it (never a TOTP secret's empty one): only
+    /// [`SecretBox::open_text`] with this key and the same context opens it.
+    pub fn seal_text(&self, text: &str, context: &str) -> String {
+        self.seal_bytes(text.as_bytes().to_vec(), context.as_bytes())
     }
 
-    /// The text [`SecretBox::seal_text`] sealed, or `None` when it was not sealed with this key.
-    pub fn open_text(&self, sealed: &str) -> Option<String> {
-        String::from_utf8(self.open(sealed)?.0).ok()
+    /// The text [`SecretBox::seal_text`] sealed with this key and `context`, or `None`.
+    pub fn open_text(&self, sealed: &str, context: &str) -> Option<String> {
+        if context.is_empty() {
+            return None;
+        }
+        String::from_utf8(self.open_bytes(sealed, context.as_bytes())?).ok()
     }
 
-    fn seal_bytes(&self, mut data: Vec<u8>) -> String {
+    fn seal_bytes(&self, mut data: Vec<u8>, context: &[u8]) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut nonce);
         self.key()
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut data)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(context),
+                &mut data,
+            )
             .expect("sealing a short secret cannot fail");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&data);
@@ -236,6 +244,10 @@ impl SecretBox {
     /// The secret, or `None` when the text was not sealed with this key (say `SECRET_KEY`
     /// changed): that authenticator can no longer be checked.
     pub fn open(&self, sealed: &str) -> Option<TotpSecret> {
+        self.open_bytes(sealed, b"").map(TotpSecret)
+    }
+
+    fn open_bytes(&self, sealed: &str, context: &[u8]) -> Option<Vec<u8>> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
         if bytes.len() <= NONCE_LEN {
             return None;
@@ -244,8 +256,10 @@ impl SecretBox {
         let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
         let mut data = data.to_vec();
         let key = self.key();
-        let plain = key.open_in_place(nonce, Aad::empty(), &mut data).ok()?;
-        Some(TotpSecret(plain.to_vec()))
+        let plain = key
+            .open_in_place(nonce, Aad::from(context), &mut data)
+            .ok()?;
+        Some(plain.to_vec())
     }
 }
 
@@ -351,12 +365,23 @@ mod tests {
         assert_eq!(SecretBox::new(&[1; 32]).open("garbage"), None);
         assert!(!sealed.contains(&secret.base32()));
         assert_eq!(format!("{secret:?}"), "TotpSecret(<redacted>)");
-        let text = SecretBox::new(&[1; 32]).seal_text("7 abcd-efgh");
+        let text = SecretBox::new(&[1; 32]).seal_text("7 abcd-efgh", "codes|7|sid-a");
         assert!(!text.contains("abcd"));
         assert_eq!(
-            SecretBox::new(&[1; 32]).open_text(&text).as_deref(),
+            SecretBox::new(&[1; 32])
+                .open_text(&text, "codes|7|sid-a")
+                .as_deref(),
             Some("7 abcd-efgh")
         );
-        assert_eq!(SecretBox::new(&[2; 32]).open_text(&text), None);
+        assert_eq!(
+            SecretBox::new(&[2; 32]).open_text(&text, "codes|7|sid-a"),
+            None
+        );
+        // Another user's or session's context, or a TOTP secret's (none), opens nothing.
+        assert_eq!(
+            SecretBox::new(&[1; 32]).open_text(&text, "codes|7|sid-b"),
+            None
+        );
+        assert!(SecretBox::new(&[1; 32]).open(&text).is_none());
     }
 }

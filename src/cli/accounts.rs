@@ -12,42 +12,26 @@ use crate::http::client::ClientInfo;
 
 pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool) -> ExitCode {
     // The name and address first, so a typo is not found after the password was typed twice.
-    let problems: Vec<(&str, String)> = [
-        Email::parse(email)
-            .err()
-            .map(|m| ("--email", m.to_string())),
-        Username::parse(username)
-            .err()
-            .map(|m| ("--username", m.to_string())),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !problems.is_empty() {
-        for (what, msg) in problems {
-            eprintln!("{what}: {msg}");
-        }
-        return ExitCode::FAILURE;
-    }
-    let input = match read_password(username) {
-        Ok(p) => p,
-        Err(m) => {
-            eprintln!("{m}");
+    let (email, username) = match (
+        Email::parse(email).map_err(|m| ("--email", m)),
+        Username::parse(username).map_err(|m| ("--username", m)),
+    ) {
+        (Ok(e), Ok(u)) => (e, u),
+        (e, u) => {
+            for (what, msg) in [e.err(), u.err()].into_iter().flatten() {
+                eprintln!("{what}: {msg}");
+            }
             return ExitCode::FAILURE;
         }
     };
-    let password = input.as_str();
-    let parsed = (
-        Email::parse(email).map_err(|m| ("--email", m)),
-        Username::parse(username).map_err(|m| ("--username", m)),
-        Password::parse(password).map_err(|m| ("password", m)),
-    );
-    let (email, username, password) = match parsed {
-        (Ok(e), Ok(u), Ok(p)) => (e, u, p),
-        (e, u, p) => {
-            for (what, msg) in [e.err(), u.err(), p.err()].into_iter().flatten() {
-                eprintln!("{what}: {msg}");
-            }
+    let password = match read_password(username.as_str()).map(|p| Password::parse(&p)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(m)) => {
+            eprintln!("password: {m}");
+            return ExitCode::FAILURE;
+        }
+        Err(m) => {
+            eprintln!("{m}");
             return ExitCode::FAILURE;
         }
     };

@@ -12,8 +12,8 @@ use super::report;
 use crate::config::{SecretOrigin, Settings};
 use crate::error::FieldErrors;
 use crate::inspector::input::InspectInput;
+use crate::inspector::inspect_input;
 use crate::inspector::pasted_key::KeyForm;
-use crate::inspector::{self as inspector, inspect_input};
 
 /// Exit status for a token that is anything but valid (`unverified` included).
 const NOT_VALID: u8 = 1;
@@ -105,6 +105,7 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
         }
     };
     let origin = settings.secret_origin.clone();
+    let symmetric = settings.algorithm.is_symmetric();
     let sigil_key = sigil_key(&settings);
     actix_web::rt::System::new().block_on(async move {
         // The database and the keys only: no bcrypt threads, no limiter, nothing created.
@@ -117,39 +118,25 @@ pub fn inspect(settings: Settings, args: InspectArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let mut report = match &db {
-            Some(db) => match inspect_input(db, &tokens, &input, None).await {
-                Ok(report) => report,
-                Err(e) => {
-                    e.log_if_internal();
-                    eprintln!("inspection failed: {}", e.public_detail());
-                    return ExitCode::FAILURE;
-                }
-            },
-            None => {
-                let now = crate::auth::jwt::unix_now();
-                let mut r = inspector::inspect(
-                    &tokens.keys,
-                    &tokens.policy,
-                    &input.token,
-                    &input.checks(),
-                    now,
-                );
-                if let Some(w) = input.cleaning_warning() {
-                    r.warnings.insert(0, w);
-                }
-                r
+        let mut report = match inspect_input(db.as_ref(), &tokens, &input, None).await {
+            Ok(report) => report,
+            Err(e) => {
+                e.log_if_internal();
+                eprintln!("inspection failed: {}", e.public_detail());
+                return ExitCode::FAILURE;
             }
         };
+        // Only an HMAC key can be missing (a public key comes from its file), and only the
+        // signature check used it: `wrong_algorithm` and the rest stand as they are.
         let missing = match &origin {
-            SecretOrigin::Missing(path) if input.key.is_none() => Some(path.clone()),
+            SecretOrigin::Missing(path) if input.key.is_none() && symmetric => Some(path.clone()),
             _ => None,
         };
         // With no Sigil key here, a verdict reached with the throwaway key would be a lie:
         // the token is decoded, and its signature left unchecked.
         let mut downgraded = false;
         if let Some(path) = &missing {
-            if !matches!(report.status, "malformed" | "unverified") {
+            if report.status == "invalid_signature" {
                 downgraded = true;
                 report.status = "unverified";
                 report.error = Some(format!(

@@ -8,7 +8,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::inspector::times::relative;
-use crate::inspector::{Inspection, Revoked};
+use crate::inspector::Inspection;
 
 const UTC: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
@@ -61,15 +61,13 @@ pub fn render(r: &Inspection, now: i64) -> String {
     if r.expires_at.is_none() {
         line(&mut out, "Expires", "never (no exp claim)");
     }
-    // Only a token Sigil verified as its own was looked up: anything else would be a guess.
-    let revoked = match (r.claims.is_some(), r.revoked) {
-        (false, _) if r.status == "malformed" => "not checked (the token is malformed)",
-        (false, _) => "not checked (not a token Sigil verified as its own)",
-        (true, Revoked::No) => "no",
-        (true, Revoked::Yes) => "yes",
-        (true, Revoked::SessionUnknown) => {
+    let revoked = match (r.revoked_in_words(), r.status) {
+        (Some("session unknown"), _) => {
             "session unknown (Sigil does not know this token's session)"
         }
+        (Some(known), _) => known,
+        (None, "malformed") => "not checked (the token is malformed)",
+        (None, _) => "not checked (not a token Sigil verified as its own)",
     };
     line(&mut out, "Revoked", revoked);
     let sub = r.payload.as_ref().and_then(|p| p.get("sub"));

@@ -167,8 +167,8 @@ pub fn peek_address(
     }))
 }
 
-/// The address a verification or change link confirmed, when that link was already used (or
-/// replaced) and the account now has that address, confirmed: a second opening of the link
+/// The address a verification or change link confirmed, when that very link was used, has not
+/// expired, and the account now has that address, confirmed: a second opening of the link
 /// (mail scanners fetch links first) is told so rather than that the link failed.
 pub fn already_confirmed(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<String>> {
     use super::schema::users;
@@ -177,6 +177,10 @@ pub fn already_confirmed(conn: &mut DbConnection, token_hash: &str) -> QueryResu
         .inner_join(users::table)
         .filter(email_tokens::token_hash.eq(token_hash))
         .filter(email_tokens::purpose.eq_any(names))
+        // Only the link that did the confirming, while it would still have worked: an old
+        // or cancelled link says what any failed link says.
+        .filter(email_tokens::used_at.is_not_null())
+        .filter(email_tokens::expires_at.gt(super::now()))
         .filter(users::email_verified.eq(true))
         .select((email_tokens::email, users::email))
         .first::<(String, String)>(conn)

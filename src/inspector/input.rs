@@ -30,10 +30,23 @@ pub fn clean_token(raw: &str) -> (String, Vec<&'static str>) {
     let mut t = raw.trim();
     for _ in 0..2 {
         let before = t;
+        // A whole header line: `Authorization: Bearer …`.
         if let Some(rest) = t
-            .get(..7)
-            .filter(|p| p.eq_ignore_ascii_case("bearer "))
-            .map(|_| &t[7..])
+            .get(..14)
+            .filter(|p| p.eq_ignore_ascii_case("authorization:"))
+            .map(|_| &t[14..])
+        {
+            t = rest.trim_start();
+            if !removed.contains(&"the header's name") {
+                removed.push("the header's name");
+            }
+        }
+        // `Bearer` and any whitespace (a space, a tab, a line break).
+        if let Some(rest) = t
+            .get(..6)
+            .filter(|p| p.eq_ignore_ascii_case("bearer"))
+            .map(|_| &t[6..])
+            .filter(|rest| rest.starts_with(char::is_whitespace))
         {
             t = rest.trim_start();
             if !removed.contains(&"the \"Bearer \" prefix") {

@@ -241,16 +241,16 @@ fn weak_secret(
         // The verdict is about the key given; this is about the token, and must not read as
         // if the key given had signed it.
         let not_yours = match given.is_empty() || given.contains(&secret.as_bytes()) {
-            true => ",",
-            false => ", not with the key you gave,",
+            true => "",
+            false => " (not with the key you gave)",
         };
         return Some(Warning {
             code: "weak_hmac_secret",
             message: format!(
-                "The token is signed with {whose} secret {secret:?}{not_yours} published for all to read: \
-                 anyone can forge tokens with it. Generate a random secret of at least 32 bytes \
-                 (openssl rand -base64 32), keep it out of source code, and revoke every token \
-                 signed with this one."
+                "The token is signed with {whose} secret {secret:?}{not_yours}. That secret is \
+                 published for all to read: anyone can forge tokens with it. Generate a random \
+                 secret of at least 32 bytes (openssl rand -base64 32), keep it out of source \
+                 code, and revoke every token signed with this one."
             ),
         });
     }

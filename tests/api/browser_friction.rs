@@ -162,18 +162,18 @@ async fn an_account_error_is_where_the_eye_is() {
         .await;
     }
     submit(&c, form).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    wait_for(&c, "Please correct the following").await;
     let url = c.current_url().await.unwrap();
     assert_eq!(url.fragment(), Some("password"), "{url}");
     assert!(
         in_view(&c, ".error-summary").await,
         "the error is on screen at 375 px"
     );
-    // The browser lands on the section (its fragment), where Tab goes on from; a fragment
-    // keeps `autofocus` from moving focus, so the summary is announced as an alert instead.
+    // The browser lands on the section (its fragment) and focuses it (it takes focus,
+    // tabindex -1), so Tab goes on from there; the summary inside is announced as an alert.
     let active = focused(&c).await;
     assert!(
-        active.contains("error-summary") || active.starts_with("BODY"),
+        active.contains("error-summary") || active.starts_with("SECTION#password"),
         "{active}"
     );
     let role = c
@@ -201,5 +201,33 @@ async fn an_error_page_keeps_the_signed_in_header() {
     shot(&c, "friction-404-signed-in").await;
     c.set_window_size(375, 800).await.unwrap();
     shot(&c, "friction-404-signed-in-375").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_throttled_sign_in_keeps_its_form_and_status_reads_in_words() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("LOGIN_RATE_PER_MINUTE", "2")]).await;
+    app.user("tess").await;
+    c.set_window_size(375, 800).await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    for _ in 0..4 {
+        log_in(&c, "tess", "not the password").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_for(&c, "Too many sign-in attempts").await;
+    assert!(
+        c.find(Locator::Css("form[action='/login'] #field-password"))
+            .await
+            .is_ok(),
+        "the form is still there"
+    );
+    shot(&c, "friction-login-429-375").await;
+    c.set_window_size(1200, 900).await.unwrap();
+    c.goto(&app.url("/status")).await.unwrap();
+    wait_for(&c, "answering").await;
+    shot(&c, "friction-status").await;
     c.close().await.unwrap();
 }

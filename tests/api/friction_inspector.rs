@@ -82,6 +82,9 @@ async fn pasted_bearer_headers_and_quotes_are_cleaned_and_said(b: Backend) {
         format!("Bearer {JWT_IO}"),
         format!("bearer   {JWT_IO}\n"),
         format!("\"{JWT_IO}\""),
+        format!("Authorization: Bearer {JWT_IO}"),
+        format!("Bearer\t{JWT_IO}"),
+        format!("Bearer\n{JWT_IO}"),
         format!("'Bearer {JWT_IO}'"),
         format!("\"Bearer {JWT_IO}\""),
         JWT_IO.replacen('.', ".\n  ", 1),
@@ -130,7 +133,7 @@ async fn a_published_key_is_never_said_to_sign_a_token_it_does_not_verify(b: Bac
     // What did sign it is said, and that it is not the key given.
     assert!(
         said.contains(&format!(
-            "signed with jwt.io's example secret \"{JWT_IO_SECRET}\", not with the key you gave"
+            "signed with jwt.io's example secret \"{JWT_IO_SECRET}\" (not with the key you gave)"
         )),
         "{said}"
     );
@@ -140,7 +143,7 @@ async fn a_published_key_is_never_said_to_sign_a_token_it_does_not_verify(b: Bac
         .await;
     assert_eq!(r["status"], "invalid_signature");
     let said = warning(&r, "weak_hmac_secret");
-    assert!(said.contains("signed with jwt.io's example secret \"your-256-bit-secret\", not with the key you gave"), "{said}");
+    assert!(said.contains("signed with jwt.io's example secret \"your-256-bit-secret\" (not with the key you gave)"), "{said}");
     // A token signed with a private secret, checked with a published one: the warning is
     // about the key given, never about what signed the token.
     let r = app

@@ -418,22 +418,28 @@ async fn confirm_its_you_keeps_the_typed_email_and_never_the_password(b: Backend
         ("return_to", "/account"),
         ("again", "form"),
     ];
+    // The password just typed is the change's current password: the change is made there.
     let r = post(c, "/reauthenticate", &right).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/account");
+    assert_eq!(r.headers()["location"], "/account#email");
     let (_, html) = c.page("/account").await;
-    assert!(html.contains("Now send the form again."));
-    assert!(html.contains(r#"value="dora.new@example.com""#), "kept");
+    assert!(html.contains("We sent a link to dora.new@example.com."));
     assert!(!html.contains(PASSWORD));
     let (_, html) = c.page("/account").await;
     assert!(
-        !html.contains("dora.new@example.com"),
-        "kept for one showing"
+        !html.contains(r#"value="dora.new@example.com""#)
+            && !html.contains("We sent a link to dora.new@example.com."),
+        "said once, never kept in the form"
     );
-    // Recent now: the form goes through.
+    // Recent now: the form (with its password) goes through.
+    let typed = [
+        ("new_email", "dora.newer@example.com"),
+        ("email_password", PASSWORD),
+        ("return_to", "/account"),
+    ];
     let r = post(c, "/account/email", &typed).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/account");
+    assert_eq!(r.headers()["location"], "/account#email");
 
     // Where it goes back to must be a path on this site.
     sign_in_ago(c);

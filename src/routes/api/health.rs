@@ -33,15 +33,12 @@ pub async fn healthz() -> HttpResponse {
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let backend = state.db.backend();
-    match state.db.run(|conn| Ok(crate::db::ping(conn)?)).await {
-        Ok(()) => Ok(HttpResponse::Ok()
+    match state.db.answers().await {
+        true => Ok(HttpResponse::Ok()
             .no_store()
             .json(serde_json::json!({"status": "ready", "database": backend}))),
-        Err(e) => {
-            e.log_if_internal();
-            Err(AppError::Unavailable(format!(
-                "The {backend} database is not answering."
-            )))
-        }
+        false => Err(AppError::Unavailable(format!(
+            "The {backend} database is not answering."
+        ))),
     }
 }

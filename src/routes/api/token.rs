@@ -90,7 +90,7 @@ pub async fn inspect(
     JsonBody(body): JsonBody<InspectRequest>,
 ) -> Result<HttpResponse, AppError> {
     let input = InspectInput::try_from(body)?;
-    let report = inspect_input(&state.db, &state.tokens, &input, viewer.user_id()).await?;
+    let report = inspect_input(Some(&state.db), &state.tokens, &input, viewer.user_id()).await?;
     Ok(HttpResponse::Ok().no_store().json(report))
 }
 

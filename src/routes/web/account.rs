@@ -30,7 +30,7 @@ use crate::routes::web::browser_session::logged_out;
 use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
-use crate::routes::web::recent::{Confirmed, Prefill, RecentForm, Sensitive};
+use crate::routes::web::recent::{Prefill, RecentForm, Sensitive};
 use crate::routes::web::{render, see_other, utc};
 use crate::state::{AppState, LoginAttempt};
 
@@ -76,10 +76,8 @@ struct AccountPage {
     /// The removal forms' errors (`totp_password`, `passkey_password`).
     removal_errors: FieldErrors,
     /// Whether the e-mail form asks for the current password: not when "Confirm it's you"
-    /// will ask for it (the sign-in is not recent), nor just after it did.
+    /// will ask for it (the sign-in is not recent), and then makes the change itself.
     email_password_asked: bool,
-    /// This browser passed "Confirm it's you" moments ago.
-    email_confirmed: bool,
 }
 
 const SECTION_NOTICE: &str = "account_section_notice";
@@ -251,8 +249,7 @@ pub(super) async fn account_page(
         Some(Ok((section, message))) if section == "passkeys" => Some(message),
         _ => None,
     };
-    let email_confirmed = Confirmed::peek(session, state, auth);
-    let email_password_asked = state.tokens.is_recent(&auth.claims) && !email_confirmed;
+    let email_password_asked = state.tokens.is_recent(&auth.claims);
     let ticked = token_form.ticked();
     let scope_choices = Scope::ALL
         .into_iter()
@@ -297,7 +294,6 @@ pub(super) async fn account_page(
         passkey_notice,
         removal_errors,
         email_password_asked,
-        email_confirmed,
     };
     render(&page, status)
 }
@@ -443,12 +439,7 @@ pub async fn change_email(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let new_email = errors.take("new_email", Email::parse(&form.new_email));
-    // Just back from "Confirm it's you": that was the proof, the password is not asked again.
-    let confirmed = form.email_password.is_empty() && Confirmed::peek(&session, &state, &auth);
-    if let Err(m) = Password::check_candidate(&form.email_password).or_else(|m| match confirmed {
-        true => Ok(()),
-        false => Err(m),
-    }) {
+    if let Err(m) = Password::check_candidate(&form.email_password) {
         errors.add("email_password", m);
     }
     let refuse = |errors: FieldErrors| Refused::Email {
@@ -459,27 +450,18 @@ pub async fn change_email(
         return account_page(&state, &session, &auth, refuse(errors)).await;
     };
     let shown = new_email.as_str().to_string();
-    let accounts = state.accounts();
-    let started = match confirmed && Confirmed::take(&session, &state, &auth) {
-        true => {
-            accounts
-                .change_email_confirmed(&auth.user, new_email, &client)
-                .await
-        }
-        false => {
-            let password = form.email_password.clone();
-            accounts
-                .change_email(&auth.user, new_email, password, &client)
-                .await
-        }
-    };
+    let password = form.email_password.clone();
+    let started = state
+        .accounts()
+        .change_email(&auth.user, new_email, password, &client)
+        .await;
     let problem = match started {
         Ok(()) => {
             flash(
                 &session,
                 format!("We sent a link to {shown}. Your address changes when you follow it."),
             );
-            return Ok(see_other("/account"));
+            return Ok(see_other("/account#email"));
         }
         Err(EmailChangeError::WrongPassword) => {
             FieldErrors::single("email_password", crate::accounts::WRONG_CURRENT_PASSWORD)

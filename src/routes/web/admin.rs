@@ -238,14 +238,19 @@ pub async fn events(
         next: None,
     };
     let mut unknown_user = None;
-    if !typed.is_empty() && typed.parse::<i32>().is_err() {
+    // A username first (names may be all digits, "007"), then an id.
+    if !typed.is_empty() {
         let name = typed.clone();
         let found = state
             .db
             .run(move |conn| Ok(User::find_by_username(conn, &name)?))
             .await?;
-        params.user = found.as_ref().map(|u| u.id.to_string());
-        if found.is_none() {
+        match &found {
+            Some(user) => params.user = Some(user.id.to_string()),
+            None if typed.parse::<i32>().is_ok() => {}
+            None => params.user = None,
+        }
+        if found.is_none() && typed.parse::<i32>().is_err() {
             unknown_user = Some(format!(
                 "No account is named \u{201c}{typed}\u{201d}: give a username or a user id."
             ));

@@ -103,7 +103,9 @@ pub async fn login(
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             let wait = match retry_after_secs {
                 0 | 1 => "a second".to_string(),
-                n => format!("{n} seconds"),
+                n @ 2..=59 => format!("{n} seconds"),
+                60 => "a minute".to_string(),
+                n => format!("{} minutes", n.div_ceil(60)),
             };
             let message = format!(
                 "Too many sign-in attempts from your network. Wait {wait}, then try again."

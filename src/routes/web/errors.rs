@@ -42,8 +42,16 @@ pub async fn note_viewer(
     // status. A handler's own page (a form re-rendered with 422) knows its viewer already.
     let replaced =
         res.response().error().is_some() || !res.headers().contains_key(header::CONTENT_TYPE);
+    // A browser's page: its access cookie, never a script's `Authorization` header (a
+    // personal access token must not be looked up, counted or marked used by an error page).
+    let browser = !res.request().headers().contains_key(header::AUTHORIZATION)
+        && res
+            .request()
+            .cookie(crate::auth::credentials::ACCESS_COOKIE)
+            .is_some();
     let noted = (status.is_client_error() || status.is_server_error())
         && replaced
+        && browser
         && !is_api_path(path)
         && !path.starts_with("/static/");
     if noted {

@@ -58,13 +58,7 @@ pub async fn status(
     session: Session,
     viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
-    let ready = match state.db.run(|conn| Ok(crate::db::ping(conn)?)).await {
-        Ok(()) => true,
-        Err(e) => {
-            e.log_if_internal();
-            false
-        }
-    };
+    let ready = state.db.answers().await;
     let page = StatusPage {
         chrome: Chrome::new(&session, "Status", viewer.0.as_ref()),
         database: state.db.backend(),

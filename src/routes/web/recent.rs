@@ -52,6 +52,20 @@ pub struct Pending {
     pub kept: Vec<(String, String)>,
 }
 
+impl Pending {
+    /// The new address, when the form sent past the window was /account's address change.
+    fn address_change(&self) -> Option<&str> {
+        let path = self.return_to.split(['#', '?']).next().unwrap_or_default();
+        if !self.form || path != "/account" {
+            return None;
+        }
+        self.kept
+            .iter()
+            .find(|(name, value)| name == "new_email" && !value.trim().is_empty())
+            .map(|(_, value)| value.as_str())
+    }
+}
+
 /// A sensitive form posted by a signed-in user whose sign-in is recent: the sign-in, the CSRF
 /// token, the fields, then the recent-sign-in rule (else "Confirm it's you").
 pub struct RecentForm<T> {
@@ -278,7 +292,7 @@ pub async fn reauthenticate(
             return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         let renewed = accounts
-            .reauthenticate(&user.user, sid, password, code, &client)
+            .reauthenticate(&user.user, sid, password.clone(), code, &client)
             .await;
         (renewed, "password")
     };
@@ -293,8 +307,33 @@ pub async fn reauthenticate(
         }
         Err(e) => return Err(e),
     };
+    // The address form, sent past the window: the password just typed is also the change's
+    // current password (API.md: an address change checks it), so the change is made now and
+    // the password is asked once. A passkey proves no password: the form comes back for it.
+    if let Some(new_email) = pending
+        .address_change()
+        .filter(|_| failed_field == "password")
+    {
+        if let Ok(new_email) = crate::domain::Email::parse(new_email) {
+            let shown = new_email.as_str().to_string();
+            let changed = accounts
+                .change_email(&user.user, new_email, password, &client)
+                .await;
+            if changed.is_ok() {
+                flash(
+                    &session,
+                    format!(
+                        "Confirmed: it's you. We sent a link to {shown}. Your address changes \
+                         when you follow it."
+                    ),
+                );
+                let mut response = see_other("/account#email");
+                cookies::set_login(&mut response, &pair, state.tokens.secure_cookies);
+                return Ok(response);
+            }
+        }
+    }
     Prefill::store(&session, &pending);
-    Confirmed::store(&session, sid);
     flash(
         &session,
         match pending.form {
@@ -308,47 +347,6 @@ pub async fn reauthenticate(
 }
 
 const PREFILL_KEY: &str = "prefill";
-const CONFIRMED_KEY: &str = "confirmed";
-
-/// That this browser's session passed "Confirm it's you" (with the password, a code or a
-/// passkey) moments ago: a form that asks for the current password as well (changing the
-/// address) takes it as that proof, so the user is not asked for the password twice in a row.
-/// Bound to the login session and to the time, and used up by the form that relies on it.
-#[derive(Serialize, Deserialize)]
-pub struct Confirmed {
-    sid: String,
-    at: i64,
-}
-
-impl Confirmed {
-    fn store(session: &Session, sid: &str) {
-        let confirmed = Confirmed {
-            sid: sid.to_string(),
-            at: time::OffsetDateTime::now_utc().unix_timestamp(),
-        };
-        if let Err(e) = session.insert(CONFIRMED_KEY, confirmed) {
-            log::warn!("cannot note the confirmation in the session: {e}");
-        }
-    }
-
-    fn holds(&self, state: &AppState, user: &Authenticated) -> bool {
-        let age = time::OffsetDateTime::now_utc().unix_timestamp() - self.at;
-        self.sid == user.claims.sid
-            && (0..=state.tokens.reauth_seconds).contains(&age)
-            && state.tokens.is_recent(&user.claims)
-    }
-
-    /// Whether this session confirmed it is `user` moments ago (the mark stays).
-    pub fn peek(session: &Session, state: &AppState, user: &Authenticated) -> bool {
-        matches!(session.get::<Confirmed>(CONFIRMED_KEY), Ok(Some(c)) if c.holds(state, user))
-    }
-
-    /// Whether this session confirmed it is `user` moments ago; the mark is used up.
-    pub fn take(session: &Session, state: &AppState, user: &Authenticated) -> bool {
-        matches!(session.remove_as::<Confirmed>(CONFIRMED_KEY), Some(Ok(c)) if c.holds(state, user))
-    }
-}
-
 /// The fields a user had typed into a sensitive form before confirming it was them, kept in
 /// the signed cookie session for the next showing of that form's page (never a secret: only
 /// the fields the form's [`Sensitive::KEPT`] names).

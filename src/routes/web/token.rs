@@ -149,7 +149,7 @@ pub async fn inspect(
         Err(errors) => return page(&state, &req, &session, viewer, None, form, errors).await,
     };
     let signed_in = viewer.0.as_ref().map(|auth| auth.user.id);
-    let report = inspect_input(&state.db, &state.tokens, &input, signed_in).await?;
+    let report = inspect_input(Some(&state.db), &state.tokens, &input, signed_in).await?;
     let sigils = names_sigil(&state, &report);
     let pasted = view::view(&input.token, report, sigils);
     let no_errors = FieldErrors::new();

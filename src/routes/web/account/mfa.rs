@@ -94,13 +94,13 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let accounts = state.accounts();
     match accounts.confirm_totp(&auth.user, &form.code, &client).await {
-        Ok(codes) => Ok(show_once(
+        Ok(codes) => show_once(
             &state,
             &session,
             &auth,
             codes,
             "Two-step sign-in is on. From now on, signing in asks for a code from your app.",
-        )),
+        ),
         Err(AppError::Validation(errors)) => match accounts.pending_enrolment(&auth.user).await? {
             Some(enrolment) => enrol_page(
                 &session,
@@ -134,22 +134,32 @@ const SHOWN_FOR_SECONDS: i64 = 10 * 60;
 
 /// Keeps the new codes for their showing and sends the browser to the page that shows
 /// them (POST, 303, GET: a reload asks nothing again). The cookie session is only signed, so
-/// the codes ride in it sealed (AES-256-GCM, the key of the TOTP secrets) with the user's id;
-/// the database keeps only their hashes.
+/// the codes ride in it sealed (AES-256-GCM, the key of the TOTP secrets, bound to the user and
+/// the session); the database keeps only their hashes. Should the session refuse them, they
+/// are shown at once rather than lost.
 fn show_once(
     state: &AppState,
     session: &Session,
     auth: &Authenticated,
     codes: Vec<String>,
     headline: &str,
-) -> HttpResponse {
+) -> Result<HttpResponse, AppError> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let text = format!("{}\n{now}\n{headline}\n{}", auth.user.id, codes.join(" "));
-    let sealed = state.second_factors.secrets.seal_text(&text);
+    let sealed = state
+        .second_factors
+        .secrets
+        .seal_text(&text, &codes_context(auth));
     if let Err(e) = session.insert(FRESH_CODES, sealed) {
         log::warn!("cannot keep the new recovery codes for their showing: {e}");
+        return codes_page(session, auth, headline.to_string(), codes);
     }
-    see_other("/account/mfa/recovery-codes")
+    Ok(see_other("/account/mfa/recovery-codes"))
+}
+
+/// What the sealed codes are bound to: this user's this session.
+fn codes_context(auth: &Authenticated) -> String {
+    format!("sigil recovery codes|{}|{}", auth.user.id, auth.claims.sid)
 }
 
 /// `GET /account/mfa/recovery-codes`: the codes just made, for ten minutes (a reload shows them
@@ -163,14 +173,22 @@ pub async fn show(
         .get::<String>(FRESH_CODES)
         .ok()
         .flatten()
-        .and_then(|sealed| state.second_factors.secrets.open_text(&sealed));
+        .and_then(|sealed| {
+            state
+                .second_factors
+                .secrets
+                .open_text(&sealed, &codes_context(&auth))
+        });
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mine = fresh.as_deref().and_then(|text| {
         let (id, rest) = text.split_once('\n')?;
         let (at, rest) = rest.split_once('\n')?;
         let (headline, codes) = rest.split_once('\n')?;
         let age = now - at.parse::<i64>().ok()?;
-        (id == auth.user.id.to_string() && (0..=SHOWN_FOR_SECONDS).contains(&age))
+        // Only to the session that made them, while its sign-in is recent (a shared browser
+        // left alone does not show them).
+        let fresh_enough = (0..=SHOWN_FOR_SECONDS).contains(&age);
+        (id == auth.user.id.to_string() && fresh_enough && state.tokens.is_recent(&auth.claims))
             .then_some((headline, codes))
     });
     if mine.is_none() {
@@ -183,12 +201,22 @@ pub async fn show(
         ),
         None => (String::new(), Vec::new()),
     };
-    let title = match mine {
-        Some(_) => "Your recovery codes",
-        None => "Your recovery codes were shown",
+    codes_page(&session, &auth, headline, codes)
+}
+
+/// The codes and what made them; no codes is the page that says they were shown.
+fn codes_page(
+    session: &Session,
+    auth: &Authenticated,
+    headline: String,
+    codes: Vec<String>,
+) -> Result<HttpResponse, AppError> {
+    let title = match codes.is_empty() {
+        false => "Your recovery codes",
+        true => "Your recovery codes were shown",
     };
     let page = CodesPage {
-        chrome: Chrome::new(&session, title, Some(&auth)),
+        chrome: Chrome::new(session, title, Some(auth)),
         headline,
         joined: codes.join(" "),
         codes,
@@ -208,13 +236,13 @@ pub async fn regenerate(
         .accounts()
         .regenerate_recovery_codes(&auth.user, &client)
         .await?;
-    Ok(show_once(
+    show_once(
         &state,
         &session,
         &auth,
         codes,
         "New recovery codes. The old ones no longer work.",
-    ))
+    )
 }
 
 /// `POST /account/mfa/totp/remove` (recent sign-in): the app and the recovery codes go;
@@ -231,6 +259,8 @@ pub async fn remove(
         return Ok(page);
     }
     state.accounts().disable_totp(&auth.user, &client).await?;
+    // Codes just made stop working with the app: never show them again.
+    session.remove(FRESH_CODES);
     flash(
         &session,
         "Two-step sign-in is off: the authenticator app and the recovery codes were removed.",

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::glossary::{self, UNIX_TIME_CLAIMS};
 use crate::inspector::times::{human_duration, relative};
 use crate::inspector::warnings::Warning;
-use crate::inspector::{Inspection, Revoked};
+use crate::inspector::Inspection;
 
 pub struct ClaimRow {
     pub name: String,
@@ -303,13 +303,14 @@ pub fn view(token: &str, r: Inspection, sigils: bool) -> TokenView {
         // Only a token whose signature Sigil verified was looked up: for anything else Sigil
         // cannot know, and "no" would be a guess.
         revoked_known: r.claims.is_some(),
-        revoked: match (r.claims.is_some(), r.revoked) {
-            (true, Revoked::No) => "no",
-            (true, Revoked::Yes) => "yes",
-            (true, Revoked::SessionUnknown) => "session unknown",
-            (false, _) if r.status == "malformed" => "not checked: the token is malformed",
-            (false, _) if sigils => "not checked: the signature did not verify with Sigil's key",
-            (false, _) => "not checked: not a Sigil token (only Sigil knows what it revoked)",
+        revoked: match r.revoked_in_words() {
+            Some(known) => known,
+            None if r.status == "malformed" => "not checked: the token is malformed",
+            None if sigils && !r.signature.verified => {
+                "not checked: the signature did not verify with Sigil's key"
+            }
+            None if sigils => "not checked: the token did not pass Sigil's checks",
+            None => "not checked: not a Sigil token (only Sigil knows what it revoked)",
         },
         subject: r
             .subject
