@@ -91,6 +91,15 @@ async fn the_inspector_lands_on_the_report_asked_for() {
             report.contains("not checked: not a Sigil token"),
             "no guess about revocation: {report}"
         );
+        // Nothing runs off the side: the page reflows, at 375 px too.
+        let wide = c
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(wide.as_i64().unwrap() <= 0, "{wide} px too wide at {width} px");
         shot(&c, name).await;
     }
     c.close().await.unwrap();
