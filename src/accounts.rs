@@ -6,15 +6,18 @@ pub mod admin;
 pub mod email;
 pub mod events;
 pub mod introspection;
+pub mod invitations;
 pub mod mfa;
 pub mod notices;
 pub mod passkeys;
 mod password;
+pub mod password_policy;
 pub mod pats;
 pub mod recovery;
 pub mod refusal;
 pub mod search;
 pub mod sessions;
+pub mod throttle;
 
 use password::set_password;
 pub use password::{PasswordChangeError, WRONG_CURRENT_PASSWORD, WRONG_PASSWORD};
@@ -55,6 +58,10 @@ pub struct Accounts {
     pub relying_party: Option<Arc<webauthn_rs::prelude::Webauthn>>,
     /// Where follow-up work of a request runs (a shutdown waits for it).
     pub background: Arc<Background>,
+    /// Account protection: the registration mode and domain list, among others.
+    pub protection: Arc<crate::config::ProtectionSettings>,
+    /// The rules every new password passes (length, context, common, breached).
+    pub password_policy: Arc<password_policy::PasswordPolicy>,
 }
 
 /// A registration, every field parsed.
@@ -79,6 +86,12 @@ pub struct RegisterRequest {
     #[schema(value_type = String, required = true, example = "correct horse battery", min_length = 8)]
     #[serde(default)]
     pub password: Field,
+    /// The token of an invitation's link (`/register?invitation=…`): required when
+    /// `REGISTRATION=invite`. The account then gets the invited address, verified, whatever
+    /// `email` says.
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub invitation: Field,
 }
 
 impl TryFrom<RegisterRequest> for NewAccount {
@@ -108,8 +121,20 @@ impl Accounts {
     /// and the message that carries it. The insert is the only check of a taken email or
     /// username, so two racing registrations cannot both win, and the answer names the field
     /// that was taken. The password is hashed first, so a taken name costs the same time as a
-    /// new account.
-    pub async fn register(&self, new: NewAccount) -> Result<Result<User, TakenFields>, AppError> {
+    /// new account. An invitation ([`invitations::Admission`]) is used in that transaction,
+    /// before the insert, and makes the address verified instead of sending a link; one no
+    /// longer pending is a 422 on `invitation`, with nothing stored.
+    pub async fn register(
+        &self,
+        new: NewAccount,
+        admission: invitations::Admission,
+    ) -> Result<Result<User, TakenFields>, AppError> {
+        let owner = password_policy::Owner {
+            username: new.username.as_str(),
+            email: new.email.as_str(),
+        };
+        self.screen_password(&new.password, owner, "password")
+            .await?;
         let hash = self.passwords.hash(new.password).await?;
         let verification = self.verification(new.email.as_str())?;
         let (email, username) = (new.email.clone(), new.username.clone());
@@ -117,9 +142,15 @@ impl Accounts {
             .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
+                    let invited = admission.claim(conn)?;
                     let user = User::create(conn, &new.email, &new.username, &hash)?;
-                    verification.store(conn, user.id)?;
-                    Ok::<_, CreateUserError>(user)
+                    match invited {
+                        Some(invitation) => Ok(admission.accept(conn, &invitation, &user)?),
+                        None => {
+                            verification.store(conn, user.id)?;
+                            Ok::<_, CreateUserError>(user)
+                        }
+                    }
                 }))
             })
             .await?;
@@ -136,6 +167,9 @@ impl Accounts {
                     .await?;
                 Ok(Err(taken))
             }
+            Err(CreateUserError::Db(e)) if invitations::is_gone_invitation(&e) => {
+                Err(invitations::bad_invitation())
+            }
             Err(CreateUserError::Db(e)) => Err(e.into()),
         }
     }
@@ -145,7 +179,9 @@ impl Accounts {
     /// same refusal. A disabled account, and (with `REQUIRE_VERIFIED_EMAIL`) an unverified
     /// address, are refused only after the right password, so neither tells a guesser
     /// anything; an unverified address gets a new link. Every refusal is a security event
-    /// that names the login tried (never the password).
+    /// that names the login tried (never the password). Failures are counted per account, or
+    /// per name tried, and past the free ones an attempt inside the wait is refused unchecked
+    /// ([`throttle`]); a right password is not counted.
     pub async fn check_sign_in(
         &self,
         login: String,
@@ -153,12 +189,24 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<Result<User, SignInRefusal>, AppError> {
         let tried = login_tried(&login);
+        let name = throttle::Subject::of_name(&login);
         let user = self
             .db
             .run(move |conn| Ok(User::find_by_login(conn, &login)?))
             .await?;
+        // Inside a wait: refused unchecked and uncounted, known name or not.
+        let attempt = match self.admit(name.or_account(user.as_ref())).await? {
+            throttle::Admission::Go(attempt) => attempt,
+            throttle::Admission::Wait { retry_after_secs } => {
+                return Ok(Err(SignInRefusal::Delayed { retry_after_secs }))
+            }
+        };
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let ok = self.passwords.verify(candidate, stored).await?;
+        match ok {
+            true => self.refund(attempt).await?,
+            false => self.failed(attempt, client, Some(&tried)).await,
+        }
         let (user_id, outcome) = match user {
             None => (None, Err(SignInRefusal::WrongCredentials)),
             Some(user) if !ok => (Some(user.id), Err(SignInRefusal::WrongCredentials)),

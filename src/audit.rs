@@ -53,10 +53,16 @@ pub enum EventKind {
     PasswordCheckFailed,
     PatCreated,
     PatRevoked,
+    SignInDelayed,
+    SignInFailuresCleared,
+    SessionExpired,
+    InvitationCreated,
+    InvitationRevoked,
+    InvitationAccepted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 34] = [
+    pub const ALL: [EventKind; 40] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -91,6 +97,12 @@ impl EventKind {
         Self::PasswordCheckFailed,
         Self::PatCreated,
         Self::PatRevoked,
+        Self::SignInDelayed,
+        Self::SignInFailuresCleared,
+        Self::SessionExpired,
+        Self::InvitationCreated,
+        Self::InvitationRevoked,
+        Self::InvitationAccepted,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -130,6 +142,12 @@ impl EventKind {
             Self::PasswordCheckFailed => "password_check_failed",
             Self::PatCreated => "pat_created",
             Self::PatRevoked => "pat_revoked",
+            Self::SignInDelayed => "sign_in_delayed",
+            Self::SignInFailuresCleared => "sign_in_failures_cleared",
+            Self::SessionExpired => "session_expired",
+            Self::InvitationCreated => "invitation_created",
+            Self::InvitationRevoked => "invitation_revoked",
+            Self::InvitationAccepted => "invitation_accepted",
         }
     }
 
@@ -181,6 +199,12 @@ impl EventKind {
             Self::PasswordCheckFailed => "Wrong current password",
             Self::PatCreated => "Personal access token created",
             Self::PatRevoked => "Personal access token revoked",
+            Self::SignInDelayed => "Sign-ins delayed after failures",
+            Self::SignInFailuresCleared => "Failed sign-ins cleared",
+            Self::SessionExpired => "Session timed out",
+            Self::InvitationCreated => "Invitation sent",
+            Self::InvitationRevoked => "Invitation revoked",
+            Self::InvitationAccepted => "Invitation accepted",
         }
     }
 }

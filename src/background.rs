@@ -1,5 +1,5 @@
-//! The background threads (the mail sender, the audit purge): started with a stop signal,
-//! told at shutdown to stop after their current item, and waited for. Also the follow-up
+//! The background threads (the mail sender, the audit purge, the session sweep): started
+//! with a stop signal, told at shutdown to stop after their current item, and waited for. Also the follow-up
 //! tasks a request starts without waiting for them (a reset link, an audit write), which a
 //! shutdown waits for too.
 

@@ -12,12 +12,14 @@ mod clients;
 mod database;
 mod log_format;
 mod mail;
+mod protection;
 mod secret;
 
 pub use clients::IntrospectionClients;
 pub use database::DatabaseUrl;
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
+pub use protection::{ProtectionSettings, RegistrationMode};
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
 use secret::{development_secret, metrics_token, throwaway_secret};
 
@@ -110,6 +112,8 @@ pub struct Settings {
     pub pat_max_days: u32,
     /// Where `secret_key` came from, for commands that say which key they used.
     pub secret_origin: SecretOrigin,
+    /// Password screening, the per-account sign-in delay, session limits, registration.
+    pub protection: ProtectionSettings,
 }
 
 /// Where the HMAC secret came from.
@@ -291,6 +295,7 @@ impl Settings {
         };
         let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
         let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
+        let protection = ProtectionSettings::from_lookup(&get)?;
         // Secure unless this is plainly development: a loopback address, no https PUBLIC_URL,
         // not production. A server on 127.0.0.1 behind a TLS proxy is not development.
         let https = mail.public_url.starts_with("https://");
@@ -346,6 +351,7 @@ impl Settings {
             metrics_token,
             pat_max_days,
             secret_origin,
+            protection,
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod email_tokens;
 pub mod events;
+pub mod invitations;
 pub mod mfa;
 pub mod outbox;
 pub mod passkeys;
@@ -12,6 +13,7 @@ pub mod post_pages;
 pub mod posts;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod stored_time;
 pub mod users;
 mod worker_reader;

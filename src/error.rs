@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 mod fields;
+pub mod password_reason;
 
 pub use fields::FieldErrors;
 
@@ -95,6 +96,25 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// A new password the policy refuses (API.md part three §4): `422`, the message under its
+    /// field (`password` or `new_password`) and the rule's name in `password_reason`.
+    #[error("password refused: {reason}")]
+    PasswordRefused {
+        field: &'static str,
+        reason: &'static str,
+        message: String,
+    },
+    /// Failed sign-ins to one account set a wait; an attempt inside it is refused unchecked:
+    /// `429` `/problems/sign-in-delayed` with `Retry-After`.
+    #[error("sign-in delayed for {retry_after_secs} s")]
+    SignInDelayed { retry_after_secs: u64 },
+    /// Registration refused by its mode (`/problems/registration-closed`,
+    /// `/problems/invitation-required`): `403`.
+    #[error("registration refused: {problem_type}")]
+    RegistrationRefused {
+        problem_type: &'static str,
+        detail: String,
+    },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("oauth error: {}", .0.error)]
@@ -210,6 +230,12 @@ impl AppError {
             }
             Self::HeadersTooLarge => "The request headers are too large.".into(),
             Self::Validation(_) => "The request has invalid fields.".into(),
+            Self::PasswordRefused { message, .. } => message.clone(),
+            Self::SignInDelayed { retry_after_secs } => format!(
+                "Too many failed sign-ins to this account: wait {retry_after_secs} s, then try \
+                 again (a passkey or a reset link works now)."
+            ),
+            Self::RegistrationRefused { detail, .. } => detail.clone(),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts; try again in {retry_after_secs} s.")
             }
@@ -223,6 +249,8 @@ impl AppError {
     pub fn problem_type(&self) -> &'static str {
         match self {
             Self::SignInRefused { problem_type, .. } => problem_type,
+            Self::RegistrationRefused { problem_type, .. } => problem_type,
+            Self::SignInDelayed { .. } => "/problems/sign-in-delayed",
             Self::MfaRequired { .. } => "/problems/mfa-required",
             Self::SessionRequired => "/problems/session-required",
             Self::InsufficientScope { .. } => "/problems/insufficient-scope",
@@ -290,6 +318,9 @@ pub struct Problem<'a> {
     /// With `/problems/mfa-required`: `totp`, `recovery_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub methods: Option<&'a [&'static str]>,
+    /// With a refused new password: `too_short`, `too_long`, `context`, `common` or `breached`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_reason: Option<&'a str>,
 }
 
 /// An RFC 6749 §5.2 error of the token endpoint.
@@ -310,6 +341,7 @@ impl ResponseError for AppError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_)
             | Self::SignInRefused { .. }
+            | Self::RegistrationRefused { .. }
             | Self::MfaRequired { .. }
             | Self::SessionRequired
             | Self::InsufficientScope { .. } => StatusCode::FORBIDDEN,
@@ -320,8 +352,10 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Validation(_) | Self::PasswordRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } | Self::SignInDelayed { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::OAuth(e) => e.status,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -346,7 +380,8 @@ impl ResponseError for AppError {
                 let challenge = bearer_challenge(&AuthFailure::Missing);
                 response.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::SignInDelayed { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             Self::InsufficientScope { scope } => {
@@ -366,8 +401,20 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
+        let password_errors = match self {
+            Self::PasswordRefused { field, message, .. } => {
+                Some(FieldErrors::single(field, message.clone()))
+            }
+            _ => None,
+        };
         let errors = match self {
             Self::Validation(errors) => Some(errors),
+            _ => password_errors.as_ref(),
+        };
+        let password_reason = match self {
+            Self::PasswordRefused { reason, .. } => Some(*reason),
+            // The length rule is checked where the body is parsed, beside the other fields.
+            Self::Validation(errors) => password_reason::reason_in(errors),
             _ => None,
         };
         let (mfa_token, methods) = match self {
@@ -384,6 +431,7 @@ impl ResponseError for AppError {
             errors,
             mfa_token,
             methods,
+            password_reason,
         };
         response
             .content_type("application/problem+json")

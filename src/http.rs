@@ -6,6 +6,7 @@ pub mod body_deadline;
 pub mod client;
 pub mod headers;
 pub mod oauth_form;
+pub mod outgoing;
 pub mod request_id;
 
 /// Whether a path is answered as JSON (errors as problem JSON) rather than as a page.

@@ -267,8 +267,21 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/admin/users/{id}/password-reset")
                         .route(post().to(api::admin::password_reset)),
                 )
+                .service(
+                    resource("/admin/users/{id}/sign-in-failures")
+                        .route(delete().to(api::admin::clear_sign_in_failures)),
+                )
                 .service(resource("/admin/users/{id}/role").route(put().to(api::admin::set_role)))
                 .service(resource("/admin/events").route(get().to(api::admin::list_events)))
+                .service(
+                    resource("/admin/invitations")
+                        .route(get().to(api::invitations::list))
+                        .route(post().to(api::invitations::create)),
+                )
+                .service(
+                    resource("/admin/invitations/{id}")
+                        .route(delete().to(api::invitations::revoke)),
+                )
                 .service(resource("/openapi.json").route(get().to(api::openapi::document)))
                 .service(
                     resource("/posts/{id}")
@@ -425,12 +438,25 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::admin::actions::password_reset)),
         )
         .service(
+            resource("/admin/users/{id}/sign-in-failures/clear")
+                .route(post().to(pages::admin::actions::clear_sign_in_failures)),
+        )
+        .service(
             resource("/admin/users/{id}/role").route(post().to(pages::admin::actions::set_role)),
         )
         .service(
             resource("/admin/users/{id}/delete").route(post().to(pages::admin::actions::delete)),
         )
         .service(resource("/admin/events").route(get().to(pages::admin::events)))
+        .service(
+            resource("/admin/invitations")
+                .route(get().to(pages::admin::invitations::list))
+                .route(post().to(pages::admin::invitations::create)),
+        )
+        .service(
+            resource("/admin/invitations/{id}/revoke")
+                .route(post().to(pages::admin::invitations::revoke)),
+        )
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }
 

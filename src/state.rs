@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::accounts::mfa::SecondFactors;
+use crate::accounts::password_policy::PasswordPolicy;
 use crate::accounts::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::password::Passwords;
@@ -37,7 +38,8 @@ pub struct AppState {
     pub cursor_key: [u8; 32],
     /// Anonymous pages of posts as last rendered, kept while the posts version holds.
     pub post_pages: Arc<PageCache>,
-    /// The mail sender and the audit purge, stopped after the server at shutdown.
+    /// The mail sender, the audit purge and the session sweep, stopped after the server at
+    /// shutdown.
     pub background: Arc<Background>,
     /// This instance's series, also registered on its own for the middleware and extractors.
     pub metrics: Arc<Metrics>,
@@ -50,6 +52,8 @@ impl AppState {
     /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads and the
     /// mail sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
+        // First: a breached-password file that cannot be used is a configuration error.
+        let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
         let (db, tokens) = open(&settings)?;
         let background = Arc::new(Background::default());
         let metrics = Arc::new(Metrics::new());
@@ -58,6 +62,8 @@ impl AppState {
         let notifier = Notifier::new(settings.mail.clone(), mailer);
         audit::start_purge(db.clone(), settings.audit_retention_days, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
+        crate::accounts::sessions::start_sweep(db.clone(), tokens.limits, &background)
+            .map_err(|e| StartupError::Other(format!("cannot start the session sweep: {e}")))?;
         let relying_party =
             match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
                 Ok(rp) => {
@@ -88,6 +94,8 @@ impl AppState {
             metrics: Arc::clone(&metrics),
             relying_party: relying_party.clone(),
             background: Arc::clone(&background),
+            protection: Arc::new(settings.protection.clone()),
+            password_policy,
         };
         Ok(Self {
             accounts,

@@ -47,6 +47,8 @@ pub struct AccountDetail {
     pub second_factors: Vec<&'static str>,
     /// The personal access tokens not revoked, newest first.
     pub tokens: Vec<crate::db::pats::PatRow>,
+    /// Failed sign-ins in a row, and the wait they set; `None` when there are none.
+    pub sign_in_failures: Option<crate::db::sign_in_failures::FailureRow>,
 }
 
 /// Why an action on the last admin is refused (a 409).
@@ -72,8 +74,11 @@ impl Accounts {
                     second_factors.push("totp");
                 }
                 let tokens = crate::db::pats::PatRow::for_user(conn, id)?;
+                let count = super::throttle::account_key(id);
+                let sign_in_failures = crate::db::sign_in_failures::find(conn, &count)?;
                 Ok(AccountDetail {
                     user,
+                    sign_in_failures,
                     tokens,
                     sessions,
                     events,
@@ -202,6 +207,27 @@ impl Accounts {
     ) -> Result<T, AppError> {
         self.db
             .run(move |conn| guarded(conn, id, removes_admin, change))
+            .await
+    }
+
+    /// An administrator ends an account's count and any wait (`sign_in_failures_cleared`,
+    /// with how many there were); 404 for an unknown account.
+    pub async fn clear_sign_in_failures(&self, by: &Acting<'_>, id: i32) -> Result<(), AppError> {
+        let event = Event::new(EventKind::SignInFailuresCleared, by.client)
+            .user(id)
+            .actor(by.admin.id);
+        self.db
+            .run(move |conn| {
+                write_transaction(conn, |conn| {
+                    User::find(conn, id)?.ok_or(AppError::NotFound)?;
+                    let key = super::throttle::account_key(id);
+                    let count = crate::db::sign_in_failures::find(conn, &key)?
+                        .map_or(0, |row| row.failures);
+                    crate::db::sign_in_failures::clear(conn, &key)?;
+                    audit::record_in(conn, &event.detail("failures", count));
+                    Ok(())
+                })
+            })
             .await
     }
 }

@@ -19,6 +19,9 @@ pub enum EmailChangeError {
     WrongPassword,
     #[error("that is already the account's address")]
     Unchanged,
+    /// Outside `REGISTRATION_EMAIL_DOMAINS`: the message names the allowed domains.
+    #[error("{0}")]
+    DomainRefused(String),
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -187,6 +190,12 @@ impl Accounts {
         current_password: String,
         client: &ClientInfo,
     ) -> Result<(), EmailChangeError> {
+        // Before the password: a refused domain costs no password check and no failure.
+        if !self.protection.allows_domain(new_email.as_str()) {
+            return Err(EmailChangeError::DomainRefused(
+                self.protection.domain_message(),
+            ));
+        }
         if !self
             .check_current_password(user, current_password, "change_email", client)
             .await?

@@ -102,7 +102,8 @@ impl Accounts {
                     if c.user.id == claims.user_id()
                         && !c.session_revoked
                         && !c.token_revoked
-                        && !c.user.disabled =>
+                        && !c.user.disabled
+                        && c.timed_out(&self.tokens.limits, crate::db::now()).is_none() =>
                 {
                     Found::Access(claims)
                 }
@@ -144,7 +145,7 @@ impl Accounts {
                 amr: Some(c.amr),
                 ..IntrospectionBody::default()
             },
-            Found::Refresh(state) if state.is_live() => {
+            Found::Refresh(state) if state.is_live(&self.tokens.limits) => {
                 let (auth_time, amr) = state.session.proof();
                 let unix = |t| crate::db::to_utc(t).unix_timestamp();
                 IntrospectionBody {

@@ -12,6 +12,7 @@ pub use owner::{OwnerProof, OwnerProofRequest, PROOF_NEEDED};
 use super::notices;
 use super::refusal::SignInRefusal;
 use super::sessions::StartedSession;
+use super::throttle;
 use super::Accounts;
 use crate::audit::{self, Event, EventKind};
 use crate::auth::refresh;
@@ -175,6 +176,16 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<StartedSession, SecondFactorError> {
         let token_hash = refresh::hash(mfa_token);
+        // A code counts against the account's failed sign-ins like a password: inside the
+        // account's wait it is refused unchecked (the mfa_token stays as it was).
+        let attempt = match self.admit_second_step(&token_hash).await? {
+            Some(throttle::Admission::Go(attempt)) => Some(attempt),
+            Some(throttle::Admission::Wait { retry_after_secs }) => {
+                let refusal = SignInRefusal::Delayed { retry_after_secs };
+                return Err(SecondFactorError::Refused(refusal));
+            }
+            None => None,
+        };
         let secrets = self.second_factors.secrets.clone();
         let now = jwt_now();
         let failed = Event::new(EventKind::SecondFactorFailed, client);
@@ -216,8 +227,17 @@ impl Accounts {
                     }
                 })
             })
-            .await?;
-        match outcome {
+            .await;
+        // A wrong code's failure stands; anything else that was not a sign-in gives it back.
+        match (attempt, &outcome) {
+            (
+                Some(attempt),
+                Ok(Err(SecondFactorError::Refused(SignInRefusal::WrongCode { .. }))),
+            ) => self.failed(attempt, client, None).await,
+            (Some(attempt), Ok(Err(_)) | Err(_)) => self.refund(attempt).await?,
+            _ => {}
+        }
+        match outcome? {
             Ok((user, proved, first)) => {
                 if proved == Proved::RecoveryCode {
                     self.recovery_code_used(&user, client).await?;
@@ -318,11 +338,19 @@ impl Accounts {
         code: Option<FactorCode>,
         client: &ClientInfo,
     ) -> Result<TokenPair, AppError> {
+        // Counted with the account's failed sign-ins: inside its wait, refused unchecked.
+        let attempt = match self.admit(throttle::Subject::Account(user.id)).await? {
+            throttle::Admission::Go(attempt) => attempt,
+            throttle::Admission::Wait { retry_after_secs } => {
+                return Err(AppError::SignInDelayed { retry_after_secs })
+            }
+        };
         let right = self
             .passwords
             .verify(password, Some(user.password_hash.clone()))
             .await?;
         if !right {
+            self.failed(attempt, client, None).await;
             let event = Event::new(EventKind::SignInFailed, client)
                 .user(user.id)
                 .detail("reason", "wrong_password")
@@ -333,6 +361,7 @@ impl Accounts {
         let mut amr = vec!["pwd"];
         if self.second_factor_on(user.id).await? {
             let Some(code) = code else {
+                self.refund(attempt).await?;
                 return Err(FieldErrors::single(
                     "code",
                     "Two-step sign-in is on: enter the code from your authenticator app (or a \
@@ -340,10 +369,25 @@ impl Accounts {
                 )
                 .into());
             };
-            self.check_code_capped(user, code, "reauthenticate", client)
-                .await?;
+            let checked = self
+                .check_code_capped(user, code, "reauthenticate", client)
+                .await;
+            match checked {
+                Ok(()) => {}
+                // A wrong code (422 on `code`) is a failure; a 429 of the code cap is not.
+                Err(e @ AppError::Validation(_)) => {
+                    self.failed(attempt, client, None).await;
+                    return Err(e);
+                }
+                Err(e) => {
+                    self.refund(attempt).await?;
+                    return Err(e);
+                }
+            }
             amr.push("otp");
         }
+        // Proved again: the count of failed sign-ins ends, as with a sign-in.
+        self.clear_sign_in_count(user.id).await?;
         let pair = self.renew_session(user, sid, &amr).await?;
         let event = Event::new(EventKind::Reauthenticated, client)
             .user(user.id)

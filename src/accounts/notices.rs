@@ -319,3 +319,45 @@ pub fn pat_revoked(to: &str, names: &[&str], by: PatRevoker, context: &Context) 
     }
     .with_context(context)
 }
+
+/// An administrator's invitation to register: the single-use link that makes an account at
+/// this address, already verified.
+pub fn invitation(to: &str, link: String, days: u64, invited_by: &str) -> Mail {
+    let lifetime = match days {
+        1 => "1 day".to_string(),
+        n => format!("{n} days"),
+    };
+    Mail {
+        paragraphs: vec![
+            format!("{invited_by} invited you to create an account on Sigil with this address."),
+            format!("The link works once, for {lifetime}. The account it makes uses this address."),
+        ],
+        action: Some(("Create my account".into(), link)),
+        why: "You received this because an administrator of this Sigil invited this address. If you do not want an account, ignore this message: nothing happens without the link.".into(),
+        ..mail("invitation", to, "You are invited to Sigil", "You are invited to Sigil")
+    }
+}
+
+/// `failures` sign-ins in a row failed (wrong passwords or codes), the last from `context`:
+/// the account is not locked, and a reset link (at `reset_page`) or a passkey gets the owner
+/// in at once.
+pub fn sign_in_attempts(
+    to: &str,
+    failures: i32,
+    longest_wait: &str,
+    reset_page: String,
+    context: &Context,
+) -> Mail {
+    let subject = "Failed sign-ins to your Sigil account";
+    let mut mail = Mail {
+        paragraphs: vec![
+            format!("{failures} sign-ins to your account failed in a row: wrong passwords or second-factor codes. The last one came from the device and address below."),
+            format!("Your account is not locked. Each further failure makes the next attempt wait a little longer, up to {longest_wait}."),
+            "To get in now, sign in with a passkey if you have one, or choose a new password with a reset link: neither waits. If these attempts were not yours, a new password also ends every session.".into(),
+        ],
+        action: Some(("Get a reset link".into(), reset_page)),
+        ..mail("sign_in_attempts", to, subject, "Someone is trying to sign in to your account")
+    };
+    mail.facts.push(("Failed sign-ins", failures.to_string()));
+    mail.with_context(context)
+}

@@ -55,7 +55,8 @@ impl Accounts {
         Ok(right)
     }
 
-    /// Checks the current password, then in one transaction stores the new hash, revokes every
+    /// Screens the new password (a 422 naming the rule, under `new_password`), checks the
+    /// current password, then in one transaction stores the new hash, revokes every
     /// session of the user, ends any password-reset link and writes the notice; then starts a
     /// new session for the caller, proved as and when its old one was (`amr` and `auth_time`,
     /// the caller's claims): a password alone must not make an old sign-in with a second
@@ -68,6 +69,11 @@ impl Accounts {
         client: &ClientInfo,
         (amr, auth_time): (&[String], i64),
     ) -> Result<TokenPair, PasswordChangeError> {
+        let owner = super::password_policy::Owner {
+            username: &user.username,
+            email: &user.email,
+        };
+        self.screen_password(&new, owner, "new_password").await?;
         if !self
             .check_current_password(user, current, "change_password", client)
             .await?

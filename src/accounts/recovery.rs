@@ -94,6 +94,11 @@ impl Accounts {
             .run(move |conn| Ok(email_tokens::peek(conn, &probe, Purpose::Reset)?))
             .await?
             .ok_or_else(bad_link)?;
+        let owner = super::password_policy::Owner {
+            username: &user.username,
+            email: &user.email,
+        };
+        self.screen_password(&new, owner, "new_password").await?;
         let hash = self.passwords.hash(new).await?;
         let event = Event::new(EventKind::PasswordReset, client).user(user.id);
         let tokens = self.live_tokens(user.id).await?;
@@ -117,6 +122,9 @@ impl Accounts {
                         return Ok(false);
                     }
                     set_password(conn, link.user_id, &hash, "password reset")?;
+                    // A reset link is a way in that never waits: the count ends with it.
+                    let count = super::throttle::account_key(link.user_id);
+                    crate::db::sign_in_failures::clear(conn, &count)?;
                     outbox::enqueue(conn, &notice)?;
                     audit::record_in(conn, &event);
                     Ok::<_, diesel::result::Error>(true)

@@ -35,6 +35,9 @@ pub enum SignInRefusal {
     WrongCode { left: i32 },
     /// The refresh token cannot be used (unknown, expired, revoked, reused).
     Refresh(RefreshRefusal),
+    /// Failed sign-ins to this account (or name) set a wait that has not ended: the attempt
+    /// was refused without a check, and not counted.
+    Delayed { retry_after_secs: u64 },
 }
 
 impl SignInRefusal {
@@ -70,6 +73,10 @@ impl SignInRefusal {
                  mfa_token."
             ),
             Self::Refresh(refusal) => refusal.description().into(),
+            Self::Delayed { retry_after_secs } => format!(
+                "Too many failed sign-ins to this account: wait {retry_after_secs} s, then try \
+                 again (a passkey or a reset link works now)."
+            ),
         }
     }
 
@@ -100,7 +107,20 @@ impl SignInRefusal {
                     .into()
             }
             Self::Passkey { refusal, .. } => refusal.detail(),
+            Self::Delayed { retry_after_secs } => format!(
+                "Too many failed sign-ins to this account. Wait {}, then try again, or sign in \
+                 with a passkey, or get a reset link with \u{201c}Forgot your password?\u{201d}.",
+                super::throttle::wait_in_words(*retry_after_secs)
+            ),
             other => other.sentence(),
+        }
+    }
+
+    /// The wait a [`SignInRefusal::Delayed`] asks for (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Delayed { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -110,6 +130,8 @@ impl SignInRefusal {
         match self {
             Self::WrongCode { left } => *left == 0,
             Self::Passkey { left, .. } => *left == Some(0),
+            // The wait ends; the mfa_token may still be live then.
+            Self::Delayed { .. } => false,
             _ => true,
         }
     }
@@ -119,6 +141,7 @@ impl SignInRefusal {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::EmailNotVerified | Self::Disabled => StatusCode::FORBIDDEN,
+            Self::Delayed { .. } => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -134,6 +157,7 @@ impl SignInRefusal {
             Self::BadMfaToken => "mfa_token_unknown",
             Self::WrongCode { .. } => "second_factor_failed",
             Self::Refresh(_) => "refresh_refused",
+            Self::Delayed { .. } => "sign_in_delayed",
         }
     }
 
@@ -141,6 +165,9 @@ impl SignInRefusal {
     pub fn problem(&self) -> AppError {
         let detail = self.sentence();
         match self {
+            Self::Delayed { retry_after_secs } => AppError::SignInDelayed {
+                retry_after_secs: *retry_after_secs,
+            },
             Self::Disabled => AppError::SignInRefused {
                 problem_type: "/problems/account-disabled",
                 detail,
@@ -149,6 +176,9 @@ impl SignInRefusal {
                 problem_type: "/problems/email-not-verified",
                 detail,
             },
+            // A session past its idle or absolute limit: `invalid_token`, as with an access
+            // token of it (API.md part three §4).
+            Self::Refresh(RefreshRefusal::TimedOut(_)) => AppError::invalid_token(detail),
             _ => AppError::Unauthorized(AuthFailure::BadCredentials(detail)),
         }
     }
@@ -156,6 +186,8 @@ impl SignInRefusal {
     /// The token endpoint's answer (RFC 6749 §5.2): `invalid_grant`, saying why.
     pub fn oauth(&self) -> AppError {
         let description = match self {
+            // No RFC 6749 error says "wait": the same 429 problem as the login's.
+            Self::Delayed { .. } => return self.problem(),
             Self::EmailNotVerified => {
                 "The e-mail address is not verified; a new link has been sent to it.".into()
             }

@@ -51,6 +51,9 @@ impl Accounts {
             .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
+                    // A completed sign-in ends the count of failed ones (any way of proof).
+                    let count = super::throttle::account_key(user_id);
+                    crate::db::sign_in_failures::clear(conn, &count)?;
                     let seen = devices::remember(conn, user_id, &key)?;
                     if seen == devices::Seen::New {
                         outbox::enqueue(conn, &notice)?;
@@ -97,6 +100,8 @@ impl Accounts {
             })
             .transpose()?;
         let (refresh_token, refresh_hash, expires_at) = self.tokens.new_refresh_token();
+        // A new session's absolute deadline is its lifetime from now.
+        let expires_at = expires_at.min(self.tokens.limits.deadline(crate::db::now()));
         let user_id = user.id;
         let client = client.clone();
         let amr = amr.join(" ");
@@ -117,7 +122,8 @@ impl Accounts {
     }
 
     /// Renews session `sid`'s proof of identity (now, as `amr`) after the user proved it
-    /// again, and issues a pair for the same session. 401 when the session is gone.
+    /// again, and issues a pair for the same session (its absolute deadline unmoved). 401 when
+    /// the session is gone or timed out.
     pub(super) async fn renew_session(
         &self,
         user: &User,
@@ -126,6 +132,7 @@ impl Accounts {
     ) -> Result<TokenPair, AppError> {
         let (refresh_token, refresh_hash, expires_at) = self.tokens.new_refresh_token();
         let (sid, amr) = (sid.to_string(), amr.join(" "));
+        let limits = self.tokens.limits;
         let session = self
             .db
             .run(move |conn| {
@@ -134,7 +141,7 @@ impl Accounts {
                     &sid,
                     &amr,
                     &refresh_hash,
-                    expires_at,
+                    (expires_at, &limits),
                 )?)
             })
             .await?
@@ -145,7 +152,8 @@ impl Accounts {
     /// Rotates a presented refresh token (see [`Session::rotate`]) and issues a new pair; a
     /// use inside the grace gets the same successor. A reuse after it revokes the family,
     /// tells its user (naming the presenter's device) and is a security event, all in the
-    /// revoking transaction.
+    /// revoking transaction. A session past its idle or absolute limit ends there, with its
+    /// `session_expired` event.
     pub async fn rotate(
         &self,
         presented: &str,
@@ -154,10 +162,17 @@ impl Accounts {
         let old_hash = refresh::hash(presented);
         let (refresh_token, new_hash, expires_at) = self.tokens.successor(presented);
         let (fresh_token, fresh_hash, _) = self.tokens.new_refresh_token();
-        let grace = self.tokens.reuse_grace;
+        let (grace, limits) = (self.tokens.reuse_grace, self.tokens.limits);
         let (notifier, client) = (self.notifier.clone(), client.clone());
         let ip = client.ip.map(|ip| ip.to_string());
-        let on_reuse = move |conn: &mut crate::db::DbConnection, session: &Session, user: &User| {
+        let on_end = move |conn: &mut crate::db::DbConnection,
+                           session: &Session,
+                           user: &User,
+                           refusal: RefreshRefusal| {
+            if let RefreshRefusal::TimedOut(expiry) = refusal {
+                audit::record_in(conn, &sweep::expired_event(&session.id, user.id, expiry));
+                return Ok(());
+            }
             let notice = notices::refresh_token_reuse(&user.email, &Context::of(&client));
             match notifier.render(&notice) {
                 Ok(message) => outbox::enqueue(conn, &message)?,
@@ -178,10 +193,10 @@ impl Accounts {
                     &old_hash,
                     &new_hash,
                     &fresh_hash,
-                    expires_at,
+                    (expires_at, &limits),
                     grace,
                     ip.as_deref(),
-                    on_reuse,
+                    on_end,
                 )?)
             })
             .await?;
@@ -265,11 +280,17 @@ impl Accounts {
             .await
     }
 
-    /// The user's sessions that can still be refreshed, most recently used first.
+    /// The user's sessions that can still be refreshed (none timed out, even before the
+    /// sweep ends it), most recently used first.
     pub async fn active_sessions(&self, user_id: i32) -> Result<Vec<Session>, AppError> {
-        self.db
+        let limits = self.tokens.limits;
+        let mut active = self
+            .db
             .run(move |conn| Ok(Session::list_active(conn, user_id)?))
-            .await
+            .await?;
+        let now = crate::db::now();
+        active.retain(|s| s.timed_out(&limits, now).is_none());
+        Ok(active)
     }
 
     /// Revokes one of the user's sessions (its refresh family and every access token issued
@@ -301,3 +322,7 @@ impl Accounts {
         }
     }
 }
+
+mod sweep;
+
+pub use sweep::{start_sweep, sweep_timed_out};

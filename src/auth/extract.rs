@@ -15,7 +15,7 @@ use super::scopes::Scope;
 use super::tokens::Tokens;
 use super::{csrf, jwt};
 use crate::db::pats::PatRow;
-use crate::db::sessions::Session;
+use crate::db::sessions::{Expiry, Session};
 use crate::db::users::User;
 use crate::db::Db;
 use crate::error::{AppError, AuthFailure};
@@ -34,6 +34,11 @@ pub struct Authenticated {
 /// takes the place of the expired cookie.
 #[derive(Clone)]
 pub struct RenewedAccessToken(pub String);
+
+/// Noted in a request's extensions when its credential's session timed out, so the pages can
+/// clear the browser's cookies (see `routes::web::renewal`).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionTimedOut(pub Expiry);
 
 /// Whoever a request's credential names: a first-party credential (cookie, or a token from a
 /// sign-in or its refreshes), with every power, or a personal access token, with its scopes.
@@ -76,8 +81,8 @@ impl Caller {
 
 /// Finds the credential (bearer header, else cookie) and checks it: a personal access token by
 /// its checksum and one read by hash ([`pat`]); a JWT with the pinned algorithm and, in one
-/// query, that its user exists and is not disabled, and that neither its session nor its
-/// `jti` was revoked. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not
+/// query, that its user exists and is not disabled, that neither its session nor its `jti`
+/// was revoked, and that the session is within its idle and absolute limits. `Ok(None)`: no credential was sent. `Err(401)`: one was sent and is not
 /// good.
 pub async fn authenticate(req: &HttpRequest) -> Result<Option<Caller>, AppError> {
     if let Some(done) = req.extensions().get::<Caller>() {
@@ -147,7 +152,10 @@ async fn authenticate_pat(
     }
 }
 
-/// A JWT access token, with the one revocation query.
+/// A JWT access token, with the one revocation query, which also brings the session's times:
+/// a session past its idle or absolute limit is refused here on every instance, whether the
+/// sweep has ended it yet or not. A use is written back at most once per
+/// [`SessionLimits::touch_step`](crate::db::sessions::SessionLimits::touch_step).
 async fn authenticate_jwt(
     req: &HttpRequest,
     credential: Credential,
@@ -159,10 +167,20 @@ async fn authenticate_jwt(
     })?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
     // One indexed read, on the worker itself on SQLite (see `Db::read` for why it never
-    // waits): the request's only trip to the database.
-    let check = app_data::<Db>(req)?
+    // waits): the request's only trip to the database, but for the use written back once
+    // per step.
+    let db = app_data::<Db>(req)?;
+    let check = db
         .read(move |conn| Ok(Session::check(conn, &sid, &jti)?))
         .await?;
+    let now = crate::db::now();
+    let ours = check.as_ref().filter(|c| c.user.id == claims.user_id());
+    if let Some(expiry) = ours.and_then(|c| c.timed_out(&tokens.limits, now)) {
+        count_refusal(req, "session_expired");
+        req.extensions_mut().insert(SessionTimedOut(expiry));
+        return Err(AppError::invalid_token(expiry.description()));
+    }
+    let last_used_at;
     let user = match check {
         None => {
             count_refusal(req, "session_unknown");
@@ -186,8 +204,21 @@ async fn authenticate_jwt(
             count_refusal(req, "user_disabled");
             return Err(AppError::invalid_token("This account has been disabled."));
         }
-        Some(c) => c.user,
+        Some(c) => {
+            last_used_at = c.last_used_at;
+            c.user
+        }
     };
+    if tokens.limits.needs_touch(last_used_at, now) {
+        let (sid, limits) = (claims.sid.clone(), tokens.limits);
+        let ip = ClientInfo::of(req).ip.map(|ip| ip.to_string());
+        let touched = db
+            .run(move |conn| Ok(Session::touch(conn, &sid, ip.as_deref(), &limits, now)?))
+            .await;
+        if let Err(e) = touched {
+            log::warn!("could not record the use of session {}: {e}", claims.sid);
+        }
+    }
     Ok(Authenticated {
         user,
         claims,
@@ -208,7 +239,8 @@ pub async fn authenticate_first_party(
 }
 
 /// Counts a refused credential by its reason code (a fixed set: the inspector's statuses,
-/// `session_unknown`, `revoked`, `user_disabled`), when the metrics are registered.
+/// `session_unknown`, `session_expired`, `revoked`, `user_disabled`), when the metrics are
+/// registered.
 fn count_refusal(req: &HttpRequest, reason: &'static str) {
     if let Some(metrics) = req.app_data::<web::Data<Metrics>>() {
         metrics.token_refused(reason);

@@ -52,7 +52,8 @@ impl Scope {
             Self::SessionsRead => "List your sessions and your account's activity",
             Self::AdminRead => "Read users and events, while you are an administrator",
             Self::AdminWrite => {
-                "Disable, enable, sign out and send reset links to users; revoke their tokens"
+                "Disable, enable, sign out and send reset links to users; revoke their tokens; \
+                 clear their failed sign-ins"
             }
         }
     }

@@ -10,7 +10,7 @@ use super::keys::TokenKeys;
 use super::refresh;
 use super::verified::VerifiedTokens;
 use crate::config::Settings;
-use crate::db::sessions::Session;
+use crate::db::sessions::{Session, SessionLimits};
 use crate::db::users::User;
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
@@ -53,6 +53,8 @@ pub struct Tokens {
     pub secure_cookies: bool,
     /// How recent `auth_time` must be for sensitive operations, in seconds (`REAUTH_MINUTES`).
     pub reauth_seconds: i64,
+    /// The sessions' idle and absolute limits: checked with every access token and refresh.
+    pub limits: SessionLimits,
     /// Access tokens already verified with these keys and rules.
     verified: VerifiedTokens,
     /// Derives a rotated refresh token's successor ([`refresh::successor`]).
@@ -69,6 +71,10 @@ impl Tokens {
             reuse_grace: duration(settings.refresh_reuse_grace),
             secure_cookies: settings.cookie_secure,
             reauth_seconds: settings.reauth_window.as_secs() as i64,
+            limits: SessionLimits::new(
+                settings.protection.session_idle,
+                settings.protection.session_max_age,
+            ),
             verified: VerifiedTokens::default(),
             successor_key: refresh::successor_key(settings.secret_key.expose()),
         }
@@ -122,7 +128,8 @@ impl Tokens {
         (token, hash, crate::db::now() + self.refresh_ttl)
     }
 
-    /// The pair for `session`: a new access token, and `refresh_token`.
+    /// The pair for `session`: a new access token, and `refresh_token`, whose lifetime ends
+    /// with the session's absolute deadline when that comes first.
     pub(crate) fn pair(
         &self,
         user: &User,
@@ -130,12 +137,13 @@ impl Tokens {
         refresh_token: String,
     ) -> Result<TokenPair, AppError> {
         let (access_token, _) = self.issue_access(user, session)?;
+        let left = self.limits.deadline(session.created_at) - crate::db::now();
         Ok(TokenPair {
             access_token,
             token_type: "bearer",
             expires_in: self.policy.access_ttl_seconds,
             refresh_token,
-            refresh_expires_in: self.refresh_ttl.whole_seconds(),
+            refresh_expires_in: self.refresh_ttl.min(left).whole_seconds().max(0),
         })
     }
 }

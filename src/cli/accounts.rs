@@ -4,6 +4,7 @@ use std::io::{IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use super::exit::{open_migrated_db, usage};
+use crate::accounts::password_policy::{Owner, PasswordPolicy};
 use crate::audit::{Event, EventKind};
 use crate::config::Settings;
 use crate::db::users::{CreateUserError, User};
@@ -24,12 +25,20 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
             return ExitCode::FAILURE;
         }
     };
-    let password = match read_password(username.as_str()).map(|p| Password::parse(&p)) {
-        Ok(Ok(p)) => p,
-        Ok(Err(m)) => {
-            eprintln!("password: {m}");
-            return ExitCode::FAILURE;
+    // The password rules, the breach file and the range API (when on) included.
+    let policy = match PasswordPolicy::from_settings(settings) {
+        Ok(policy) => policy,
+        Err(e) => {
+            eprintln!("{e}");
+            return usage();
         }
+    };
+    let owner = Owner {
+        username: username.as_str(),
+        email: email.as_str(),
+    };
+    let password = match read_password(username.as_str(), |raw| screen(&policy, owner, raw)) {
+        Ok(p) => p,
         Err(m) => {
             eprintln!("{m}");
             return ExitCode::FAILURE;
@@ -85,28 +94,44 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
     }
 }
 
-/// At a terminal: a prompt, the typing hidden, asked twice, ended by Enter. Otherwise the first
-/// line of standard input, for scripts (`echo "$PW" | sigil create-user …`).
-fn read_password(username: &str) -> Result<String, String> {
+/// A new password through every rule: parsed, or the message of the first rule it fails.
+fn screen(policy: &PasswordPolicy, owner: Owner<'_>, raw: &str) -> Result<Password, String> {
+    let password = Password::parse(raw)?;
+    let checked = actix_web::rt::System::new().block_on(policy.check(raw, owner));
+    checked.map_err(|reason| reason.message().to_string())?;
+    Ok(password)
+}
+
+/// At a terminal: a prompt, the typing hidden, asked twice, ended by Enter; a password the
+/// rules refuse is asked again. Otherwise the first line of standard input, for scripts
+/// (`echo "$PW" | sigil create-user …`), refused with the rule's message.
+fn read_password(
+    username: &str,
+    screen: impl Fn(&str) -> Result<Password, String>,
+) -> Result<Password, String> {
     if !std::io::stdin().is_terminal() {
         let mut input = String::new();
         std::io::stdin()
             .take(4096)
             .read_to_string(&mut input)
             .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
-        return Ok(input.lines().next().unwrap_or("").to_string());
+        let line = input.lines().next().unwrap_or("");
+        return screen(line).map_err(|m| format!("password: {m}"));
     }
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt).map_err(|e| format!("cannot read the password: {e}"))
     };
     for _ in 0..3 {
         let first = ask(&format!("Password for {username} (hidden as you type): "))?;
-        if let Err(m) = Password::parse(&first) {
-            eprintln!("{m}");
-            continue;
-        }
+        let password = match screen(&first) {
+            Ok(password) => password,
+            Err(m) => {
+                eprintln!("{m}");
+                continue;
+            }
+        };
         if ask("The same password again: ")? == first {
-            return Ok(first);
+            return Ok(password);
         }
         eprintln!("The two passwords differ: try again.");
     }

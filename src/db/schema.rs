@@ -13,6 +13,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    invitations (id) {
+        id -> Int4,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Int4>,
+        locale -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        used_by -> Nullable<Int4>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (subject) {
+        subject -> Text,
+        user_id -> Nullable<Int4>,
+        failures -> Int4,
+        first_failed_at -> Timestamp,
+        last_failed_at -> Timestamp,
+        retry_at -> Nullable<Timestamp>,
+        notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     known_devices (user_id, device_hash) {
         user_id -> Int4,
         device_hash -> Text,
@@ -205,11 +232,13 @@ diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sign_in_failures -> users (user_id));
 diesel::joinable!(totp_credentials -> users (user_id));
 diesel::joinable!(webauthn_challenges -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
+    invitations,
     known_devices,
     mfa_challenges,
     outbox,
@@ -222,6 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_tokens,
     security_events,
     sessions,
+    sign_in_failures,
     totp_credentials,
     users,
     webauthn_challenges,

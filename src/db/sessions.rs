@@ -8,7 +8,10 @@ use super::users::User;
 use super::DbConnection;
 use crate::http::client::ClientInfo;
 
+mod limits;
 mod proof;
+
+pub use limits::{Ended, Expiry, SessionLimits};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = sessions)]
@@ -69,6 +72,8 @@ pub enum RefreshRefusal {
     Revoked,
     /// A rotated token came back after the grace window: the family is now revoked.
     Reused,
+    /// The session timed out (idle or absolute limit): it is now ended.
+    TimedOut(Expiry),
 }
 
 impl RefreshRefusal {
@@ -80,6 +85,7 @@ impl RefreshRefusal {
             Self::Reused => {
                 "The refresh token was already used; its session has been revoked as a precaution."
             }
+            Self::TimedOut(expiry) => expiry.description(),
         }
     }
 }
@@ -89,6 +95,21 @@ pub struct SessionCheck {
     pub user: User,
     pub session_revoked: bool,
     pub token_revoked: bool,
+    /// Why the session was revoked, when it was.
+    pub revoked_reason: Option<String>,
+    pub created_at: PrimitiveDateTime,
+    pub last_used_at: PrimitiveDateTime,
+}
+
+impl SessionCheck {
+    /// Whether the session timed out by `now`: ended by the sweep for it, or past a limit
+    /// the sweep has not reached yet (so a limit is exact on every instance, sweep or not).
+    pub fn timed_out(&self, limits: &SessionLimits, now: PrimitiveDateTime) -> Option<Expiry> {
+        match &self.revoked_reason {
+            Some(reason) if self.session_revoked => Expiry::from_reason(reason),
+            _ => limits.expiry(self.created_at, self.last_used_at, now),
+        }
+    }
 }
 
 impl Session {
@@ -144,16 +165,19 @@ impl Session {
     /// successor has itself been rotated since, a fresh sibling (`fallback_hash`: handing out
     /// a used token would trip reuse detection later). After the grace the family is revoked.
     /// A disabled user's session is refused. The `bool` says whether the fallback was stored.
+    /// A session past its idle or absolute limit is ended here (`idle`, `max_age`), `on_end`
+    /// running in that transaction too, and refused; the new token never outlives the
+    /// session's absolute deadline.
     #[allow(clippy::too_many_arguments)]
     pub fn rotate(
         conn: &mut DbConnection,
         old_hash: &str,
         new_hash: &str,
         fallback_hash: &str,
-        new_expires_at: PrimitiveDateTime,
+        (new_expires_at, limits): (PrimitiveDateTime, &SessionLimits),
         grace: Duration,
         ip: Option<&str>,
-        on_reuse: impl FnOnce(&mut DbConnection, &Session, &User) -> QueryResult<()>,
+        on_end: impl FnOnce(&mut DbConnection, &Session, &User, RefreshRefusal) -> QueryResult<()>,
     ) -> QueryResult<Result<(Session, User, bool), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
@@ -178,16 +202,34 @@ impl Session {
                 .filter(sessions::id.eq(&row.session_id))
                 .select((Session::as_select(), User::as_select()))
                 .first::<(Session, User)>(conn)?;
+            // Ended by a limit (here or by the sweep): the same words whoever ended it.
+            let ended = session
+                .revoked_reason
+                .as_deref()
+                .and_then(Expiry::from_reason);
+            match ended {
+                Some(expiry) if session.revoked_at.is_some() => {
+                    return Ok(Err(RefreshRefusal::TimedOut(expiry)))
+                }
+                _ => {}
+            }
             if session.revoked_at.is_some() || user.disabled {
                 return Ok(Err(RefreshRefusal::Revoked));
             }
+            if let Some(expiry) = limits.expiry(session.created_at, session.last_used_at, now) {
+                revoke_session(conn, &session.id, expiry.reason(), now)?;
+                let refusal = RefreshRefusal::TimedOut(expiry);
+                on_end(conn, &session, &user, refusal)?;
+                return Ok(Err(refusal));
+            }
+            let new_expires_at = new_expires_at.min(limits.deadline(session.created_at));
             if claimed == 0 {
                 match row.rotated_at {
                     None => return Ok(Err(RefreshRefusal::Expired)),
                     Some(at) if at + grace >= now && row.expires_at > now => {}
                     Some(_) => {
                         revoke_session(conn, &session.id, "refresh token reuse", now)?;
-                        on_reuse(conn, &session, &user)?;
+                        on_end(conn, &session, &user, RefreshRefusal::Reused)?;
                         return Ok(Err(RefreshRefusal::Reused));
                     }
                 }
@@ -234,7 +276,8 @@ impl Session {
     }
 
     /// The access-token check: one indexed query loads the user through the token's session
-    /// and says whether the session or the token itself was revoked.
+    /// and says whether the session or the token itself was revoked, with the session's times
+    /// for its limits ([`SessionCheck::timed_out`]).
     pub fn check(
         conn: &mut DbConnection,
         sid: &str,
@@ -248,17 +291,29 @@ impl Session {
                 .filter(sessions::id.eq(sid))
                 .select((
                     User::as_select(),
-                    sessions::revoked_at,
+                    (
+                        sessions::revoked_at,
+                        sessions::revoked_reason,
+                        sessions::created_at,
+                        sessions::last_used_at,
+                    ),
                     diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
                 ))
-                .first::<(User, Option<PrimitiveDateTime>, bool)>(c)
+                .first::<(User, SessionTimes, bool)>(c)
                 .optional()
         })?;
-        Ok(row.map(|(user, revoked_at, token_revoked)| SessionCheck {
-            user,
-            session_revoked: revoked_at.is_some(),
-            token_revoked,
-        }))
+        Ok(row.map(
+            |(user, (revoked_at, revoked_reason, created_at, last_used_at), token_revoked)| {
+                SessionCheck {
+                    user,
+                    session_revoked: revoked_at.is_some(),
+                    token_revoked,
+                    revoked_reason,
+                    created_at,
+                    last_used_at,
+                }
+            },
+        ))
     }
 
     /// The user's sessions that can still be refreshed, most recently used first.
@@ -374,15 +429,25 @@ impl RefreshState {
         ))
     }
 
-    /// Whether the token would be accepted by a refresh now (ignoring the reuse grace).
-    pub fn is_live(&self) -> bool {
+    /// Whether the token would be accepted by a refresh now (ignoring the reuse grace): its
+    /// session neither revoked nor timed out.
+    pub fn is_live(&self, limits: &SessionLimits) -> bool {
         let now = super::now();
         self.rotated_at.is_none()
             && self.expires_at > now
             && self.session.revoked_at.is_none()
             && !self.user.disabled
+            && self.session.timed_out(limits, now).is_none()
     }
 }
+
+/// A session's revocation and times, as the access-token check reads them.
+type SessionTimes = (
+    Option<PrimitiveDateTime>,
+    Option<String>,
+    PrimitiveDateTime,
+    PrimitiveDateTime,
+);
 
 fn truncate(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()

@@ -91,17 +91,11 @@ impl Password {
         }
     }
 
+    /// The length rule of [`password_reason`](crate::error::password_reason), with its
+    /// messages ("Use at least 8 characters.", "Use at most 72 bytes."); the other rules need
+    /// the account, so the flows apply them.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        if raw.chars().count() < 8 {
-            return Err("Password must be at least 8 characters long.".into());
-        }
-        if raw.len() > Self::MAX_BYTES {
-            return Err(format!(
-                "Password must be at most {} bytes (bcrypt's limit); this one is {}.",
-                Self::MAX_BYTES,
-                raw.len()
-            ));
-        }
+        crate::error::password_reason::length(raw).map_err(|r| r.message().to_string())?;
         if raw.contains('\0') {
             return Err("Password must not contain a NUL character.".into());
         }

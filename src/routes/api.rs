@@ -5,6 +5,7 @@ pub mod auth;
 pub mod email;
 pub mod events;
 pub mod health;
+pub mod invitations;
 pub mod keys;
 pub mod metrics;
 pub mod mfa;

@@ -44,7 +44,8 @@ fn admin_routes(id: i64) -> Vec<(Method, String)> {
             )
         })
         .collect();
-    assert_eq!(routes.len(), 11, "{routes:?}");
+    // 11, and DELETE …/sign-in-failures (API.md part three §4).
+    assert_eq!(routes.len(), 15, "{routes:?}");
     routes
 }
 

@@ -89,6 +89,7 @@ async fn non_admins_get_the_403_page_everywhere_under_admin(b: Backend) {
         "enable",
         "logout-all",
         "password-reset",
+        "sign-in-failures/clear",
         "role",
         "delete",
     ] {

@@ -99,7 +99,10 @@ async fn the_inspector_lands_on_the_report_asked_for() {
             )
             .await
             .unwrap();
-        assert!(wide.as_i64().unwrap() <= 0, "{wide} px too wide at {width} px");
+        assert!(
+            wide.as_i64().unwrap() <= 0,
+            "{wide} px too wide at {width} px"
+        );
         shot(&c, name).await;
     }
     c.close().await.unwrap();
@@ -238,5 +241,35 @@ async fn the_throttled_sign_in_keeps_its_form_and_status_reads_in_words() {
     c.goto(&app.url("/status")).await.unwrap();
     wait_for(&c, "answering").await;
     shot(&c, "friction-status").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_personal_access_token_is_shown_where_it_was_asked_for() {
+    let Some((_driver, c, app)) = start("pia").await else {
+        return;
+    };
+    c.set_window_size(375, 800).await.unwrap();
+    c.goto(&app.url("/account#tokens")).await.unwrap();
+    fill(&c, "#field-name", "deploy script").await;
+    c.find(Locator::Css("input[name='posts:read']"))
+        .await
+        .expect("a scope box")
+        .click()
+        .await
+        .unwrap();
+    submit(&c, "form[action='/account/tokens#tokens']").await;
+    wait_for(&c, "Copy it now").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.fragment(), Some("tokens"));
+    assert!(
+        in_view(&c, "#tokens").await,
+        "the new token's section is on screen"
+    );
+    let body = body_text(&c).await;
+    assert!(body.contains("sigil_pat_"), "{body}");
+    shot(&c, "account-tokens-created-375").await;
+    c.set_window_size(1200, 900).await.unwrap();
+    shot(&c, "account-tokens-created").await;
     c.close().await.unwrap();
 }

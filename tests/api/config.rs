@@ -190,7 +190,7 @@ fn serve_with_a_bad_value_exits_2_too() {
 #[test]
 fn migrate_twice_is_fine_and_creates_the_development_secret() {
     let dir = tempfile::tempdir().unwrap();
-    for expected in ["7 migration(s)", "0 migration(s)"] {
+    for expected in ["8 migration(s)", "0 migration(s)"] {
         let out = Command::new(env!("CARGO_BIN_EXE_sigil"))
             .arg("migrate")
             .current_dir(dir.path())
@@ -272,5 +272,7 @@ fn create_user_reads_the_password_from_stdin() {
     child.stdin.take().unwrap().write_all(b"short\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Password"));
+    // The length rule's message (API.md part three §4).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Use at least 8 characters."), "{stderr}");
 }

@@ -18,7 +18,7 @@ pub use app::{
     fresh_database, postgres_configured, skipped, test_env, Backend, TestApp, PASSWORD, SECRET_KEY,
 };
 pub use audit::{assert_no_secrets, events, of_kind, the_event};
-pub use clients::{csrf_of, header, problem, send, Browser, Requests};
+pub use clients::{csrf_of, header, problem, problem_about, send, Browser, Requests};
 pub use smtp::{notices, outbox_token, Received, SmtpServer};
 pub use tokens::{
     access_of, assert_challenge, claims, fixture, fixtures, header_and_claims, mfa_token,

@@ -555,6 +555,7 @@ async fn confirm_its_you_on_the_admin_pages_keeps_the_chosen_role(b: Backend) {
         ("enable", vec![]),
         ("logout-all", vec![]),
         ("password-reset", vec![]),
+        ("sign-in-failures/clear", vec![]),
         ("role", vec![("role", "admin")]),
         ("delete", vec![("confirm_username", "alice")]),
     ] {

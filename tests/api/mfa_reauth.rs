@@ -94,6 +94,12 @@ async fn each_sensitive_operation_needs_a_recent_mfa_sign_in(b: Backend) {
             202,
         ),
         (
+            Method::DELETE,
+            format!("/api/admin/users/{id}/sign-in-failures"),
+            none.clone(),
+            204,
+        ),
+        (
             Method::PUT,
             format!("/api/admin/users/{id}/role"),
             json!({"role": "user"}),

@@ -16,7 +16,8 @@ use time::OffsetDateTime;
 use crate::backend_tests;
 use crate::helpers::{
     assert_challenge, assert_no_secrets, header, header_and_claims, notices, of_kind, outbox_token,
-    send, the_event, token_issued_ago, Backend, Requests as _, TestApp, TestUser, PASSWORD,
+    problem_about, send, the_event, token_issued_ago, Backend, Requests as _, TestApp, TestUser,
+    PASSWORD,
 };
 
 backend_tests!(
@@ -151,64 +152,40 @@ async fn revoke_own(app: &TestApp, token: &str, id: i64) -> Response {
     send(app.bearer.request(Method::DELETE, &path, token)).await
 }
 
-/// A problem+json answer of `status`, with the body in the message when it is not.
-async fn problem_of(r: Response, status: u16, what: &str) -> Value {
-    let got = r.status().as_u16();
-    let ct = r
+/// A refusal with a Bearer challenge naming `error` (and `scope`, when given): its problem.
+async fn challenged(
+    r: Response,
+    status: u16,
+    error: &str,
+    scope: Option<&str>,
+    what: &str,
+) -> Value {
+    let challenge = r
         .headers()
-        .get("content-type")
+        .get("www-authenticate")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let text = r.text().await.unwrap_or_default();
-    assert_eq!(got, status, "{what}: {text}");
+    let body = problem_about(r, status, what).await;
     assert!(
-        ct.starts_with("application/problem+json"),
-        "{what}: content type {ct}"
-    );
-    let body: Value = serde_json::from_str(&text).expect("problem JSON");
-    assert_eq!(body["status"], status, "{what}: {body}");
-    assert!(
-        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
-        "{what}: {body}"
+        challenge.starts_with(r#"Bearer realm="sigil""#)
+            && challenge.contains(&format!(r#"error="{error}""#))
+            && challenge.contains("error_description=")
+            && scope.is_none_or(|s| challenge.contains(&format!(r#"scope="{s}""#))),
+        "{what}: {challenge}"
     );
     body
 }
 
 /// A `401 invalid_token` (challenge and problem): its description, lower-cased.
 async fn refused(r: Response, what: &str) -> String {
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = problem_of(r, 401, what).await;
-    assert!(
-        challenge.starts_with(r#"Bearer realm="sigil""#)
-            && challenge.contains(r#"error="invalid_token""#)
-            && challenge.contains("error_description="),
-        "{what}: {challenge}"
-    );
+    let body = challenged(r, 401, "invalid_token", None, what).await;
     body["detail"].as_str().unwrap().to_lowercase()
 }
 
 /// A `403 insufficient_scope` naming `scope`.
 async fn insufficient(r: Response, scope: &str, what: &str) {
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = problem_of(r, 403, what).await;
-    assert!(
-        challenge.starts_with(r#"Bearer realm="sigil""#)
-            && challenge.contains(r#"error="insufficient_scope""#)
-            && challenge.contains("error_description=")
-            && challenge.contains(&format!(r#"scope="{scope}""#)),
-        "{what}: {challenge}"
-    );
+    let body = challenged(r, 403, "insufficient_scope", Some(scope), what).await;
     assert!(
         body["type"]
             .as_str()
@@ -220,7 +197,7 @@ async fn insufficient(r: Response, scope: &str, what: &str) {
 
 /// A `403` whose problem type is `/problems/session-required`.
 async fn session_required(r: Response, what: &str) {
-    let body = problem_of(r, 403, what).await;
+    let body = problem_about(r, 403, what).await;
     assert!(
         body["type"]
             .as_str()
@@ -470,7 +447,7 @@ async fn bad_requests_are_422_naming_every_bad_field(b: Backend) {
         json!({"name": "   ", "scopes": ["admin:read"], "expires_in_days": -1}),
         json!({}),
     ] {
-        let p = problem_of(create_with(body.clone()).await, 422, &body.to_string()).await;
+        let p = problem_about(create_with(body.clone()).await, 422, &body.to_string()).await;
         assert_eq!(keys(&p["errors"]), all_fields, "{body}: {p}");
         for field in &all_fields {
             let messages = p["errors"][field].as_array().unwrap();
@@ -506,7 +483,7 @@ async fn bad_requests_are_422_naming_every_bad_field(b: Backend) {
         let mut body = good.clone();
         body[field] = value.clone();
         let what = format!("{field} = {value}");
-        let p = problem_of(create_with(body).await, 422, &what).await;
+        let p = problem_about(create_with(body).await, 422, &what).await;
         assert_eq!(keys(&p["errors"]), set(&[field]), "{what}: {p}");
     }
     assert!(
@@ -643,7 +620,7 @@ async fn a_token_opens_what_its_scopes_name_and_only_from_the_header(b: Backend)
         app.patch_post(&writer, alice_public, patch.clone()).await,
         app.delete_post(&writer, alice_public).await,
     ] {
-        let p = problem_of(r, 403, "another's post").await;
+        let p = problem_about(r, 403, "another's post").await;
         assert!(
             !p["type"].as_str().unwrap().ends_with("/insufficient-scope"),
             "the owner rule, not the scope: {p}"
@@ -872,10 +849,10 @@ async fn admin_scopes_work_only_while_the_owner_is_an_admin(b: Backend) {
                 request("escalate", scopes, 30),
             )
             .await;
-        let p = problem_of(r, 422, &format!("{scopes:?} for a non-admin")).await;
+        let p = problem_about(r, 422, &format!("{scopes:?} for a non-admin")).await;
         assert_eq!(keys(&p["errors"]), set(&["scopes"]), "{p}");
     }
-    problem_of(app.admin_users(&bob_pat, "").await, 403, "bob's PAT").await;
+    problem_about(app.admin_users(&bob_pat, "").await, 403, "bob's PAT").await;
 
     let reader = text_of(&create(&app, &root.access_token, "audit", &["admin:read"], 30).await);
     let writer = text_of(&create(&app, &root.access_token, "ops", &["admin:write"], 30).await);
@@ -969,14 +946,14 @@ async fn admin_scopes_work_only_while_the_owner_is_an_admin(b: Backend) {
     assert_eq!(r.status(), 200);
     for (token, what) in [(&reader, "admin:read"), (&writer, "admin:write")] {
         let r = app.admin_users(token, "").await;
-        problem_of(r, 403, &format!("{what} after demotion: users")).await;
+        problem_about(r, 403, &format!("{what} after demotion: users")).await;
         let r = app.admin_user(token, bob.id).await;
-        problem_of(r, 403, &format!("{what} after demotion: user")).await;
+        problem_about(r, 403, &format!("{what} after demotion: user")).await;
         let r = app.admin_events(token, "").await;
-        problem_of(r, 403, &format!("{what} after demotion: events")).await;
+        problem_about(r, 403, &format!("{what} after demotion: events")).await;
     }
     let r = app.admin_disable(&writer, bob.id).await;
-    problem_of(r, 403, "admin:write after demotion: disable").await;
+    problem_about(r, 403, "admin:write after demotion: disable").await;
     let r = app.admin_user(&boss.access_token, bob.id).await;
     let detail: Value = r.json().await.unwrap();
     assert_eq!(
@@ -1024,20 +1001,20 @@ async fn the_owner_revokes_expiry_ends_and_password_events_do_not(b: Backend) {
     assert_eq!(r.status(), 204);
     let revoked = refused(app.me(&text_of(&one)).await, "revoked").await;
     assert!(revoked.contains("revoked"), "{revoked}");
-    problem_of(
+    problem_about(
         revoke_own(&app, &alice.access_token, id_of(&one)).await,
         404,
         "revoked twice",
     )
     .await;
-    problem_of(
+    problem_about(
         revoke_own(&app, &alice.access_token, 999_999).await,
         404,
         "no such id",
     )
     .await;
     // Another user's token id: 404, and it still works.
-    problem_of(
+    problem_about(
         revoke_own(&app, &alice.access_token, id_of(&bobs)).await,
         404,
         "bob's token by alice",
@@ -1232,14 +1209,14 @@ async fn disabling_deleting_and_administrators_end_tokens(b: Backend) {
         &root.access_token,
     ))
     .await;
-    problem_of(r, 404, "erin's token under carol").await;
+    problem_about(r, 404, "erin's token under carol").await;
     let r = send(app.bearer.request(
         Method::DELETE,
         &format!("{erin_tokens}/{}", id_of(&e1)),
         &root.access_token,
     ))
     .await;
-    problem_of(r, 404, "already revoked").await;
+    problem_about(r, 404, "already revoked").await;
     assert_eq!(app.me(&text_of(&e2)).await.status(), 200);
     let r = send(
         app.bearer
@@ -1256,7 +1233,7 @@ async fn disabling_deleting_and_administrators_end_tokens(b: Backend) {
         &root.access_token,
     ))
     .await;
-    problem_of(r, 404, "no such user").await;
+    problem_about(r, 404, "no such user").await;
 
     let mails = notices(&app, "pat_revoked", 3).await;
     let to_carol: Vec<&String> = mails
@@ -1393,7 +1370,7 @@ async fn fifty_live_tokens_at_most(b: Backend) {
             request("one too many", &["posts:read"], 1),
         )
     };
-    problem_of(fifty_first().await, 409, "the 51st").await;
+    problem_about(fifty_first().await, 409, "the 51st").await;
     assert_eq!(list(&app, &alice.access_token).await.len(), 50);
 
     // Revoking one makes room for one.
@@ -1402,7 +1379,7 @@ async fn fifty_live_tokens_at_most(b: Backend) {
         204
     );
     create(&app, &alice.access_token, "replacement", &["posts:read"], 1).await;
-    problem_of(fifty_first().await, 409, "50 again").await;
+    problem_about(fifty_first().await, 409, "50 again").await;
 
     // An expired token is not live: it makes room too, and stays listed.
     app.sql(&format!(
@@ -1417,7 +1394,7 @@ async fn fifty_live_tokens_at_most(b: Backend) {
         1,
     )
     .await;
-    problem_of(fifty_first().await, 409, "50 live again").await;
+    problem_about(fifty_first().await, 409, "50 live again").await;
     assert_eq!(list(&app, &alice.access_token).await.len(), 51);
 }
 
@@ -1622,7 +1599,7 @@ async fn failed_lookups_count_toward_the_addresss_login_limit(b: Backend) {
     let r = limited.unwrap();
     let wait: u64 = header(&r, "retry-after").parse().expect("seconds");
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
-    problem_of(r, 429, "limited").await;
+    problem_about(r, 429, "limited").await;
     // The same counter as sign-ins from that address.
     let r = send(
         app.anon

@@ -70,6 +70,31 @@ pub struct AccountDetailBody {
     pub events: Vec<EventBody>,
     /// The personal access tokens not revoked, newest first (never their text).
     pub tokens: Vec<super::pats::PatBody>,
+    /// Failed sign-ins in a row (wrong passwords or codes): `count` 0 when there are none.
+    pub sign_in_failures: SignInFailuresBody,
+}
+
+/// An account's failed sign-ins in a row.
+#[derive(Serialize, ToSchema, Default)]
+pub struct SignInFailuresBody {
+    pub count: i32,
+    /// The last failure; null when there is none.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_failed_at: Option<OffsetDateTime>,
+    /// When the current wait ends; null when no wait runs.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub retry_at: Option<OffsetDateTime>,
+}
+
+impl From<&crate::db::sign_in_failures::FailureRow> for SignInFailuresBody {
+    fn from(row: &crate::db::sign_in_failures::FailureRow) -> Self {
+        let now = crate::db::now();
+        Self {
+            count: row.failures,
+            last_failed_at: Some(crate::db::to_utc(row.last_failed_at)),
+            retry_at: row.retry_at.filter(|t| *t > now).map(crate::db::to_utc),
+        }
+    }
 }
 
 /// `PUT /api/admin/users/{id}/role`.
@@ -130,6 +155,11 @@ pub async fn show_user(
     let detail = state.accounts().account_detail(path.into_inner()).await?;
     Ok(HttpResponse::Ok().no_store().json(AccountDetailBody {
         user: AdminUserBody::from(&detail.user),
+        sign_in_failures: detail
+            .sign_in_failures
+            .as_ref()
+            .map(SignInFailuresBody::from)
+            .unwrap_or_default(),
         tokens: detail
             .tokens
             .iter()
@@ -230,6 +260,34 @@ pub async fn logout_all(
     state
         .accounts()
         .sign_out_everywhere(&by, path.into_inner())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Clears a user's failed sign-ins: the count and any wait end.
+///
+/// A `sign_in_failures_cleared` event records how many there were.
+#[utoipa::path(
+    delete,
+    path = "/api/admin/users/{id}/sign-in-failures",
+    tag = "admin",
+    params(("id" = i32, Path, description = "A user id")),
+    responses(
+        (status = 204, description = "The user's failed sign-ins are cleared"),
+        AdminErrors
+    ),
+    security(("bearer" = []), ("oauth2" = ["admin:write"]))
+)]
+pub async fn clear_sign_in_failures(
+    state: web::Data<AppState>,
+    AdminScoped(admin, _): AdminScoped<AdminWrite>,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let by = Acting::new(admin.user(), &client);
+    state
+        .accounts()
+        .clear_sign_in_failures(&by, path.into_inner())
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -17,7 +17,11 @@ use crate::http::body::{Field, JsonBody};
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::state::{AppState, LoginAttempt};
 
-/// Registers an account: `{email, username, password}` → 201 User.
+/// Registers an account: `{email, username, password, invitation?}` → 201 User.
+///
+/// `REGISTRATION=closed`: 403 `/problems/registration-closed`. `invite`: `invitation` is
+/// required (403 `/problems/invitation-required`), and the account gets the invited address,
+/// verified. `REGISTRATION_EMAIL_DOMAINS` binds open registration (422 on `email`).
 #[utoipa::path(
     post,
     path = "/api/auth/register",
@@ -25,20 +29,34 @@ use crate::state::{AppState, LoginAttempt};
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered", body = UserBody, headers(("Location" = String, description = "The user's resource"))),
+        (status = 403, description = "Registration is closed, or needs an invitation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email or username is taken", body = Problem, content_type = "application/problem+json"),
         BodyErrors,
         RateLimited
     )
 )]
 pub async fn register(
-    _: LoginAttempt,
+    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
-    JsonBody(body): JsonBody<RegisterRequest>,
+    JsonBody(mut body): JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let accounts = state.accounts();
+    crate::accounts::invitations::refuse_if_closed(&accounts.protection)?;
+    let invitation = match &body.invitation {
+        Field::Text(token) => Some(token.clone()),
+        Field::NotText => return Err(crate::accounts::invitations::bad_invitation()),
+        Field::Absent | Field::Null => None,
+    };
+    let admission = accounts
+        .admit_registration(invitation.as_deref(), &client)
+        .await?;
+    if let Some(invited) = admission.invited_email() {
+        body.email = Field::Text(invited.to_string());
+    }
     let new = NewAccount::try_from(body)?;
-    let user = state
-        .accounts()
-        .register(new)
+    admission.check_domain(&accounts.protection, &new.email)?;
+    let user = accounts
+        .register(new, admission)
         .await?
         .map_err(|taken| AppError::Conflict(taken.detail()))?;
     Ok(HttpResponse::Created()

@@ -236,6 +236,7 @@ pub async fn change(
             EmailChangeError::Unchanged => {
                 AppError::validation("new_email", "This is already your address.")
             }
+            EmailChangeError::DomainRefused(message) => AppError::validation("new_email", message),
             EmailChangeError::App(e) => e,
         })?;
     Ok(accepted())

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, email, events, health, keys, mfa, oauth, passkeys, pats, posts, sessions, token,
-    users,
+    admin, auth, email, events, health, invitations, keys, mfa, oauth, passkeys, pats, posts,
+    sessions, token, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -61,6 +61,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/admin/users/{id}/enable"),
     ("post", "/api/admin/users/{id}/logout-all"),
     ("post", "/api/admin/users/{id}/password-reset"),
+    ("delete", "/api/admin/users/{id}/sign-in-failures"),
     ("put", "/api/admin/users/{id}/role"),
     ("get", "/api/users/me/tokens"),
     ("post", "/api/users/me/tokens"),
@@ -68,6 +69,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/admin/users/{id}/tokens"),
     ("delete", "/api/admin/users/{id}/tokens/{token_id}"),
     ("get", "/api/admin/events"),
+    ("get", "/api/admin/invitations"),
+    ("post", "/api/admin/invitations"),
+    ("delete", "/api/admin/invitations/{id}"),
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
     ("get", "/.well-known/oauth-authorization-server"),
@@ -137,9 +141,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         admin::enable,
         admin::logout_all,
         admin::password_reset,
+        admin::clear_sign_in_failures,
         admin::set_role,
         admin::delete_user,
         admin::list_events,
+        invitations::create,
+        invitations::list,
+        invitations::revoke,
         document,
         keys::jwks,
         oauth::metadata,

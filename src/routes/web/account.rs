@@ -370,6 +370,11 @@ pub async fn change_password(
                 FieldErrors::single("current_password", crate::accounts::WRONG_CURRENT_PASSWORD);
             account_page(&state, &session, &auth, Refused::Password(errors)).await
         }
+        // A new password the policy refuses: its message at the field.
+        Err(PasswordChangeError::App(AppError::PasswordRefused { field, message, .. })) => {
+            let errors = FieldErrors::single(field, message);
+            account_page(&state, &session, &auth, Refused::Password(errors)).await
+        }
         Err(PasswordChangeError::App(e)) => Err(e),
     }
 }
@@ -469,6 +474,7 @@ pub async fn change_email(
         Err(EmailChangeError::Unchanged) => {
             FieldErrors::single("new_email", "This is already your address.")
         }
+        Err(EmailChangeError::DomainRefused(message)) => FieldErrors::single("new_email", message),
         Err(EmailChangeError::App(e)) => return Err(e),
     };
     account_page(&state, &session, &auth, refuse(problem)).await

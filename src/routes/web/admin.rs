@@ -4,6 +4,7 @@
 //! a recent sign-in, as the admin API does ("Confirm it's you" otherwise).
 
 pub mod actions;
+pub mod invitations;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -115,6 +116,31 @@ struct UserPage {
     second_factor: &'static str,
     /// The personal access tokens not revoked, newest first.
     tokens: Vec<TokenLine>,
+    /// Failed sign-ins in a row, when there are any.
+    sign_in_failures: Option<FailuresLine>,
+}
+
+/// An account's failed sign-ins in a row, as the page shows them.
+struct FailuresLine {
+    count: i32,
+    last: String,
+    /// How long the current wait still lasts, in words.
+    wait: Option<String>,
+}
+
+impl From<&crate::db::sign_in_failures::FailureRow> for FailuresLine {
+    fn from(row: &crate::db::sign_in_failures::FailureRow) -> Self {
+        let now = crate::db::now();
+        let wait = row.retry_at.filter(|t| *t > now).map(|t| {
+            let secs = u64::try_from((t - now).whole_seconds()).unwrap_or(0) + 1;
+            crate::accounts::throttle::wait_in_words(secs)
+        });
+        Self {
+            count: row.failures,
+            last: utc(row.last_failed_at),
+            wait,
+        }
+    }
 }
 
 /// What the detail page shows besides the account: nothing, a refusal, or form errors.
@@ -144,6 +170,7 @@ pub async fn user_page(
         chrome: Chrome::new(session, title, Some(admin)),
         user: UserLine::from(&detail.user),
         tokens: detail.tokens.iter().map(TokenLine::from).collect(),
+        sign_in_failures: detail.sign_in_failures.as_ref().map(FailuresLine::from),
         is_self: detail.user.id == admin.user.id,
         sessions: detail
             .sessions

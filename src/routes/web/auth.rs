@@ -22,7 +22,7 @@ use crate::http::body::Field;
 use crate::http::client::ClientInfo;
 use crate::routes::web::browser_session::{logged_out, start_session, MFA_NEXT_KEY, MFA_TOKEN_KEY};
 use crate::routes::web::extract::{Confirm, CsrfForm, Viewer};
-use crate::routes::web::layout::{flash, Chrome};
+use crate::routes::web::layout::{flash, flash_with_link, Chrome};
 use crate::routes::web::{render, safe_next, see_other};
 use crate::state::{AppState, LoginAttempt};
 
@@ -139,11 +139,35 @@ pub async fn login(
         .await?;
     let user = match checked {
         Ok(user) => user,
-        Err(refusal) => return refuse(&session, refusal.status(), &refusal.page_sentence()),
+        Err(refusal) => {
+            // Inside the account's wait: 429 and the form again, saying how long.
+            let mut page = refuse(&session, refusal.status(), &refusal.page_sentence())?;
+            if let Some(secs) = refusal.retry_after() {
+                let wait = header::HeaderValue::from(secs);
+                page.headers_mut().insert(header::RETRY_AFTER, wait);
+            }
+            return Ok(page);
+        }
     };
+    // A right password that the lists now flag still signs in; the next page says so. The
+    // bundled list and the operator's file only: a sign-in never waits on the range API.
+    let policy = &state.accounts().password_policy;
+    let flagged = policy.flags(&form.password, false).await;
     let message = format!("Welcome back, {}.", user.username);
-    signed_in(&state, &session, &user, client, &next, message).await
+    let response = signed_in(&state, &session, &user, client, &next, message).await?;
+    if flagged {
+        flash_with_link(
+            &session,
+            CHANGE_IT,
+            ("/account#password", "Change your password"),
+        );
+    }
+    Ok(response)
 }
+
+/// What a sign-in with a common or breached password is told.
+const CHANGE_IT: &str = "Your password is now on a list of common or breached passwords, \
+                         which attackers try first. Choose a new one.";
 
 /// After a right password: with a second factor on, the browser goes on to `/login/mfa`
 /// (the `mfa_token` and `next` kept in its signed cookie session); otherwise its session
@@ -180,18 +204,91 @@ struct RegisterPage {
     email: String,
     username: String,
     errors: FieldErrors,
+    /// The invitation's token, carried in a hidden field; empty when there is none.
+    invitation: String,
+    /// The address is the invitation's, shown but not typed.
+    invited: bool,
 }
 
-/// `GET /register`.
-pub async fn register_form(session: Session, viewer: Viewer) -> Result<HttpResponse, AppError> {
+/// Registration refused by its mode or a bad invitation: a page that says so, no form.
+#[derive(Template)]
+#[template(path = "auth/register_refused.html")]
+struct RegisterRefusedPage {
+    chrome: Chrome,
+    heading: &'static str,
+    message: String,
+}
+
+/// The page of a registration [`crate::accounts::Accounts::admit_registration`] refused:
+/// `403` for a closed registration or a missing invitation, `422` for a bad one; other errors
+/// go on.
+fn register_refused(session: &Session, error: AppError) -> Result<HttpResponse, AppError> {
+    use crate::accounts::invitations as inv;
+    let (heading, message, status) = match error {
+        AppError::RegistrationRefused {
+            problem_type,
+            detail,
+        } => {
+            let heading = match problem_type {
+                inv::CLOSED_TYPE => inv::CLOSED,
+                _ => inv::INVITATION_REQUIRED,
+            };
+            (heading, detail, StatusCode::FORBIDDEN)
+        }
+        AppError::Validation(errors) if errors.first("invitation").is_some() => (
+            "This invitation does not work",
+            inv::BAD_INVITATION.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        other => return Err(other),
+    };
+    let page = RegisterRefusedPage {
+        chrome: Chrome::new(session, heading, None),
+        heading,
+        message,
+    };
+    render(&page, status)
+}
+
+/// `?invitation=` of the link an invitation mails.
+#[derive(Deserialize)]
+pub struct InvitationParam {
+    pub invitation: Option<String>,
+}
+
+/// `GET /register` (`?invitation=…`): the form, with the invited address when there is an
+/// invitation; the refusal page when registration is closed or needs an invitation.
+pub async fn register_form(
+    session: Session,
+    viewer: Viewer,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    query: web::Query<InvitationParam>,
+) -> Result<HttpResponse, AppError> {
     if viewer.0.is_some() {
         return Ok(see_other("/"));
     }
+    let invitation = query.invitation.clone().unwrap_or_default();
+    let admission = match state
+        .accounts()
+        .admit_registration(Some(&invitation), &client)
+        .await
+    {
+        Ok(admission) => admission,
+        Err(e) => return register_refused(&session, e),
+    };
+    let invited = admission.invited_email().map(str::to_string);
     let page = RegisterPage {
         chrome: Chrome::new(&session, "Create an account", None),
-        email: String::new(),
+        invited: invited.is_some(),
+        email: invited.unwrap_or_default(),
         username: String::new(),
         errors: FieldErrors::new(),
+        invitation: if admission.invited_email().is_some() {
+            invitation.trim().to_string()
+        } else {
+            String::new()
+        },
     };
     render(&page, StatusCode::OK)
 }
@@ -206,6 +303,8 @@ pub struct RegisterForm {
     pub password: String,
     #[serde(default)]
     pub password_confirm: String,
+    #[serde(default)]
+    pub invitation: String,
 }
 
 impl RegisterForm {
@@ -215,6 +314,7 @@ impl RegisterForm {
             email: Field::Text(self.email.clone()),
             username: Field::Text(self.username.clone()),
             password: Field::Text(self.password.clone()),
+            invitation: Field::Absent,
         });
         let confirmed = self.password == self.password_confirm;
         let parsed = parsed.map_err(|errors| password_in_words(errors, &self.password));
@@ -236,6 +336,8 @@ impl RegisterForm {
             email: self.email.clone(),
             username: self.username.clone(),
             errors,
+            invited: !self.invitation.trim().is_empty(),
+            invitation: self.invitation.clone(),
         };
         render(&page, StatusCode::UNPROCESSABLE_ENTITY)
     }
@@ -266,16 +368,43 @@ pub async fn register(
     LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     session: Session,
-    CsrfForm(form): CsrfForm<RegisterForm>,
+    CsrfForm(mut form): CsrfForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
+    let accounts = state.accounts();
+    let admission = match accounts
+        .admit_registration(Some(&form.invitation), &client)
+        .await
+    {
+        Ok(admission) => admission,
+        Err(e) => return register_refused(&session, e),
+    };
+    match admission.invited_email() {
+        Some(invited) => form.email = invited.to_string(),
+        None => form.invitation.clear(),
+    }
     let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => return form.rerender(&session, errors),
     };
-    let user = match state.accounts().register(new).await? {
-        Ok(user) => user,
-        Err(taken) => return form.rerender(&session, taken.errors()),
+    if let Err(errors) = admission.check_domain(&accounts.protection, &new.email) {
+        return form.rerender(&session, errors);
+    }
+    let user = match accounts.register(new, admission).await {
+        Ok(Ok(user)) => user,
+        Ok(Err(taken)) => return form.rerender(&session, taken.errors()),
+        // A password the policy refuses: its message at the field.
+        Err(AppError::PasswordRefused { field, message, .. }) => {
+            return form.rerender(&session, FieldErrors::single(field, message))
+        }
+        Err(e) => return register_refused(&session, e),
     };
+    if user.email_verified {
+        let message = format!(
+            "Welcome to Sigil, {}! Your account is ready.",
+            user.username
+        );
+        return signed_in(&state, &session, &user, client, "/", message).await;
+    }
     if state.notifier.settings.require_verified_email {
         flash(
             &session,

@@ -50,11 +50,30 @@ const FLASH_KEY: &str = "flashes";
 pub struct Flash {
     pub kind: String,
     pub message: String,
+    /// A link after the message, such as where to act on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<FlashLink>,
+}
+
+/// Where a flash message's link goes, and its words.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FlashLink {
+    pub href: String,
+    pub text: String,
 }
 
 /// Queues a success message for the next page.
 pub fn flash(session: &Session, message: impl Into<String>) {
     push_flash(session, "success", message.into());
+}
+
+/// Queues a notice for the next page, followed by a link (`href`, its words).
+pub fn flash_with_link(session: &Session, message: impl Into<String>, (href, text): (&str, &str)) {
+    let link = FlashLink {
+        href: href.to_string(),
+        text: text.to_string(),
+    };
+    push(session, "notice", message.into(), Some(link));
 }
 
 /// Queues a message that something did not work (shown in red) for the next page.
@@ -63,6 +82,10 @@ pub fn flash_error(session: &Session, message: impl Into<String>) {
 }
 
 fn push_flash(session: &Session, kind: &str, message: String) {
+    push(session, kind, message, None);
+}
+
+fn push(session: &Session, kind: &str, message: String, link: Option<FlashLink>) {
     let mut list = session
         .get::<Vec<Flash>>(FLASH_KEY)
         .ok()
@@ -71,6 +94,7 @@ fn push_flash(session: &Session, kind: &str, message: String) {
     list.push(Flash {
         kind: kind.to_string(),
         message,
+        link,
     });
     let _ = session.insert(FLASH_KEY, list);
 }

@@ -305,6 +305,16 @@ pub async fn reauthenticate(
         Err(AppError::Validation(errors)) => {
             return refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        // The account's failed sign-ins set a wait: the form again, saying how long.
+        Err(AppError::SignInDelayed { retry_after_secs }) => {
+            let refusal = crate::accounts::SignInRefusal::Delayed { retry_after_secs };
+            let errors = FieldErrors::single(failed_field, refusal.page_sentence());
+            let mut page = refused(errors, StatusCode::TOO_MANY_REQUESTS).await?;
+            let wait = actix_web::http::header::HeaderValue::from(retry_after_secs);
+            let name = actix_web::http::header::RETRY_AFTER;
+            page.headers_mut().insert(name, wait);
+            return Ok(page);
+        }
         Err(e) => return Err(e),
     };
     // The address form, sent past the window: the password just typed is also the change's

@@ -1,6 +1,8 @@
 //! Silent renewal: a page load whose access cookie is missing or expired, but whose refresh
 //! cookie is valid, rotates the refresh token and goes on as if the browser had sent the new
-//! access token; the response carries both new cookies. A login so lasts the refresh lifetime.
+//! access token; the response carries both new cookies. A login so lasts the refresh lifetime,
+//! within the session's idle and absolute limits: a page whose session timed out clears both
+//! cookies (and a page that needs a sign-in sends the browser to `/login?next=`).
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -10,14 +12,15 @@ use actix_web::{web, HttpMessage as _};
 
 use crate::auth::cookies;
 use crate::auth::credentials::{ACCESS_COOKIE, REFRESH_COOKIE};
-use crate::auth::extract::RenewedAccessToken;
+use crate::auth::extract::{RenewedAccessToken, SessionTimedOut};
 use crate::http::is_api_path;
 use crate::state::AppState;
 
 /// Renews page loads only: never an API route, never a request with a bearer header, never
 /// `/auth/refresh` itself, and only when the access cookie is missing or no longer verifies.
 /// The refresh token rotates as at the token endpoint (a reuse revokes its family); cookies a
-/// handler set itself win over the renewed ones.
+/// handler set itself win over the renewed ones. A page whose access cookie names a session
+/// that timed out gets both cookies cleared.
 pub async fn silent_renewal(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -33,13 +36,18 @@ pub async fn silent_renewal(
         refresh.filter(|r| !r.is_empty()),
         is_page,
     ) else {
-        return next.call(req).await;
+        let res = next.call(req).await?;
+        return Ok(if is_page {
+            clear_if_timed_out(res)
+        } else {
+            res
+        });
     };
     let access_live = req
         .cookie(ACCESS_COOKIE)
         .is_some_and(|c| state.tokens.verify(c.value()).is_ok());
     if access_live {
-        return next.call(req).await;
+        return Ok(clear_if_timed_out(next.call(req).await?));
     }
     let secure = state.tokens.secure_cookies;
     let client = crate::http::client::ClientInfo::of(req.request());
@@ -72,4 +80,33 @@ pub async fn silent_renewal(
         }
     }
     Ok(res)
+}
+
+/// Clears both authentication cookies when this page's credential named a session that timed
+/// out (noted by the access-token check), unless the handler set them itself (a sign-in on
+/// this very request).
+fn clear_if_timed_out<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
+    if res
+        .request()
+        .extensions()
+        .get::<SessionTimedOut>()
+        .is_none()
+    {
+        return res;
+    }
+    let secure = res
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.tokens.secure_cookies);
+    let handler_set: Vec<String> = res
+        .response()
+        .cookies()
+        .map(|c| c.name().to_string())
+        .collect();
+    for cookie in cookies::cleared(secure) {
+        if !handler_set.iter().any(|n| n == cookie.name()) {
+            let _ = res.response_mut().add_cookie(&cookie);
+        }
+    }
+    res
 }

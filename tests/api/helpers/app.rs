@@ -104,6 +104,10 @@ pub fn test_env(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<Strin
         ("SECRET_KEY", SECRET_KEY),
         ("BCRYPT_COST", "4"),
         ("LOGIN_RATE_PER_MINUTE", "0"),
+        // The per-account wait and its notice stay out of tests about other limits (many
+        // wrong codes or passwords in a row); tests/api/sign_in_throttle.rs sets its own.
+        ("SIGN_IN_FREE_FAILURES", "100"),
+        ("SIGN_IN_NOTICE_AFTER", "0"),
         ("WORKERS", "2"),
         ("DATABASE_POOL_SIZE", "4"),
     ]

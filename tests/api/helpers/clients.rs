@@ -187,22 +187,30 @@ pub fn header(r: &Response, name: &str) -> String {
 
 /// Reads a problem+json body and checks its shape.
 pub async fn problem(r: Response, status: u16) -> Value {
-    assert_eq!(r.status().as_u16(), status, "status");
+    problem_about(r, status, "").await
+}
+
+/// [`problem`], with `what` the check is about in every failure message (and the body, when
+/// the status is not the one expected).
+pub async fn problem_about(r: Response, status: u16, what: &str) -> Value {
+    let got = r.status().as_u16();
     let ct = r
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let text = r.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{what}: status; {text}");
     assert!(
         ct.starts_with("application/problem+json"),
-        "content type {ct}"
+        "{what}: content type {ct}"
     );
-    let body: Value = r.json().await.expect("problem JSON");
-    assert_eq!(body["status"], status, "{body}");
+    let body: Value = serde_json::from_str(&text).expect("problem JSON");
+    assert_eq!(body["status"], status, "{what}: {body}");
     assert!(
         body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
-        "{body}"
+        "{what}: {body}"
     );
     body
 }

@@ -119,6 +119,24 @@ pub async fn password_reset(
     .await
 }
 
+/// `POST /admin/users/{id}/sign-in-failures/clear`: the count of failed sign-ins and any
+/// wait end.
+pub async fn clear_sign_in_failures(
+    AdminForm { admin, .. }: AdminForm<Confirm>,
+    state: web::Data<AppState>,
+    session: Session,
+    client: ClientInfo,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let by = Acting::new(&admin.user, &client);
+    let result = state.accounts().clear_sign_in_failures(&by, id).await;
+    done(&state, &session, &admin, id, result, |()| {
+        "Failed sign-ins cleared: the next sign-in does not wait.".to_string()
+    })
+    .await
+}
+
 /// The role form: `role` is `user` or `admin`.
 #[derive(Deserialize)]
 pub struct RoleForm {

@@ -186,6 +186,13 @@ pub async fn reset(
         Err(AppError::Validation(e)) if e.first("token").is_some() => {
             reset_page(&session, form.token, Some(BAD_LINK), FieldErrors::new())
         }
+        // A new password the policy refuses: its message at the field, the link still good.
+        Err(AppError::PasswordRefused { field, message, .. }) => reset_page(
+            &session,
+            form.token,
+            None,
+            FieldErrors::single(field, message),
+        ),
         Err(e) => Err(e),
     }
 }

@@ -143,7 +143,13 @@ pub async fn verify(
         }
         Err(SecondFactorError::Refused(refusal)) => {
             let message = Some(refusal.page_sentence());
-            return code_page(&state, &session, message, refusal.status()).await;
+            let mut page = code_page(&state, &session, message, refusal.status()).await?;
+            if let Some(secs) = refusal.retry_after() {
+                let wait = actix_web::http::header::HeaderValue::from(secs);
+                let name = actix_web::http::header::RETRY_AFTER;
+                page.headers_mut().insert(name, wait);
+            }
+            return Ok(page);
         }
         Err(SecondFactorError::App(e)) => return Err(e),
     };

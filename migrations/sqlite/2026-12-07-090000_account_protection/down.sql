@@ -1,0 +1,4 @@
+DROP INDEX sessions_live_created;
+DROP INDEX sessions_live_last_used;
+DROP TABLE invitations;
+DROP TABLE sign_in_failures;
