@@ -123,8 +123,7 @@ impl Accounts {
                     }
                     set_password(conn, link.user_id, &hash, "password reset")?;
                     // A reset link is a way in that never waits: the count ends with it.
-                    let count = super::throttle::account_key(link.user_id);
-                    crate::db::sign_in_failures::clear(conn, &count)?;
+                    crate::db::sign_in_failures::clear_account(conn, link.user_id)?;
                     outbox::enqueue(conn, &notice)?;
                     audit::record_in(conn, &event);
                     Ok::<_, diesel::result::Error>(true)

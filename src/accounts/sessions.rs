@@ -52,8 +52,7 @@ impl Accounts {
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
                     // A completed sign-in ends the count of failed ones (any way of proof).
-                    let count = super::throttle::account_key(user_id);
-                    crate::db::sign_in_failures::clear(conn, &count)?;
+                    crate::db::sign_in_failures::clear_account(conn, user_id)?;
                     let seen = devices::remember(conn, user_id, &key)?;
                     if seen == devices::Seen::New {
                         outbox::enqueue(conn, &notice)?;

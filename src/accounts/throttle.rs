@@ -121,7 +121,7 @@ impl Subject {
 
 /// An account's subject.
 pub fn account_key(user_id: i32) -> String {
-    format!("user:{user_id}")
+    failures::account_subject(user_id)
 }
 
 /// An attempt let through, already counted as a failure: hand it to [`Accounts::refund`]
@@ -313,7 +313,7 @@ impl Accounts {
         self.db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
-                    failures::clear(conn, &account_key(user_id))
+                    failures::clear_account(conn, user_id)
                 })?)
             })
             .await

@@ -159,6 +159,16 @@ pub fn refund(
     Ok(())
 }
 
+/// An account's subject: its failures are counted under it, whatever name it was tried by.
+pub fn account_subject(user_id: i32) -> String {
+    format!("user:{user_id}")
+}
+
+/// [`clear`] for an account: a completed sign-in, a reset or an administrator ended its count.
+pub fn clear_account(conn: &mut DbConnection, user_id: i32) -> QueryResult<()> {
+    clear(conn, &account_subject(user_id))
+}
+
 /// Ends a subject's count and any wait (a completed sign-in, a reset, an administrator). The
 /// row goes, unless its owner was told in the last day: then it stays at zero, keeping that
 /// date, so that the next streak does not mail again the same day.

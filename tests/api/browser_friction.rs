@@ -273,3 +273,47 @@ async fn a_new_personal_access_token_is_shown_where_it_was_asked_for() {
     shot(&c, "account-tokens-created").await;
     c.close().await.unwrap();
 }
+
+/// Issue 31's pages: the admin invitations page (invite, list), an account's failed sign-ins on
+/// the admin user page, and the closed registration page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_protection_pages_for_admins_and_visitors() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    // Accounts made while registration is open, then an instance on the same database that
+    // takes invitations only.
+    let open = TestApp::spawn_with(Backend::Sqlite, &[("SIGN_IN_FREE_FAILURES", "2")]).await;
+    open.admin("root").await;
+    let victim = open.user("vera").await;
+    let app = open
+        .spawn_sibling_with(&[("REGISTRATION", "invite"), ("SIGN_IN_FREE_FAILURES", "2")])
+        .await;
+    for _ in 0..3 {
+        let r = app
+            .login(serde_json::json!({"username": "vera", "password": "not her password"}))
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    c.goto(&app.url("/login")).await.unwrap();
+    log_in(&c, "root", PASSWORD).await;
+    wait_for(&c, "Sign out").await;
+    c.goto(&app.url("/admin/invitations")).await.unwrap();
+    fill(&c, "#field-email", "newcomer@example.com").await;
+    submit(&c, "form[action='/admin/invitations']").await;
+    wait_for(&c, "newcomer@example.com").await;
+    shot(&c, "admin-invitations").await;
+    c.goto(&app.url(&format!("/admin/users/{}", victim.id)))
+        .await
+        .unwrap();
+    wait_for(&c, "Clear failed sign-ins").await;
+    shot(&c, "admin-user-sign-in-failures").await;
+    // A visitor without an invitation: the page says registration needs one.
+    c.delete_all_cookies().await.unwrap();
+    c.set_window_size(375, 800).await.unwrap();
+    c.goto(&app.url("/register")).await.unwrap();
+    let body = body_text(&c).await;
+    assert!(body.to_lowercase().contains("invitation"), "{body}");
+    shot(&c, "register-invite-only-375").await;
+    c.close().await.unwrap();
+}

@@ -225,15 +225,21 @@ struct RegisterRefusedPage {
 fn register_refused(session: &Session, error: AppError) -> Result<HttpResponse, AppError> {
     use crate::accounts::invitations as inv;
     let (heading, message, status) = match error {
-        AppError::RegistrationRefused {
-            problem_type,
-            detail,
-        } => {
-            let heading = match problem_type {
-                inv::CLOSED_TYPE => inv::CLOSED,
-                _ => inv::INVITATION_REQUIRED,
+        AppError::RegistrationRefused { problem_type, .. } => {
+            // The page says what to do next, not the API's sentence again under its heading.
+            let (heading, message) = match problem_type {
+                inv::CLOSED_TYPE => (
+                    inv::CLOSED,
+                    "New accounts are made by this site's administrators. If you should have \
+                     one, ask them.",
+                ),
+                _ => (
+                    inv::INVITATION_REQUIRED,
+                    "Ask an administrator for an invitation: it comes by e-mail, with a link \
+                     that opens this page ready to register.",
+                ),
             };
-            (heading, detail, StatusCode::FORBIDDEN)
+            (heading, message.to_string(), StatusCode::FORBIDDEN)
         }
         AppError::Validation(errors) if errors.first("invitation").is_some() => (
             "This invitation does not work",
