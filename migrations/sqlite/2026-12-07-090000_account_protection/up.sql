@@ -32,6 +32,9 @@ CREATE TABLE invitations (
     revoked_at TIMESTAMP
 );
 CREATE INDEX invitations_email ON invitations (email);
+-- At most one pending invitation per address, even when two administrators invite it at once.
+CREATE UNIQUE INDEX invitations_pending_email ON invitations (email)
+    WHERE used_at IS NULL AND revoked_at IS NULL;
 
 -- The hourly sweep finds timed-out sessions among the live ones without reading the table.
 CREATE INDEX sessions_live_last_used ON sessions (last_used_at) WHERE revoked_at IS NULL;
