@@ -69,17 +69,19 @@ impl Accounts {
         client: &ClientInfo,
         (amr, auth_time): (&[String], i64),
     ) -> Result<TokenPair, PasswordChangeError> {
-        let owner = super::password_policy::Owner {
-            username: &user.username,
-            email: &user.email,
-        };
-        self.screen_password(&new, owner, "new_password").await?;
+        // The current password first: whoever holds only a stolen access token learns
+        // nothing from the rules, and never makes Sigil ask the range API.
         if !self
             .check_current_password(user, current, "change_password", client)
             .await?
         {
             return Err(PasswordChangeError::WrongCurrent);
         }
+        let owner = super::password_policy::Owner {
+            username: &user.username,
+            email: &user.email,
+        };
+        self.screen_password(&new, owner, "new_password").await?;
         let hash = self.passwords.hash(new).await?;
         let tokens = self.live_tokens(user.id).await?;
         let notice = self.notifier.render(&notices::password_changed(

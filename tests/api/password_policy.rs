@@ -108,6 +108,14 @@ async fn a_password_change_names_each_rule_under_new_password(b: Backend) {
         let r = app.change_password(token, PASSWORD, &password).await;
         assert_refused(r, "new_password", reason, message).await;
     }
+    // A stolen access token without the current password learns nothing of the rules: the
+    // wrong current password is answered first (403), even for a common new one.
+    let r = app
+        .change_password(token, "not the password", "iloveyou")
+        .await;
+    assert_eq!(r.status(), 403);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("password_reason"), "{body}");
     // The old password still works, and so does the token: nothing changed.
     app.login_pair("grace", PASSWORD).await;
     let r = app
