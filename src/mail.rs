@@ -25,7 +25,12 @@ impl Notifier {
 
     /// `PUBLIC_URL/<path>?token=<token>`: a link a message carries.
     pub fn link(&self, path: &str, token: &str) -> String {
-        format!("{}{path}?token={token}", self.settings.public_url)
+        self.link_with(path, "token", token)
+    }
+
+    /// [`Notifier::link`] whose token goes in the query parameter `param`.
+    pub fn link_with(&self, path: &str, param: &str, token: &str) -> String {
+        format!("{}{path}?{param}={token}", self.settings.public_url)
     }
 
     /// The message's text and HTML parts, for the outbox.

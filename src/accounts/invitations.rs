@@ -234,10 +234,7 @@ impl Accounts {
         }
         let (token, token_hash) = refresh::generate();
         let ttl = protection.invitation_ttl;
-        let link = format!(
-            "{}/register?invitation={token}",
-            self.notifier.settings.public_url
-        );
+        let link = self.notifier.link_with("/register", "invitation", &token);
         let mail = notices::invitation(
             email.as_str(),
             link,

@@ -73,10 +73,11 @@ impl SignInRefusal {
                  mfa_token."
             ),
             Self::Refresh(refusal) => refusal.description().into(),
-            Self::Delayed { retry_after_secs } => format!(
-                "Too many failed sign-ins to this account: wait {retry_after_secs} s, then try \
-                 again (a passkey or a reset link works now)."
-            ),
+            // One sentence for the API, whichever way the wait reaches it.
+            Self::Delayed { retry_after_secs } => AppError::SignInDelayed {
+                retry_after_secs: *retry_after_secs,
+            }
+            .public_detail(),
         }
     }
 

@@ -36,6 +36,16 @@ pub fn render(page: &impl Template, status: StatusCode) -> Result<HttpResponse, 
     Ok(html_response(status, html))
 }
 
+/// A page answered with a wait (`429`): `Retry-After`, in seconds, when there is one.
+pub fn with_retry_after(mut response: HttpResponse, secs: Option<u64>) -> HttpResponse {
+    if let Some(secs) = secs {
+        let wait = actix_web::http::header::HeaderValue::from(secs);
+        let name = actix_web::http::header::RETRY_AFTER;
+        response.headers_mut().insert(name, wait);
+    }
+    response
+}
+
 /// An HTML response that is never cached (pages carry CSRF tokens and personal data).
 pub fn html_response(status: StatusCode, html: String) -> HttpResponse {
     HttpResponse::build(status)

@@ -5,7 +5,7 @@ pub mod recovery;
 pub mod second_step;
 
 use actix_session::Session;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -23,7 +23,7 @@ use crate::http::client::ClientInfo;
 use crate::routes::web::browser_session::{logged_out, start_session, MFA_NEXT_KEY, MFA_TOKEN_KEY};
 use crate::routes::web::extract::{Confirm, CsrfForm, Viewer};
 use crate::routes::web::layout::{flash, flash_with_link, Chrome};
-use crate::routes::web::{render, safe_next, see_other};
+use crate::routes::web::{render, safe_next, see_other, with_retry_after};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Deserialize)]
@@ -101,21 +101,12 @@ pub async fn login(
     let client = match attempt {
         Ok(LoginAttempt(client)) => client,
         Err(AppError::TooManyRequests { retry_after_secs }) => {
-            let wait = match retry_after_secs {
-                0 | 1 => "a second".to_string(),
-                n @ 2..=59 => format!("{n} seconds"),
-                60 => "a minute".to_string(),
-                n => format!("{} minutes", n.div_ceil(60)),
-            };
             let message = format!(
-                "Too many sign-in attempts from your network. Wait {wait}, then try again."
+                "Too many sign-in attempts from your network. Wait {}, then try again.",
+                crate::accounts::throttle::wait_in_words(retry_after_secs)
             );
-            let mut page = refuse(&session, StatusCode::TOO_MANY_REQUESTS, &message)?;
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(retry_after_secs),
-            );
-            return Ok(page);
+            let page = refuse(&session, StatusCode::TOO_MANY_REQUESTS, &message)?;
+            return Ok(with_retry_after(page, Some(retry_after_secs)));
         }
         Err(e) => return Err(e),
     };
@@ -141,12 +132,8 @@ pub async fn login(
         Ok(user) => user,
         Err(refusal) => {
             // Inside the account's wait: 429 and the form again, saying how long.
-            let mut page = refuse(&session, refusal.status(), &refusal.page_sentence())?;
-            if let Some(secs) = refusal.retry_after() {
-                let wait = header::HeaderValue::from(secs);
-                page.headers_mut().insert(header::RETRY_AFTER, wait);
-            }
-            return Ok(page);
+            let page = refuse(&session, refusal.status(), &refusal.page_sentence())?;
+            return Ok(with_retry_after(page, refusal.retry_after()));
         }
     };
     // A right password that the lists now flag still signs in; the next page says so. The

@@ -15,8 +15,8 @@ use crate::auth::csrf;
 use crate::auth::extract::authenticate_first_party;
 use crate::error::AppError;
 use crate::http::is_api_path;
-use crate::routes::web::html_response;
 use crate::routes::web::layout::Chrome;
+use crate::routes::web::{html_response, with_retry_after};
 
 /// The signed-in user an error page is shown to, with the CSRF token of the header's
 /// sign-out form.
@@ -106,14 +106,11 @@ pub fn page_seen_by(error: &AppError, viewer: Option<&ErrorViewer>) -> HttpRespo
         ),
         other => Some(other.public_detail()),
     };
-    let mut response = page(status, message.as_deref(), viewer);
-    if let AppError::TooManyRequests { retry_after_secs } = error {
-        response.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(*retry_after_secs),
-        );
-    }
-    response
+    let wait = match error {
+        AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    };
+    with_retry_after(page(status, message.as_deref(), viewer), wait)
 }
 
 /// Renders the error page for `status`, with `message` or a default sentence.

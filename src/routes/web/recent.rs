@@ -25,7 +25,7 @@ use crate::http::body::from_text_fields;
 use crate::routes::web::errors::RenderedPage;
 use crate::routes::web::extract::{checked_fields, Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
-use crate::routes::web::{safe_next, see_other};
+use crate::routes::web::{safe_next, see_other, with_retry_after};
 use crate::state::{AppState, LoginAttempt};
 
 /// A form whose action needs a recent sign-in. `KEPT` names the fields that are typed, not
@@ -309,11 +309,8 @@ pub async fn reauthenticate(
         Err(AppError::SignInDelayed { retry_after_secs }) => {
             let refusal = crate::accounts::SignInRefusal::Delayed { retry_after_secs };
             let errors = FieldErrors::single(failed_field, refusal.page_sentence());
-            let mut page = refused(errors, StatusCode::TOO_MANY_REQUESTS).await?;
-            let wait = actix_web::http::header::HeaderValue::from(retry_after_secs);
-            let name = actix_web::http::header::RETRY_AFTER;
-            page.headers_mut().insert(name, wait);
-            return Ok(page);
+            let page = refused(errors, StatusCode::TOO_MANY_REQUESTS).await?;
+            return Ok(with_retry_after(page, Some(retry_after_secs)));
         }
         Err(e) => return Err(e),
     };

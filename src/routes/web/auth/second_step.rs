@@ -16,7 +16,7 @@ use crate::no_store::NoStore as _;
 use crate::routes::web::browser_session::{welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY};
 use crate::routes::web::extract::{Confirm, CsrfForm};
 use crate::routes::web::layout::{flash_error, Chrome};
-use crate::routes::web::{render, safe_next, see_other};
+use crate::routes::web::{render, safe_next, see_other, with_retry_after};
 use crate::state::{AppState, LoginAttempt};
 
 #[derive(Template)]
@@ -143,13 +143,8 @@ pub async fn verify(
         }
         Err(SecondFactorError::Refused(refusal)) => {
             let message = Some(refusal.page_sentence());
-            let mut page = code_page(&state, &session, message, refusal.status()).await?;
-            if let Some(secs) = refusal.retry_after() {
-                let wait = actix_web::http::header::HeaderValue::from(secs);
-                let name = actix_web::http::header::RETRY_AFTER;
-                page.headers_mut().insert(name, wait);
-            }
-            return Ok(page);
+            let page = code_page(&state, &session, message, refusal.status()).await?;
+            return Ok(with_retry_after(page, refusal.retry_after()));
         }
         Err(SecondFactorError::App(e)) => return Err(e),
     };
