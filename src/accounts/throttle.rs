@@ -162,8 +162,11 @@ pub fn admit_in(
                 failures,
                 claimed: retry_at,
             }),
+            // `now` was read before the statement: a concurrent failure may have set its wait
+            // a moment later. No wait is longer than the longest, whoever reads it.
             Admitted::Waiting { retry_at } => Admission::Wait {
-                retry_after_secs: seconds_until(retry_at, now),
+                retry_after_secs: seconds_until(retry_at, now)
+                    .min(limits.max_delay.as_secs().max(1)),
             },
         },
     )
