@@ -16,7 +16,7 @@ mod protection;
 mod secret;
 
 pub use clients::IntrospectionClients;
-pub use database::DatabaseUrl;
+pub use database::{split_postgres_tls, DatabaseUrl, PostgresTls};
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 pub use protection::{ProtectionSettings, RegistrationMode};
@@ -92,6 +92,9 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Database connections in the pool.
     pub db_pool_size: u32,
+    /// PostgreSQL: the async connections of the requests' reads (`DATABASE_ASYNC_POOL_SIZE`),
+    /// for the whole instance, shared out among the workers; `None` is 4 per worker.
+    pub db_async_pool_size: Option<u32>,
     pub mail: MailSettings,
     /// Peers allowed to name the client with `X-Forwarded-For` (`TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -155,6 +158,18 @@ impl ConfigError {
 }
 
 impl Settings {
+    /// The async PostgreSQL connections each worker keeps for the requests' reads: the
+    /// instance's `DATABASE_ASYNC_POOL_SIZE` shared out (rounded up), else 4.
+    pub fn async_reads_per_worker(&self) -> usize {
+        let workers = self.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        match self.db_async_pool_size {
+            Some(total) => (total as usize).div_ceil(workers.max(1)),
+            None => 4,
+        }
+    }
+
     /// Reads the process environment (after `.env`). In development an unset `SECRET_KEY` is
     /// generated once into `data/secret_key`.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -294,6 +309,10 @@ impl Settings {
             Some(_) => Some(number(&get, "WORKERS", 1, 1, 256)? as usize),
         };
         let db_pool_size = number(&get, "DATABASE_POOL_SIZE", 10, 1, 1000)? as u32;
+        let db_async_pool_size = match get("DATABASE_ASYNC_POOL_SIZE") {
+            None => None,
+            Some(_) => Some(number(&get, "DATABASE_ASYNC_POOL_SIZE", 1, 1, 1000)? as u32),
+        };
         let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
         let protection = ProtectionSettings::from_lookup(&get)?;
         // Secure unless this is plainly development: a loopback address, no https PUBLIC_URL,
@@ -341,6 +360,7 @@ impl Settings {
             cookie_secure,
             workers,
             db_pool_size,
+            db_async_pool_size,
             mail,
             trusted_proxies,
             audit_retention_days,

@@ -1,6 +1,8 @@
 //! The database: one connection type over SQLite and PostgreSQL, a pool, embedded migrations,
-//! and [`Db::run`], which keeps every Diesel call off the async workers.
+//! [`Db::run`], which keeps every Diesel call off the async workers, and [`Db::read`], which
+//! runs the requests' bounded reads on the workers without blocking them.
 
+mod async_pg;
 pub mod devices;
 pub mod email_tokens;
 pub mod events;
@@ -11,6 +13,7 @@ pub mod passkeys;
 pub mod pats;
 pub mod post_pages;
 pub mod posts;
+pub mod read;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_failures;
@@ -69,6 +72,7 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
+                sqlite_multithread();
                 let path = path.to_str().ok_or_else(|| {
                     diesel::ConnectionError::InvalidConnectionUrl("path is not UTF-8".into())
                 })?;
@@ -97,6 +101,23 @@ impl ManageConnection for ConnectionManager {
         use diesel::r2d2::R2D2Connection as _;
         conn.is_broken()
     }
+}
+
+/// Puts SQLite in its multi-thread mode, once, before its first connection: no mutex taken
+/// on every call into a connection (two per column read, a few thousand instructions an
+/// authenticated request). Diesel never lets two threads use one connection at once (it is
+/// `!Sync`, and lent by the pool or kept by one worker thread), which is all that mode asks.
+/// Too late (a connection was opened already, by a test say), SQLite keeps its serialized
+/// mode, which is only slower.
+fn sqlite_multithread() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config with SQLITE_CONFIG_MULTITHREAD takes no further argument and
+        // only refuses (SQLITE_MISUSE) once SQLite is initialised; connections are never
+        // shared between threads at once (see above).
+        let _ =
+            unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD) };
+    });
 }
 
 /// The SQLite file holds password hashes and sessions: it is created readable by its owner
@@ -165,6 +186,12 @@ pub struct Db {
     sqlite_path: Option<std::sync::Arc<str>>,
     /// Tells this database's worker connections from another's (tests run many servers).
     id: u64,
+    /// PostgreSQL: the async workers' own connections for [`Db::read`], once the server has
+    /// turned them on ([`Db::with_async_reads`]).
+    async_pg: Option<std::sync::Arc<async_pg::AsyncPg>>,
+    url: DatabaseUrl,
+    /// [`Db::read`]s by where they ran ([`ReadPath`]).
+    reads: std::sync::Arc<[std::sync::atomic::AtomicU64; 3]>,
 }
 
 impl Db {
@@ -210,33 +237,85 @@ impl Db {
             backend: url.backend_name(),
             sqlite_path,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            async_pg: None,
+            url: url.clone(),
+            reads: std::sync::Arc::default(),
         })
     }
 
-    /// Runs the read-only `f`, on SQLite right on the calling async worker with that
-    /// thread's own connection, else (PostgreSQL, or SQLite when that connection cannot
-    /// answer at once) as [`Db::run`] does. This is the one exception to "nothing blocking on
-    /// an async worker", and the rule it follows: the worker's connection is opened
-    /// `query_only` with `busy_timeout = 0`, and in WAL mode a reader never waits for a
-    /// writer, so it cannot wait on a lock at all: when SQLite would (a checkpoint resetting
-    /// the log, a recovery), it answers `SQLITE_BUSY` at once and `f` runs again on the
-    /// blocking pool. What it reads is the local file's pages (SQLite's cache, else the
-    /// operating system's), never the network. Use it only for reads whose work is bounded
-    /// whatever the data: an authenticated request's session check (rows by primary key) and
-    /// a page of posts (each query one index range read that stops after at most 101 rows,
-    /// see [`posts::Post::page`]); anything that writes, scans or may be slow goes through
+    /// On PostgreSQL, gives [`Db::read`] connections of the async workers' own, `per_worker`
+    /// on each worker thread, after checking that such a connection reaches the database. A
+    /// URL that client cannot follow, or a check that fails where libpq succeeded, leaves the
+    /// reads on the blocking pool, with a warning that says why. SQLite: unchanged.
+    pub fn with_async_reads(mut self, per_worker: usize) -> Self {
+        let DatabaseUrl::Postgres(url) = &self.url else {
+            return self;
+        };
+        let client = async_pg::AsyncPg::new(url.expose(), per_worker, self.id)
+            .and_then(|client| client.check().map(|()| client));
+        let client = client.map_err(|why| one_line(&why));
+        match client {
+            Ok(client) => self.async_pg = Some(std::sync::Arc::new(client)),
+            Err(why) => log::warn!(
+                "DATABASE_URL: requests read through libpq on the blocking pool (slower), as \
+                 the async PostgreSQL client cannot use this URL: {why}"
+            ),
+        }
+        self
+    }
+
+    /// Runs the read-only `f` without a blocking thread where it can: on SQLite right on the
+    /// calling async worker with that thread's own connection, on PostgreSQL on one of the
+    /// worker's own async connections; else (SQLite when that connection cannot answer at
+    /// once, PostgreSQL through libpq) as [`Db::run`] does.
+    ///
+    /// SQLite is the one exception to "nothing blocking on an async worker", and the rule it
+    /// follows: the worker's connection is opened `query_only` with `busy_timeout = 0`, and in
+    /// WAL mode a reader never waits for a writer, so it cannot wait on a lock at all: when
+    /// SQLite would (a checkpoint resetting the log, a recovery), it answers `SQLITE_BUSY` at
+    /// once and `f` runs again on the blocking pool. What it reads is the local file's pages
+    /// (SQLite's cache, else the operating system's), never the network. On PostgreSQL nothing
+    /// blocks: the worker awaits its socket, at most 10 s for a connection and 10 s for the
+    /// answer. Use it only for reads whose work is bounded whatever the data: an
+    /// authenticated request's session check (rows by primary key) and a page of posts (each
+    /// query one index range read that stops after at most 101 rows, see
+    /// [`posts::Post::page`]); anything that writes, scans or may be slow goes through
     /// [`Db::run`].
     pub async fn read<F, T>(&self, f: F) -> Result<T, AppError>
     where
-        F: Fn(&mut DbConnection) -> Result<T, AppError> + Clone + Send + 'static,
+        F: AsyncFn(&mut read::ReadConn<'_>) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         if let Some(path) = &self.sqlite_path {
-            if let Some(answer) = worker_reader::try_read(self.id, path, &f) {
+            let blocking =
+                |conn: &mut DbConnection| read::finish_now(f(&mut read::ReadConn::Blocking(conn)));
+            if let Some(answer) = worker_reader::try_read(self.id, path, &blocking) {
+                self.count_read(ReadPath::Worker);
                 return answer;
             }
         }
-        self.run(f).await
+        if let Some(client) = &self.async_pg {
+            self.count_read(ReadPath::Async);
+            return client.read(&f).await;
+        }
+        self.count_read(ReadPath::Blocking);
+        self.run(move |conn| read::finish_now(f(&mut read::ReadConn::Blocking(conn))))
+            .await
+    }
+
+    fn count_read(&self, path: ReadPath) {
+        self.reads[path as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// [`Db::read`]s so far by where they ran, for the metrics.
+    pub fn read_counts(&self) -> Vec<(&'static str, u64)> {
+        [ReadPath::Worker, ReadPath::Async, ReadPath::Blocking]
+            .into_iter()
+            .map(|path| {
+                let n = self.reads[path as usize].load(std::sync::atomic::Ordering::Relaxed);
+                (path.label(), n)
+            })
+            .collect()
     }
 
     /// Connections lent out and idle, for the metrics.
@@ -289,6 +368,32 @@ impl Db {
         let mut conn = self.pool.get().map_err(|e| e.to_string())?;
         migrate(&mut conn)
     }
+}
+
+/// Where a [`Db::read`] ran: SQLite's reader on the async worker, PostgreSQL's async
+/// connections of the worker, or the blocking pool.
+#[derive(Clone, Copy)]
+enum ReadPath {
+    Worker,
+    Async,
+    Blocking,
+}
+
+impl ReadPath {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Worker => "worker",
+            Self::Async => "async",
+            Self::Blocking => "blocking",
+        }
+    }
+}
+
+/// Whether the async PostgreSQL client of [`Db::read`] reaches the database at `url` (a URL
+/// [`DatabaseUrl::parse`] accepted), as the server checks before using it: `Err` says why
+/// not (refused parameters, TLS checks, authentication).
+pub fn check_async_client(url: &str) -> Result<(), String> {
+    async_pg::AsyncPg::new(url, 1, 0)?.check()
 }
 
 /// Applies pending migrations on one connection and returns how many ran.

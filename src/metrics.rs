@@ -32,6 +32,7 @@ pub struct Metrics {
     bcrypt_waiting: IntGauge,
     bcrypt_busy: IntGauge,
     db_connections: IntGaugeVec,
+    db_reads: IntCounterVec,
     mail_outbox: IntGaugeVec,
 }
 
@@ -44,6 +45,8 @@ pub struct Snapshot {
     /// Database connections lent out and idle in the pool.
     pub db_in_use: u32,
     pub db_idle: u32,
+    /// The requests' bounded reads so far, by where they ran (`Db::read_counts`).
+    pub db_reads: Vec<(&'static str, u64)>,
     /// Outbox messages per status (`pending`, `sent`, `failed`…); `None` when the count query
     /// failed, which leaves the gauges as the last scrape set them.
     pub outbox: Option<Vec<(String, i64)>>,
@@ -112,6 +115,16 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let db_reads = IntCounterVec::new(
+            Opts::new(
+                "sigil_db_reads_total",
+                "Requests' bounded reads by where they ran: worker (SQLite, on the async \
+                 worker), async (PostgreSQL, the worker's own connections), blocking (the \
+                 blocking pool).",
+            ),
+            &["path"],
+        )
+        .expect("valid metric");
         let mail_outbox = IntGaugeVec::new(
             Opts::new("sigil_mail_outbox_messages", "Outbox messages by status."),
             &["status"],
@@ -128,10 +141,11 @@ impl Metrics {
             bcrypt_waiting,
             bcrypt_busy,
             db_connections,
+            db_reads,
             mail_outbox,
         };
         let r = &metrics.registry;
-        let collectors: [Box<dyn prometheus::core::Collector>; 10] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 11] = [
             Box::new(metrics.http_requests.clone()),
             Box::new(metrics.http_duration.clone()),
             Box::new(metrics.sign_ins.clone()),
@@ -141,6 +155,7 @@ impl Metrics {
             Box::new(metrics.bcrypt_waiting.clone()),
             Box::new(metrics.bcrypt_busy.clone()),
             Box::new(metrics.db_connections.clone()),
+            Box::new(metrics.db_reads.clone()),
             Box::new(metrics.mail_outbox.clone()),
         ];
         for c in collectors {
@@ -188,6 +203,10 @@ impl Metrics {
         self.db_connections
             .with_label_values(&["idle"])
             .set(i64::from(now.db_idle));
+        for (path, count) in &now.db_reads {
+            let counter = self.db_reads.with_label_values(&[path]);
+            counter.inc_by(count.saturating_sub(counter.get()));
+        }
         // Every status the outbox knows, always present (a dashboard sees 0 rather than no
         // series) and set anew each time: a status no message has any more reads 0, not the
         // count of the last scrape that saw one.

@@ -166,6 +166,17 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/metrics").route(get().to(api::metrics::metrics)))
         .service(
             web::scope("/api")
+                // The reads every client makes, first: a route is found by trying each in turn.
+                .service(
+                    resource("/users/me")
+                        .route(get().to(api::users::me))
+                        .route(delete().to(api::mfa::delete_me)),
+                )
+                .service(
+                    resource("/posts")
+                        .route(get().to(api::posts::list))
+                        .route(post().to(api::posts::create)),
+                )
                 .service(resource("/auth/register").route(post().to(api::auth::register)))
                 .service(resource("/auth/login").route(post().to(api::auth::login)))
                 .service(resource("/auth/token").route(post().to(api::auth::token)))
@@ -211,11 +222,6 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/auth/reauthenticate").route(post().to(api::mfa::reauthenticate)),
                 )
                 .service(
-                    resource("/users/me")
-                        .route(get().to(api::users::me))
-                        .route(delete().to(api::mfa::delete_me)),
-                )
-                .service(
                     resource("/users/me/mfa/totp")
                         .route(post().to(api::mfa::enrol))
                         .route(delete().to(api::mfa::disable)),
@@ -241,11 +247,6 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     resource("/users/me/password").route(put().to(api::users::change_password)),
-                )
-                .service(
-                    resource("/posts")
-                        .route(get().to(api::posts::list))
-                        .route(post().to(api::posts::create)),
                 )
                 .service(resource("/token/inspect").route(post().to(api::token::inspect)))
                 .service(resource("/token/encode").route(post().to(api::token::encode)))

@@ -55,6 +55,7 @@ impl AppState {
         // First: a breached-password file that cannot be used is a configuration error.
         let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
         let (db, tokens) = open(&settings)?;
+        let db = db.with_async_reads(settings.async_reads_per_worker());
         let background = Arc::new(Background::default());
         let metrics = Arc::new(Metrics::new());
         let mailer = Mailer::start(db.clone(), settings.mail.clone(), &background, &metrics)

@@ -68,7 +68,7 @@ impl IntrospectionBody {
 /// What a token is, as far as Sigil knows: a live access token, a live refresh token, or
 /// nothing Sigil would accept now.
 enum Found {
-    Access(AccessClaims),
+    Access(std::sync::Arc<AccessClaims>),
     Refresh(Box<RefreshState>),
     /// A live personal access token.
     Pat(Box<(PatRow, User)>),
@@ -129,22 +129,25 @@ impl Accounts {
     /// unknown, a disabled user's, or a used refresh token: `{"active": false}`.
     pub async fn introspect(&self, token: &str) -> Result<IntrospectionBody, AppError> {
         Ok(match self.find(token).await? {
-            Found::Access(c) => IntrospectionBody {
-                active: true,
-                token_type: Some("bearer"),
-                sub: Some(c.sub),
-                username: Some(c.username),
-                exp: Some(c.exp),
-                iat: Some(c.iat),
-                nbf: Some(c.nbf),
-                jti: Some(c.jti),
-                iss: Some(c.iss),
-                aud: Some(c.aud),
-                sid: Some(c.sid),
-                auth_time: Some(c.auth_time),
-                amr: Some(c.amr),
-                ..IntrospectionBody::default()
-            },
+            Found::Access(c) => {
+                let c = std::sync::Arc::unwrap_or_clone(c);
+                IntrospectionBody {
+                    active: true,
+                    token_type: Some("bearer"),
+                    sub: Some(c.sub),
+                    username: Some(c.username),
+                    exp: Some(c.exp),
+                    iat: Some(c.iat),
+                    nbf: Some(c.nbf),
+                    jti: Some(c.jti),
+                    iss: Some(c.iss),
+                    aud: Some(c.aud),
+                    sid: Some(c.sid),
+                    auth_time: Some(c.auth_time),
+                    amr: Some(c.amr),
+                    ..IntrospectionBody::default()
+                }
+            }
             Found::Refresh(state) if state.is_live(&self.tokens.limits) => {
                 let (auth_time, amr) = state.session.proof();
                 let unix = |t| crate::db::to_utc(t).unix_timestamp();

@@ -26,7 +26,8 @@ use crate::metrics::Metrics;
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub user: User,
-    pub claims: jwt::AccessClaims,
+    /// Shared with the verified-token cache: a request clones no claims.
+    pub claims: std::sync::Arc<jwt::AccessClaims>,
     pub source: CredentialSource,
 }
 
@@ -166,12 +167,12 @@ async fn authenticate_jwt(
         AppError::invalid_token(e.description())
     })?;
     let (sid, jti) = (claims.sid.clone(), claims.jti.clone());
-    // One indexed read, on the worker itself on SQLite (see `Db::read` for why it never
-    // waits): the request's only trip to the database, but for the use written back once
-    // per step.
+    // One indexed read, on the worker itself (see `Db::read`: SQLite's that never waits, or
+    // PostgreSQL's awaited in the event loop): the request's only trip to the database, but
+    // for the use written back once per step.
     let db = app_data::<Db>(req)?;
     let check = db
-        .read(move |conn| Ok(Session::check(conn, &sid, &jti)?))
+        .read(async move |conn| Ok(Session::check_read(conn, &sid, &jti).await?))
         .await?;
     let now = crate::db::now();
     let ours = check.as_ref().filter(|c| c.user.id == claims.user_id());

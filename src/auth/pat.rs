@@ -81,7 +81,8 @@ pub fn check_format(token: &str) -> Result<(), PatRefusal> {
 /// The stored row of a well-formed token and its owner, by hash: `None` when unknown.
 pub async fn find(db: &Db, token: &str) -> Result<Option<(PatRow, User)>, crate::error::AppError> {
     let hash = checksummed::hash(token);
-    db.read(move |conn| Ok(PatRow::by_hash(conn, &hash)?)).await
+    db.read(async move |conn| Ok(PatRow::by_hash(conn, &hash).await?))
+        .await
 }
 
 /// Checks `token` as a credential at the current time: checksum, lookup, revocation,

@@ -90,7 +90,7 @@ impl Tokens {
     /// Verifies an access token's signature, header and claims at the current time (no
     /// database: revocation is the caller's second step). A token verified before is taken
     /// from [`VerifiedTokens`], its times checked again.
-    pub fn verify(&self, token: &str) -> Result<AccessClaims, jwt::TokenError> {
+    pub fn verify(&self, token: &str) -> Result<std::sync::Arc<AccessClaims>, jwt::TokenError> {
         let (now, leeway) = (jwt::unix_now(), self.policy.leeway_seconds);
         self.verified.claims(token, now, leeway, || {
             jwt::verify(&self.keys, &self.policy, token, now)

@@ -8,7 +8,7 @@
 //! so a token revoked through any instance is refused by every other on its next request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::jwt::{AccessClaims, TokenError};
 
@@ -19,7 +19,9 @@ pub const CAPACITY: usize = 1024;
 /// The verified tokens of one set of keys and rules (one [`super::tokens::Tokens`]).
 #[derive(Default)]
 pub struct VerifiedTokens {
-    entries: Mutex<HashMap<Box<str>, AccessClaims>>,
+    /// foldhash rather than SipHash: only tokens whose signature verified are keys, so no
+    /// client can choose colliding ones.
+    entries: Mutex<HashMap<Box<str>, Arc<AccessClaims>, foldhash::fast::RandomState>>,
 }
 
 impl VerifiedTokens {
@@ -32,14 +34,14 @@ impl VerifiedTokens {
         now: i64,
         leeway: i64,
         verify: impl FnOnce() -> Result<AccessClaims, TokenError>,
-    ) -> Result<AccessClaims, TokenError> {
+    ) -> Result<Arc<AccessClaims>, TokenError> {
         let in_time = |c: &AccessClaims| {
             now <= c.exp.saturating_add(leeway) && now.saturating_add(leeway) >= c.nbf
         };
         if let Some(claims) = self.lock().get(token).filter(|c| in_time(c)) {
             return Ok(claims.clone());
         }
-        let claims = verify()?;
+        let claims = Arc::new(verify()?);
         let mut entries = self.lock();
         if entries.len() >= CAPACITY {
             entries.clear();
@@ -48,7 +50,10 @@ impl VerifiedTokens {
         Ok(claims)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, AccessClaims>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<AccessClaims>, foldhash::fast::RandomState>>
+    {
         // A panic while holding the map cannot leave it inconsistent: take it back.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -194,11 +194,66 @@ fn check_postgres(raw: &str) -> Result<String, String> {
     Ok(format!("{base}?{}", pairs.join("&")))
 }
 
+/// libpq's TLS parameters of a PostgreSQL URL, for a client that is not libpq (the async
+/// read connections, `db::async_pg`): the same mode, files and default root as libpq.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostgresTls {
+    /// `sslmode`, `None` for libpq's default (`prefer`).
+    pub mode: Option<String>,
+    /// `sslrootcert`, else `~/.postgresql/root.crt` when it exists (libpq's default).
+    pub root: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    /// `sslcrl` was given: a revocation list the other client does not check.
+    pub crl: bool,
+}
+
+/// Splits a URL [`DatabaseUrl::parse`] accepted into the URL without libpq's TLS parameters
+/// (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`, `sslcrl`) and those parameters.
+pub fn split_postgres_tls(url: &str) -> (String, PostgresTls) {
+    let mut tls = PostgresTls::default();
+    let Some(at) = query_start(url) else {
+        tls.root = default_root();
+        return (url.to_string(), tls);
+    };
+    let (base, query) = (&url[..at], &url[at + 1..]);
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (Ok(key), Ok(value)) = (decode(key, "name"), decode(value, "value")) else {
+            kept.push(pair);
+            continue;
+        };
+        // The last of a repeated parameter wins, as in libpq.
+        match key.as_str() {
+            "sslmode" => tls.mode = Some(value),
+            "sslrootcert" => tls.root = Some(PathBuf::from(value)),
+            "sslcert" => tls.cert = Some(PathBuf::from(value)),
+            "sslkey" => tls.key = Some(PathBuf::from(value)),
+            "sslcrl" => tls.crl = true,
+            _ => kept.push(pair),
+        }
+    }
+    if tls.root.is_none() {
+        tls.root = default_root();
+    }
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, tls)
+}
+
+fn default_root() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    let path = Path::new(&home).join(".postgresql/root.crt");
+    path.is_file().then_some(path)
+}
+
 /// libpq's default root certificate when `sslrootcert` is not given.
 fn default_root_exists() -> bool {
-    std::env::var_os("HOME")
-        .map(|home| Path::new(&home).join(".postgresql/root.crt").is_file())
-        .unwrap_or(false)
+    default_root().is_some()
 }
 
 /// Reads a certificate or key file the URL names, or says which parameter cannot be read.

@@ -80,16 +80,28 @@ impl PatRow {
     }
 
     /// The token of this hash and its owner: the one read of a PAT-authenticated request,
-    /// by the unique index, on the concrete connection so the statement is cached.
-    pub fn by_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<(PatRow, User)>> {
-        super::on_backend!(conn, |c| {
-            pats::table
-                .inner_join(users::table)
-                .filter(pats::token_hash.eq(hash))
-                .select((PatRow::as_select(), User::as_select()))
-                .first::<(PatRow, User)>(c)
-                .optional()
-        })
+    /// by the unique index, on a concrete connection so the statement is cached.
+    pub async fn by_hash(
+        conn: &mut super::read::ReadConn<'_>,
+        hash: &str,
+    ) -> QueryResult<Option<(PatRow, User)>> {
+        use super::read::ReadConn;
+        macro_rules! query {
+            () => {
+                pats::table
+                    .inner_join(users::table)
+                    .filter(pats::token_hash.eq(hash))
+                    .select((PatRow::as_select(), User::as_select()))
+            };
+        }
+        match conn {
+            ReadConn::Blocking(conn) => {
+                super::on_backend!(conn, |c| query!().first::<(PatRow, User)>(c).optional())
+            }
+            ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<(PatRow, User)>(query!(), c)
+                .await
+                .optional(),
+        }
     }
 
     /// The user's tokens that were not revoked, newest first (expired ones included).

@@ -1,6 +1,8 @@
-//! Anonymous pages of posts, kept rendered between requests and exact across instances.
+//! Pages of posts, kept rendered between requests and exact across instances: the anonymous
+//! ones, and each signed-in viewer's (their own private posts among the public ones).
 //!
-//! What an anonymous page shows changes only with a row of `posts` or an author's name, and
+//! What a page shows changes only with a row of `posts` or an author's name (and with who
+//! asks, which is part of its key), and
 //! triggers give the one-row `posts_version` a new random number with each such change, in
 //! the same transaction (migration `2026-11-28-090000_posts_version`). A kept page is served
 //! only when the number read for this request is the one it was kept under, and the number
@@ -18,18 +20,29 @@ use std::sync::{Mutex, PoisonError};
 use actix_web::web::Bytes;
 use diesel::prelude::*;
 
+use super::read::ReadConn;
 use super::schema::posts_version;
-use super::DbConnection;
 use crate::domain::PageRequest;
+
+/// A kept page: who asked (`None`: anyone not signed in) and what they asked for.
+type PageKey = (Option<i32>, PageRequest);
 
 /// The version of what pages of posts show: any change to them moves it on. `None` when its
 /// row is gone (deleted by hand): then nothing is kept until the migration's row is back.
-pub fn version(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
-    super::on_backend!(conn, |c| posts_version::table
-        .find(1)
-        .select(posts_version::version)
-        .first::<i64>(c)
-        .optional())
+pub async fn version(conn: &mut ReadConn<'_>) -> QueryResult<Option<i64>> {
+    macro_rules! query {
+        () => {
+            posts_version::table.find(1).select(posts_version::version)
+        };
+    }
+    match conn {
+        ReadConn::Blocking(conn) => {
+            super::on_backend!(conn, |c| query!().first::<i64>(c).optional())
+        }
+        ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<i64>(query!(), c)
+            .await
+            .optional(),
+    }
 }
 
 /// At most this much is kept (pages and their keys), half in each generation; a page over a
@@ -60,12 +73,12 @@ struct Kept {
 
 #[derive(Default)]
 struct Generation {
-    pages: HashMap<PageRequest, Bytes>,
+    pages: HashMap<PageKey, Bytes>,
     bytes: usize,
 }
 
 impl Generation {
-    fn insert(&mut self, request: PageRequest, page: Bytes) {
+    fn insert(&mut self, request: PageKey, page: Bytes) {
         let key_cost = key_cost(&request);
         self.bytes += key_cost + page.len();
         if let Some(replaced) = self.pages.insert(request, page) {
@@ -75,35 +88,38 @@ impl Generation {
 }
 
 /// What keeping a page costs: its bytes and its key's.
-fn cost(request: &PageRequest, page: &Bytes) -> usize {
+fn cost(request: &PageKey, page: &Bytes) -> usize {
     page.len() + key_cost(request)
 }
 
-fn key_cost(request: &PageRequest) -> usize {
+fn key_cost((_, request): &PageKey) -> usize {
     request.author.as_ref().map_or(0, String::len) + ENTRY_COST
 }
 
 impl PageCache {
-    /// The page `request` asks for as kept at the current version, else `render`'s, kept.
-    pub fn get_or_render<E>(
+    /// The page `request` asks for, seen by `viewer` (`None`: not signed in), as kept at the
+    /// current version, else `render`'s, kept.
+    pub async fn get_or_render<E>(
         &self,
-        conn: &mut DbConnection,
+        conn: &mut ReadConn<'_>,
+        viewer: Option<i32>,
         request: &PageRequest,
-        render: impl FnOnce(&mut DbConnection) -> Result<Bytes, E>,
+        render: impl AsyncFnOnce(&mut ReadConn<'_>) -> Result<Bytes, E>,
     ) -> Result<Bytes, E>
     where
         E: From<diesel::result::Error>,
     {
-        let Some(version) = version(conn)? else {
+        let request = &(viewer, request.clone());
+        let Some(version) = version(conn).await? else {
             // Nothing to check a page against: none is kept, and none kept before is served
             // again if the row comes back with an old number.
             *self.lock() = Kept::default();
-            return render(conn);
+            return render(conn).await;
         };
         if let Some(page) = self.kept(version, request) {
             return Ok(page);
         }
-        let page = render(conn)?;
+        let page = render(conn).await?;
         self.keep(version, request, &page);
         Ok(page)
     }
@@ -112,7 +128,7 @@ impl PageCache {
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn kept(&self, version: i64, request: &PageRequest) -> Option<Bytes> {
+    fn kept(&self, version: i64, request: &PageKey) -> Option<Bytes> {
         let mut kept = self.lock();
         if kept.version != version {
             return None;
@@ -126,7 +142,7 @@ impl PageCache {
         Some(page)
     }
 
-    fn keep(&self, version: i64, request: &PageRequest, page: &Bytes) {
+    fn keep(&self, version: i64, request: &PageKey, page: &Bytes) {
         if cost(request, page) > BUDGET / 4 {
             return;
         }
@@ -153,7 +169,7 @@ impl PageCache {
 
 impl Kept {
     /// Puts a page into the new generation, which becomes the old one first if it is full.
-    fn promote(&mut self, request: PageRequest, page: Bytes) {
+    fn promote(&mut self, request: PageKey, page: Bytes) {
         if self.new.bytes + cost(&request, &page) > BUDGET / 2 {
             self.old = std::mem::take(&mut self.new);
         }
@@ -165,8 +181,11 @@ impl Kept {
 mod tests {
     use std::cell::Cell;
 
+    use futures_util::FutureExt as _;
+
     use super::*;
     use crate::db::tests::migrated_sqlite;
+    use crate::db::DbConnection;
 
     fn request(limit: i64, author: Option<&str>) -> PageRequest {
         PageRequest {
@@ -198,13 +217,38 @@ mod tests {
         }
 
         fn get(&self, conn: &mut DbConnection, r: &PageRequest) -> Bytes {
-            self.cache
-                .get_or_render::<diesel::result::Error>(conn, r, |_| {
-                    self.renders.set(self.renders.get() + 1);
-                    Ok((self.page)(self.renders.get()))
-                })
-                .unwrap()
+            get_now(&self.cache, conn, None, r, || {
+                self.renders.set(self.renders.get() + 1);
+                (self.page)(self.renders.get())
+            })
         }
+    }
+
+    /// `get_or_render` on a blocking connection, with `render` for the page.
+    fn get_now(
+        cache: &PageCache,
+        conn: &mut DbConnection,
+        viewer: Option<i32>,
+        r: &PageRequest,
+        render: impl FnOnce() -> Bytes,
+    ) -> Bytes {
+        cache
+            .get_or_render::<diesel::result::Error>(
+                &mut ReadConn::Blocking(conn),
+                viewer,
+                r,
+                async |_| Ok(render()),
+            )
+            .now_or_never()
+            .expect("a blocking read finishes at once")
+            .unwrap()
+    }
+
+    fn version_now(conn: &mut DbConnection) -> Option<i64> {
+        version(&mut ReadConn::Blocking(conn))
+            .now_or_never()
+            .expect("a blocking read finishes at once")
+            .unwrap()
     }
 
     #[test]
@@ -241,10 +285,10 @@ mod tests {
             "a new user changes no page"
         );
         for change in changes {
-            let before = version(&mut conn).unwrap().unwrap();
+            let before = version_now(&mut conn).unwrap();
             let rendered = renders.get();
             bump(&mut conn, change);
-            assert_ne!(version(&mut conn).unwrap().unwrap(), before, "{change}");
+            assert_ne!(version_now(&mut conn).unwrap(), before, "{change}");
             let page = get(&mut conn, &first);
             assert_eq!(renders.get(), rendered + 1, "rendered again after {change}");
             assert_eq!(get(&mut conn, &first), page, "then kept after {change}");
@@ -288,12 +332,12 @@ mod tests {
             "INSERT INTO users (email, username, password_hash, created_at, updated_at) \
              VALUES ('a@example.com', 'alice', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
         );
-        let before = version(&mut conn).unwrap();
+        let before = version_now(&mut conn);
         bump(
             &mut conn,
             "UPDATE users SET password_hash = 'y', email = 'b@example.com'",
         );
-        assert_eq!(version(&mut conn).unwrap(), before);
+        assert_eq!(version_now(&mut conn), before);
     }
 
     #[test]
@@ -303,7 +347,7 @@ mod tests {
         let get = |conn: &mut DbConnection| counted.get(conn, &request(20, None));
         let cache = &counted.cache;
         assert_eq!(get(&mut conn), "render 1");
-        let number = version(&mut conn).unwrap().unwrap();
+        let number = version_now(&mut conn).unwrap();
         bump(&mut conn, "DELETE FROM posts_version");
         assert_eq!(get(&mut conn), "render 2");
         assert_eq!(get(&mut conn), "render 3", "nothing kept without the row");
@@ -322,11 +366,7 @@ mod tests {
         let mut conn = migrated_sqlite();
         let cache = PageCache::default();
         let big = Bytes::from(vec![b'x'; BUDGET / 4 + 1]);
-        let page = cache
-            .get_or_render::<diesel::result::Error>(&mut conn, &request(1, None), |_| {
-                Ok(big.clone())
-            })
-            .unwrap();
+        let page = get_now(&cache, &mut conn, None, &request(1, None), || big.clone());
         assert_eq!(
             page.len(),
             big.len(),
@@ -336,16 +376,36 @@ mod tests {
         let page = Bytes::from(vec![b'y'; 64 << 10]);
         for n in 0..200 {
             let name = format!("author-{n}");
-            cache
-                .get_or_render::<diesel::result::Error>(
-                    &mut conn,
-                    &request(20, Some(&name)),
-                    |_| Ok(page.clone()),
-                )
-                .unwrap();
+            get_now(&cache, &mut conn, None, &request(20, Some(&name)), || {
+                page.clone()
+            });
             let (pages, bytes) = cache.size();
             assert!(bytes <= BUDGET, "{bytes} bytes kept after {n} pages");
             assert!(pages >= 1);
         }
+    }
+
+    #[test]
+    fn a_signed_in_viewers_page_is_theirs_alone() {
+        let mut conn = migrated_sqlite();
+        let cache = PageCache::default();
+        let r = request(20, None);
+        let mut get = |viewer: Option<i32>, rendered: &'static str| {
+            get_now(&cache, &mut conn, viewer, &r, || Bytes::from(rendered))
+        };
+        assert_eq!(get(Some(1), "alice's"), "alice's");
+        assert_eq!(get(Some(2), "bob's"), "bob's", "not alice's page");
+        assert_eq!(get(None, "anyone's"), "anyone's", "not a viewer's page");
+        // Each kept under its viewer.
+        assert_eq!(get(Some(1), "rendered again"), "alice's");
+        assert_eq!(get(Some(2), "rendered again"), "bob's");
+        assert_eq!(get(None, "rendered again"), "anyone's");
+        // A change to the posts: every viewer's page is rendered again.
+        bump(&mut conn, "UPDATE posts_version SET version = version + 1");
+        let mut get = |viewer: Option<i32>, rendered: &'static str| {
+            get_now(&cache, &mut conn, viewer, &r, || Bytes::from(rendered))
+        };
+        assert_eq!(get(Some(1), "alice's new"), "alice's new");
+        assert_eq!(get(None, "anyone's new"), "anyone's new");
     }
 }

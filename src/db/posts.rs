@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
 
+use super::read::ReadConn;
 use super::schema::{posts, users};
 use super::stored_time::StoredTime;
 use super::users::User;
@@ -191,14 +192,14 @@ impl Post {
 
     /// One page of the posts `viewer` may see, as `request` asks (an unknown author has none),
     /// and the cursor of the next page, signed with `cursor_key`, when there is one.
-    pub fn visible_page(
-        conn: &mut DbConnection,
+    pub async fn visible_page(
+        conn: &mut ReadConn<'_>,
         viewer: Option<i32>,
         request: &PageRequest,
         cursor_key: &[u8; 32],
     ) -> QueryResult<(Vec<PostWithAuthor>, Option<String>)> {
         let author_id = match &request.author {
-            Some(name) => match author_id_by_username(conn, name)? {
+            Some(name) => match User::id_by_username(conn, name).await? {
                 Some(id) => Some(id),
                 None => return Ok((Vec::new(), None)),
             },
@@ -212,7 +213,8 @@ impl Post {
                 before_id: request.before_id,
                 limit: request.limit,
             },
-        )?;
+        )
+        .await?;
         Ok(request.finish(rows, cursor_key, |p| p.post.id))
     }
 
@@ -243,26 +245,29 @@ impl Post {
     /// is asked as two such reads merged here (at most `2 × (limit + 1)` rows), not as one
     /// `OR`: no single index yields that set in id order, and SQLite answers the `OR` by
     /// collecting every matching row and sorting it (over a second at a million posts).
-    pub fn page(conn: &mut DbConnection, q: PageQuery) -> QueryResult<Vec<PostWithAuthor>> {
+    pub async fn page(conn: &mut ReadConn<'_>, q: PageQuery) -> QueryResult<Vec<PostWithAuthor>> {
         let fetch = q.limit + 1;
-        let read = |conn: &mut DbConnection, scope| Self::page_of(conn, scope, q.before_id, fetch);
+        let before = q.before_id;
         match (q.author_id, q.viewer) {
             (Some(author), Some(viewer)) if author == viewer => {
-                read(conn, PageScope::Author(author))
+                Self::page_of(conn, PageScope::Author(author), before, fetch).await
             }
-            (Some(author), _) => read(conn, PageScope::AuthorPublic(author)),
-            (None, None) => read(conn, PageScope::Public),
+            (Some(author), _) => {
+                Self::page_of(conn, PageScope::AuthorPublic(author), before, fetch).await
+            }
+            (None, None) => Self::page_of(conn, PageScope::Public, before, fetch).await,
             (None, Some(viewer)) => {
-                let public = read(conn, PageScope::Public)?;
-                let own_private = read(conn, PageScope::AuthorPrivate(viewer))?;
+                let public = Self::page_of(conn, PageScope::Public, before, fetch).await?;
+                let own_private =
+                    Self::page_of(conn, PageScope::AuthorPrivate(viewer), before, fetch).await?;
                 Ok(merge_newest_first(public, own_private, fetch as usize))
             }
         }
     }
 
     /// One page read: the scope's posts older than `before_id`, newest first.
-    fn page_of(
-        conn: &mut DbConnection,
+    async fn page_of(
+        conn: &mut ReadConn<'_>,
         scope: PageScope,
         before_id: Option<i32>,
         fetch: i64,
@@ -270,8 +275,8 @@ impl Post {
         let public = Visibility::Public.as_str();
         let private = Visibility::Private.as_str();
         // Ids are SERIAL and stop below i32::MAX, so "before i32::MAX" is "from the newest".
-        // One query shape per scope, none boxed, each run on the concrete connection: so
-        // every page query is a prepared statement from Diesel's cache.
+        // One query shape per scope, none boxed, each run on a concrete connection: so every
+        // page query is a prepared statement from the connection's cache.
         let bound = before_id.unwrap_or(i32::MAX);
         // A macro, not a closure: `as_select` takes its backend from each arm's connection.
         macro_rules! base {
@@ -284,23 +289,31 @@ impl Post {
                     .limit(fetch)
             };
         }
+        // The scope's query, loaded on whichever connection `conn` is.
+        macro_rules! load {
+            ($query:expr) => {
+                match conn {
+                    ReadConn::Blocking(conn) => {
+                        super::on_backend!(conn, |c| $query.load::<(Post, String)>(c))?
+                    }
+                    ReadConn::Async(c) => {
+                        diesel_async::RunQueryDsl::load::<(Post, String)>($query, c).await?
+                    }
+                }
+            };
+        }
         let rows = match scope {
-            PageScope::Public => super::on_backend!(conn, |c| base!()
-                .filter(posts::visibility.eq(public))
-                .load::<(Post, String)>(c))?,
-            PageScope::Author(author) => super::on_backend!(conn, |c| base!()
-                .filter(posts::author_id.eq(author))
-                .load::<(Post, String)>(c))?,
+            PageScope::Public => load!(base!().filter(posts::visibility.eq(public))),
+            PageScope::Author(author) => load!(base!().filter(posts::author_id.eq(author))),
             PageScope::AuthorPublic(author) | PageScope::AuthorPrivate(author) => {
                 let visibility = if matches!(scope, PageScope::AuthorPublic(_)) {
                     public
                 } else {
                     private
                 };
-                super::on_backend!(conn, |c| base!()
+                load!(base!()
                     .filter(posts::author_id.eq(author))
-                    .filter(posts::visibility.eq(visibility))
-                    .load::<(Post, String)>(c))?
+                    .filter(posts::visibility.eq(visibility)))
             }
         };
         Ok(rows
@@ -352,11 +365,6 @@ fn merge_newest_first(
         out.extend(if take_a { a.next() } else { b.next() });
     }
     out
-}
-
-/// The author filter of a page: the user's id, or `None` when no such user exists.
-pub fn author_id_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<i32>> {
-    Ok(User::find_by_username(conn, username)?.map(|u| u.id))
 }
 
 #[cfg(test)]

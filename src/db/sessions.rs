@@ -283,25 +283,53 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        // Run on the concrete connection: queries through the multi-connection type are not
-        // kept in Diesel's prepared-statement cache, and this one runs on every request.
-        let row = super::on_backend!(conn, |c| {
-            sessions::table
-                .inner_join(users::table)
-                .filter(sessions::id.eq(sid))
-                .select((
-                    User::as_select(),
-                    (
-                        sessions::revoked_at,
-                        sessions::revoked_reason,
-                        sessions::created_at,
-                        sessions::last_used_at,
-                    ),
-                    diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
-                ))
+        super::read::finish_query(Self::check_read(
+            &mut super::read::ReadConn::Blocking(conn),
+            sid,
+            jti,
+        ))
+    }
+
+    /// [`Session::check`] on either kind of connection: every authenticated request's read
+    /// ([`super::Db::read`]).
+    pub async fn check_read(
+        conn: &mut super::read::ReadConn<'_>,
+        sid: &str,
+        jti: &str,
+    ) -> QueryResult<Option<SessionCheck>> {
+        use super::read::ReadConn;
+        // A macro, not a value: `as_select` takes its backend from each arm's connection.
+        macro_rules! query {
+            () => {
+                sessions::table
+                    .inner_join(users::table)
+                    .filter(sessions::id.eq(sid))
+                    .select((
+                        User::as_select(),
+                        (
+                            sessions::revoked_at,
+                            sessions::revoked_reason,
+                            sessions::created_at,
+                            sessions::last_used_at,
+                        ),
+                        diesel::dsl::exists(
+                            revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)),
+                        ),
+                    ))
+            };
+        }
+        // Each arm on a concrete connection: queries through the multi-connection type are
+        // not kept in Diesel's prepared-statement cache, and this one runs on every request.
+        let row = match conn {
+            ReadConn::Blocking(conn) => super::on_backend!(conn, |c| query!()
                 .first::<(User, SessionTimes, bool)>(c)
-                .optional()
-        })?;
+                .optional())?,
+            ReadConn::Async(c) => {
+                diesel_async::RunQueryDsl::first::<(User, SessionTimes, bool)>(query!(), c)
+                    .await
+                    .optional()?
+            }
+        };
         Ok(row.map(
             |(user, (revoked_at, revoked_reason, created_at, last_used_at), token_revoked)| {
                 SessionCheck {
@@ -309,8 +337,8 @@ impl Session {
                     session_revoked: revoked_at.is_some(),
                     token_revoked,
                     revoked_reason,
-                    created_at,
-                    last_used_at,
+                    created_at: created_at.0,
+                    last_used_at: last_used_at.0,
                 }
             },
         ))
@@ -442,11 +470,14 @@ impl RefreshState {
 }
 
 /// A session's revocation and times, as the access-token check reads them.
+/// A session's revocation and times as the access-token check reads them: through
+/// [`StoredTime`](super::stored_time::StoredTime), SQLite's text read without the general
+/// parser (two times on every authenticated request).
 type SessionTimes = (
-    Option<PrimitiveDateTime>,
+    Option<super::stored_time::StoredTime>,
     Option<String>,
-    PrimitiveDateTime,
-    PrimitiveDateTime,
+    super::stored_time::StoredTime,
+    super::stored_time::StoredTime,
 );
 
 fn truncate(s: &str, max_chars: usize) -> String {

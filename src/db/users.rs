@@ -63,6 +63,31 @@ impl User {
             .optional()
     }
 
+    /// The id of the user of this name, without case, on either kind of connection: the
+    /// author filter of a page of posts ([`super::Db::read`]).
+    pub async fn id_by_username(
+        conn: &mut super::read::ReadConn<'_>,
+        username: &str,
+    ) -> QueryResult<Option<i32>> {
+        use super::read::ReadConn;
+        let name = username.to_lowercase();
+        macro_rules! query {
+            () => {
+                users::table
+                    .filter(lower(users::username).eq(&name))
+                    .select(users::id)
+            };
+        }
+        match conn {
+            ReadConn::Blocking(conn) => {
+                super::on_backend!(conn, |c| query!().first::<i32>(c).optional())
+            }
+            ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<i32>(query!(), c)
+                .await
+                .optional(),
+        }
+    }
+
     /// Looks a login name up as an email (when it has an `@`) or as a username, without case.
     pub fn find_by_login(conn: &mut DbConnection, login: &str) -> QueryResult<Option<User>> {
         let login = login.trim();

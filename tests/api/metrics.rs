@@ -19,6 +19,7 @@ backend_tests!(
     a_forwarded_request_needs_the_token,
     second_factor_and_rate_limit_outcomes_are_counted,
     mail_deliveries_and_failures_are_counted,
+    an_authenticated_request_reads_without_a_blocking_thread,
 );
 
 /// The exposition text, checked to be a 200 in the text format.
@@ -308,4 +309,30 @@ async fn mail_deliveries_and_failures_are_counted(b: Backend) {
     .await;
     assert!(sent(&text) > sent_before);
     assert!(smtp.messages().iter().any(|m| m.to == ["meg@example.com"]));
+}
+
+/// The session check and the pages of posts run on the async worker itself: SQLite's own
+/// reader there, PostgreSQL's async connections; none of them on the blocking pool.
+async fn an_authenticated_request_reads_without_a_blocking_thread(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let alice = app.user("alice").await;
+    app.post_as(&alice, "Hello", "private").await;
+    let before = scrape(&app).await;
+    for path in ["/api/users/me", "/api/posts", "/api/posts?author=alice"] {
+        let r = send(app.bearer.get(path, &alice.access_token)).await;
+        assert_eq!(r.status(), 200, "{path}");
+    }
+    assert_eq!(app.get("/api/posts").await.status(), 200);
+    let after = scrape(&app).await;
+    let path = match b {
+        Backend::Sqlite => "worker",
+        Backend::Postgres => "async",
+    };
+    let reads = |p| moved(&before, &after, "sigil_db_reads_total", &[("path", p)]);
+    assert_eq!(
+        reads(path),
+        6.0,
+        "3 session checks, 2 pages, 1 anonymous page:\n{after}"
+    );
+    assert_eq!(reads("blocking"), 0.0, "{after}");
 }

@@ -1,6 +1,7 @@
-//! Anonymous pages of posts are kept rendered between requests (by the posts version): every
-//! change, made through either of two instances or by hand in the database, shows on both
-//! at their next request, exactly as a page nobody kept would show it.
+//! Pages of posts are kept rendered between requests (by the posts version), anonymous ones
+//! and each signed-in viewer's: every change, made through either of two instances or by hand
+//! in the database, shows on both at their next request, exactly as a page nobody kept would
+//! show it, and a viewer's page (with their private posts) is never anyone else's.
 
 use serde_json::{json, Value};
 
@@ -10,6 +11,7 @@ use crate::helpers::{Backend, TestApp, TestUser};
 backend_tests!(
     an_anonymous_page_shows_every_change_at_once_on_every_instance,
     a_change_made_in_the_database_shows_at_once,
+    a_viewers_kept_page_is_theirs_and_follows_every_change,
 );
 
 async fn body(app: &TestApp, token: Option<&str>, query: &str) -> Value {
@@ -19,7 +21,8 @@ async fn body(app: &TestApp, token: Option<&str>, query: &str) -> Value {
 }
 
 /// The anonymous page `query` on both instances, twice each (the second from what was kept),
-/// must equal the page of a reader with no posts of their own, which nothing keeps.
+/// must equal the page of a reader with no posts of their own, read first at this version (so
+/// rendered, not kept).
 async fn assert_pages(one: &TestApp, two: &TestApp, reader: &TestUser, query: &str, after: &str) {
     let truth = body(one, Some(&reader.access_token), query).await;
     for (name, app) in [("one", one), ("two", two)] {
@@ -155,4 +158,59 @@ async fn a_change_made_in_the_database_shows_at_once(b: Backend) {
         page["items"]
     );
     assert_eq!(body(&app, None, "?author=alice").await["items"], json!([]));
+}
+
+/// The titles on a page, newest first.
+async fn titles(app: &TestApp, token: Option<&str>) -> Vec<String> {
+    body(app, token, "").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn a_viewers_kept_page_is_theirs_and_follows_every_change(b: Backend) {
+    let one = TestApp::spawn(b).await;
+    let two = one.spawn_sibling().await;
+    let alice = one.user("alice").await;
+    let bob = one.user("bob").await;
+    let (a, bo) = (
+        Some(alice.access_token.as_str()),
+        Some(bob.access_token.as_str()),
+    );
+    one.post_as(&bob, "bob's", "public").await;
+    // Kept on both instances, for each viewer and for anyone.
+    for app in [&one, &two] {
+        for _ in 0..2 {
+            assert_eq!(titles(app, a).await, ["bob's"]);
+            assert_eq!(titles(app, bo).await, ["bob's"]);
+            assert_eq!(titles(app, None).await, ["bob's"]);
+        }
+    }
+    // A private post through the second instance: at once on the first, for alice only.
+    let secret = two.post_as(&alice, "alice's secret", "private").await["id"]
+        .as_i64()
+        .unwrap();
+    for app in [&one, &two] {
+        assert_eq!(titles(app, a).await, ["alice's secret", "bob's"]);
+        assert_eq!(titles(app, bo).await, ["bob's"], "never alice's page");
+        assert_eq!(titles(app, None).await, ["bob's"], "never a viewer's page");
+    }
+    // Made public through the first: everyone sees it on the second.
+    let r = one
+        .patch_post(&alice.access_token, secret, json!({"visibility": "public"}))
+        .await;
+    assert_eq!(r.status(), 200);
+    for token in [a, bo, None] {
+        assert_eq!(titles(&two, token).await, ["alice's secret", "bob's"]);
+    }
+    // Deleted through the second: gone from every page of the first.
+    assert_eq!(
+        one.delete_post(&alice.access_token, secret).await.status(),
+        204
+    );
+    for token in [a, bo, None] {
+        assert_eq!(titles(&one, token).await, ["bob's"]);
+    }
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use crate::helpers::{fresh_database, postgres_configured, Backend};
+use crate::helpers::{fresh_database, postgres_configured, send, Backend, TestApp};
 
 /// `sigil migrate` with only `DATABASE_URL` (and a `HOME` without `~/.postgresql`): its exit
 /// status and what it wrote to stderr.
@@ -125,6 +125,69 @@ fn the_local_server_is_reached_over_tls() {
     // The same count does see plain connections, so the two above measure something.
     let disabled = sigil_pool_with(Some("sslmode=disable"));
     assert!(disabled.plain >= 1 && disabled.tls == 0);
+}
+
+/// Serves on `url` (an existing, reachable database), makes two authenticated reads, and says
+/// how many of the server's bounded reads ran on its async connections and how many on the
+/// blocking pool (libpq).
+fn reads_served_on(url: &str) -> (f64, f64) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let app = TestApp::spawn_on(Backend::Postgres, url).await;
+        let name = format!("u{}", uuid::Uuid::new_v4().simple());
+        let user = app.user(&name[..20]).await;
+        for path in ["/api/users/me", "/api/posts"] {
+            let r = send(app.bearer.get(path, &user.access_token)).await;
+            assert_eq!(r.status(), 200, "{path} on {url}");
+        }
+        let text = app.get("/metrics").await.text().await.unwrap();
+        let reads = |path: &str| -> f64 {
+            let series = format!("sigil_db_reads_total{{path=\"{path}\"}} ");
+            text.lines()
+                .find_map(|l| l.strip_prefix(&series))
+                .map_or(0.0, |v| v.parse().unwrap())
+        };
+        (reads("async"), reads("blocking"))
+    })
+}
+
+#[test]
+fn the_async_reads_keep_the_tls_mode_and_decline_what_they_cannot_follow() {
+    if !postgres_configured() {
+        crate::helpers::skipped("TEST_POSTGRES_URL is not set");
+        return;
+    }
+    let admin_url = std::env::var("TEST_POSTGRES_URL").unwrap();
+    for (param, tls) in [("sslmode=require", true), ("sslmode=disable", false)] {
+        let (url, _guard) = fresh_database(Backend::Postgres);
+        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+        let url = with_param(&url, param);
+        let (on_async, on_blocking) = reads_served_on(&url);
+        assert_eq!((on_async, on_blocking), (3.0, 0.0), "{param}");
+        // Every connection of the server, the async ones included, as the mode asks.
+        let seen = connections_to(&admin_url, name);
+        if tls {
+            assert!(
+                seen.tls >= 2 && seen.plain == 0,
+                "{param}: {} plain",
+                seen.plain
+            );
+        } else {
+            assert!(
+                seen.plain >= 2 && seen.tls == 0,
+                "{param}: {} over TLS",
+                seen.tls
+            );
+        }
+    }
+    // A libpq parameter tokio-postgres does not know: the reads stay on libpq, and work.
+    let (url, _guard) = fresh_database(Backend::Postgres);
+    let url = with_param(&url, "fallback_application_name=sigil-test");
+    assert_eq!(reads_served_on(&url), (0.0, 3.0));
 }
 
 #[test]
@@ -364,6 +427,21 @@ fn verify_full_checks_the_authority_and_the_host_name() {
     }
 
     // `require` encrypts without checking who answers: the wrong name is accepted.
-    let (code, stderr) = migrate(&cluster.url("127.0.0.1", "sslmode=require"), home.path());
+    let require = cluster.url("127.0.0.1", "sslmode=require");
+    let (code, stderr) = migrate(&require, home.path());
     assert_eq!(code, Some(0), "require: {stderr}");
+
+    // The server's async reads follow the same rules: each accepted URL serves its reads on
+    // them (none on libpq), and its client refuses what libpq refuses, on its own.
+    for url in [&full, &ca_only, &require] {
+        assert_eq!(reads_served_on(url), (3.0, 0.0), "{url}");
+    }
+    let refused = |url: &str| {
+        let why = sigil::db::check_async_client(url).expect_err(url);
+        assert!(why.contains("certificate verify failed"), "{url}: {why}");
+    };
+    refused(&cluster.url("127.0.0.1", &format!("sslmode=verify-full&{}", root(&ca))));
+    for mode in ["verify-ca", "verify-full", "require"] {
+        refused(&cluster.url("localhost", &format!("sslmode={mode}&{}", root(&other_ca))));
+    }
 }

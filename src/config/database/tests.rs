@@ -181,3 +181,35 @@ fn errors_never_show_what_may_be_a_password() {
         "{err}"
     );
 }
+
+#[test]
+fn the_tls_parameters_are_taken_out_for_the_async_client_and_the_rest_kept() {
+    let ca = ca_file();
+    let root = ca.path().display().to_string();
+    let url = format!(
+        "postgres://u:p%40ss@db.example:5433/app?application_name=sigil&sslmode=require\
+         &sslrootcert={root}&connect_timeout=5&sslmode=verify-full"
+    );
+    let (rest, tls) = split_postgres_tls(&url);
+    assert_eq!(
+        rest,
+        "postgres://u:p%40ss@db.example:5433/app?application_name=sigil&connect_timeout=5"
+    );
+    // The last of a repeated parameter, as libpq reads it.
+    assert_eq!(tls.mode.as_deref(), Some("verify-full"));
+    assert_eq!(tls.root.as_deref(), Some(ca.path()));
+    assert!(!tls.crl);
+
+    let (rest, tls) = split_postgres_tls("postgres://u@h/db?sslmode=disable&sslcrl=/x.crl");
+    assert_eq!(rest, "postgres://u@h/db");
+    assert_eq!(tls.mode.as_deref(), Some("disable"));
+    assert!(
+        tls.crl,
+        "a revocation list is noticed, so the async client can decline"
+    );
+
+    // A raw `?` in the password is not the query (libpq's reading, as in the checks).
+    let (rest, tls) = split_postgres_tls("postgres://u:a?b@h/db");
+    assert_eq!(rest, "postgres://u:a?b@h/db");
+    assert_eq!(tls.mode, None);
+}

@@ -60,6 +60,7 @@ pub async fn metrics(
         bcrypt_busy,
         db_in_use,
         db_idle,
+        db_reads: state.db.read_counts(),
         outbox,
     };
     let body = state

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::responses::{BodyErrors, WriteErrors};
 use crate::auth::scoped::{MaybeScoped, PostsRead, PostsWrite, Scoped};
 use crate::db::posts::{Post, PostChanges, PostWithAuthor};
-use crate::db::DbConnection;
+use crate::db::read::ReadConn;
 use crate::domain::{
     NewPost, NewPostRequest, PageParams, PageRequest, PostBody, PostTitle, Visibility,
 };
@@ -81,33 +81,33 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let request = PageRequest::parse(&params, &state.cursor_key)?;
     let key = state.cursor_key;
-    let page = match viewer.user_id() {
-        // The same for every anonymous reader: kept while the posts version holds.
-        None => {
-            let pages = state.post_pages.clone();
-            let read = move |conn: &mut _| {
-                pages.get_or_render(conn, &request, |conn| render(conn, None, &request, &key))
-            };
-            state.db.read(read).await?
-        }
-        Some(viewer) => {
-            let read = move |conn: &mut _| render(conn, Some(viewer), &request, &key);
-            state.db.read(read).await?
-        }
-    };
+    // Kept while the posts version holds: the same for every anonymous reader, and each
+    // signed-in viewer's own (with their private posts) under their id.
+    let viewer = viewer.user_id();
+    let pages = state.post_pages.clone();
+    let page = state
+        .db
+        .read(async move |conn| {
+            pages
+                .get_or_render(conn, viewer, &request, async |conn| {
+                    render(conn, viewer, &request, &key).await
+                })
+                .await
+        })
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
         .body(page))
 }
 
 /// One page of the posts `viewer` may see, as JSON.
-fn render(
-    conn: &mut DbConnection,
+async fn render(
+    conn: &mut ReadConn<'_>,
     viewer: Option<i32>,
     request: &PageRequest,
     cursor_key: &[u8; 32],
 ) -> Result<Bytes, AppError> {
-    let (rows, next_cursor) = Post::visible_page(conn, viewer, request, cursor_key)?;
+    let (rows, next_cursor) = Post::visible_page(conn, viewer, request, cursor_key).await?;
     let page = PageJson {
         items: rows.into_iter().map(PostJson::from).collect(),
         next_cursor,

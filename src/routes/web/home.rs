@@ -32,7 +32,7 @@ pub async fn index(
     let (viewer_id, key) = (viewer.0.as_ref().map(|a| a.user.id), state.cursor_key);
     let (posts, next_cursor) = state
         .db
-        .run(move |conn| Ok(Post::visible_page(conn, viewer_id, &request, &key)?))
+        .read(async move |conn| Ok(Post::visible_page(conn, viewer_id, &request, &key).await?))
         .await?;
     let page = HomePage {
         chrome: Chrome::new(&session, "Latest posts", viewer.0.as_ref()),

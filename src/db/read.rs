@@ -1,0 +1,39 @@
+//! A connection for [`super::Db::read`]'s bounded reads: a blocking Diesel connection (SQLite,
+//! or PostgreSQL through libpq on the blocking pool) or an async PostgreSQL one (tokio-postgres,
+//! waiting in the worker's event loop). The reads are written once, as `async fn`s over
+//! [`ReadConn`]; on a blocking connection their futures finish on the first poll.
+
+use std::future::Future;
+
+use diesel_async::AsyncPgConnection;
+use futures_util::FutureExt as _;
+
+use super::DbConnection;
+use crate::error::AppError;
+
+pub enum ReadConn<'a> {
+    Blocking(&'a mut DbConnection),
+    Async(&'a mut AsyncPgConnection),
+}
+
+/// The answer of a read on a blocking connection, which never waits: an `Async` arm is never
+/// taken there, so the future is ready at once. A future that is not (a bug) is an internal
+/// error, never a panic or a wait.
+pub fn finish_now<T>(read: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    read.now_or_never().unwrap_or_else(|| {
+        Err(AppError::internal(
+            "a read on a blocking connection did not finish at once",
+        ))
+    })
+}
+
+/// [`finish_now`] for a model's read, which answers a Diesel result.
+pub fn finish_query<T>(
+    read: impl Future<Output = diesel::QueryResult<T>>,
+) -> diesel::QueryResult<T> {
+    read.now_or_never().unwrap_or_else(|| {
+        Err(diesel::result::Error::QueryBuilderError(
+            "a read on a blocking connection did not finish at once".into(),
+        ))
+    })
+}
