@@ -11,7 +11,7 @@ use std::time::Duration;
 use diesel::Connection as _;
 use serde_json::{Map, Value};
 
-use crate::background::Background;
+use crate::background::{Background, StopSignal};
 use crate::db::events::{EventRow, NewEvent};
 use crate::db::{Db, DbConnection};
 use crate::http::client::ClientInfo;
@@ -318,27 +318,62 @@ pub fn record_in(conn: &mut DbConnection, event: &Event) {
     }
 }
 
+/// Events one batch of the purge deletes: a short write (milliseconds on either backend),
+/// so that no request waits long behind it.
+const PURGE_BATCH: i64 = 1_000;
+
 /// Deletes events older than `retention_days`, now and then every hour, on a thread of its
 /// own until the background threads are stopped.
 pub fn start_purge(db: Db, retention_days: u32, background: &Background) -> std::io::Result<()> {
     background.spawn("sigil-audit-purge", move |stop| loop {
         let cutoff = crate::db::now() - time::Duration::days(i64::from(retention_days));
-        let purged = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
-            EventRow::purge_before(&mut conn, cutoff).map_err(|e| e.to_string())
-        });
-        match purged {
-            Ok(0) => {}
-            Ok(n) => log::info!(
+        let (purged, failure) = purge(&db, cutoff, &stop);
+        if purged > 0 {
+            log::info!(
                 target: "sigil::audit",
-                "purged {n} events older than {retention_days} days"
-            ),
-            Err(e) => log::warn!(target: "sigil::audit", "could not purge old events: {e}"),
+                "purged {purged} events older than {retention_days} days"
+            );
         }
-        // Hourly; at shutdown the sleep ends at once (a purge under way is finished first).
+        if let Some(e) = failure {
+            log::warn!(target: "sigil::audit", "could not purge old events: {e}");
+        }
+        // Hourly; at shutdown the sleep ends at once.
         if stop.sleep(Duration::from_secs(3600)) {
             return;
         }
     })
+}
+
+/// Deletes every event recorded before `cutoff`, [`PURGE_BATCH`] at a time, oldest first. Each
+/// batch is its own statement on a connection taken from the pool and given back, and the
+/// thread rests after it for as long as it took: on SQLite, whose one write lock a delete
+/// holds, the purge leaves the lock free at least half of the time, so a sign-in (which
+/// writes) waits one batch at most instead of the whole purge. At shutdown it stops between
+/// batches; the rest goes at the next start. Returns how many went, and the error that
+/// stopped it early.
+fn purge(db: &Db, cutoff: time::PrimitiveDateTime, stop: &StopSignal) -> (usize, Option<String>) {
+    let mut purged = 0;
+    let mut from = None;
+    loop {
+        let started = std::time::Instant::now();
+        let batch = db.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+            EventRow::purge_batch(&mut conn, cutoff, from, PURGE_BATCH).map_err(|e| e.to_string())
+        });
+        match batch {
+            Ok(Some(batch)) => {
+                purged += batch.deleted;
+                if !batch.more {
+                    return (purged, None);
+                }
+                from = Some(batch.last);
+            }
+            Ok(None) => return (purged, None),
+            Err(e) => return (purged, Some(e)),
+        }
+        if stop.sleep(started.elapsed()) {
+            return (purged, None);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -84,9 +84,56 @@ impl EventRow {
             .get_result(conn)
     }
 
-    /// Deletes events recorded before `cutoff`; returns how many went.
-    pub fn purge_before(conn: &mut DbConnection, cutoff: PrimitiveDateTime) -> QueryResult<usize> {
-        diesel::delete(security_events::table.filter(security_events::created_at.lt(cutoff)))
-            .execute(conn)
+    /// One batch of the purge: the oldest `batch` events recorded before `cutoff`, and not
+    /// before `from` (the `last` of the batch before), read on the `created_at` index as a
+    /// range that starts where the last batch ended (so no batch reads what an earlier one
+    /// deleted, which PostgreSQL keeps until a vacuum), then deleted by id in one short
+    /// statement. On SQLite the write lock is held for that statement only, so every
+    /// other writer gets its turn between batches. The delete checks `created_at` again: it
+    /// removes expired events and nothing else, whatever was written in between. `None` when
+    /// no expired event is left.
+    pub fn purge_batch(
+        conn: &mut DbConnection,
+        cutoff: PrimitiveDateTime,
+        from: Option<PrimitiveDateTime>,
+        batch: i64,
+    ) -> QueryResult<Option<PurgedBatch>> {
+        let mut q = security_events::table
+            .filter(security_events::created_at.lt(cutoff))
+            .order(security_events::created_at)
+            .limit(batch)
+            .select((security_events::id, security_events::created_at))
+            .into_boxed();
+        if let Some(from) = from {
+            q = q.filter(security_events::created_at.ge(from));
+        }
+        let rows: Vec<(i32, PrimitiveDateTime)> = q.load(conn)?;
+        let Some(&(_, last)) = rows.last() else {
+            return Ok(None);
+        };
+        let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
+        let deleted = diesel::delete(
+            security_events::table
+                .filter(security_events::id.eq_any(ids))
+                .filter(security_events::created_at.lt(cutoff)),
+        )
+        .execute(conn)?;
+        Ok(Some(PurgedBatch {
+            deleted,
+            last,
+            more: rows.len() as i64 == batch,
+        }))
     }
+}
+
+/// What one batch of the purge did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgedBatch {
+    /// Events deleted.
+    pub deleted: usize,
+    /// The newest `created_at` the batch reached: the next batch starts there (events of that
+    /// same instant that did not fit in this batch are still expired, and come next).
+    pub last: PrimitiveDateTime,
+    /// Whether the batch was full, so expired events may be left.
+    pub more: bool,
 }

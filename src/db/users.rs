@@ -206,19 +206,42 @@ impl User {
     }
 
     /// One page of users, newest first: those whose username or e-mail contains `query`
-    /// (without case; `%` and `_` match themselves), older than `before_id`.
+    /// (without case; `%` and `_` match themselves), older than `before_id`. A search of three
+    /// characters or more is served by a trigram index (migration `user_search`): on
+    /// PostgreSQL pg_trgm's, which the planner picks for the `LIKE`s below; on SQLite the FTS5
+    /// table `users_search`, asked for the page's ids newest first. A shorter one (no trigram)
+    /// reads the users newest first until a page is found.
     pub fn search(
         conn: &mut DbConnection,
         query: Option<&str>,
         before_id: Option<i32>,
         fetch: i64,
     ) -> QueryResult<Vec<User>> {
+        let before = before_id.unwrap_or(i32::MAX);
         let mut q = users::table
-            .filter(users::id.lt(before_id.unwrap_or(i32::MAX)))
+            .filter(users::id.lt(before))
             .order(users::id.desc())
             .limit(fetch)
             .select(User::as_select())
             .into_boxed();
+        let trigrams = query.is_some_and(|text| text.chars().count() >= 3);
+        if let (Some(text), true, DbConnection::Sqlite(_)) = (query, trigrams, &*conn) {
+            use diesel::sql_types::{BigInt, Bool, Integer, Text};
+            // One FTS5 phrase: the text's trigrams in a row, anywhere in either column.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            q = q.filter(
+                diesel::dsl::sql::<Bool>(
+                    "users.id IN (SELECT rowid FROM users_search WHERE users_search MATCH ",
+                )
+                .bind::<Text, _>(phrase)
+                .sql(" AND rowid < ")
+                .bind::<Integer, _>(before)
+                .sql(" ORDER BY rowid DESC LIMIT ")
+                .bind::<BigInt, _>(fetch)
+                .sql(")"),
+            );
+            return q.load(conn);
+        }
         if let Some(text) = query {
             let escaped: String = text
                 .to_lowercase()

@@ -6,6 +6,7 @@ mod admin;
 mod admin_pages;
 mod attacks;
 mod audit;
+mod audit_purge;
 mod auth;
 mod backup;
 mod browser;

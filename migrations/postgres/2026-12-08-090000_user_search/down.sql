@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS users_email_trgm;
+DROP INDEX IF EXISTS users_username_trgm;
