@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
 use super::schema::{personal_access_tokens as pats, users};
-use super::stored_time::StoredTime;
+use super::stored_time::{MaybeStoredTime, StoredTime};
 use super::users::User;
 use super::DbConnection;
 
@@ -22,8 +22,10 @@ pub struct PatRow {
     pub created_at: PrimitiveDateTime,
     #[diesel(deserialize_as = StoredTime)]
     pub expires_at: PrimitiveDateTime,
+    #[diesel(deserialize_as = MaybeStoredTime)]
     pub last_used_at: Option<PrimitiveDateTime>,
     pub last_used_ip: Option<String>,
+    #[diesel(deserialize_as = MaybeStoredTime)]
     pub revoked_at: Option<PrimitiveDateTime>,
     pub revoked_by: Option<String>,
 }
@@ -85,23 +87,14 @@ impl PatRow {
         conn: &mut super::read::ReadConn<'_>,
         hash: &str,
     ) -> QueryResult<Option<(PatRow, User)>> {
-        use super::read::ReadConn;
-        macro_rules! query {
-            () => {
-                pats::table
-                    .inner_join(users::table)
-                    .filter(pats::token_hash.eq(hash))
-                    .select((PatRow::as_select(), User::as_select()))
-            };
-        }
-        match conn {
-            ReadConn::Blocking(conn) => {
-                super::on_backend!(conn, |c| query!().first::<(PatRow, User)>(c).optional())
-            }
-            ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<(PatRow, User)>(query!(), c)
-                .await
-                .optional(),
-        }
+        super::read::read_first!(
+            conn,
+            (PatRow, User),
+            pats::table
+                .inner_join(users::table)
+                .filter(pats::token_hash.eq(hash))
+                .select((PatRow::as_select(), User::as_select()))
+        )
     }
 
     /// The user's tokens that were not revoked, newest first (expired ones included).

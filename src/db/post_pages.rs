@@ -30,19 +30,11 @@ type PageKey = (Option<i32>, PageRequest);
 /// The version of what pages of posts show: any change to them moves it on. `None` when its
 /// row is gone (deleted by hand): then nothing is kept until the migration's row is back.
 pub async fn version(conn: &mut ReadConn<'_>) -> QueryResult<Option<i64>> {
-    macro_rules! query {
-        () => {
-            posts_version::table.find(1).select(posts_version::version)
-        };
-    }
-    match conn {
-        ReadConn::Blocking(conn) => {
-            super::on_backend!(conn, |c| query!().first::<i64>(c).optional())
-        }
-        ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<i64>(query!(), c)
-            .await
-            .optional(),
-    }
+    super::read::read_first!(
+        conn,
+        i64,
+        posts_version::table.find(1).select(posts_version::version)
+    )
 }
 
 /// At most this much is kept (pages and their keys), half in each generation; a page over a

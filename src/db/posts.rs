@@ -292,14 +292,7 @@ impl Post {
         // The scope's query, loaded on whichever connection `conn` is.
         macro_rules! load {
             ($query:expr) => {
-                match conn {
-                    ReadConn::Blocking(conn) => {
-                        super::on_backend!(conn, |c| $query.load::<(Post, String)>(c))?
-                    }
-                    ReadConn::Async(c) => {
-                        diesel_async::RunQueryDsl::load::<(Post, String)>($query, c).await?
-                    }
-                }
+                super::read::read_load!(conn, (Post, String), $query)?
             };
         }
         let rows = match scope {

@@ -37,3 +37,38 @@ pub fn finish_query<T>(
         ))
     })
 }
+
+/// The first row of a Diesel query, `None` when there is none, on whichever connection `conn`
+/// is: `read_first!(conn, Row, query)`. The query is written once and typed for each backend
+/// in its own arm (`as_select` takes its backend from the connection), and each arm runs on a
+/// concrete connection, so the statement is a prepared one from that connection's cache.
+macro_rules! read_first {
+    ($conn:expr, $row:ty, $query:expr) => {
+        match $conn {
+            $crate::db::read::ReadConn::Blocking(conn) => {
+                $crate::db::on_backend!(conn, |c| diesel::OptionalExtension::optional(
+                    diesel::RunQueryDsl::first::<$row>($query, c)
+                ))
+            }
+            $crate::db::read::ReadConn::Async(c) => diesel::OptionalExtension::optional(
+                diesel_async::RunQueryDsl::first::<$row>($query, c).await,
+            ),
+        }
+    };
+}
+pub(crate) use read_first;
+
+/// Every row of a Diesel query, as [`read_first`] reads the first: `read_load!(conn, Row, query)`.
+macro_rules! read_load {
+    ($conn:expr, $row:ty, $query:expr) => {
+        match $conn {
+            $crate::db::read::ReadConn::Blocking(conn) => {
+                $crate::db::on_backend!(conn, |c| diesel::RunQueryDsl::load::<$row>($query, c))
+            }
+            $crate::db::read::ReadConn::Async(c) => {
+                diesel_async::RunQueryDsl::load::<$row>($query, c).await
+            }
+        }
+    };
+}
+pub(crate) use read_load;

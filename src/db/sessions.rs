@@ -297,39 +297,23 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        use super::read::ReadConn;
-        // A macro, not a value: `as_select` takes its backend from each arm's connection.
-        macro_rules! query {
-            () => {
-                sessions::table
-                    .inner_join(users::table)
-                    .filter(sessions::id.eq(sid))
-                    .select((
-                        User::as_select(),
-                        (
-                            sessions::revoked_at,
-                            sessions::revoked_reason,
-                            sessions::created_at,
-                            sessions::last_used_at,
-                        ),
-                        diesel::dsl::exists(
-                            revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)),
-                        ),
-                    ))
-            };
-        }
-        // Each arm on a concrete connection: queries through the multi-connection type are
-        // not kept in Diesel's prepared-statement cache, and this one runs on every request.
-        let row = match conn {
-            ReadConn::Blocking(conn) => super::on_backend!(conn, |c| query!()
-                .first::<(User, SessionTimes, bool)>(c)
-                .optional())?,
-            ReadConn::Async(c) => {
-                diesel_async::RunQueryDsl::first::<(User, SessionTimes, bool)>(query!(), c)
-                    .await
-                    .optional()?
-            }
-        };
+        let row = super::read::read_first!(
+            conn,
+            (User, SessionTimes, bool),
+            sessions::table
+                .inner_join(users::table)
+                .filter(sessions::id.eq(sid))
+                .select((
+                    User::as_select(),
+                    (
+                        sessions::revoked_at,
+                        sessions::revoked_reason,
+                        sessions::created_at,
+                        sessions::last_used_at,
+                    ),
+                    diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
+                ))
+        )?;
         Ok(row.map(
             |(user, (revoked_at, revoked_reason, created_at, last_used_at), token_revoked)| {
                 SessionCheck {
@@ -469,7 +453,6 @@ impl RefreshState {
     }
 }
 
-/// A session's revocation and times, as the access-token check reads them.
 /// A session's revocation and times as the access-token check reads them: through
 /// [`StoredTime`](super::stored_time::StoredTime), SQLite's text read without the general
 /// parser (two times on every authenticated request).

@@ -11,7 +11,7 @@
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::Pg;
-use diesel::sql_types::Timestamp;
+use diesel::sql_types::{Nullable, Timestamp};
 use diesel::sqlite::Sqlite;
 use time::{Date, Month, PrimitiveDateTime, Time};
 
@@ -47,6 +47,50 @@ impl FromSql<Timestamp, MultiBackend> for StoredTime {
         value.from_sql::<Self, Timestamp>()
     }
 }
+
+/// A stored time that may be NULL, for `#[diesel(deserialize_as = MaybeStoredTime)]` on an
+/// `Option<PrimitiveDateTime>` field read on every request (a personal access token's
+/// `last_used_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::FromSqlRow)]
+pub struct MaybeStoredTime(pub Option<PrimitiveDateTime>);
+
+impl From<MaybeStoredTime> for Option<PrimitiveDateTime> {
+    fn from(t: MaybeStoredTime) -> Self {
+        t.0
+    }
+}
+
+/// The three backends alike: NULL is `None`, a time is read as [`StoredTime`] reads it.
+macro_rules! maybe_stored_time {
+    ($backend:ty, |$value:ident| $read:expr) => {
+        impl FromSql<Nullable<Timestamp>, $backend> for MaybeStoredTime {
+            fn from_sql($value: <$backend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                let time: StoredTime = $read?;
+                Ok(Self(Some(time.0)))
+            }
+
+            fn from_nullable_sql(
+                value: Option<<$backend as Backend>::RawValue<'_>>,
+            ) -> deserialize::Result<Self> {
+                match value {
+                    None => Ok(Self(None)),
+                    Some(value) => {
+                        <Self as FromSql<Nullable<Timestamp>, $backend>>::from_sql(value)
+                    }
+                }
+            }
+        }
+    };
+}
+maybe_stored_time!(Sqlite, |value| {
+    <StoredTime as FromSql<Timestamp, Sqlite>>::from_sql(value)
+});
+maybe_stored_time!(
+    Pg,
+    |value| <StoredTime as FromSql<Timestamp, Pg>>::from_sql(value)
+);
+maybe_stored_time!(MultiBackend, |value| value
+    .from_sql::<StoredTime, Timestamp>());
 
 /// `YYYY-MM-DD HH:MM:SS` with an optional `.` and 1 to 9 digits of fraction, a real date and
 /// time of day; `None` for anything else.

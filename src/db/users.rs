@@ -69,23 +69,14 @@ impl User {
         conn: &mut super::read::ReadConn<'_>,
         username: &str,
     ) -> QueryResult<Option<i32>> {
-        use super::read::ReadConn;
         let name = username.to_lowercase();
-        macro_rules! query {
-            () => {
-                users::table
-                    .filter(lower(users::username).eq(&name))
-                    .select(users::id)
-            };
-        }
-        match conn {
-            ReadConn::Blocking(conn) => {
-                super::on_backend!(conn, |c| query!().first::<i32>(c).optional())
-            }
-            ReadConn::Async(c) => diesel_async::RunQueryDsl::first::<i32>(query!(), c)
-                .await
-                .optional(),
-        }
+        super::read::read_first!(
+            conn,
+            i32,
+            users::table
+                .filter(lower(users::username).eq(&name))
+                .select(users::id)
+        )
     }
 
     /// Looks a login name up as an email (when it has an `@`) or as a username, without case.
