@@ -60,25 +60,7 @@ LUA
 run() {
   local name="$1" conns="$2"; shift 2
   taskset -c 1 wrk -t1 -c"$conns" -d"$duration" --latency "$@" > "$work/$name.txt" 2>&1
-  python3 - "$work/$name.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
-    if not m:
-        sys.exit(f"cannot read the latency {v!r} in {sys.argv[1]}:\n{text}")
-    n, unit = m.groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errors = re.search(r"Socket errors: (.*)", text)
-bad = int(non2xx.group(1)) if non2xx else 0
-if bad or errors:
-    print(f"warning: {sys.argv[1]}: {bad} non-2xx responses; {errors.group(0) if errors else ''}", file=sys.stderr)
-print(f"{rps:.1f} {p50:.3f} {p99:.3f} {bad}")
-PY
+  python3 benches/wrk_row.py "$work/$name.txt"
   drain
 }
 # Requests still queued when wrk stopped run to the end (actix-web does not drop a request

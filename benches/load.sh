@@ -98,34 +98,14 @@ print(ticks(server), sum(ticks(p) for p in pids if p != server))
 PY
 }
 
-# run NAME CONNECTIONS [wrk args...] -> "rps p50_ms p99_ms sigil_cpu_ms_per_1k pg_cpu_ms_per_1k"
+# run NAME CONNECTIONS [wrk args...] -> "rps p50_ms p99_ms non2xx sigil_cpu_ms_per_1k pg_cpu_ms_per_1k"
 run() {
   local name="$1" conns="$2"; shift 2
   local before after
   before=$(cpu_ticks)
   taskset -c 1 wrk -t1 -c"$conns" -d"$duration" --latency "$@" > "$work/$name.txt" 2>&1
   after=$(cpu_ticks)
-  python3 - "$work/$name.txt" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-(s0, p0), (s1, p1) = (map(int, v.split()) for v in sys.argv[2:4])
-tick_ms = 1000 / int(sys.argv[4])
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
-    if not m:
-        sys.exit(f"cannot read the latency {v!r} in {sys.argv[1]}:\n{text}")
-    n, unit = m.groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p50 = ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-if non2xx:
-    print(f"warning: {non2xx.group(1)} non-2xx responses", file=sys.stderr)
-requests = int(re.search(r"(\d+) requests in", text).group(1))
-per_1k = lambda ticks: ticks * tick_ms * 1000 / max(requests, 1)
-print(f"{rps:.1f} {p50:.3f} {p99:.3f} {per_1k(s1 - s0):.1f} {per_1k(p1 - p0):.1f}")
-PY
+  python3 benches/wrk_row.py "$work/$name.txt" "$before" "$after" "$(getconf CLK_TCK)"
 }
 
 declare -A result
@@ -157,7 +137,7 @@ python3 - "$startup_ms" "$peak_rss_kb" "$bcrypt" "$(declare -p result)" <<'PY'
 import json, os, sys, re
 startup_ms, rss_kb, bcrypt = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 rows = dict(re.findall(r'\[(\w+)\]="([^"]*)"', sys.argv[4]))
-fields = ("rps", "p50_ms", "p99_ms", "sigil_cpu_ms_per_1k", "pg_cpu_ms_per_1k")
+fields = ("rps", "p50_ms", "p99_ms", "non2xx", "sigil_cpu_ms_per_1k", "pg_cpu_ms_per_1k")
 data = {k: dict(zip(fields, map(float, v.split()))) for k, v in rows.items()}
 postgres = os.environ["DATABASE_URL"].startswith("postgres")
 floor = data["healthz"]["rps"]
