@@ -12,6 +12,7 @@ mod clients;
 mod database;
 mod log_format;
 mod mail;
+mod oidc;
 mod protection;
 mod secret;
 
@@ -19,6 +20,7 @@ pub use clients::IntrospectionClients;
 pub use database::{split_postgres_tls, DatabaseUrl, PostgresTls};
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
+pub use oidc::OidcSettings;
 pub use protection::{ProtectionSettings, RegistrationMode};
 pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
 use secret::{development_secret, metrics_token, throwaway_secret};
@@ -117,6 +119,8 @@ pub struct Settings {
     pub secret_origin: SecretOrigin,
     /// Password screening, the per-account sign-in delay, session limits, registration.
     pub protection: ProtectionSettings,
+    /// The OpenID provider: issuer, signing key file, code lifetimes.
+    pub oidc: OidcSettings,
 }
 
 /// Where the HMAC secret came from.
@@ -315,6 +319,7 @@ impl Settings {
         };
         let mail = MailSettings::from_lookup(&get, app_env, bind_addr, data_dir)?;
         let protection = ProtectionSettings::from_lookup(&get)?;
+        let oidc = OidcSettings::from_lookup(&get, &mail.public_url)?;
         // Secure unless this is plainly development: a loopback address, no https PUBLIC_URL,
         // not production. A server on 127.0.0.1 behind a TLS proxy is not development.
         let https = mail.public_url.starts_with("https://");
@@ -372,6 +377,7 @@ impl Settings {
             pat_max_days,
             secret_origin,
             protection,
+            oidc,
         })
     }
 }

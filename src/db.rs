@@ -3,6 +3,7 @@
 //! runs the requests' bounded reads on the workers without blocking them.
 
 mod async_pg;
+pub mod clients;
 pub mod devices;
 pub mod email_tokens;
 pub mod events;

@@ -15,6 +15,7 @@ pub mod logging;
 pub mod mail;
 pub mod metrics;
 pub mod no_store;
+pub mod oidc;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -60,6 +60,75 @@ diesel::table! {
 }
 
 diesel::table! {
+    oauth_clients (client_id) {
+        client_id -> Text,
+        client_name -> Text,
+        confidential -> Bool,
+        secret_hash -> Nullable<Text>,
+        previous_secret_hash -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        redirect_uris -> Text,
+        post_logout_redirect_uris -> Text,
+        backchannel_logout_uri -> Nullable<Text>,
+        grant_types -> Text,
+        scope -> Text,
+        first_party -> Bool,
+        created_at -> Timestamp,
+        secret_rotated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_codes (code_hash) {
+        code_hash -> Text,
+        client_id -> Text,
+        user_id -> Int4,
+        redirect_uri -> Text,
+        code_challenge -> Text,
+        nonce -> Nullable<Text>,
+        scope -> Text,
+        browser_sid -> Text,
+        auth_time -> Timestamp,
+        amr -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oauth_consents (user_id, client_id) {
+        user_id -> Int4,
+        client_id -> Text,
+        scope -> Text,
+        consented_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_requests (id) {
+        id -> Text,
+        client_id -> Text,
+        params -> Text,
+        user_id -> Nullable<Int4>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oidc_signing_keys (seal_id) {
+        seal_id -> Text,
+        kid -> Text,
+        sealed_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Int4,
         recipient -> Text,
@@ -182,6 +251,9 @@ diesel::table! {
         ip -> Nullable<Text>,
         auth_time -> Nullable<Timestamp>,
         amr -> Text,
+        client_id -> Nullable<Text>,
+        scope -> Nullable<Text>,
+        browser_sid -> Nullable<Text>,
     }
 }
 
@@ -225,6 +297,12 @@ diesel::table! {
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(mfa_challenges -> users (user_id));
+diesel::joinable!(oauth_codes -> oauth_clients (client_id));
+diesel::joinable!(oauth_codes -> users (user_id));
+diesel::joinable!(oauth_consents -> oauth_clients (client_id));
+diesel::joinable!(oauth_consents -> users (user_id));
+diesel::joinable!(oauth_requests -> oauth_clients (client_id));
+diesel::joinable!(oauth_requests -> users (user_id));
 diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(personal_access_tokens -> users (user_id));
 diesel::joinable!(posts -> users (author_id));
@@ -241,6 +319,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     known_devices,
     mfa_challenges,
+    oauth_clients,
+    oauth_codes,
+    oauth_consents,
+    oauth_requests,
+    oidc_signing_keys,
     outbox,
     passkeys,
     personal_access_tokens,

@@ -1,0 +1,10 @@
+DROP INDEX sessions_browser_sid;
+DROP INDEX sessions_client_id;
+ALTER TABLE sessions DROP COLUMN browser_sid;
+ALTER TABLE sessions DROP COLUMN scope;
+ALTER TABLE sessions DROP COLUMN client_id;
+DROP TABLE oauth_consents;
+DROP TABLE oauth_codes;
+DROP TABLE oauth_requests;
+DROP TABLE oidc_signing_keys;
+DROP TABLE oauth_clients;
