@@ -3,6 +3,7 @@
 //! into the types here, call one method of [`Accounts`], and render what it returns.
 
 pub mod admin;
+pub mod apps;
 pub mod email;
 pub mod events;
 pub mod introspection;

@@ -59,10 +59,14 @@ pub enum EventKind {
     InvitationCreated,
     InvitationRevoked,
     InvitationAccepted,
+    ConsentGranted,
+    ConsentDenied,
+    OauthGrant,
+    OauthCodeReuse,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 40] = [
+    pub const ALL: [EventKind; 44] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -103,6 +107,10 @@ impl EventKind {
         Self::InvitationCreated,
         Self::InvitationRevoked,
         Self::InvitationAccepted,
+        Self::ConsentGranted,
+        Self::ConsentDenied,
+        Self::OauthGrant,
+        Self::OauthCodeReuse,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -148,6 +156,10 @@ impl EventKind {
             Self::InvitationCreated => "invitation_created",
             Self::InvitationRevoked => "invitation_revoked",
             Self::InvitationAccepted => "invitation_accepted",
+            Self::ConsentGranted => "consent_granted",
+            Self::ConsentDenied => "consent_denied",
+            Self::OauthGrant => "oauth_grant",
+            Self::OauthCodeReuse => "oauth_code_reuse",
         }
     }
 
@@ -205,6 +217,10 @@ impl EventKind {
             Self::InvitationCreated => "Invitation sent",
             Self::InvitationRevoked => "Invitation revoked",
             Self::InvitationAccepted => "Invitation accepted",
+            Self::ConsentGranted => "Access granted to an app",
+            Self::ConsentDenied => "Access denied to an app",
+            Self::OauthGrant => "Tokens issued to an app",
+            Self::OauthCodeReuse => "Authorization code used twice",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod email_tokens;
 pub mod events;
 pub mod invitations;
 pub mod mfa;
+pub mod oauth;
 pub mod outbox;
 pub mod passkeys;
 pub mod pats;

@@ -393,6 +393,10 @@ impl ResponseError for AppError {
             }
             Self::OAuth(e) => {
                 response.insert_header((header::PRAGMA, "no-cache"));
+                // RFC 6749 §5.2: a failed client authentication names the scheme to use.
+                if e.error == "invalid_client" {
+                    response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="sigil""#));
+                }
                 return response.json(OAuthBody {
                     error: e.error,
                     error_description: &e.description,

@@ -14,6 +14,7 @@ pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/")
         || path == "/api"
         || path.starts_with("/.well-known/")
+        || path == "/oauth/userinfo"
         || path == "/healthz"
         || path == "/readyz"
         || path == "/metrics"

@@ -64,6 +64,8 @@ impl Application {
         let db = web::Data::new(state.db.clone());
         let proxies = web::Data::new(TrustedProxies(state.settings.trusted_proxies.clone()));
         let tokens = web::Data::from(std::sync::Arc::clone(&state.tokens));
+        let provider = web::Data::from(std::sync::Arc::clone(&state.provider));
+        let oidc_keys = web::Data::from(std::sync::Arc::clone(&state.oidc_keys));
         let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         let state = web::Data::new(state);
         let attempts: web::Data<dyn CountAttempts> = web::Data::from(Arc::new(LoginAttempts(
@@ -80,6 +82,8 @@ impl Application {
                 .app_data(db.clone())
                 .app_data(attempts.clone())
                 .app_data(tokens.clone())
+                .app_data(provider.clone())
+                .app_data(oidc_keys.clone())
                 .app_data(metrics.clone())
                 .app_data(proxies.clone())
                 .app_data(body::json_config())
@@ -338,6 +342,21 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::auth::passkey::reauthentication_options)),
         )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
+        .service(
+            resource("/oauth/authorize")
+                .route(get().to(pages::oauth::authorize_get))
+                .route(post().to(pages::oauth::authorize_post)),
+        )
+        .service(
+            resource("/oauth/authorize/{id}")
+                .route(get().to(pages::oauth::continue_get))
+                .route(post().to(pages::oauth::decide_post)),
+        )
+        .service(
+            resource("/oauth/userinfo")
+                .route(get().to(api::userinfo::userinfo))
+                .route(post().to(api::userinfo::userinfo)),
+        )
         .service(
             resource("/forgot-password")
                 .route(get().to(pages::auth::recovery::forgot_form))

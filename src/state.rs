@@ -20,6 +20,8 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::{Mailer, Notifier};
 use crate::metrics::Metrics;
+use crate::oidc::keys::OidcKeys;
+use crate::oidc::Provider;
 
 /// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
 /// on their own, so authentication needs nothing else.
@@ -46,6 +48,10 @@ pub struct AppState {
     /// The WebAuthn relying party (`PUBLIC_URL`'s host and origin); `None`, with a warning at
     /// start, when `PUBLIC_URL` names an IP address, which browsers refuse for passkeys.
     pub relying_party: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// The OpenID provider's signing key, also registered on its own.
+    pub oidc_keys: Arc<OidcKeys>,
+    /// The OpenID provider: issuer, key, lifetimes.
+    pub provider: Arc<Provider>,
 }
 
 impl AppState {
@@ -84,6 +90,9 @@ impl AppState {
                 b"sigil totp secrets",
             )),
         });
+        let oidc_keys =
+            Arc::new(OidcKeys::new(&settings, db.clone()).map_err(StartupError::Config)?);
+        let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
         let passwords = Arc::new(Passwords::new(settings.bcrypt_cost));
         let tokens = Arc::new(tokens);
         let accounts = Accounts {
@@ -101,6 +110,8 @@ impl AppState {
         Ok(Self {
             accounts,
             relying_party,
+            oidc_keys,
+            provider,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             post_pages: Arc::default(),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),

@@ -41,6 +41,7 @@ pub fn issued(user_id: i32, username: &str, session_id: &str, now: i64) -> Strin
 pub fn policy() -> TokenPolicy {
     TokenPolicy {
         issuer: "sigil".into(),
+        client_issuer: "http://127.0.0.1:8080".into(),
         audience: "sigil".into(),
         leeway_seconds: 30,
         access_ttl_seconds: 1800,

@@ -158,6 +158,20 @@ impl Accounts {
         presented: &str,
         client: &ClientInfo,
     ) -> Result<Result<TokenPair, SignInRefusal>, AppError> {
+        Ok(self
+            .rotate_for(presented, client, None)
+            .await?
+            .map(|(pair, _, _)| pair))
+    }
+
+    /// [`Accounts::rotate`] for the OAuth client `client_id` (`None`: first-party), whose
+    /// refresh token it must be; also gives the session the pair belongs to.
+    pub async fn rotate_for(
+        &self,
+        presented: &str,
+        client: &ClientInfo,
+        client_id: Option<String>,
+    ) -> Result<Result<(TokenPair, Session, User), SignInRefusal>, AppError> {
         let old_hash = refresh::hash(presented);
         let (refresh_token, new_hash, expires_at) = self.tokens.successor(presented);
         let (fresh_token, fresh_hash, _) = self.tokens.new_refresh_token();
@@ -194,7 +208,7 @@ impl Accounts {
                     &fresh_hash,
                     (expires_at, &limits),
                     grace,
-                    ip.as_deref(),
+                    (ip.as_deref(), client_id.as_deref()),
                     on_end,
                 )?)
             })
@@ -202,7 +216,8 @@ impl Accounts {
         match outcome {
             Ok((session, user, fallback)) => {
                 let token = if fallback { fresh_token } else { refresh_token };
-                Ok(Ok(self.tokens.pair(&user, &session, token)?))
+                let pair = self.tokens.pair(&user, &session, token)?;
+                Ok(Ok((pair, session, user)))
             }
             Err(refusal) => {
                 if refusal == RefreshRefusal::Reused {

@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use super::credentials::{self, Credential, CredentialSource};
 use super::pat::{self, PatGrant};
 use super::rate_limit::CountAttempts;
-use super::scopes::Scope;
+use super::scopes::{Scope, Scopes};
 use super::tokens::Tokens;
 use super::{csrf, jwt};
 use crate::db::pats::PatRow;
@@ -47,6 +47,17 @@ pub struct SessionTimedOut(pub Expiry);
 pub enum Caller {
     FirstParty(Authenticated),
     Pat(PatGrant),
+    /// An OAuth client's access token: its user, with the scopes the client was granted.
+    Client(ClientCaller),
+}
+
+/// A client's access token that verified: a scoped token, whose `auth_time` still counts for
+/// the recent-sign-in rule.
+#[derive(Debug, Clone)]
+pub struct ClientCaller {
+    pub auth: Authenticated,
+    /// The API scopes of its `scope` (the OpenID ones open no API route).
+    pub scopes: Scopes,
 }
 
 impl Caller {
@@ -54,6 +65,7 @@ impl Caller {
         match self {
             Self::FirstParty(auth) => &auth.user,
             Self::Pat(grant) => &grant.user,
+            Self::Client(client) => &client.auth.user,
         }
     }
 
@@ -61,7 +73,7 @@ impl Caller {
     pub fn first_party(&self) -> Option<&Authenticated> {
         match self {
             Self::FirstParty(auth) => Some(auth),
-            Self::Pat(_) => None,
+            Self::Pat(_) | Self::Client(_) => None,
         }
     }
 
@@ -76,6 +88,7 @@ impl Caller {
         match self {
             Self::FirstParty(_) => true,
             Self::Pat(grant) => grant.scopes.grants(scope),
+            Self::Client(client) => client.scopes.grants(scope),
         }
     }
 }
@@ -102,7 +115,14 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Caller>, AppError>
     let done = if pat::is_pat(&credential.token) {
         Caller::Pat(authenticate_pat(req, &credential).await?)
     } else {
-        Caller::FirstParty(authenticate_jwt(req, credential).await?)
+        let auth = authenticate_jwt(req, credential).await?;
+        match &auth.claims.client_id {
+            Some(_) => Caller::Client(ClientCaller {
+                scopes: Scopes::from_stored(auth.claims.scope.as_deref().unwrap_or_default()),
+                auth,
+            }),
+            None => Caller::FirstParty(auth),
+        }
     };
     req.extensions_mut().insert(done.clone());
     Ok(Some(done))
@@ -235,7 +255,7 @@ pub async fn authenticate_first_party(
     match authenticate(req).await? {
         None => Ok(None),
         Some(Caller::FirstParty(auth)) => Ok(Some(auth)),
-        Some(Caller::Pat(_)) => Err(AppError::SessionRequired),
+        Some(Caller::Pat(_) | Caller::Client(_)) => Err(AppError::SessionRequired),
     }
 }
 
@@ -273,7 +293,7 @@ async fn authenticate_session(req: HttpRequest) -> Result<Option<Authenticated>,
     match authenticate_api(req).await? {
         None => Ok(None),
         Some(Caller::FirstParty(auth)) => Ok(Some(auth)),
-        Some(Caller::Pat(_)) => Err(AppError::SessionRequired),
+        Some(Caller::Pat(_) | Caller::Client(_)) => Err(AppError::SessionRequired),
     }
 }
 

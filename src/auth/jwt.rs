@@ -28,6 +28,8 @@ pub const EMBEDDED_KEY_HEADERS: &[&str] = &["jwk", "jku", "x5u", "x5c"];
 pub struct AccessClaims {
     /// The user's id, as a string.
     pub sub: String,
+    /// Empty in a client's token: RFC 9068 §6 keeps personal data out of it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub username: String,
     /// The login session (refresh family) this token was issued from.
     pub sid: String,
@@ -44,6 +46,12 @@ pub struct AccessClaims {
     /// How they proved it (RFC 8176): `pwd`, `otp`, `hwk`, `swk`.
     #[serde(default)]
     pub amr: Vec<String>,
+    /// The OAuth client the token was issued to (RFC 9068); `None` in first-party tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// A client token's granted scopes, space-separated; `None` in first-party tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl AccessClaims {
@@ -57,6 +65,9 @@ impl AccessClaims {
 #[derive(Debug, Clone)]
 pub struct TokenPolicy {
     pub issuer: String,
+    /// The `iss` of client access tokens (the OpenID provider's issuer, `PUBLIC_URL`),
+    /// accepted only on a token with `client_id`.
+    pub client_issuer: String,
     pub audience: String,
     pub leeway_seconds: i64,
     pub access_ttl_seconds: i64,
@@ -67,6 +78,7 @@ impl TokenPolicy {
     pub fn from_settings(settings: &Settings) -> Self {
         Self {
             issuer: settings.issuer.clone(),
+            client_issuer: settings.oidc.issuer.clone(),
             audience: settings.audience.clone(),
             leeway_seconds: settings.leeway_seconds as i64,
             access_ttl_seconds: settings.access_token_ttl.as_secs() as i64,
@@ -108,7 +120,50 @@ pub fn issue(
         aud: policy.audience.clone(),
         auth_time: subject.auth_time,
         amr: subject.amr.to_vec(),
+        client_id: None,
+        scope: None,
     };
+    sign(keys, claims)
+}
+
+/// An OAuth client the token is for, and what it was granted.
+pub struct ClientGrant<'a> {
+    pub client_id: &'a str,
+    /// Space-separated.
+    pub scope: &'a str,
+}
+
+/// Signs a client's access token (RFC 9068): the provider's issuer, the client and its
+/// scope, and no `username` (RFC 9068 §6 keeps personal data out).
+pub fn issue_for_client(
+    keys: &TokenKeys,
+    policy: &TokenPolicy,
+    subject: &Subject<'_>,
+    client: &ClientGrant<'_>,
+    now: i64,
+) -> Result<(String, AccessClaims), jsonwebtoken::errors::Error> {
+    let claims = AccessClaims {
+        sub: subject.user_id.to_string(),
+        username: String::new(),
+        sid: subject.session_id.to_string(),
+        iat: now,
+        nbf: now,
+        exp: now + policy.access_ttl_seconds,
+        jti: uuid::Uuid::new_v4().to_string(),
+        iss: policy.client_issuer.clone(),
+        aud: policy.audience.clone(),
+        auth_time: subject.auth_time,
+        amr: subject.amr.to_vec(),
+        client_id: Some(client.client_id.to_string()),
+        scope: Some(client.scope.to_string()),
+    };
+    sign(keys, claims)
+}
+
+fn sign(
+    keys: &TokenKeys,
+    claims: AccessClaims,
+) -> Result<(String, AccessClaims), jsonwebtoken::errors::Error> {
     let mut header = jsonwebtoken::Header::new(keys.jwt_algorithm());
     header.typ = Some(ACCESS_TOKEN_TYPE.to_string());
     header.kid = Some(keys.kid.clone());

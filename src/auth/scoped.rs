@@ -128,6 +128,14 @@ impl<S: Needs> FromRequest for AdminScoped<S> {
             let caller = match caller {
                 Caller::FirstParty(auth) => Caller::FirstParty(require_recent(&*tokens?, auth)?),
                 pat @ Caller::Pat(_) => allow(pat, S::SCOPE)?,
+                // A client's token goes by its own auth_time (API.md part three, section 3).
+                Caller::Client(client) => match allow(Caller::Client(client), S::SCOPE)? {
+                    Caller::Client(mut client) => {
+                        client.auth = require_recent(&*tokens?, client.auth)?;
+                        Caller::Client(client)
+                    }
+                    other => other,
+                },
             };
             Ok(AdminScoped(caller, PhantomData))
         })

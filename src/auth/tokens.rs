@@ -118,7 +118,19 @@ impl Tokens {
             auth_time: crate::db::to_utc(auth_time).unix_timestamp(),
             amr: &amr,
         };
-        jwt::issue(&self.keys, &self.policy, &subject, jwt::unix_now()).map_err(AppError::internal)
+        let now = jwt::unix_now();
+        // A client session's tokens are the client's (RFC 9068), never first-party ones.
+        match &session.client_id {
+            Some(client_id) => {
+                let grant = jwt::ClientGrant {
+                    client_id,
+                    scope: session.scope.as_deref().unwrap_or_default(),
+                };
+                jwt::issue_for_client(&self.keys, &self.policy, &subject, &grant, now)
+            }
+            None => jwt::issue(&self.keys, &self.policy, &subject, now),
+        }
+        .map_err(AppError::internal)
     }
 
     /// The successor of a presented refresh token, the same for every use of it

@@ -81,6 +81,8 @@ mod tests {
             aud: "sigil".into(),
             auth_time: nbf,
             amr: vec!["pwd".into()],
+            client_id: None,
+            scope: None,
         }
     }
 

@@ -30,6 +30,32 @@ pub struct Session {
     pub auth_time: Option<PrimitiveDateTime>,
     /// How (RFC 8176 values, space-separated): `pwd`, `pwd otp`, `hwk`…
     pub amr: String,
+    /// A client session's OAuth client; `None` for a first-party session.
+    pub client_id: Option<String>,
+    /// A client session's granted scopes, space-separated.
+    pub scope: Option<String>,
+    /// The browser session a code-flow client session came from: ending that one ends this
+    /// one, unless `scope` holds `offline_access`.
+    pub browser_sid: Option<String>,
+}
+
+/// What makes a session a client's (API.md part three, section 1, "Client sessions").
+#[derive(Debug, Clone)]
+pub struct ClientBinding {
+    pub client_id: String,
+    /// Space-separated.
+    pub scope: String,
+    /// The browser session of a code flow; `None` for the device grant.
+    pub browser_sid: Option<String>,
+}
+
+impl Session {
+    /// Whether this client session outlives its browser session (`offline_access`).
+    pub fn is_offline(&self) -> bool {
+        self.scope
+            .as_deref()
+            .is_some_and(|s| s.split(' ').any(|x| x == "offline_access"))
+    }
 }
 
 #[derive(Insertable)]
@@ -44,6 +70,9 @@ struct NewSession<'a> {
     ip: Option<String>,
     auth_time: Option<PrimitiveDateTime>,
     amr: &'a str,
+    client_id: Option<&'a str>,
+    scope: Option<&'a str>,
+    browser_sid: Option<&'a str>,
 }
 
 #[derive(Insertable)]
@@ -72,6 +101,9 @@ pub enum RefreshRefusal {
     Revoked,
     /// A rotated token came back after the grace window: the family is now revoked.
     Reused,
+    /// Another client's refresh token, a client's without its client, or a first-party one
+    /// with client credentials: nothing is changed.
+    WrongClient,
     /// The session timed out (idle or absolute limit): it is now ended.
     TimedOut(Expiry),
 }
@@ -85,6 +117,7 @@ impl RefreshRefusal {
             Self::Reused => {
                 "The refresh token was already used; its session has been revoked as a precaution."
             }
+            Self::WrongClient => "The refresh token was not issued to this client.",
             Self::TimedOut(expiry) => expiry.description(),
         }
     }
@@ -120,9 +153,28 @@ impl Session {
         conn: &mut DbConnection,
         user_id: i32,
         client: &ClientInfo,
-        (amr, auth_time): (&str, Option<PrimitiveDateTime>),
+        proof: (&str, Option<PrimitiveDateTime>),
         refresh_hash: &str,
         expires_at: PrimitiveDateTime,
+    ) -> QueryResult<Session> {
+        Self::start_bound(
+            conn,
+            user_id,
+            client,
+            proof,
+            (refresh_hash, expires_at),
+            None,
+        )
+    }
+
+    /// [`Session::start`], for an OAuth client when `binding` names one.
+    pub fn start_bound(
+        conn: &mut DbConnection,
+        user_id: i32,
+        client: &ClientInfo,
+        (amr, auth_time): (&str, Option<PrimitiveDateTime>),
+        (refresh_hash, expires_at): (&str, PrimitiveDateTime),
+        binding: Option<&ClientBinding>,
     ) -> QueryResult<Session> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = super::now();
@@ -139,6 +191,9 @@ impl Session {
                     ip: client.ip.map(|ip| ip.to_string()),
                     auth_time: Some(auth_time.unwrap_or(now)),
                     amr,
+                    client_id: binding.map(|b| b.client_id.as_str()),
+                    scope: binding.map(|b| b.scope.as_str()),
+                    browser_sid: binding.and_then(|b| b.browser_sid.as_deref()),
                 })
                 .execute(conn)?;
             diesel::insert_into(refresh_tokens::table)
@@ -176,11 +231,27 @@ impl Session {
         fallback_hash: &str,
         (new_expires_at, limits): (PrimitiveDateTime, &SessionLimits),
         grace: Duration,
-        ip: Option<&str>,
+        (ip, client_id): (Option<&str>, Option<&str>),
         on_end: impl FnOnce(&mut DbConnection, &Session, &User, RefreshRefusal) -> QueryResult<()>,
     ) -> QueryResult<Result<(Session, User, bool), RefreshRefusal>> {
         let now = super::now();
         let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            // A client's refresh token is that client's alone, and a first-party one no
+            // client's: checked before anything is written, so a wrong presenter changes
+            // nothing (API.md part three, section 1, "Token endpoint additions").
+            let owner: Option<Option<String>> = refresh_tokens::table
+                .inner_join(sessions::table)
+                .filter(refresh_tokens::token_hash.eq(old_hash))
+                .select(sessions::client_id)
+                .first(conn)
+                .optional()?;
+            match owner {
+                None => return Ok(Err(RefreshRefusal::Unknown)),
+                Some(owner) if owner.as_deref() != client_id => {
+                    return Ok(Err(RefreshRefusal::WrongClient))
+                }
+                Some(_) => {}
+            }
             let claimed = diesel::update(
                 refresh_tokens::table
                     .filter(refresh_tokens::token_hash.eq(old_hash))
@@ -469,5 +540,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
 
 mod revocation;
 
-pub use revocation::{purge_expired, revoke_access_token, revoke_by_refresh_hash};
+pub use revocation::{
+    end_client_sessions_of, purge_expired, revoke_access_token, revoke_by_refresh_hash,
+};
 use revocation::{revocation, revoke_session};

@@ -28,6 +28,24 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
+/// The pages' CSP with `form-action` also allowing where `uri` goes: its origin, or its
+/// private-use scheme (`com.example.app:`). `None` when `uri` does not parse.
+pub fn csp_with_form_action(uri: &str) -> Option<String> {
+    let url = url::Url::parse(uri).ok()?;
+    let source = match url.scheme() {
+        "http" | "https" => url.origin().ascii_serialization(),
+        scheme => format!("{scheme}:"),
+    };
+    // A source may not hold what would end the directive or the policy.
+    if source.contains([';', ',', ' ', '\'', '"']) {
+        return None;
+    }
+    Some(CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {source}"),
+    ))
+}
+
 /// The `/docs` scope's CSP, which replaces the default one there.
 pub fn docs_headers() -> DefaultHeaders {
     DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, DOCS_CSP))

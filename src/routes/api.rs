@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod client_auth;
 pub mod email;
 pub mod events;
 pub mod health;
@@ -17,4 +18,5 @@ pub mod posts;
 pub mod responses;
 pub mod sessions;
 pub mod token;
+pub mod userinfo;
 pub mod users;

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod home;
 pub mod layout;
 pub mod lines;
+pub mod oauth;
 pub mod posts;
 pub mod recent;
 pub mod renewal;

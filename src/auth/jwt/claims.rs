@@ -28,8 +28,18 @@ pub fn check_claims(
                 .ok_or(TokenError::InvalidClaim(name)),
         }
     };
+    let optional_text = |name: &'static str| -> Result<Option<String>, TokenError> {
+        match payload.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(TokenError::InvalidClaim(name)),
+        }
+    };
+    let client_id = optional_text("client_id")?;
     let iss = text("iss")?;
-    if iss != policy.issuer {
+    // The provider's issuer is a client token's alone: a first-party token never carries it.
+    let issuer_ok = iss == policy.issuer || (client_id.is_some() && iss == policy.client_issuer);
+    if !issuer_ok {
         return Err(TokenError::WrongIssuer);
     }
     let aud = match payload.get("aud") {
@@ -70,7 +80,10 @@ pub fn check_claims(
     };
     Ok(AccessClaims {
         sub,
-        username: text("username")?,
+        username: match client_id {
+            Some(_) => optional_text("username")?.unwrap_or_default(),
+            None => text("username")?,
+        },
         sid: text("sid")?,
         iat,
         nbf: nbf.unwrap_or(iat),
@@ -80,5 +93,10 @@ pub fn check_claims(
         aud,
         auth_time: number("auth_time")?.unwrap_or(0),
         amr,
+        scope: match client_id {
+            Some(_) => Some(optional_text("scope")?.unwrap_or_default()),
+            None => None,
+        },
+        client_id,
     })
 }

@@ -16,8 +16,31 @@ pub(super) fn revoke_session(
     let live = sessions::table
         .filter(sessions::id.eq(id))
         .filter(sessions::revoked_at.is_null());
-    diesel::update(live)
+    let ended = diesel::update(live)
         .set(revocation(now, reason))
+        .execute(conn)?;
+    if ended > 0 {
+        end_client_sessions_of(conn, &[id], now)?;
+    }
+    Ok(ended)
+}
+
+/// Ends the code-flow client sessions that came from the browser sessions `browser_sids`,
+/// except those holding `offline_access` (API.md part three, section 1, "Client sessions").
+pub fn end_client_sessions_of(
+    conn: &mut DbConnection,
+    browser_sids: &[&str],
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    if browser_sids.is_empty() {
+        return Ok(0);
+    }
+    let bound = sessions::table
+        .filter(sessions::browser_sid.eq_any(browser_sids))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::scope.not_like("%offline_access%"));
+    diesel::update(bound)
+        .set(revocation(now, "browser session ended"))
         .execute(conn)
 }
 

@@ -1,20 +1,23 @@
 //! `/api/auth/*` sign-ins: registration, the JSON login, the OAuth2 token endpoint, refresh.
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::client_auth::{self, Presented};
 use super::responses::{BodyErrors, RateLimited};
 use super::users::UserBody;
 use crate::accounts::mfa::{SecondFactorError, SignInStep};
 use crate::accounts::{NewAccount, RegisterRequest};
 use crate::auth::tokens::TokenPair;
 use crate::auth::totp::FactorCode;
+use crate::db::clients::{AUTHORIZATION_CODE, REFRESH_TOKEN};
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
 use crate::http::oauth_form::{required, OAuthForm};
+use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
 /// Registers an account: `{email, username, password, invitation?}` → 201 User.
@@ -163,12 +166,31 @@ pub struct TokenRequest {
     /// recovery code.
     #[serde(default)]
     pub otp: Option<String>,
-    /// Accepted and ignored.
+    /// With a client's `refresh_token`: narrows the new access token's scope (never widens
+    /// it). Ignored by the first-party grants.
     #[serde(default)]
     pub scope: Option<String>,
-    /// Accepted and ignored.
+    /// An OAuth client's id (`client_secret_post`, or a public client). Ignored by the
+    /// password and mfa-otp grants, and by a first-party refresh when it names no client.
     #[serde(default)]
     pub client_id: Option<String>,
+    /// A confidential client's secret (`client_secret_post`).
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Not supported (private_key_jwt): `invalid_client`.
+    #[serde(default)]
+    pub client_assertion: Option<String>,
+    #[serde(default)]
+    pub client_assertion_type: Option<String>,
+    /// With `authorization_code`: the code the redirect brought.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// With `authorization_code`: the authorization request's, exactly.
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    /// With `authorization_code`: the PKCE verifier (RFC 7636).
+    #[serde(default)]
+    pub code_verifier: Option<String>,
 }
 
 /// The OAuth2 token endpoint: password and refresh grants.
@@ -188,11 +210,71 @@ pub struct TokenRequest {
     )
 )]
 pub async fn token(
+    req: HttpRequest,
     LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     OAuthForm(form): OAuthForm<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let pair = match required(form.grant_type, "grant_type")?.as_str() {
+    let grant_type = required(form.grant_type.clone(), "grant_type")?;
+    let presented = Presented {
+        client_id: form.client_id.as_deref(),
+        client_secret: form.client_secret.as_deref(),
+        assertion: form.client_assertion.is_some() || form.client_assertion_type.is_some(),
+    };
+    let provider = &state.provider;
+    match grant_type.as_str() {
+        AUTHORIZATION_CODE if provider.enabled => {
+            let oauth_client = client_auth::authenticate(&req, &state.db, &presented)
+                .await?
+                .ok_or_else(|| {
+                    AppError::oauth(
+                        "invalid_client",
+                        "The code grant needs the client: its credentials, or a public \
+                         client's client_id.",
+                    )
+                })?;
+            if !oauth_client.allows_grant(AUTHORIZATION_CODE) {
+                return Err(unauthorized_client(AUTHORIZATION_CODE));
+            }
+            let code = required(form.code, "code")?;
+            let redirect_uri = required(form.redirect_uri, "redirect_uri")?;
+            let verifier = form.code_verifier.unwrap_or_default();
+            let tokens = state
+                .accounts()
+                .exchange_code(
+                    provider,
+                    &oauth_client,
+                    (&code, &redirect_uri, &verifier),
+                    &client,
+                )
+                .await?
+                .map_err(|why| AppError::oauth("invalid_grant", why))?;
+            return Ok(client_tokens_response(&tokens));
+        }
+        "refresh_token" if provider.enabled && client_auth::any(&req, &presented) => {
+            if let Some(oauth_client) =
+                client_auth::authenticate(&req, &state.db, &presented).await?
+            {
+                if !oauth_client.allows_grant(REFRESH_TOKEN) {
+                    return Err(unauthorized_client(REFRESH_TOKEN));
+                }
+                let presented_token = required(form.refresh_token, "refresh_token")?;
+                let tokens = state
+                    .accounts()
+                    .refresh_for_client(
+                        provider,
+                        &oauth_client,
+                        &presented_token,
+                        form.scope.as_deref(),
+                        &client,
+                    )
+                    .await??;
+                return Ok(client_tokens_response(&tokens));
+            }
+        }
+        _ => {}
+    }
+    let pair = match grant_type.as_str() {
         "password" => {
             let username = required(form.username, "username")?;
             let password = required(form.password, "password")?;
@@ -240,14 +322,30 @@ pub async fn token(
             return Err(AppError::oauth(
                 "unsupported_grant_type",
                 format!(
-                    "The grant type {:?} is not supported; use password, refresh_token or \
-                     urn:sigil:grant-type:mfa-otp.",
+                    "The grant type {:?} is not supported; use authorization_code, password, \
+                     refresh_token or urn:sigil:grant-type:mfa-otp.",
                     other.chars().take(64).collect::<String>()
                 ),
             ))
         }
     };
     Ok(pair.response())
+}
+
+/// RFC 6749 §5.2 `unauthorized_client`: a grant the client is not registered for.
+fn unauthorized_client(grant: &str) -> AppError {
+    AppError::oauth(
+        "unauthorized_client",
+        format!("This client is not registered for the {grant} grant."),
+    )
+}
+
+/// RFC 6749 §5.1: a client's tokens as JSON, never cached.
+fn client_tokens_response(tokens: &crate::accounts::apps::ClientTokens) -> HttpResponse {
+    HttpResponse::Ok()
+        .no_store()
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(tokens)
 }
 
 /// The token endpoint's grant that completes a sign-in with a second factor.

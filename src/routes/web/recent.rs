@@ -215,6 +215,25 @@ struct ConfirmPage {
     errors: FieldErrors,
 }
 
+/// "Confirm it's you" for a page that asks for a fresh proof of identity on its own (an
+/// authorization request with `prompt=login` or `max_age`): afterwards the browser goes back
+/// to `return_to`.
+pub async fn confirm_it_is_you(
+    req: &HttpRequest,
+    user: &Authenticated,
+    return_to: &str,
+) -> Result<HttpResponse, AppError> {
+    let state = app_data::<AppState>(req)?;
+    let pending = Pending {
+        return_to: safe_next(Some(return_to)),
+        form: false,
+        kept: Vec::new(),
+    };
+    let session = req.get_session();
+    let page = confirm_page(&state, &session, user, &pending, FieldErrors::new()).await?;
+    crate::routes::web::render(&page, StatusCode::OK)
+}
+
 async fn confirm_page(
     state: &AppState,
     session: &Session,
