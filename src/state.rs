@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::{Mailer, Notifier};
 use crate::metrics::Metrics;
+use crate::oidc::keys::OidcKeys;
 
 /// Everything a handler needs, shared by all workers. `db` and `tokens` are also registered
 /// on their own, so authentication needs nothing else.
@@ -46,6 +47,8 @@ pub struct AppState {
     /// The WebAuthn relying party (`PUBLIC_URL`'s host and origin); `None`, with a warning at
     /// start, when `PUBLIC_URL` names an IP address, which browsers refuse for passkeys.
     pub relying_party: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// The OpenID provider's RS256 key (id_tokens, logout tokens), also registered on its own.
+    pub oidc_keys: Arc<OidcKeys>,
 }
 
 impl AppState {
@@ -55,6 +58,10 @@ impl AppState {
         // First: a breached-password file that cannot be used is a configuration error.
         let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
         let (db, tokens) = open(&settings)?;
+        let oidc_keys = Arc::new(OidcKeys::new(&settings, db.clone())?);
+        if let Some(why) = &settings.oidc.off_because {
+            log::warn!("{why}");
+        }
         let db = db.with_async_reads(settings.async_reads_per_worker());
         let background = Arc::new(Background::default());
         let metrics = Arc::new(Metrics::new());
@@ -101,6 +108,7 @@ impl AppState {
         Ok(Self {
             accounts,
             relying_party,
+            oidc_keys,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             post_pages: Arc::default(),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
