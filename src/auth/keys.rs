@@ -122,6 +122,16 @@ pub fn load(settings: &Settings) -> Result<TokenKeys, ConfigError> {
     warn_if_readable_by_others(private_path);
     let private_pem = read(private_path).map_err(|m| err("JWT_PRIVATE_KEY_FILE", m))?;
     let encoding = encoding_key(alg, &private_pem).map_err(|m| err("JWT_PRIVATE_KEY_FILE", m))?;
+    if alg == SigningAlgorithm::RS256 {
+        // Also the id_token key: a key too small to sign with is named as such, not as a
+        // public key that does not match.
+        crate::oidc::keys::SigningKey::from_pem(&private_pem).map_err(|m| {
+            err(
+                "JWT_PRIVATE_KEY_FILE",
+                format!("{}: {m}", private_path.display()),
+            )
+        })?;
+    }
     let public_pem = read(public_path).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;
     let current = verify_key(alg, &public_pem).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;
     if !pair_matches(alg, &encoding, &current.0.key) {
