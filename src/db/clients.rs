@@ -77,11 +77,8 @@ impl ClientRow {
     /// while its grace lasts. Compared as SHA-256 in constant time; a public client has none.
     pub fn check_secret(&self, presented: &str, now: PrimitiveDateTime) -> bool {
         let presented = checksummed::hash(presented);
-        let matches = |stored: &Option<String>| {
-            stored
-                .as_deref()
-                .is_some_and(|s| bool::from(s.as_bytes().ct_eq(presented.as_bytes())))
-        };
+        let matches =
+            |stored: &Option<String>| stored.as_deref().is_some_and(|s| bool::from(s.as_bytes().ct_eq(presented.as_bytes())));
         let current = matches(&self.secret_hash);
         let previous = matches(&self.previous_secret_hash)
             && self.previous_secret_expires_at.is_some_and(|t| now < t);
