@@ -65,8 +65,8 @@ impl Application {
         let proxies = web::Data::new(TrustedProxies(state.settings.trusted_proxies.clone()));
         let tokens = web::Data::from(std::sync::Arc::clone(&state.tokens));
         let provider = web::Data::from(std::sync::Arc::clone(&state.provider));
-        let oidc_keys = web::Data::from(std::sync::Arc::clone(&state.oidc_keys));
         let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
+        let oidc_keys = web::Data::from(Arc::clone(&state.oidc_keys));
         let state = web::Data::new(state);
         let attempts: web::Data<dyn CountAttempts> = web::Data::from(Arc::new(LoginAttempts(
             state.clone().into_inner(),
@@ -83,8 +83,8 @@ impl Application {
                 .app_data(attempts.clone())
                 .app_data(tokens.clone())
                 .app_data(provider.clone())
-                .app_data(oidc_keys.clone())
                 .app_data(metrics.clone())
+                .app_data(oidc_keys.clone())
                 .app_data(proxies.clone())
                 .app_data(body::json_config())
                 .app_data(body::form_config())
@@ -298,7 +298,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/.well-known/jwks.json").route(get().to(api::keys::jwks)))
         .service(
             resource("/.well-known/oauth-authorization-server")
-                .route(get().to(api::oauth::metadata)),
+                .route(get().to(api::discovery::authorization_server)),
+        )
+        .service(
+            resource("/.well-known/openid-configuration")
+                .route(get().to(api::discovery::openid_configuration)),
         )
         .service(resource("/docs").route(get().to(docs_redirect)))
         .service(

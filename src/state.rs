@@ -61,6 +61,10 @@ impl AppState {
         // First: a breached-password file that cannot be used is a configuration error.
         let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
         let (db, tokens) = open(&settings)?;
+        let oidc_keys = Arc::new(OidcKeys::new(&settings, db.clone())?);
+        if let Some(why) = &settings.oidc.off_because {
+            log::warn!("{why}");
+        }
         let db = db.with_async_reads(settings.async_reads_per_worker());
         let background = Arc::new(Background::default());
         let metrics = Arc::new(Metrics::new());
@@ -90,8 +94,6 @@ impl AppState {
                 b"sigil totp secrets",
             )),
         });
-        let oidc_keys =
-            Arc::new(OidcKeys::new(&settings, db.clone()).map_err(StartupError::Config)?);
         let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
         let passwords = Arc::new(Passwords::new(settings.bcrypt_cost));
         let tokens = Arc::new(tokens);

@@ -122,6 +122,16 @@ pub fn load(settings: &Settings) -> Result<TokenKeys, ConfigError> {
     warn_if_readable_by_others(private_path);
     let private_pem = read(private_path).map_err(|m| err("JWT_PRIVATE_KEY_FILE", m))?;
     let encoding = encoding_key(alg, &private_pem).map_err(|m| err("JWT_PRIVATE_KEY_FILE", m))?;
+    if alg == SigningAlgorithm::RS256 {
+        // Also the id_token key: a key too small to sign with is named as such, not as a
+        // public key that does not match.
+        crate::oidc::keys::SigningKey::from_pem(&private_pem).map_err(|m| {
+            err(
+                "JWT_PRIVATE_KEY_FILE",
+                format!("{}: {m}", private_path.display()),
+            )
+        })?;
+    }
     let public_pem = read(public_path).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;
     let current = verify_key(alg, &public_pem).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;
     if !pair_matches(alg, &encoding, &current.0.key) {
@@ -156,8 +166,9 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// Warns when a private key file is readable by group or others.
 #[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
+pub(crate) fn warn_if_readable_by_others(path: &Path) {
     use std::os::unix::fs::PermissionsExt as _;
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.permissions().mode() & 0o077 != 0 {
@@ -170,7 +181,7 @@ fn warn_if_readable_by_others(path: &Path) {
 }
 
 #[cfg(not(unix))]
-fn warn_if_readable_by_others(_: &Path) {}
+pub(crate) fn warn_if_readable_by_others(_: &Path) {}
 
 fn kind(alg: SigningAlgorithm) -> &'static str {
     match alg {

@@ -29,7 +29,7 @@ backend_tests!(
     sessions_are_listed_and_deleting_one_revokes_its_tokens,
     password_change_revokes_everything_and_returns_a_new_pair,
     login_is_rate_limited_per_address,
-    jwks_is_empty_under_hs256,
+    jwks_under_hs256_lists_only_the_id_token_key,
     missing_and_invalid_credentials_get_rfc_6750_challenges,
 );
 
@@ -482,9 +482,13 @@ async fn login_is_rate_limited_per_address(b: Backend) {
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
-async fn jwks_is_empty_under_hs256(b: Backend) {
+async fn jwks_under_hs256_lists_only_the_id_token_key(b: Backend) {
+    // Part three: the HS256 secret stays unpublished; the RS256 id_token key is listed.
     let app = TestApp::spawn(b).await;
-    assert_eq!(app.jwks().await, json!({"keys": []}));
+    let keys = app.jwks().await["keys"].as_array().unwrap().clone();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0]["alg"], "RS256");
+    assert_eq!(keys[0]["kty"], "RSA");
 }
 
 async fn missing_and_invalid_credentials_get_rfc_6750_challenges(b: Backend) {

@@ -15,7 +15,8 @@ pub mod tokens;
 pub mod users;
 
 pub use app::{
-    fresh_database, postgres_configured, skipped, test_env, Backend, TestApp, PASSWORD, SECRET_KEY,
+    fresh_database, postgres_configured, skipped, start_error, test_env, Backend, TestApp,
+    PASSWORD, SECRET_KEY,
 };
 pub use audit::{assert_no_secrets, events, of_kind, the_event};
 pub use clients::{csrf_of, header, problem, problem_about, send, Browser, Requests};

@@ -30,6 +30,7 @@ mod mfa_attacks;
 mod mfa_pages;
 mod mfa_reauth;
 mod oauth;
+mod oidc_keys;
 mod oidc_provider;
 mod openapi;
 mod operations;

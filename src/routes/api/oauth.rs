@@ -1,65 +1,19 @@
-//! The standard endpoints for machines: RFC 8414 authorization server metadata, RFC 7009
-//! token revocation and RFC 7662 token introspection.
+//! The standard endpoints for machines: RFC 7009 token revocation and RFC 7662 token
+//! introspection (the metadata that names them is `discovery`).
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::auth::MFA_OTP_GRANT;
 use super::responses::RateLimited;
 use crate::accounts::introspection::IntrospectionBody;
 use crate::error::{AppError, OAuthBody, Problem};
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
-
-/// RFC 8414 §2: where the endpoints are and what they accept.
-#[derive(Serialize, ToSchema)]
-pub struct ServerMetadata {
-    /// `PUBLIC_URL`; the tokens' own `iss` claim is `JWT_ISSUER`.
-    pub issuer: String,
-    pub token_endpoint: String,
-    pub jwks_uri: String,
-    pub revocation_endpoint: String,
-    pub introspection_endpoint: String,
-    pub grant_types_supported: Vec<&'static str>,
-    /// Sigil has no authorization endpoint: clients use the password grant.
-    pub response_types_supported: Vec<&'static str>,
-    pub token_endpoint_auth_methods_supported: Vec<&'static str>,
-    pub revocation_endpoint_auth_methods_supported: Vec<&'static str>,
-    pub introspection_endpoint_auth_methods_supported: Vec<&'static str>,
-    pub service_documentation: String,
-}
-
-/// The authorization server's metadata (RFC 8414).
-#[utoipa::path(
-    get,
-    path = "/.well-known/oauth-authorization-server",
-    tag = "tokens",
-    responses((status = 200, description = "RFC 8414 authorization server metadata", body = ServerMetadata))
-)]
-pub async fn metadata(state: web::Data<AppState>) -> HttpResponse {
-    let base = state.settings.mail.public_url.trim_end_matches('/');
-    let at = |path: &str| format!("{base}{path}");
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(ServerMetadata {
-            issuer: base.to_string(),
-            token_endpoint: at("/api/auth/token"),
-            jwks_uri: at("/.well-known/jwks.json"),
-            revocation_endpoint: at("/api/auth/revoke"),
-            introspection_endpoint: at("/api/auth/introspect"),
-            grant_types_supported: vec!["password", "refresh_token", MFA_OTP_GRANT],
-            response_types_supported: Vec::new(),
-            token_endpoint_auth_methods_supported: vec!["none"],
-            revocation_endpoint_auth_methods_supported: vec!["none"],
-            introspection_endpoint_auth_methods_supported: vec!["client_secret_basic"],
-            service_documentation: at("/docs"),
-        })
-}
 
 /// The form of `POST /api/auth/revoke` and `POST /api/auth/introspect`.
 #[derive(Deserialize, ToSchema)]

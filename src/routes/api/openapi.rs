@@ -7,8 +7,8 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, email, events, health, invitations, keys, mfa, oauth, passkeys, pats, posts,
-    sessions, token, users,
+    admin, auth, discovery, email, events, health, invitations, keys, mfa, oauth, passkeys, pats,
+    posts, sessions, token, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -75,6 +75,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
     ("get", "/.well-known/oauth-authorization-server"),
+    ("get", "/.well-known/openid-configuration"),
     ("post", "/api/auth/revoke"),
     ("post", "/api/auth/introspect"),
     ("get", "/healthz"),
@@ -150,7 +151,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         invitations::revoke,
         document,
         keys::jwks,
-        oauth::metadata,
+        discovery::authorization_server,
+        discovery::openid_configuration,
         oauth::revoke,
         oauth::introspect,
         health::healthz,

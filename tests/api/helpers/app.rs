@@ -244,6 +244,27 @@ impl TestApp {
         }
     }
 
+    /// How many rows `table` holds, read directly: for what HTTP cannot show (one stored key
+    /// where two instances raced to make it).
+    pub fn count_rows(&self, table: &str) -> i64 {
+        use diesel::RunQueryDsl as _;
+        let query = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT COUNT(*) FROM {table})"
+        )));
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.database_url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path).expect("open SQLite");
+                query.get_result(&mut conn).expect("count rows")
+            }
+            Backend::Postgres => {
+                let mut conn =
+                    diesel::PgConnection::establish(&self.database_url).expect("open PostgreSQL");
+                query.get_result(&mut conn).expect("count rows")
+            }
+        }
+    }
+
     /// The folder the development outbox writes `.eml` files to (no `SMTP_URL`).
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.path().join("outbox")
@@ -256,5 +277,27 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+}
+
+/// The configuration error that stops a server with these settings from starting, on a fresh
+/// database (panics if it starts, or fails for another reason).
+pub async fn start_error(
+    backend: Backend,
+    overrides: &[(&str, &str)],
+) -> sigil::config::ConfigError {
+    let (database_url, _guard) = fresh_database(backend);
+    let mut env = test_env(&database_url, overrides);
+    env.entry("PUBLIC_URL".into())
+        .or_insert_with(|| "http://127.0.0.1:8080".into());
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let settings = settings_from(&env, data_dir.path());
+    let built = tokio::task::spawn_blocking(move || AppState::new(settings))
+        .await
+        .expect("start-up thread");
+    match built {
+        Err(sigil::state::StartupError::Config(e)) => e,
+        Err(other) => panic!("not a configuration error: {other}"),
+        Ok(_) => panic!("the server started with {overrides:?}"),
     }
 }
