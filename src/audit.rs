@@ -59,10 +59,14 @@ pub enum EventKind {
     InvitationCreated,
     InvitationRevoked,
     InvitationAccepted,
+    ClientCreated,
+    ClientUpdated,
+    ClientDeleted,
+    ClientSecretRotated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 40] = [
+    pub const ALL: [EventKind; 44] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -103,6 +107,10 @@ impl EventKind {
         Self::InvitationCreated,
         Self::InvitationRevoked,
         Self::InvitationAccepted,
+        Self::ClientCreated,
+        Self::ClientUpdated,
+        Self::ClientDeleted,
+        Self::ClientSecretRotated,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -148,6 +156,10 @@ impl EventKind {
             Self::InvitationCreated => "invitation_created",
             Self::InvitationRevoked => "invitation_revoked",
             Self::InvitationAccepted => "invitation_accepted",
+            Self::ClientCreated => "client_created",
+            Self::ClientUpdated => "client_updated",
+            Self::ClientDeleted => "client_deleted",
+            Self::ClientSecretRotated => "client_secret_rotated",
         }
     }
 
@@ -205,6 +217,10 @@ impl EventKind {
             Self::InvitationCreated => "Invitation sent",
             Self::InvitationRevoked => "Invitation revoked",
             Self::InvitationAccepted => "Invitation accepted",
+            Self::ClientCreated => "OAuth client registered",
+            Self::ClientUpdated => "OAuth client changed",
+            Self::ClientDeleted => "OAuth client deleted",
+            Self::ClientSecretRotated => "OAuth client secret rotated",
         }
     }
 }
