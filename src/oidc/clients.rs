@@ -938,7 +938,8 @@ pub fn detail_in(conn: &mut DbConnection, client_id: &str) -> Result<ClientDetai
 }
 
 /// Changes the fields `fields` names (a partial update); `404`, or `422` naming each bad
-/// field. The event lists the fields that changed.
+/// field. The event lists the fields that changed; a change that changes nothing writes
+/// nothing.
 pub fn update_in(
     conn: &mut DbConnection,
     client_id: &str,
@@ -949,6 +950,9 @@ pub fn update_in(
         let mut row = ClientRow::find(conn, client_id)?.ok_or(AppError::NotFound)?;
         let spec = ClientSpec::change(&row, fields)?;
         let changed = spec.changed_from(&row);
+        if changed.is_empty() {
+            return Ok(row);
+        }
         spec.apply(&mut row);
         ClientRow::save(conn, &row)?;
         let event = by

@@ -14,7 +14,7 @@ use sigil::auth::checksummed::CLIENT_SECRET;
 use crate::backend_tests;
 use crate::helpers::{
     assert_challenge, csrf_of, events, header, header_and_claims, problem, problem_about, send,
-    token_issued_ago, Backend, TestApp, TestUser, PASSWORD,
+    token_issued_ago, Backend, Requests as _, TestApp, TestUser, PASSWORD,
 };
 
 backend_tests!(
@@ -462,6 +462,9 @@ async fn a_change_is_partial_and_the_fixed_fields_are_refused(b: Backend) {
         .await;
     problem(r, 404).await;
 
+    // A change that changes nothing is answered, and writes no event.
+    let r = patch(json!({"client_name": "Nightly reports"})).await;
+    assert_eq!(r.status(), 200);
     let changed = events(&app, &root.access_token, "kind=client_updated").await;
     assert_eq!(changed.len(), 3, "{changed:#?}");
     let first = changed.last().unwrap();
