@@ -22,7 +22,7 @@ use crate::routes::web::errors::url_encode;
 use crate::routes::web::extract::Confirm;
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::recent::{AdminForm, AdminViewer, Prefill, Sensitive};
-use crate::routes::web::{render, see_other};
+use crate::routes::web::{render, see_other, utc};
 use crate::state::AppState;
 
 const PATH: &str = "/admin/clients";
@@ -328,6 +328,9 @@ struct ClientPage {
     chrome: Chrome,
     client: ClientView,
     grant_types: String,
+    /// When it was registered, and when its secret was last rotated, as the pages write times.
+    created: String,
+    rotated: Option<String>,
     live_sessions: i64,
     users: i64,
     confidential: bool,
@@ -378,6 +381,8 @@ async fn client_page(
             Some(admin),
         ),
         grant_types: client.grant_types.join(", "),
+        created: utc(detail.row.created_at),
+        rotated: detail.row.secret_rotated_at.map(utc),
         live_sessions: detail.live_sessions,
         users: detail.users,
         confidential: detail.row.confidential,
