@@ -63,10 +63,14 @@ pub enum EventKind {
     ConsentDenied,
     OauthGrant,
     OauthCodeReuse,
+    ClientCreated,
+    ClientUpdated,
+    ClientDeleted,
+    ClientSecretRotated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 44] = [
+    pub const ALL: [EventKind; 48] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -111,6 +115,10 @@ impl EventKind {
         Self::ConsentDenied,
         Self::OauthGrant,
         Self::OauthCodeReuse,
+        Self::ClientCreated,
+        Self::ClientUpdated,
+        Self::ClientDeleted,
+        Self::ClientSecretRotated,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -160,6 +168,10 @@ impl EventKind {
             Self::ConsentDenied => "consent_denied",
             Self::OauthGrant => "oauth_grant",
             Self::OauthCodeReuse => "oauth_code_reuse",
+            Self::ClientCreated => "client_created",
+            Self::ClientUpdated => "client_updated",
+            Self::ClientDeleted => "client_deleted",
+            Self::ClientSecretRotated => "client_secret_rotated",
         }
     }
 
@@ -221,6 +233,10 @@ impl EventKind {
             Self::ConsentDenied => "Access denied to an app",
             Self::OauthGrant => "Tokens issued to an app",
             Self::OauthCodeReuse => "Authorization code used twice",
+            Self::ClientCreated => "OAuth client registered",
+            Self::ClientUpdated => "OAuth client changed",
+            Self::ClientDeleted => "OAuth client deleted",
+            Self::ClientSecretRotated => "OAuth client secret rotated",
         }
     }
 }

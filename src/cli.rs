@@ -1,5 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `create-user`, `set-role`, `inspect`,
-//! `encode`, `gen-keys`, `backup`. Each command beyond serving lives in a module of its own.
+//! `encode`, `gen-keys`, `backup`, `client`. Each command beyond serving lives in a module of
+//! its own.
 
 use std::process::ExitCode;
 
@@ -9,6 +10,7 @@ use crate::config::Settings;
 
 mod accounts;
 mod backup;
+mod clients;
 mod encode;
 mod exit;
 mod inspect;
@@ -61,6 +63,10 @@ pub enum Command {
     /// Copy the SQLite database, consistently, while the server runs (SQLite's VACUUM INTO)
     /// into PATH, a new file with mode 0600. For PostgreSQL use pg_dump.
     Backup { path: std::path::PathBuf },
+    /// Register, list and delete the OAuth clients of the OpenID Connect provider, and
+    /// rotate their secrets.
+    #[command(subcommand)]
+    Client(clients::ClientCommand),
     /// Write a new signing key pair (private.pem with mode 0600, public.pem) into a folder.
     GenKeys {
         #[arg(long, default_value = "EdDSA")]
@@ -119,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::SetRole { username, role } => accounts::set_role(&settings, &username, &role),
         Command::Inspect(args) => inspect::inspect(settings, args),
         Command::Backup { path } => backup::backup(&settings, &path),
+        Command::Client(command) => clients::run(&settings, command),
         Command::GenKeys { .. } | Command::Encode(_) => ExitCode::SUCCESS,
     }
 }

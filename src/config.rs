@@ -22,7 +22,7 @@ pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 pub use oidc::OidcSettings;
 pub use protection::{ProtectionSettings, RegistrationMode};
-pub use secret::{check_secret, write_private_file, Secret, MIN_SECRET_BYTES};
+pub use secret::{check_secret, derive_key, write_private_file, Secret, MIN_SECRET_BYTES};
 use secret::{development_secret, metrics_token, throwaway_secret};
 
 /// The signing algorithm of access tokens. Only these four are offered; each is pinned at

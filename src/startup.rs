@@ -287,6 +287,21 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/admin/invitations/{id}")
                         .route(delete().to(api::invitations::revoke)),
                 )
+                .service(
+                    resource("/admin/clients")
+                        .route(get().to(api::clients::list))
+                        .route(post().to(api::clients::create)),
+                )
+                .service(
+                    resource("/admin/clients/{client_id}")
+                        .route(get().to(api::clients::show))
+                        .route(patch().to(api::clients::update))
+                        .route(delete().to(api::clients::delete)),
+                )
+                .service(
+                    resource("/admin/clients/{client_id}/secret")
+                        .route(post().to(api::clients::rotate_secret)),
+                )
                 .service(resource("/openapi.json").route(get().to(api::openapi::document)))
                 .service(
                     resource("/posts/{id}")
@@ -480,6 +495,26 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/admin/invitations/{id}/revoke")
                 .route(post().to(pages::admin::invitations::revoke)),
+        )
+        .service(
+            resource("/admin/clients")
+                .route(get().to(pages::admin::clients::list))
+                .route(post().to(pages::admin::clients::create)),
+        )
+        .service(
+            resource("/admin/clients/{client_id}").route(get().to(pages::admin::clients::show)),
+        )
+        .service(
+            resource("/admin/clients/{client_id}/edit")
+                .route(post().to(pages::admin::clients::update)),
+        )
+        .service(
+            resource("/admin/clients/{client_id}/delete")
+                .route(post().to(pages::admin::clients::delete)),
+        )
+        .service(
+            resource("/admin/clients/{client_id}/secret")
+                .route(post().to(pages::admin::clients::rotate_secret)),
         )
         .service(resource("/static/{path:.*}").route(get().to(pages::assets::serve)));
 }

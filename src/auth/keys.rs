@@ -125,12 +125,20 @@ pub fn load(settings: &Settings) -> Result<TokenKeys, ConfigError> {
     if alg == SigningAlgorithm::RS256 {
         // Also the id_token key: a key too small to sign with is named as such, not as a
         // public key that does not match.
-        crate::oidc::keys::SigningKey::from_pem(&private_pem).map_err(|m| {
-            err(
+        let bits = openssl::pkey::PKey::private_key_from_pem(&private_pem)
+            .ok()
+            .and_then(|k| k.rsa().ok())
+            .map(|rsa| rsa.n().num_bits())
+            .unwrap_or(0);
+        if bits < 2048 {
+            return Err(err(
                 "JWT_PRIVATE_KEY_FILE",
-                format!("{}: {m}", private_path.display()),
-            )
-        })?;
+                format!(
+                    "{}: is a {bits}-bit RSA key; RS256 needs at least 2048 bits",
+                    private_path.display()
+                ),
+            ));
+        }
     }
     let public_pem = read(public_path).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;
     let current = verify_key(alg, &public_pem).map_err(|m| err("JWT_PUBLIC_KEY_FILE", m))?;

@@ -143,3 +143,12 @@ pub fn metrics_token(raw: Option<String>) -> Result<Option<Secret<String>>, Stri
     }
     Ok(Some(Secret::new(token.to_string())))
 }
+
+/// HMAC-SHA256 of a label under the secret: independent keys for independent uses.
+pub fn derive_key(secret: &[u8], label: &[u8]) -> [u8; 32] {
+    use hmac::Mac as _;
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(secret)
+        .expect("HMAC accepts keys of any length");
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}

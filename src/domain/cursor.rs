@@ -47,6 +47,37 @@ pub fn decode(key: &[u8; 32], cursor: &str) -> Result<i32, String> {
     Ok(id)
 }
 
+/// Cursors of lists keyed by text (OAuth clients, by `client_id`): a version of their own, the
+/// key's bytes, the same MAC.
+const TEXT_VERSION: u8 = 2;
+
+/// Encodes "continue after `last_key`" as an opaque string.
+pub fn encode_text(key: &[u8; 32], last_key: &str) -> String {
+    let mut bytes = Vec::with_capacity(1 + last_key.len() + TAG_LEN);
+    bytes.push(TEXT_VERSION);
+    bytes.extend_from_slice(last_key.as_bytes());
+    let t = tag(key, &bytes);
+    bytes.extend_from_slice(&t);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes a text cursor this server issued; anything else is refused.
+pub fn decode_text(key: &[u8; 32], cursor: &str) -> Result<String, String> {
+    let refuse =
+        || "This cursor is not one this server issued; start from the first page.".to_string();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| refuse())?;
+    if bytes.len() < 1 + TAG_LEN || bytes[0] != TEXT_VERSION {
+        return Err(refuse());
+    }
+    let (payload, given) = bytes.split_at(bytes.len() - TAG_LEN);
+    if !bool::from(tag(key, payload).ct_eq(given)) {
+        return Err(refuse());
+    }
+    String::from_utf8(payload[1..].to_vec()).map_err(|_| refuse())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +89,16 @@ mod tests {
         for id in [1, 42, i32::MAX] {
             assert_eq!(decode(&KEY, &encode(&KEY, id)), Ok(id));
         }
+    }
+
+    #[test]
+    fn text_cursors_round_trip_and_refuse_tampering_and_id_cursors() {
+        for k in ["abc", "my-app.v2", ""] {
+            assert_eq!(decode_text(&KEY, &encode_text(&KEY, k)), Ok(k.to_string()));
+        }
+        assert!(decode_text(&[8; 32], &encode_text(&KEY, "abc")).is_err());
+        assert!(decode_text(&KEY, &encode(&KEY, 42)).is_err());
+        assert!(decode(&KEY, &encode_text(&KEY, "abcd")).is_err());
     }
 
     #[test]

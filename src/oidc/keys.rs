@@ -20,11 +20,11 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::keys::thumbprint;
 use crate::auth::totp::SecretBox;
+use crate::config::derive_key;
 use crate::config::{ConfigError, Settings, SigningAlgorithm};
 use crate::db::schema::oidc_signing_keys;
 use crate::db::{on_backend, Db, DbConnection};
 use crate::error::AppError;
-use crate::state::derive_key;
 
 /// The size of a generated key: NIST's 128-bit security level, beyond the 2048-bit minimum.
 const GENERATED_BITS: u32 = 3072;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod client_auth;
+pub mod clients;
 pub mod discovery;
 pub mod email;
 pub mod events;

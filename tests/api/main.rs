@@ -12,6 +12,7 @@ mod backup;
 mod browser;
 mod browser_friction;
 mod browser_passkeys;
+mod clients;
 mod config;
 mod contract;
 mod friction_account;

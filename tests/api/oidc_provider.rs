@@ -6,13 +6,11 @@
 //! an id_token as an access token, scope widening on refresh.
 
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata,
-    CoreUserInfoClaims,
+    CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse as _, PkceCodeChallenge, RedirectUrl,
-    Scope, TokenResponse as _,
+    OAuth2TokenResponse as _, PkceCodeChallenge, RedirectUrl, Scope, TokenResponse as _,
 };
 use reqwest::Response;
 use serde_json::Value;
@@ -91,8 +89,15 @@ async fn signed_in(app: &TestApp, username: &str) -> Browser {
 
 /// Follows the browser through the authorization request at `url` (absolute) up to the
 /// consent page, and answers it with `decision`; returns the final redirect to the client.
-async fn authorize(app: &TestApp, browser: &Browser, url: &str, decision: Option<&str>) -> Response {
-    let path = url.strip_prefix(&app.address).expect("an URL on the server");
+async fn authorize(
+    app: &TestApp,
+    browser: &Browser,
+    url: &str,
+    decision: Option<&str>,
+) -> Response {
+    let path = url
+        .strip_prefix(&app.address)
+        .expect("an URL on the server");
     let r = send(browser.get(path)).await;
     let Some(decision) = decision else {
         return r;
@@ -108,7 +113,10 @@ async fn authorize(app: &TestApp, browser: &Browser, url: &str, decision: Option
         .expect("the consent form's action")
         .to_string();
     browser
-        .form(&action, &[("csrf_token", &csrf_of(&html)), ("decision", decision)])
+        .form(
+            &action,
+            &[("csrf_token", &csrf_of(&html)), ("decision", decision)],
+        )
         .await
 }
 
@@ -173,7 +181,9 @@ async fn a_stock_relying_party_signs_in_end_to_end(backend: Backend) {
         .expect("the code grant");
     let id_token = tokens.id_token().expect("an id_token with openid");
     let verifier = client.id_token_verifier();
-    let claims: &CoreIdTokenClaims = id_token.claims(&verifier, &nonce).expect("a valid id_token");
+    let claims: &CoreIdTokenClaims = id_token
+        .claims(&verifier, &nonce)
+        .expect("a valid id_token");
     let expected_hash = claims.access_token_hash().expect("at_hash");
     let actual = AccessTokenHash::from_token(
         tokens.access_token(),
@@ -186,7 +196,10 @@ async fn a_stock_relying_party_signs_in_end_to_end(backend: Backend) {
         claims.preferred_username().map(|u| u.as_str()),
         Some("alice")
     );
-    assert_eq!(claims.email().map(|e| e.as_str()), Some("alice@example.com"));
+    assert_eq!(
+        claims.email().map(|e| e.as_str()),
+        Some("alice@example.com")
+    );
     assert!(claims.auth_time().is_some());
 
     let info: CoreUserInfoClaims = client
@@ -221,7 +234,10 @@ async fn a_stock_relying_party_signs_in_end_to_end(backend: Backend) {
         raw["auth_time"].as_i64(),
         claims.auth_time().map(|t| t.timestamp())
     );
-    assert_ne!(refreshed.refresh_token().unwrap().secret(), refresh.secret());
+    assert_ne!(
+        refreshed.refresh_token().unwrap().secret(),
+        refresh.secret()
+    );
 
     // The client's tokens end with the browser session only when not offline: this one holds
     // offline_access, so signing out of Sigil leaves it.
@@ -229,7 +245,11 @@ async fn a_stock_relying_party_signs_in_end_to_end(backend: Backend) {
     let r = browser.form("/logout", &[("csrf_token", &csrf)]).await;
     assert_eq!(r.status(), 303);
     let fresh = refreshed.access_token().secret().clone();
-    assert_eq!(app.me(&fresh).await.status(), 200, "offline_access outlives the browser");
+    assert_eq!(
+        app.me(&fresh).await.status(),
+        200,
+        "offline_access outlives the browser"
+    );
 }
 
 fn payload_of(jwt: &str) -> Value {
@@ -247,7 +267,14 @@ fn pkce() -> (String, String) {
     (verifier.secret().clone(), challenge.as_str().to_string())
 }
 
-fn authorize_url(app: &TestApp, client_id: &str, redirect: &str, scope: &str, challenge: &str, extra: &[(&str, &str)]) -> String {
+fn authorize_url(
+    app: &TestApp,
+    client_id: &str,
+    redirect: &str,
+    scope: &str,
+    challenge: &str,
+    extra: &[(&str, &str)],
+) -> String {
     let mut url = url::Url::parse(&app.url("/oauth/authorize")).unwrap();
     {
         let mut q = url.query_pairs_mut();
@@ -276,8 +303,21 @@ async fn oauth_error(r: Response, status: u16) -> String {
 }
 
 /// Gets a code for `client_id` through the browser (consenting when asked).
-async fn code_for(app: &TestApp, browser: &Browser, client_id: &str, redirect: &str, challenge: &str) -> String {
-    let url = authorize_url(app, client_id, redirect, "openid profile:read", challenge, &[]);
+async fn code_for(
+    app: &TestApp,
+    browser: &Browser,
+    client_id: &str,
+    redirect: &str,
+    challenge: &str,
+) -> String {
+    let url = authorize_url(
+        app,
+        client_id,
+        redirect,
+        "openid profile:read",
+        challenge,
+        &[],
+    );
     let path = url.strip_prefix(&app.address).unwrap();
     let r = send(browser.get(path)).await;
     let r = if r.status() == 200 {
@@ -290,7 +330,10 @@ async fn code_for(app: &TestApp, browser: &Browser, client_id: &str, redirect: &
             .unwrap()
             .to_string();
         browser
-            .form(&action, &[("csrf_token", &csrf_of(&html)), ("decision", "allow")])
+            .form(
+                &action,
+                &[("csrf_token", &csrf_of(&html)), ("decision", "allow")],
+            )
             .await
     } else {
         r
@@ -331,7 +374,14 @@ async fn a_public_client_on_any_loopback_port_with_remembered_consent(backend: B
     // The consent is remembered: the next request goes straight back with a code, on
     // another port, and prompt=none works.
     let (_, challenge) = pkce();
-    let url = authorize_url(&app, "cli-tool", "http://127.0.0.1:5000/callback", "openid profile:read", &challenge, &[("prompt", "none")]);
+    let url = authorize_url(
+        &app,
+        "cli-tool",
+        "http://127.0.0.1:5000/callback",
+        "openid profile:read",
+        &challenge,
+        &[("prompt", "none")],
+    );
     let r = send(browser.get(url.strip_prefix(&app.address).unwrap())).await;
     let params = redirect_params(&r);
     assert!(param(&params, "code").is_some(), "{params:?}");
@@ -394,7 +444,11 @@ async fn codes_are_single_use_bound_and_pkce_is_required(backend: Backend) {
             ],
         )
         .await;
-        assert_eq!(oauth_error(r, 400).await, "invalid_grant", "{client_id} {uri}");
+        assert_eq!(
+            oauth_error(r, 400).await,
+            "invalid_grant",
+            "{client_id} {uri}"
+        );
     }
     // A missing verifier is invalid_grant too.
     let (_, challenge) = pkce();
@@ -430,7 +484,11 @@ async fn codes_are_single_use_bound_and_pkce_is_required(backend: Backend) {
     assert_eq!(app.me(access).await.status(), 200);
     let r = token(&app, &form).await;
     assert_eq!(oauth_error(r, 400).await, "invalid_grant");
-    assert_eq!(app.me(access).await.status(), 401, "tokens of a replayed code are revoked");
+    assert_eq!(
+        app.me(access).await.status(),
+        401,
+        "tokens of a replayed code are revoked"
+    );
 
     // PKCE downgrade at the authorization endpoint: no challenge, plain, malformed.
     for extra in [
@@ -441,7 +499,11 @@ async fn codes_are_single_use_bound_and_pkce_is_required(backend: Backend) {
         let url = url.replace("code_challenge_method=S256&", "");
         let r = send(browser.get(url.strip_prefix(&app.address).unwrap())).await;
         let params = redirect_params(&r);
-        assert_eq!(param(&params, "error"), Some("invalid_request"), "{extra:?}");
+        assert_eq!(
+            param(&params, "error"),
+            Some("invalid_request"),
+            "{extra:?}"
+        );
         assert_eq!(param(&params, "state"), Some("st-1"));
         assert_eq!(param(&params, "iss"), Some(app.address.as_str()));
     }
@@ -487,10 +549,24 @@ async fn redirect_uri_tricks_and_unknown_clients_get_a_page_never_a_redirect(bac
         assert!(r.headers().get("location").is_none(), "{redirect}");
     }
     // A second redirect_uri, an unknown client, no client: pages too.
-    let url = authorize_url(&app, "app", "https://app.example/cb", "openid", &challenge, &[("redirect_uri", "https://evil.example/cb")]);
+    let url = authorize_url(
+        &app,
+        "app",
+        "https://app.example/cb",
+        "openid",
+        &challenge,
+        &[("redirect_uri", "https://evil.example/cb")],
+    );
     let r = send(browser.get(url.strip_prefix(&app.address).unwrap())).await;
     assert_eq!(r.status(), 400);
-    let url = authorize_url(&app, "nobody", "https://app.example/cb", "openid", &challenge, &[]);
+    let url = authorize_url(
+        &app,
+        "nobody",
+        "https://app.example/cb",
+        "openid",
+        &challenge,
+        &[],
+    );
     let r = send(browser.get(url.strip_prefix(&app.address).unwrap())).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("not registered"));
@@ -509,7 +585,14 @@ async fn consent_cannot_be_bypassed_forged_or_taken_over(backend: Backend) {
     let redirect = "https://app.example/cb";
 
     // prompt=none for a client never consented to: consent_required, no code.
-    let url = authorize_url(&app, "third", redirect, "openid", &challenge, &[("prompt", "none")]);
+    let url = authorize_url(
+        &app,
+        "third",
+        redirect,
+        "openid",
+        &challenge,
+        &[("prompt", "none")],
+    );
     let r = send(erin.get(url.strip_prefix(&app.address).unwrap())).await;
     let params = redirect_params(&r);
     assert_eq!(param(&params, "error"), Some("consent_required"));
@@ -520,22 +603,43 @@ async fn consent_cannot_be_bypassed_forged_or_taken_over(backend: Backend) {
     let r = send(anon.get(url.strip_prefix(&app.address).unwrap())).await;
     assert_eq!(r.status(), 200, "the same-site continue page");
     let html = r.text().await.unwrap();
-    let href = html.split("url=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let href = html
+        .split("url=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = send(anon.get(&href)).await;
     assert_eq!(param(&redirect_params(&r), "error"), Some("login_required"));
     let url = authorize_url(&app, "third", redirect, "openid", &challenge, &[]);
     let r = send(anon.get(url.strip_prefix(&app.address).unwrap())).await;
     let html = r.text().await.unwrap();
-    let href = html.split("url=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let href = html
+        .split("url=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = send(anon.get(&href)).await;
     assert_eq!(r.status(), 303);
-    assert!(header(&r, "location").starts_with("/login?next=/oauth/authorize/"), "{}", header(&r, "location"));
+    assert!(
+        header(&r, "location").starts_with("/login?next=/oauth/authorize/"),
+        "{}",
+        header(&r, "location")
+    );
 
     // Erin's consent page: a forged POST (no CSRF token) does nothing.
     let r = send(erin.get(url.strip_prefix(&app.address).unwrap())).await;
     assert_eq!(r.status(), 200);
     let csp = header(&r, "content-security-policy");
-    assert!(csp.contains("form-action 'self' https://app.example"), "{csp}");
+    assert!(
+        csp.contains("form-action 'self' https://app.example"),
+        "{csp}"
+    );
     let html = r.text().await.unwrap();
     let action = html
         .split(r#"<form method="post" action="/oauth/authorize/"#)
@@ -551,17 +655,25 @@ async fn consent_cannot_be_bypassed_forged_or_taken_over(backend: Backend) {
     let r = send(mallory.get(&action)).await;
     assert_eq!(r.status(), 400, "another user's request");
     let csrf = mallory.csrf_token().await;
-    let r = mallory.form(&action, &[("csrf_token", &csrf), ("decision", "allow")]).await;
+    let r = mallory
+        .form(&action, &[("csrf_token", &csrf), ("decision", "allow")])
+        .await;
     assert_eq!(r.status(), 400);
     // Erin denies: access_denied, and the request is used up.
     let r = erin
-        .form(&action, &[("csrf_token", &csrf_of(&html)), ("decision", "deny")])
+        .form(
+            &action,
+            &[("csrf_token", &csrf_of(&html)), ("decision", "deny")],
+        )
         .await;
     let params = redirect_params(&r);
     assert_eq!(param(&params, "error"), Some("access_denied"));
     assert_eq!(param(&params, "state"), Some("st-1"));
     let r = erin
-        .form(&action, &[("csrf_token", &csrf_of(&html)), ("decision", "allow")])
+        .form(
+            &action,
+            &[("csrf_token", &csrf_of(&html)), ("decision", "allow")],
+        )
         .await;
     assert_eq!(r.status(), 400, "a used request");
 }
@@ -607,20 +719,66 @@ async fn client_tokens_stay_in_their_lane(backend: Backend) {
 
     // Another client's refresh token, the client's token without its client, a first-party
     // token with client credentials: invalid_grant, and nothing changes.
-    let r = token(&app, &[("grant_type", "refresh_token"), ("client_id", "other"), ("client_secret", &other), ("refresh_token", refresh)]).await;
+    let r = token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "other"),
+            ("client_secret", &other),
+            ("refresh_token", refresh),
+        ],
+    )
+    .await;
     assert_eq!(oauth_error(r, 400).await, "invalid_grant");
-    let r = token(&app, &[("grant_type", "refresh_token"), ("refresh_token", refresh)]).await;
+    let r = token(
+        &app,
+        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
+    )
+    .await;
     assert_eq!(oauth_error(r, 400).await, "invalid_grant");
-    let r = token(&app, &[("grant_type", "refresh_token"), ("client_id", "lane"), ("client_secret", &secret), ("refresh_token", &frank.refresh_token)]).await;
+    let r = token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "lane"),
+            ("client_secret", &secret),
+            ("refresh_token", &frank.refresh_token),
+        ],
+    )
+    .await;
     assert_eq!(oauth_error(r, 400).await, "invalid_grant");
     // Scope may narrow, never widen.
-    let r = token(&app, &[("grant_type", "refresh_token"), ("client_id", "lane"), ("client_secret", &secret), ("refresh_token", refresh), ("scope", "openid posts:write")]).await;
+    let r = token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "lane"),
+            ("client_secret", &secret),
+            ("refresh_token", refresh),
+            ("scope", "openid posts:write"),
+        ],
+    )
+    .await;
     assert_eq!(oauth_error(r, 400).await, "invalid_scope");
-    let r = token(&app, &[("grant_type", "refresh_token"), ("client_id", "lane"), ("client_secret", &secret), ("refresh_token", refresh), ("scope", "openid")]).await;
+    let r = token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "lane"),
+            ("client_secret", &secret),
+            ("refresh_token", refresh),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200, "the untouched token still works");
     let narrowed: Value = r.json().await.unwrap();
     assert_eq!(narrowed["scope"], "openid");
-    let r = send(app.bearer.get("/api/users/me", narrowed["access_token"].as_str().unwrap())).await;
+    let r = send(
+        app.bearer
+            .get("/api/users/me", narrowed["access_token"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(r.status(), 403, "profile:read was narrowed away");
 
     // Basic and post at once: invalid_request. Basic alone works.
@@ -630,7 +788,11 @@ async fn client_tokens_stay_in_their_lane(backend: Backend) {
         app.anon
             .post("/api/auth/token")
             .header("authorization", format!("Basic {basic}"))
-            .form(&[("grant_type", "refresh_token"), ("client_secret", secret.as_str()), ("refresh_token", narrowed["refresh_token"].as_str().unwrap())]),
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_secret", secret.as_str()),
+                ("refresh_token", narrowed["refresh_token"].as_str().unwrap()),
+            ]),
     )
     .await;
     assert_eq!(oauth_error(r, 400).await, "invalid_request");

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, discovery, email, events, health, invitations, keys, mfa, oauth, passkeys, pats,
-    posts, sessions, token, users,
+    admin, auth, clients, discovery, email, events, health, invitations, keys, mfa, oauth,
+    passkeys, pats, posts, sessions, token, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -72,6 +72,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/admin/invitations"),
     ("post", "/api/admin/invitations"),
     ("delete", "/api/admin/invitations/{id}"),
+    ("get", "/api/admin/clients"),
+    ("post", "/api/admin/clients"),
+    ("get", "/api/admin/clients/{client_id}"),
+    ("patch", "/api/admin/clients/{client_id}"),
+    ("delete", "/api/admin/clients/{client_id}"),
+    ("post", "/api/admin/clients/{client_id}/secret"),
     ("get", "/api/openapi.json"),
     ("get", "/.well-known/jwks.json"),
     ("get", "/.well-known/oauth-authorization-server"),
@@ -149,6 +155,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         invitations::create,
         invitations::list,
         invitations::revoke,
+        clients::list,
+        clients::create,
+        clients::show,
+        clients::update,
+        clients::delete,
+        clients::rotate_secret,
         document,
         keys::jwks,
         discovery::authorization_server,

@@ -4,6 +4,7 @@
 //! a recent sign-in, as the admin API does ("Confirm it's you" otherwise).
 
 pub mod actions;
+pub mod clients;
 pub mod invitations;
 
 use actix_session::Session;
