@@ -4,6 +4,7 @@
 pub mod body;
 pub mod body_deadline;
 pub mod client;
+pub mod cors;
 pub mod headers;
 pub mod oauth_form;
 pub mod outgoing;

@@ -183,7 +183,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/auth/register").route(post().to(api::auth::register)))
                 .service(resource("/auth/login").route(post().to(api::auth::login)))
-                .service(resource("/auth/token").route(post().to(api::auth::token)))
+                .service(
+                    resource("/auth/token")
+                        .wrap(from_fn(crate::http::cors::public_clients))
+                        .route(post().to(api::auth::token)),
+                )
                 .service(resource("/auth/refresh").route(post().to(api::auth::refresh)))
                 .service(resource("/auth/logout").route(post().to(api::sessions::logout)))
                 .service(resource("/auth/logout-all").route(post().to(api::sessions::logout_all)))
@@ -220,7 +224,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/users/me/passkeys/{id}").route(delete().to(api::passkeys::remove)),
                 )
-                .service(resource("/auth/revoke").route(post().to(api::oauth::revoke)))
+                .service(
+                    resource("/auth/revoke")
+                        .wrap(from_fn(crate::http::cors::public_clients))
+                        .route(post().to(api::oauth::revoke)),
+                )
                 .service(resource("/auth/introspect").route(post().to(api::oauth::introspect)))
                 .service(
                     resource("/auth/reauthenticate").route(post().to(api::mfa::reauthenticate)),
@@ -372,7 +380,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::oauth::decide_post)),
         )
         .service(
+            resource("/oauth/logout")
+                .route(get().to(pages::oauth::logout_get))
+                .route(post().to(pages::oauth::logout_post)),
+        )
+        .service(
             resource("/oauth/userinfo")
+                .wrap(from_fn(crate::http::cors::public_clients))
                 .route(get().to(api::userinfo::userinfo))
                 .route(post().to(api::userinfo::userinfo)),
         )

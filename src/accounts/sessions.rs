@@ -237,15 +237,31 @@ impl Accounts {
         scope: LogoutScope,
         client: &ClientInfo,
     ) -> Result<(), AppError> {
+        self.logout_for_app(claims, user_id, scope, client, None)
+            .await
+    }
+
+    /// [`Accounts::logout`] asked for by an app (RP-initiated logout): the event names it.
+    pub async fn logout_for_app(
+        &self,
+        claims: &AccessClaims,
+        user_id: i32,
+        scope: LogoutScope,
+        client: &ClientInfo,
+        app: Option<&str>,
+    ) -> Result<(), AppError> {
         let claims = claims.clone();
         let kind = match scope {
             LogoutScope::ThisSession => EventKind::SignOut,
             LogoutScope::Everywhere => EventKind::LogoutAll,
         };
-        let event = Event::new(kind, client)
+        let mut event = Event::new(kind, client)
             .user(user_id)
             .actor(user_id)
             .detail("session_id", claims.sid.clone());
+        if let Some(app) = app {
+            event = event.detail("client_id", app.to_string());
+        }
         // One transaction: everything it ends, ends together (or nothing does).
         self.db
             .run(move |conn| {

@@ -33,6 +33,7 @@ mod mfa_reauth;
 mod oauth;
 mod oidc_keys;
 mod oidc_provider;
+mod oidc_sessions;
 mod openapi;
 mod operations;
 mod passkeys;

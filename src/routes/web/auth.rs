@@ -20,7 +20,10 @@ use crate::domain::Password;
 use crate::error::{AppError, AuthFailure, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
-use crate::routes::web::browser_session::{logged_out, start_session, MFA_NEXT_KEY, MFA_TOKEN_KEY};
+use crate::routes::web::browser_session::{
+    allow_form_to_app, app_waiting, logged_out, start_session, AppWaiting, MFA_NEXT_KEY,
+    MFA_TOKEN_KEY,
+};
 use crate::routes::web::extract::{Confirm, CsrfForm, Viewer};
 use crate::routes::web::layout::{flash, flash_with_link, Chrome};
 use crate::routes::web::{render, safe_next, see_other, with_retry_after};
@@ -40,14 +43,16 @@ struct LoginPage {
     error: Option<String>,
     /// Whether to offer "Sign in with a passkey" (shown by the script where the browser can).
     passkeys: bool,
+    /// The app this sign-in continues to, if any.
+    app: Option<AppWaiting>,
 }
 
 /// The login form, with `error` and the typed name when a sign-in was refused.
 pub fn login_page(
     state: &AppState,
     session: &Session,
-    username: String,
-    next: String,
+    (username, next): (String, String),
+    app: Option<AppWaiting>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -57,8 +62,11 @@ pub fn login_page(
         next,
         error,
         passkeys: state.relying_party.is_some(),
+        app,
     };
-    render(&page, status)
+    let mut response = render(&page, status)?;
+    allow_form_to_app(&mut response, page.app.as_ref());
+    Ok(response)
 }
 
 /// `GET /login`.
@@ -72,7 +80,8 @@ pub async fn login_form(
     if viewer.0.is_some() {
         return Ok(see_other(&next));
     }
-    login_page(&state, &session, String::new(), next, None, StatusCode::OK)
+    let app = app_waiting(&state, &next).await;
+    login_page(&state, &session, (String::new(), next), app, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -94,9 +103,11 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
+    let app = app_waiting(&state, &next).await;
     let refuse = |session: &Session, status: StatusCode, message: &str| {
         let (username, error) = (form.username.clone(), Some(message.to_string()));
-        login_page(&state, session, username, next.clone(), error, status)
+        let page = (username, next.clone());
+        login_page(&state, session, page, app.clone(), error, status)
     };
     let client = match attempt {
         Ok(LoginAttempt(client)) => client,

@@ -55,3 +55,47 @@ pub fn logged_out(session: &Session, message: &str, secure_cookies: bool) -> Htt
     cookies::clear(&mut response, secure_cookies);
     response
 }
+
+/// An app waiting for this sign-in: a `next` that continues an authorization request.
+#[derive(Clone, Debug)]
+pub struct AppWaiting {
+    pub client_name: String,
+    /// Where the flow ends: the sign-in form's CSP must let its redirects go there.
+    pub redirect_uri: String,
+}
+
+/// The app a sign-in will continue to, when `next` is a live authorization request
+/// (`/oauth/authorize/{id}`): the page says "Sign in to continue to {client_name}".
+pub async fn app_waiting(state: &AppState, next: &str) -> Option<AppWaiting> {
+    let id = next.strip_prefix("/oauth/authorize/")?;
+    let well_formed = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return None;
+    }
+    let continued = state
+        .accounts()
+        .continue_authorization(id, None)
+        .await
+        .ok()??;
+    Some(AppWaiting {
+        client_name: continued.client.client_name,
+        redirect_uri: continued.request.redirect_uri,
+    })
+}
+
+/// Lets a sign-in form's redirects end at the waiting app (Chrome applies CSP `form-action`
+/// to the redirects after a form).
+pub fn allow_form_to_app(response: &mut HttpResponse, app: Option<&AppWaiting>) {
+    let Some(app) = app else { return };
+    if let Some(csp) = crate::http::headers::csp_with_form_action(&app.redirect_uri) {
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&csp) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}

@@ -9,6 +9,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+mod logout;
+
+pub use logout::{logout_get, logout_post};
+
 use crate::accounts::apps::{BrowserProof, Continued};
 use crate::auth::extract::Authenticated;
 use crate::auth::jwt;

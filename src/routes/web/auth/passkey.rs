@@ -12,7 +12,7 @@ use webauthn_rs::prelude::PublicKeyCredential;
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
 use crate::routes::web::auth::login_page;
-use crate::routes::web::browser_session::welcome;
+use crate::routes::web::browser_session::{app_waiting, welcome};
 use crate::routes::web::extract::{Confirm, CsrfForm, SignedInForm};
 use crate::routes::web::safe_next;
 use crate::routes::web::NO_PASSKEY_ANSWER;
@@ -35,15 +35,10 @@ pub async fn sign_in(
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
+    let app = app_waiting(&state, &next).await;
     let refuse = |status: StatusCode, message: String| {
-        login_page(
-            &state,
-            &session,
-            String::new(),
-            next.clone(),
-            Some(message),
-            status,
-        )
+        let page = (String::new(), next.clone());
+        login_page(&state, &session, page, app.clone(), Some(message), status)
     };
     let Ok(assertion) = serde_json::from_str::<PublicKeyCredential>(&form.assertion) else {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, NO_PASSKEY_ANSWER.into());
