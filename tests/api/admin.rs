@@ -40,12 +40,13 @@ fn admin_routes(id: i64) -> Vec<(Method, String)> {
             (
                 m.to_uppercase().parse().unwrap(),
                 p.replace("{id}", &id.to_string())
-                    .replace("{token_id}", "1"),
+                    .replace("{token_id}", "1")
+                    .replace("{client_id}", "some-app"),
             )
         })
         .collect();
-    // 11, and DELETE …/sign-in-failures (API.md part three §4).
-    assert_eq!(routes.len(), 15, "{routes:?}");
+    // 11, DELETE …/sign-in-failures (API.md part three §4), and the six of clients (§1).
+    assert_eq!(routes.len(), 21, "{routes:?}");
     routes
 }
 

@@ -16,7 +16,13 @@ backend_tests!(
 
 const SCOPE: &str = "openid profile email offline_access profile:read posts:read posts:write";
 
-fn register(app: &TestApp, client_id: &str, confidential: bool, redirect: &str, logout: &str) -> String {
+fn register(
+    app: &TestApp,
+    client_id: &str,
+    confidential: bool,
+    redirect: &str,
+    logout: &str,
+) -> String {
     let secret = sigil::auth::checksummed::CLIENT_SECRET.generate();
     let hash = match confidential {
         true => format!("'{}'", sigil::auth::checksummed::hash(&secret)),
@@ -63,8 +69,8 @@ fn consent_action(html: &str) -> String {
 }
 
 fn query_of(r: &Response) -> Vec<(String, String)> {
+    assert_eq!(r.status(), 303, "a redirect to the app");
     let location = header(r, "location");
-    assert_eq!(r.status(), 303, "{location}");
     url::Url::parse(&location)
         .unwrap_or_else(|e| panic!("{location}: {e}"))
         .query_pairs()
@@ -95,19 +101,37 @@ async fn every_step_of_a_flow_may_land_on_another_instance(backend: Backend) {
     // A second instance on the same database (SQLite's file, or PostgreSQL).
     let b = a.spawn_sibling().await;
     a.user("gina").await;
-    let secret = register(&a, "multi", true, "https://app.example/cb", "https://app.example/bye");
+    let secret = register(
+        &a,
+        "multi",
+        true,
+        "https://app.example/cb",
+        "https://app.example/bye",
+    );
     let (on_a, on_b) = same_browser_on(&a, &b, "gina").await;
     let (verifier, challenge) = pkce();
     // The request is stored on A, the consent page shown by B, the answer posted to A.
     let path = authorize_path("multi", "https://app.example/cb", &challenge, "n-1");
     let r = send(on_a.get(&path)).await;
-    assert_eq!(r.status(), 200, "A stores the request and shows the consent page");
+    assert_eq!(
+        r.status(),
+        200,
+        "A stores the request and shows the consent page"
+    );
     let html = r.text().await.unwrap();
     let action = consent_action(&html);
     let (status, html_b) = on_b.page(&action).await;
     assert_eq!(status, 200, "B continues the request A stored");
+    assert!(html_b.contains("App multi"), "{html_b}");
+    // One browser, one cookie jar: what B set, A gets.
+    if let Some(session) = on_b.cookie("sigil_session") {
+        on_a.set_cookie("sigil_session", &session);
+    }
     let r = on_a
-        .form(&action, &[("csrf_token", &csrf_of(&html_b)), ("decision", "allow")])
+        .form(
+            &action,
+            &[("csrf_token", &csrf_of(&html_b)), ("decision", "allow")],
+        )
         .await;
     let q = query_of(&r);
     let code = get(&q, "code").expect("a code").to_string();
@@ -136,35 +160,66 @@ async fn every_step_of_a_flow_may_land_on_another_instance(backend: Backend) {
         use base64::Engine as _;
         let h = id_token.split('.').next().unwrap();
         let h: Value = serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h).unwrap(),
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(h)
+                .unwrap(),
         )
         .unwrap();
         h["kid"].as_str().unwrap().to_string()
     };
     for app in [&a, &b] {
-        let jwks: Value = send(app.anon.get("/.well-known/jwks.json")).await.json().await.unwrap();
-        assert!(jwks["keys"].as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str()));
+        let jwks: Value = send(app.anon.get("/.well-known/jwks.json"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["kid"] == kid.as_str()));
     }
 }
 
 async fn cors_answers_public_clients_origins_only(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    register(&app, "spa", false, "https://spa.example/cb", "https://spa.example/");
-    register(&app, "server", true, "https://server.example/cb", "https://server.example/");
+    register(
+        &app,
+        "spa",
+        false,
+        "https://spa.example/cb",
+        "https://spa.example/",
+    );
+    register(
+        &app,
+        "server",
+        true,
+        "https://server.example/cb",
+        "https://server.example/",
+    );
     for path in ["/api/auth/token", "/oauth/userinfo", "/api/auth/revoke"] {
         let r = send(
             app.anon
                 .request(reqwest::Method::OPTIONS, path)
                 .header("origin", "https://spa.example")
                 .header("access-control-request-method", "POST")
-                .header("access-control-request-headers", "authorization, content-type"),
+                .header(
+                    "access-control-request-headers",
+                    "authorization, content-type",
+                ),
         )
         .await;
         assert_eq!(r.status(), 204, "{path}");
-        assert_eq!(header(&r, "access-control-allow-origin"), "https://spa.example");
+        assert_eq!(
+            header(&r, "access-control-allow-origin"),
+            "https://spa.example"
+        );
         assert_eq!(header(&r, "access-control-max-age"), "600");
         assert!(header(&r, "access-control-allow-headers").contains("Authorization"));
-        assert!(r.headers().get("access-control-allow-credentials").is_none());
+        assert!(r
+            .headers()
+            .get("access-control-allow-credentials")
+            .is_none());
         // A confidential client's origin, or any other: no CORS answer at all.
         for origin in ["https://server.example", "https://evil.example", "null"] {
             let r = send(
@@ -174,7 +229,10 @@ async fn cors_answers_public_clients_origins_only(backend: Backend) {
                     .header("access-control-request-method", "POST"),
             )
             .await;
-            assert!(r.headers().get("access-control-allow-origin").is_none(), "{path} {origin}");
+            assert!(
+                r.headers().get("access-control-allow-origin").is_none(),
+                "{path} {origin}"
+            );
         }
     }
     // The real request echoes the origin too (the browser then lets the page read it).
@@ -182,11 +240,18 @@ async fn cors_answers_public_clients_origins_only(backend: Backend) {
         app.anon
             .post("/api/auth/token")
             .header("origin", "https://spa.example")
-            .form(&[("grant_type", "refresh_token"), ("client_id", "spa"), ("refresh_token", "x")]),
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", "spa"),
+                ("refresh_token", "x"),
+            ]),
     )
     .await;
     assert_eq!(r.status(), 400);
-    assert_eq!(header(&r, "access-control-allow-origin"), "https://spa.example");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://spa.example"
+    );
 }
 
 async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_registered(
@@ -194,14 +259,29 @@ async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_regi
 ) {
     let app = TestApp::spawn(backend).await;
     app.user("hana").await;
-    let secret = register(&app, "rp", true, "https://rp.example/cb", "https://rp.example/bye");
+    let secret = register(
+        &app,
+        "rp",
+        true,
+        "https://rp.example/cb",
+        "https://rp.example/bye",
+    );
     let browser = app.new_browser();
     assert_eq!(browser.login("hana", PASSWORD).await.status(), 303);
     let (verifier, challenge) = pkce();
-    let r = send(browser.get(&authorize_path("rp", "https://rp.example/cb", &challenge, "n"))).await;
+    let r = send(browser.get(&authorize_path(
+        "rp",
+        "https://rp.example/cb",
+        &challenge,
+        "n",
+    )))
+    .await;
     let html = r.text().await.unwrap();
     let r = browser
-        .form(&consent_action(&html), &[("csrf_token", &csrf_of(&html)), ("decision", "allow")])
+        .form(
+            &consent_action(&html),
+            &[("csrf_token", &csrf_of(&html)), ("decision", "allow")],
+        )
         .await;
     let code = get(&query_of(&r), "code").unwrap().to_string();
     let r = app
@@ -220,10 +300,19 @@ async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_regi
     // Open redirects: an unregistered post_logout_redirect_uri, or one without a client, is a
     // 400 page and signs nobody out.
     for query in [
-        vec![("id_token_hint", id_token.as_str()), ("post_logout_redirect_uri", "https://evil.example/")],
+        vec![
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", "https://evil.example/"),
+        ],
         vec![("post_logout_redirect_uri", "https://rp.example/bye")],
-        vec![("client_id", "rp"), ("post_logout_redirect_uri", "https://rp.example/bye/x")],
-        vec![("id_token_hint", "eyJhbGciOiJub25lIn0.e30."), ("post_logout_redirect_uri", "https://rp.example/bye")],
+        vec![
+            ("client_id", "rp"),
+            ("post_logout_redirect_uri", "https://rp.example/bye/x"),
+        ],
+        vec![
+            ("id_token_hint", "eyJhbGciOiJub25lIn0.e30."),
+            ("post_logout_redirect_uri", "https://rp.example/bye"),
+        ],
         vec![("id_token_hint", id_token.as_str()), ("client_id", "other")],
     ] {
         let q = serde_urlencoded::to_string(&query).unwrap();
@@ -235,20 +324,37 @@ async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_regi
     assert_eq!(status, 200, "still signed in");
 
     // Without a hint naming this browser's session, Sigil asks; a forged POST does nothing.
-    let q = serde_urlencoded::to_string([("client_id", "rp"), ("post_logout_redirect_uri", "https://rp.example/bye"), ("state", "x1")]).unwrap();
+    let q = serde_urlencoded::to_string([
+        ("client_id", "rp"),
+        ("post_logout_redirect_uri", "https://rp.example/bye"),
+        ("state", "x1"),
+    ])
+    .unwrap();
     let r = send(browser.get(&format!("/oauth/logout?{q}"))).await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains("Sign out of Sigil?"));
     let forged = browser
-        .form("/oauth/logout", &[("client_id", "rp"), ("post_logout_redirect_uri", "https://rp.example/bye"), ("confirm", "yes")])
+        .form(
+            "/oauth/logout",
+            &[
+                ("client_id", "rp"),
+                ("post_logout_redirect_uri", "https://rp.example/bye"),
+                ("confirm", "yes"),
+            ],
+        )
         .await;
     assert_eq!(forged.status(), 403, "no CSRF token");
     let (status, _) = browser.page("/account").await;
     assert_eq!(status, 200, "still signed in after the forged form");
 
     // The hint names this browser's session: signed out at once, back to the app with state.
-    let q = serde_urlencoded::to_string([("id_token_hint", id_token.as_str()), ("post_logout_redirect_uri", "https://rp.example/bye"), ("state", "x2")]).unwrap();
+    let q = serde_urlencoded::to_string([
+        ("id_token_hint", id_token.as_str()),
+        ("post_logout_redirect_uri", "https://rp.example/bye"),
+        ("state", "x2"),
+    ])
+    .unwrap();
     let r = send(browser.get(&format!("/oauth/logout?{q}"))).await;
     let params = query_of(&r);
     assert_eq!(get(&params, "state"), Some("x2"));
@@ -256,6 +362,10 @@ async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_regi
     let r = send(browser.get("/account")).await;
     assert_eq!(r.status(), 303, "signed out");
     // The app's session ended with it (no offline_access was asked).
-    let r = send(app.bearer.get("/oauth/userinfo", tokens["access_token"].as_str().unwrap())).await;
+    let r = send(
+        app.bearer
+            .get("/oauth/userinfo", tokens["access_token"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(r.status(), 401);
 }

@@ -212,8 +212,9 @@ pub async fn update(
     Ok(HttpResponse::Ok().no_store().json(ClientView::from(&row)))
 }
 
-/// Deletes a client → 204: its codes, consents and requests go and its sessions end, with
-/// no logout tokens.
+/// Deletes a client → 204.
+///
+/// Its codes, consents and requests go and its sessions end, with no logout tokens.
 #[utoipa::path(
     delete,
     path = "/api/admin/clients/{client_id}",
@@ -237,8 +238,10 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Gives a confidential client a new secret, shown this once; the previous one keeps working
-/// for `grace_hours` (0–168, default 0). The body may be left out.
+/// Gives a confidential client a new secret, shown this once.
+///
+/// The previous one keeps working for `grace_hours` (0–168, default 0). The body may be left
+/// out.
 #[utoipa::path(
     post,
     path = "/api/admin/clients/{client_id}/secret",

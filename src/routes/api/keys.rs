@@ -7,9 +7,11 @@ use crate::auth::tokens::Tokens;
 use crate::error::AppError;
 use crate::oidc::keys::OidcKeys;
 
-/// The RFC 7517 JWK Set of public verification keys: the access-token keys (none under HS256,
-/// whose key is secret), then the OpenID provider's RS256 key of id_tokens and logout tokens,
-/// under every algorithm (once, when it is the access-token key too).
+/// The RFC 7517 JWK Set of public verification keys.
+///
+/// The access-token keys (none under HS256, whose key is secret), then the OpenID provider's
+/// RS256 key of id_tokens and logout tokens, under every algorithm (once, when it is the
+/// access-token key too).
 #[utoipa::path(
     get,
     path = "/.well-known/jwks.json",

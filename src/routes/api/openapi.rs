@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     admin, auth, clients, discovery, email, events, health, invitations, keys, mfa, oauth,
-    passkeys, pats, posts, sessions, token, users,
+    passkeys, pats, posts, sessions, token, userinfo, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -82,6 +82,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/.well-known/jwks.json"),
     ("get", "/.well-known/oauth-authorization-server"),
     ("get", "/.well-known/openid-configuration"),
+    ("get", "/oauth/userinfo"),
     ("post", "/api/auth/revoke"),
     ("post", "/api/auth/introspect"),
     ("get", "/healthz"),
@@ -165,6 +166,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         keys::jwks,
         discovery::authorization_server,
         discovery::openid_configuration,
+        userinfo::userinfo,
         oauth::revoke,
         oauth::introspect,
         health::healthz,
@@ -178,6 +180,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         (name = "posts", description = "Posts: public, or private to their author"),
         (name = "admin", description = "Administration: users, their sessions, the audit trail"),
         (name = "tokens", description = "Token inspection and public keys"),
+        (name = "oidc", description = "OpenID Connect provider: discovery and userinfo"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

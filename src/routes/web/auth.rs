@@ -81,7 +81,14 @@ pub async fn login_form(
         return Ok(see_other(&next));
     }
     let app = app_waiting(&state, &next).await;
-    login_page(&state, &session, (String::new(), next), app, None, StatusCode::OK)
+    login_page(
+        &state,
+        &session,
+        (String::new(), next),
+        app,
+        None,
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]

@@ -40,7 +40,9 @@ impl LogoutRequest {
         let mut request = LogoutRequest::default();
         for (k, v) in pairs {
             if v.len() > 4096 {
-                return Err(AppError::BadRequest(format!("The parameter {k} is too long.")));
+                return Err(AppError::BadRequest(format!(
+                    "The parameter {k} is too long."
+                )));
             }
             let slot = match k.as_str() {
                 "id_token_hint" => &mut request.id_token_hint,
@@ -244,7 +246,10 @@ fn ask(
     for (name, value) in [
         ("id_token_hint", &request.id_token_hint),
         ("client_id", &request.client_id),
-        ("post_logout_redirect_uri", &request.post_logout_redirect_uri),
+        (
+            "post_logout_redirect_uri",
+            &request.post_logout_redirect_uri,
+        ),
         ("state", &request.state),
     ] {
         if let Some(v) = value {
