@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod browser;
 mod browser_friction;
+mod browser_oidc;
 mod browser_passkeys;
 mod clients;
 mod config;

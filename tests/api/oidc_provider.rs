@@ -659,6 +659,34 @@ async fn consent_cannot_be_bypassed_forged_or_taken_over(backend: Backend) {
         .form(&action, &[("csrf_token", &csrf), ("decision", "allow")])
         .await;
     assert_eq!(r.status(), 400);
+    // "Not you?": Mallory signs out from her own consent page and is asked to sign in for
+    // the same request.
+    let url = authorize_url(&app, "third", redirect, "openid", &challenge, &[]);
+    let r = send(mallory.get(url.strip_prefix(&app.address).unwrap())).await;
+    let page = r.text().await.unwrap();
+    let next = page
+        .split(r#"name="next" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the not-you form")
+        .to_string();
+    let r = mallory
+        .form(
+            "/logout",
+            &[("csrf_token", &csrf_of(&page)), ("next", &next)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        header(&r, "location").starts_with("/login?next="),
+        "{}",
+        header(&r, "location")
+    );
+    assert_eq!(
+        send(mallory.get("/account")).await.status(),
+        303,
+        "signed out"
+    );
     // Erin denies: access_denied, and the request is used up.
     let r = erin
         .form(

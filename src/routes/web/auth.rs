@@ -24,7 +24,8 @@ use crate::routes::web::browser_session::{
     allow_form_to_app, app_waiting, logged_out, start_session, AppWaiting, MFA_NEXT_KEY,
     MFA_TOKEN_KEY,
 };
-use crate::routes::web::extract::{Confirm, CsrfForm, Viewer};
+use crate::routes::web::errors::url_encode;
+use crate::routes::web::extract::{CsrfForm, Viewer};
 use crate::routes::web::layout::{flash, flash_with_link, Chrome};
 use crate::routes::web::{render, safe_next, see_other, with_retry_after};
 use crate::state::{AppState, LoginAttempt};
@@ -445,7 +446,7 @@ pub async fn logout(
     session: Session,
     viewer: Viewer,
     client: ClientInfo,
-    _: CsrfForm<Confirm>,
+    CsrfForm(form): CsrfForm<LogoutForm>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(auth) = viewer.0 {
         state
@@ -464,11 +465,28 @@ pub async fn logout(
             .logout_refresh(refresh.value(), &client)
             .await?;
     }
-    Ok(logged_out(
+    let mut response = logged_out(
         &session,
         "You have been signed out.",
         state.tokens.secure_cookies,
-    ))
+    );
+    // "Not you?" on an app's consent page: sign in as someone else, then on to the app.
+    if let Some(next) = form.next.filter(|n| n.starts_with("/oauth/authorize/")) {
+        let location = format!("/login?next={}", url_encode(&safe_next(Some(&next))));
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&location) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::LOCATION, value);
+        }
+    }
+    Ok(response)
+}
+
+/// `POST /logout`: the CSRF token, and where to sign in again for (an app's request only).
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// `POST /auth/refresh`: rotates the `refresh_token` cookie and sets a new `access_token`;

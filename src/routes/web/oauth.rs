@@ -22,7 +22,6 @@ use crate::error::AppError;
 use crate::no_store::NoStore as _;
 use crate::oidc::authorize::{redirect_to, AuthorizeError, Redirect, Untrusted};
 use crate::oidc::id_token::ID_TOKEN_TYPE;
-use crate::routes::web::errors::url_encode;
 use crate::routes::web::extract::{SignedInForm, Viewer};
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::recent::confirm_it_is_you;
@@ -80,7 +79,7 @@ async fn authorize(
         })?;
     let request = match untrusted.check(&client) {
         Ok(request) => request,
-        Err(e) => return Ok(error_response(e, &provider.issuer)?),
+        Err(e) => return error_response(e, &provider.issuer),
     };
     let id = state
         .accounts()
@@ -278,7 +277,7 @@ async fn consent_page(
             .iter()
             .any(|s| Scope::parse(s).is_some_and(Scope::is_admin)),
         scopes,
-        switch_next: url_encode(&format!("/login?next=/oauth/authorize/{}", continued.id)),
+        switch_next: format!("/oauth/authorize/{}", continued.id),
     };
     let mut response = render(&page, StatusCode::OK)?;
     allow_form_to(&mut response, &continued.request.redirect_uri);

@@ -13,7 +13,9 @@ use crate::accounts::SignInRefusal;
 use crate::auth::totp::FactorCode;
 use crate::error::AppError;
 use crate::no_store::NoStore as _;
-use crate::routes::web::browser_session::{welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY};
+use crate::routes::web::browser_session::{
+    allow_form_to_app, app_waiting, welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY,
+};
 use crate::routes::web::extract::{Confirm, CsrfForm};
 use crate::routes::web::layout::{flash_error, Chrome};
 use crate::routes::web::{render, safe_next, see_other, with_retry_after};
@@ -43,7 +45,15 @@ async fn code_page(
         error,
         passkey,
     };
-    render(&page, status)
+    let mut response = render(&page, status)?;
+    // The sign-in may end at an app waiting for it: its form may redirect there.
+    let next = session.get::<String>(MFA_NEXT_KEY).ok().flatten();
+    let app = match next {
+        Some(next) => app_waiting(state, &safe_next(Some(&next))).await,
+        None => None,
+    };
+    allow_form_to_app(&mut response, app.as_ref());
+    Ok(response)
 }
 
 /// The sign-in waiting in this browser's session, if any.
