@@ -241,6 +241,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(post().to(api::pats::create)),
                 )
                 .service(resource("/users/me/tokens/{id}").route(delete().to(api::pats::revoke)))
+                .service(resource("/users/me/apps").route(get().to(api::apps::list)))
+                .service(
+                    resource("/users/me/apps/{client_id}").route(delete().to(api::apps::revoke)),
+                )
                 .service(
                     resource("/admin/users/{id}/tokens")
                         .route(delete().to(api::pats::admin_revoke_all)),
@@ -420,6 +424,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/account/sessions/{id}/revoke")
                 .route(post().to(pages::account::revoke_session)),
+        )
+        .service(
+            resource("/account/apps/{client_id}/revoke")
+                .route(post().to(pages::account::apps::revoke)),
         )
         .service(resource("/account/passkeys").route(post().to(pages::account::passkeys::add)))
         .service(resource("/account/tokens").route(post().to(pages::account::tokens::create)))
