@@ -76,7 +76,7 @@ async fn authorize(
         })?;
     let request = match untrusted.check(&client) {
         Ok(request) => request,
-        Err(e) => return Ok(error_response(e, &provider.issuer)?),
+        Err(e) => return error_response(e, &provider.issuer),
     };
     let id = state
         .accounts()
