@@ -1,6 +1,6 @@
-//! `GET /account`: profile, e-mail and password changes, two-step sign-in ([`crate::routes::web::mfa`]),
-//! active sessions, [`apps`] with access, recent security activity, log out everywhere, and the way to
-//! [`delete`] the account.
+//! `GET /account`: profile, e-mail and password changes, two-step sign-in
+//! ([`crate::routes::web::mfa`]), active sessions, [`apps`] with access, recent security
+//! activity, log out everywhere, and the way to [`delete`] the account.
 
 pub mod activity;
 pub mod apps;
