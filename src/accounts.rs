@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod apps;
+pub mod apps_access;
 pub mod email;
 pub mod events;
 pub mod introspection;

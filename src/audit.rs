@@ -61,6 +61,7 @@ pub enum EventKind {
     InvitationAccepted,
     ConsentGranted,
     ConsentDenied,
+    ConsentRevoked,
     OauthGrant,
     OauthCodeReuse,
     ClientCreated,
@@ -70,7 +71,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 48] = [
+    pub const ALL: [EventKind; 49] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -113,6 +114,7 @@ impl EventKind {
         Self::InvitationAccepted,
         Self::ConsentGranted,
         Self::ConsentDenied,
+        Self::ConsentRevoked,
         Self::OauthGrant,
         Self::OauthCodeReuse,
         Self::ClientCreated,
@@ -166,6 +168,7 @@ impl EventKind {
             Self::InvitationAccepted => "invitation_accepted",
             Self::ConsentGranted => "consent_granted",
             Self::ConsentDenied => "consent_denied",
+            Self::ConsentRevoked => "consent_revoked",
             Self::OauthGrant => "oauth_grant",
             Self::OauthCodeReuse => "oauth_code_reuse",
             Self::ClientCreated => "client_created",
@@ -231,6 +234,7 @@ impl EventKind {
             Self::InvitationAccepted => "Invitation accepted",
             Self::ConsentGranted => "Access granted to an app",
             Self::ConsentDenied => "Access denied to an app",
+            Self::ConsentRevoked => "Access revoked from an app",
             Self::OauthGrant => "Tokens issued to an app",
             Self::OauthCodeReuse => "Authorization code used twice",
             Self::ClientCreated => "OAuth client registered",

@@ -4,7 +4,6 @@
 pub mod body;
 pub mod body_deadline;
 pub mod client;
-pub mod cors;
 pub mod headers;
 pub mod oauth_form;
 pub mod outgoing;

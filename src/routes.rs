@@ -2,6 +2,7 @@
 //! queries on the models and the flows; `faces` gives each error the shape of its route.
 
 pub mod api;
+pub mod cors;
 pub mod faces;
 pub mod web;
 

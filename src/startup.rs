@@ -185,7 +185,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/auth/login").route(post().to(api::auth::login)))
                 .service(
                     resource("/auth/token")
-                        .wrap(from_fn(crate::http::cors::public_clients))
+                        .wrap(from_fn(crate::routes::cors::public_clients))
                         .route(post().to(api::auth::token)),
                 )
                 .service(resource("/auth/refresh").route(post().to(api::auth::refresh)))
@@ -226,7 +226,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     resource("/auth/revoke")
-                        .wrap(from_fn(crate::http::cors::public_clients))
+                        .wrap(from_fn(crate::routes::cors::public_clients))
                         .route(post().to(api::oauth::revoke)),
                 )
                 .service(resource("/auth/introspect").route(post().to(api::oauth::introspect)))
@@ -249,6 +249,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(post().to(api::pats::create)),
                 )
                 .service(resource("/users/me/tokens/{id}").route(delete().to(api::pats::revoke)))
+                .service(resource("/users/me/apps").route(get().to(api::apps::list)))
+                .service(
+                    resource("/users/me/apps/{client_id}").route(delete().to(api::apps::revoke)),
+                )
                 .service(
                     resource("/admin/users/{id}/tokens")
                         .route(delete().to(api::pats::admin_revoke_all)),
@@ -386,7 +390,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource("/oauth/userinfo")
-                .wrap(from_fn(crate::http::cors::public_clients))
+                .wrap(from_fn(crate::routes::cors::public_clients))
                 .route(get().to(api::userinfo::userinfo))
                 .route(post().to(api::userinfo::userinfo)),
         )
@@ -434,6 +438,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/account/sessions/{id}/revoke")
                 .route(post().to(pages::account::revoke_session)),
+        )
+        .service(
+            resource("/account/apps/{client_id}/revoke")
+                .route(post().to(pages::account::apps::revoke)),
         )
         .service(resource("/account/passkeys").route(post().to(pages::account::passkeys::add)))
         .service(resource("/account/tokens").route(post().to(pages::account::tokens::create)))

@@ -14,6 +14,7 @@ use crate::auth::jwt;
 use crate::auth::refresh;
 use crate::db::clients::{ClientRow, REFRESH_TOKEN};
 use crate::db::oauth::{CodeRow, CodeUse, Consent, StoredRequest};
+use crate::db::outbox;
 use crate::db::sessions::{self, ClientBinding, Session};
 use crate::db::users::User;
 use crate::error::AppError;
@@ -185,7 +186,8 @@ impl Accounts {
     /// Answers the request with a code for `user`, who is signed in as `browser` says and
     /// consented just now (`consented`) or before. The request is marked used in the same
     /// transaction, so a second tab or a replayed form gets `None` and no code. A new consent
-    /// is remembered (the union of the scopes) and is an event.
+    /// is remembered (the union of the scopes) and is an event; a user's first consent to an
+    /// app that is not first-party is also told by mail (`app_authorized`).
     pub async fn approve(
         &self,
         provider: &Provider,
@@ -230,23 +232,35 @@ impl Accounts {
                 .detail("scope", scope.join(" "))
                 .detail("grant", "authorization_code")
         });
-        self.db
+        let notice =
+            self.app_authorized_notice(consented, user, &continued.client, &scope, client)?;
+        let (code, announced) = self
+            .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
                     if !StoredRequest::finish(conn, &id, user_id)? {
-                        return Ok::<_, diesel::result::Error>(None);
+                        return Ok::<_, diesel::result::Error>((None, false));
                     }
+                    let mut announced = false;
                     if let Some(event) = &event {
-                        Consent::grant(conn, user_id, &client_id, &scope)?;
+                        let first = Consent::grant(conn, user_id, &client_id, &scope)?;
+                        if let Some(notice) = notice.as_ref().filter(|_| first) {
+                            outbox::enqueue(conn, notice)?;
+                            announced = true;
+                        }
                         audit::record_in(conn, event);
                     } else {
                         Consent::touch(conn, user_id, &client_id)?;
                     }
                     CodeRow::insert(conn, &row)?;
-                    Ok(Some(code))
+                    Ok((Some(code), announced))
                 })?)
             })
-            .await
+            .await?;
+        if announced {
+            self.notifier.wake();
+        }
+        Ok(code)
     }
 
     /// The user said no: the request is used up, and the denial is an event. `false` when it

@@ -361,3 +361,28 @@ pub fn sign_in_attempts(
     mail.facts.push(("Failed sign-ins", failures.to_string()));
     mail.with_context(context)
 }
+
+/// The user let an app (not a first-party one) use their account for the first time: which
+/// app, what it may do (`scopes`, in words), from which device and address, and where to take
+/// the access back (`revoke_link`, the account page's "Apps with access").
+pub fn app_authorized(
+    to: &str,
+    app: &str,
+    scopes: &[String],
+    revoke_link: String,
+    context: &Context,
+) -> Mail {
+    let subject = "An app can now use your Sigil account";
+    let mut mail = Mail {
+        paragraphs: vec![
+            format!("You allowed \u{201c}{app}\u{201d} to use your Sigil account. It can do what is listed below until you take its access back."),
+            "To take it back, open your account page: under \u{201c}Apps with access\u{201d}, revoke the app. It is signed out at once, and asks you again next time.".into(),
+            "If this was not you, revoke the app, then change your password and sign out everywhere.".into(),
+        ],
+        action: Some(("Review apps with access".into(), revoke_link)),
+        ..mail("app_authorized", to, subject, "An app can now use your account")
+    };
+    mail.facts.push(("App", app.to_string()));
+    mail.facts.push(("Access", scopes.join("; ")));
+    mail.with_context(context)
+}

@@ -73,6 +73,19 @@ impl Scope {
     }
 }
 
+/// What a scope a client may hold (OpenID Connect's or an API scope) lets it do, in the
+/// words the consent page, the "Apps with access" list and the notices use; `None` for a name
+/// Sigil does not know, which grants nothing and is shown as it is.
+pub fn in_words(scope: &str) -> Option<&'static str> {
+    match scope {
+        "openid" => Some("Sign you in with your Sigil account"),
+        "profile" => Some("See your username"),
+        "email" => Some("See your e-mail address and whether it is verified"),
+        "offline_access" => Some("Stay connected while you are not using it"),
+        other => Scope::parse(other).map(Scope::description),
+    }
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

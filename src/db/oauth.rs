@@ -255,4 +255,20 @@ impl Consent {
             .execute(conn)?;
         Ok(())
     }
+
+    /// The user's remembered consents, oldest first.
+    pub fn for_user(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<Consent>> {
+        oauth_consents::table
+            .filter(oauth_consents::user_id.eq(user_id))
+            .order((oauth_consents::consented_at, oauth_consents::client_id))
+            .select(Consent::as_select())
+            .load(conn)
+    }
+
+    /// Forgets the consent of `user_id` to `client_id`: the next request asks again. Returns
+    /// whether there was one.
+    pub fn revoke(conn: &mut DbConnection, user_id: i32, client_id: &str) -> QueryResult<bool> {
+        let n = diesel::delete(oauth_consents::table.find((user_id, client_id))).execute(conn)?;
+        Ok(n == 1)
+    }
 }

@@ -399,10 +399,24 @@ impl Session {
         ))
     }
 
-    /// The user's sessions that can still be refreshed, most recently used first.
+    /// The user's first-party sessions that can still be refreshed, most recently used first.
+    /// Client sessions are listed with their apps ([`Session::live_for_clients`]).
     pub fn list_active(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<Session>> {
         sessions::table
             .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::client_id.is_null())
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(super::now()))
+            .order((sessions::last_used_at.desc(), sessions::id))
+            .select(Session::as_select())
+            .load(conn)
+    }
+
+    /// The user's client sessions that can still be refreshed, most recently used first.
+    pub fn live_for_clients(conn: &mut DbConnection, user_id: i32) -> QueryResult<Vec<Session>> {
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::client_id.is_not_null())
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::expires_at.gt(super::now()))
             .order((sessions::last_used_at.desc(), sessions::id))
@@ -541,6 +555,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
 mod revocation;
 
 pub use revocation::{
-    end_client_sessions_of, purge_expired, revoke_access_token, revoke_by_refresh_hash,
+    end_client_sessions_of, end_sessions_with_client, purge_expired, revoke_access_token,
+    revoke_by_refresh_hash,
 };
 use revocation::{revocation, revoke_session};

@@ -1,6 +1,7 @@
 //! The JSON API.
 
 pub mod admin;
+pub mod apps;
 pub mod auth;
 pub mod client_auth;
 pub mod clients;

@@ -4,6 +4,7 @@ mod helpers;
 
 mod admin;
 mod admin_pages;
+mod apps_access;
 mod attacks;
 mod audit;
 mod audit_purge;

@@ -44,6 +44,32 @@ pub fn end_client_sessions_of(
         .execute(conn)
 }
 
+/// Ends every session of `user_id` with the client `client_id` that is not ended yet (their
+/// refresh families, and their access tokens by `sid`), offline ones too; returns them as they
+/// were before, for what follows an ended session (logout tokens).
+pub fn end_sessions_with_client(
+    conn: &mut DbConnection,
+    user_id: i32,
+    client_id: &str,
+    reason: &str,
+) -> QueryResult<Vec<Session>> {
+    let live = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::client_id.eq(client_id))
+        .filter(sessions::revoked_at.is_null());
+    let ended: Vec<Session> = live.select(Session::as_select()).load(conn)?;
+    if !ended.is_empty() {
+        let ids: Vec<&str> = ended.iter().map(|s| s.id.as_str()).collect();
+        let still_live = sessions::table
+            .filter(sessions::id.eq_any(&ids))
+            .filter(sessions::revoked_at.is_null());
+        diesel::update(still_live)
+            .set(revocation(crate::db::now(), reason))
+            .execute(conn)?;
+    }
+    Ok(ended)
+}
+
 /// Revokes one access token by `jti` until `expires_at`, and purges rows whose tokens have
 /// expired anyway (the revocation list never grows without bound).
 pub fn revoke_access_token(

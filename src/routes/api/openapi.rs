@@ -7,7 +7,7 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, clients, discovery, email, events, health, invitations, keys, mfa, oauth,
+    admin, apps, auth, clients, discovery, email, events, health, invitations, keys, mfa, oauth,
     passkeys, pats, posts, sessions, token, userinfo, users,
 };
 use crate::auth::scopes::Scope;
@@ -66,6 +66,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/users/me/tokens"),
     ("post", "/api/users/me/tokens"),
     ("delete", "/api/users/me/tokens/{id}"),
+    ("get", "/api/users/me/apps"),
+    ("delete", "/api/users/me/apps/{client_id}"),
     ("delete", "/api/admin/users/{id}/tokens"),
     ("delete", "/api/admin/users/{id}/tokens/{token_id}"),
     ("get", "/api/admin/events"),
@@ -120,6 +122,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         pats::revoke,
         pats::admin_revoke_all,
         pats::admin_revoke_one,
+        apps::list,
+        apps::revoke,
         users::change_password,
         mfa::complete,
         mfa::reauthenticate,

@@ -1,8 +1,9 @@
-//! `GET /account`: profile, e-mail and password changes, two-step sign-in ([`crate::routes::web::mfa`]),
-//! active sessions, recent security activity, log out everywhere, and the way to
-//! [`delete`] the account.
+//! `GET /account`: profile, e-mail and password changes, two-step sign-in
+//! ([`crate::routes::web::mfa`]), active sessions, [`apps`] with access, recent security
+//! activity, log out everywhere, and the way to [`delete`] the account.
 
 pub mod activity;
+pub mod apps;
 pub mod delete;
 pub mod mfa;
 pub mod passkeys;
@@ -42,6 +43,8 @@ struct AccountPage {
     username: String,
     member_since: String,
     sessions: Vec<SessionLine>,
+    /// The apps with access (consent or live client sessions), by name.
+    apps: Vec<apps::AppLine>,
     /// The newest 20 security events, and the link to older ones when there are more.
     events: Vec<EventLine>,
     show_user: bool,
@@ -234,6 +237,7 @@ pub(super) async fn account_page(
         }
     };
     let list = state.accounts().active_sessions(auth.user.id).await?;
+    let app_lines = apps::lines(state, auth.user.id).await?;
     let newest = Keyset {
         limit: 20,
         before_id: None,
@@ -280,6 +284,7 @@ pub(super) async fn account_page(
             .into_iter()
             .map(|s| SessionLine::new(s, Some(&auth.claims.sid)))
             .collect(),
+        apps: app_lines,
         events,
         show_user: false,
         more_events,

@@ -239,13 +239,7 @@ struct ScopeLine {
 
 /// What a scope lets the app do, in the words of the consent page.
 fn describe(scope: &str) -> &'static str {
-    match scope {
-        "openid" => "Sign you in with your Sigil account",
-        "profile" => "See your username",
-        "email" => "See your e-mail address and whether it is verified",
-        "offline_access" => "Stay connected while you are not using it",
-        other => Scope::parse(other).map(Scope::description).unwrap_or(""),
-    }
+    crate::auth::scopes::in_words(scope).unwrap_or("")
 }
 
 async fn consent_page(
