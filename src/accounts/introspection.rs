@@ -32,6 +32,9 @@ pub struct IntrospectionBody {
     /// `personal_access_token` for one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
+    /// The OAuth client a client's token was issued to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// A scoped token's scopes, space-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
@@ -135,7 +138,11 @@ impl Accounts {
                     active: true,
                     token_type: Some("bearer"),
                     sub: Some(c.sub),
-                    username: Some(c.username),
+                    // A client's token carries no username (RFC 9068 §6), and says its
+                    // client and scope instead.
+                    username: Some(c.username).filter(|u| !u.is_empty()),
+                    client_id: c.client_id,
+                    scope: c.scope,
                     exp: Some(c.exp),
                     iat: Some(c.iat),
                     nbf: Some(c.nbf),
@@ -154,11 +161,19 @@ impl Accounts {
                 IntrospectionBody {
                     active: true,
                     token_type: Some("refresh_token"),
+                    client_id: state.session.client_id.clone(),
+                    scope: state.session.scope.clone(),
                     sub: Some(state.user.id.to_string()),
-                    username: Some(state.user.username.clone()),
+                    username: match state.session.client_id {
+                        Some(_) => None,
+                        None => Some(state.user.username.clone()),
+                    },
                     exp: Some(unix(state.expires_at)),
                     iat: Some(unix(state.issued_at)),
-                    iss: Some(self.tokens.policy.issuer.clone()),
+                    iss: Some(match state.session.client_id {
+                        Some(_) => self.tokens.policy.client_issuer.clone(),
+                        None => self.tokens.policy.issuer.clone(),
+                    }),
                     aud: Some(self.tokens.policy.audience.clone()),
                     sid: Some(state.session.id.clone()),
                     auth_time: Some(unix(auth_time)),

@@ -12,6 +12,8 @@ backend_tests!(
     every_step_of_a_flow_may_land_on_another_instance,
     cors_answers_public_clients_origins_only,
     rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_registered,
+    prompt_login_and_max_age_ask_to_confirm_and_introspection_names_the_client,
+    the_provider_is_off_on_plain_http_to_another_host,
 );
 
 const SCOPE: &str = "openid profile email offline_access profile:read posts:read posts:write";
@@ -368,4 +370,141 @@ async fn rp_initiated_logout_signs_out_only_what_it_may_and_goes_only_where_regi
     )
     .await;
     assert_eq!(r.status(), 401);
+}
+
+async fn prompt_login_and_max_age_ask_to_confirm_and_introspection_names_the_client(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("INTROSPECTION_CLIENTS", "rs:introspection-secret-0123")],
+    )
+    .await;
+    app.user("ivan").await;
+    let secret = register(
+        &app,
+        "conf",
+        true,
+        "https://conf.example/cb",
+        "https://conf.example/",
+    );
+    app.sql("UPDATE oauth_clients SET first_party = true WHERE client_id = 'conf'");
+    let browser = app.new_browser();
+    assert_eq!(browser.login("ivan", PASSWORD).await.status(), 303);
+    for extra in [("prompt", "login"), ("max_age", "0")] {
+        let (_, challenge) = pkce();
+        let path = format!(
+            "{}&{}",
+            authorize_path("conf", "https://conf.example/cb", &challenge, "n"),
+            serde_urlencoded::to_string([extra]).unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let r = send(browser.get(&path)).await;
+        assert_eq!(r.status(), 200, "{extra:?}");
+        let csp = header(&r, "content-security-policy");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Confirm it"), "{extra:?}: {page}");
+        assert!(csp.contains("https://conf.example"), "{csp}");
+        let return_to = page
+            .split(r#"name="return_to" value=""#)
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        assert!(return_to.starts_with("/oauth/authorize/"), "{return_to}");
+        let r = browser
+            .form(
+                "/reauthenticate",
+                &[
+                    ("csrf_token", &csrf_of(&page)),
+                    ("return_to", &return_to),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(header(&r, "location"), return_to);
+        let r = send(browser.get(&return_to)).await;
+        if extra.0 == "max_age" && r.status() == 200 {
+            // max_age=0 is met only within the second of the confirmation: a slower machine
+            // crossed into the next one and is asked again, as it should be.
+            assert!(r.text().await.unwrap().contains("Confirm it"));
+            continue;
+        }
+        let q = query_of(&r);
+        assert!(get(&q, "code").is_some(), "{extra:?}: {q:?}");
+    }
+    // With prompt=none no page may be shown: login_required.
+    let (_, challenge) = pkce();
+    let path = format!(
+        "{}&prompt=none&max_age=0",
+        authorize_path("conf", "https://conf.example/cb", &challenge, "n")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = send(browser.get(&path)).await;
+    assert_eq!(get(&query_of(&r), "error"), Some("login_required"));
+
+    // RFC 7662 on a client's tokens: its client and scope, no username.
+    let (verifier, challenge) = pkce();
+    let r = send(browser.get(&authorize_path(
+        "conf",
+        "https://conf.example/cb",
+        &challenge,
+        "n",
+    )))
+    .await;
+    let code = get(&query_of(&r), "code").unwrap().to_string();
+    let tokens: Value = app
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", "conf"),
+            ("client_secret", &secret),
+            ("code", &code),
+            ("redirect_uri", "https://conf.example/cb"),
+            ("code_verifier", &verifier),
+        ])
+        .await
+        .json()
+        .await
+        .unwrap();
+    for (token, kind) in [
+        ("access_token", "bearer"),
+        ("refresh_token", "refresh_token"),
+    ] {
+        let r = send(
+            app.anon
+                .post("/api/auth/introspect")
+                .basic_auth("rs", Some("introspection-secret-0123"))
+                .form(&[("token", tokens[token].as_str().unwrap())]),
+        )
+        .await;
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["active"], true, "{token}: {body}");
+        assert_eq!(body["token_type"], kind);
+        assert_eq!(body["client_id"], "conf");
+        assert_eq!(body["scope"], "openid profile");
+        assert_eq!(body["iss"], app.address.as_str());
+        assert!(body.get("username").is_none(), "{body}");
+    }
+}
+
+async fn the_provider_is_off_on_plain_http_to_another_host(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("PUBLIC_URL", "http://id.example.com")]).await;
+    for path in [
+        "/oauth/authorize?client_id=x&redirect_uri=https://x.example/",
+        "/oauth/authorize/some-id",
+        "/oauth/logout",
+        "/.well-known/openid-configuration",
+    ] {
+        let r = send(app.anon.get(path)).await;
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let r = send(app.bearer.get("/oauth/userinfo", "x")).await;
+    assert_eq!(r.status(), 404);
+    let r = app
+        .token_form(&[("grant_type", "authorization_code"), ("code", "x")])
+        .await;
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "unsupported_grant_type");
 }
