@@ -311,6 +311,7 @@ impl Accounts {
             verifier.to_string(),
         );
         let info_for_db = info.clone();
+        let limits = self.tokens.limits;
         let outcome = self
             .db
             .run(move |conn| {
@@ -354,8 +355,12 @@ impl Accounts {
                         Some(u) if !u.disabled => u,
                         _ => return Ok(Err(Refused::Grant("The user can no longer sign in."))),
                     };
-                    let browser_live = Session::find(conn, &row.browser_sid)?
-                        .is_some_and(|s| s.revoked_at.is_none() && s.user_id == user.id);
+                    let now = crate::db::now();
+                    let browser_live = Session::find(conn, &row.browser_sid)?.is_some_and(|s| {
+                        s.revoked_at.is_none()
+                            && s.user_id == user.id
+                            && s.timed_out(&limits, now).is_none()
+                    });
                     if !browser_live {
                         return Ok(Err(Refused::Grant(
                             "The sign-in this code came from has ended.",

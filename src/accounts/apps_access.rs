@@ -163,6 +163,9 @@ impl Accounts {
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
                     let consented = Consent::revoke(conn, user_id, &client_id)?;
+                    // A code given out a moment ago, or a request waiting, must not start a
+                    // session after the user took the access back.
+                    crate::db::oauth::CodeRow::drop_unused(conn, user_id, &client_id)?;
                     let ended = sessions::end_sessions_with_client(
                         conn,
                         user_id,

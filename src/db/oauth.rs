@@ -169,6 +169,26 @@ impl CodeRow {
         })
     }
 
+    /// Drops `user_id`'s unused codes for `client_id`, and the requests waiting for that user
+    /// there: taking an app's access back ends what is in flight too.
+    pub fn drop_unused(conn: &mut DbConnection, user_id: i32, client_id: &str) -> QueryResult<()> {
+        diesel::delete(
+            oauth_codes::table
+                .filter(oauth_codes::user_id.eq(user_id))
+                .filter(oauth_codes::client_id.eq(client_id))
+                .filter(oauth_codes::used_at.is_null()),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            oauth_requests::table
+                .filter(oauth_requests::user_id.eq(user_id))
+                .filter(oauth_requests::client_id.eq(client_id))
+                .filter(oauth_requests::used_at.is_null()),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+
     /// Notes the client session the code's tokens came from.
     pub fn set_session(conn: &mut DbConnection, hash: &str, session_id: &str) -> QueryResult<()> {
         diesel::update(oauth_codes::table.find(hash))
@@ -234,16 +254,27 @@ impl Consent {
                 Ok(false)
             }
             None => {
-                diesel::insert_into(oauth_consents::table)
-                    .values((
-                        oauth_consents::user_id.eq(user_id),
-                        oauth_consents::client_id.eq(client_id),
-                        oauth_consents::scope.eq(scope.join(" ")),
-                        oauth_consents::consented_at.eq(now),
-                        oauth_consents::last_used_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                Ok(true)
+                let row = (
+                    oauth_consents::user_id.eq(user_id),
+                    oauth_consents::client_id.eq(client_id),
+                    oauth_consents::scope.eq(scope.join(" ")),
+                    oauth_consents::consented_at.eq(now),
+                    oauth_consents::last_used_at.eq(now),
+                );
+                let inserted =
+                    super::on_backend!(conn, |c| diesel::insert_into(oauth_consents::table)
+                        .values(row)
+                        .on_conflict((oauth_consents::user_id, oauth_consents::client_id))
+                        .do_nothing()
+                        .execute(c))?;
+                if inserted == 1 {
+                    return Ok(true);
+                }
+                // Another tab's approval stored the first consent a moment ago: add to it.
+                match Self::find(conn, user_id, client_id)? {
+                    Some(_) => Self::grant(conn, user_id, client_id, scope).map(|_| false),
+                    None => Err(diesel::result::Error::NotFound),
+                }
             }
         }
     }

@@ -129,10 +129,11 @@ impl Untrusted {
     /// other error is a redirect to it.
     pub fn check(self, client: &ClientRow) -> Result<AuthorizationRequest, AuthorizeError> {
         let registered = client.redirect_uris();
-        if !registered
+        let matched = registered
             .iter()
-            .any(|r| redirect_uri_matches(r, &self.redirect_uri))
-        {
+            .any(|r| redirect_uri_matches(r, &self.redirect_uri));
+        // A match must also be a URI the answer can be appended to (a port past 65535 is not).
+        if !matched || url::Url::parse(&self.redirect_uri).is_err() {
             return Err(AuthorizeError::Page(
                 "The address this request would send you back to is not registered for this \
                  application, so Sigil will not go there."
@@ -371,7 +372,7 @@ fn loopback_without_port(uri: &str) -> Option<String> {
         let rest = match rest.strip_prefix(':') {
             Some(after) => {
                 let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-                if digits == 0 || digits > 5 {
+                if digits == 0 || digits > 5 || after[..digits].parse::<u16>().is_err() {
                     return None;
                 }
                 &after[digits..]

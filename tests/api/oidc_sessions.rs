@@ -412,6 +412,15 @@ async fn prompt_login_and_max_age_ask_to_confirm_and_introspection_names_the_cli
             .unwrap()
             .to_string();
         assert!(return_to.starts_with("/oauth/authorize/"), "{return_to}");
+        // Posting "Allow" for the same request skips nothing: the confirmation comes back.
+        let r = browser
+            .form(
+                &return_to,
+                &[("csrf_token", &csrf_of(&page)), ("decision", "allow")],
+            )
+            .await;
+        assert_eq!(r.status(), 200, "no code without the confirmation");
+        assert!(r.text().await.unwrap().contains("Confirm it"));
         let r = browser
             .form(
                 "/reauthenticate",
@@ -486,6 +495,33 @@ async fn prompt_login_and_max_age_ask_to_confirm_and_introspection_names_the_cli
         assert_eq!(body["iss"], app.address.as_str());
         assert!(body.get("username").is_none(), "{body}");
     }
+    // RFC 7009 with the OAuth client's own credentials: wrong ones are refused, right ones work.
+    let refresh = tokens["refresh_token"].as_str().unwrap();
+    let r = send(
+        app.anon
+            .post("/api/auth/revoke")
+            .basic_auth("conf", Some("sigil_cs_wrong"))
+            .form(&[("token", refresh)]),
+    )
+    .await;
+    assert_eq!(r.status(), 401);
+    let r = send(
+        app.anon
+            .post("/api/auth/revoke")
+            .basic_auth("conf", Some(&secret))
+            .form(&[("token", refresh)]),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .token_form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", "conf"),
+            ("client_secret", &secret),
+            ("refresh_token", refresh),
+        ])
+        .await;
+    assert_eq!(r.status(), 400, "revoked");
 }
 
 async fn the_provider_is_off_on_plain_http_to_another_host(backend: Backend) {

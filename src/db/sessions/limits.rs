@@ -184,6 +184,12 @@ impl Session {
                 expiry,
             }));
         }
+        // An app's session from a browser sign-in ends with it, by a limit too (unless it
+        // holds offline_access): API.md part three, section 1, "Client sessions".
+        let ids: Vec<&str> = ended.iter().map(|e| e.session_id.as_str()).collect();
+        for chunk in ids.chunks(500) {
+            super::revocation::end_client_sessions_of(conn, chunk, now)?;
+        }
         Ok(ended)
     }
 }

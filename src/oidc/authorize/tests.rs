@@ -83,6 +83,8 @@ fn no_client_or_no_registered_redirect_is_a_page_never_a_redirect() {
         params(&[("redirect_uri", "http://127.0.0.1.evil.example/cb")]),
         params(&[("redirect_uri", "http://127.0.0.1:80x/cb")]),
         params(&[("redirect_uri", "http://localhost/cb")]),
+        params(&[("redirect_uri", "http://127.0.0.1:99999/cb")]),
+        params(&[("redirect_uri", "http://127.0.0.1:0065536/cb")]),
     ] {
         assert!(
             matches!(check(p.clone()), Err(AuthorizeError::Page(_))),

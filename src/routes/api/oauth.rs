@@ -8,6 +8,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::client_auth::{self, Presented};
 use super::responses::RateLimited;
 use crate::accounts::introspection::IntrospectionBody;
 use crate::error::{AppError, OAuthBody, Problem};
@@ -25,6 +26,13 @@ pub struct TokenParam {
     /// `access_token` or `refresh_token`; a hint only (both kinds are looked for).
     #[serde(default)]
     pub token_type_hint: Option<String>,
+    /// An OAuth client's id (revocation: `client_secret_post`, or a public client); checked
+    /// when sent.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// A confidential OAuth client's secret (revocation, `client_secret_post`).
+    #[serde(default)]
+    pub client_secret: Option<String>,
 }
 
 /// Revokes a token (RFC 7009): always 200.
@@ -51,10 +59,17 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     // No client credentials are needed (whoever holds a token may end it, as a secret
     // scanner does), but credentials that are sent must be right.
-    if client_credentials(&req, &state) == Some(false) {
-        return Ok(invalid_client(
-            "These client credentials are wrong; send none, or a listed client's.",
-        ));
+    // An introspection client's Basic credentials, or an OAuth client's (RFC 7009 §2.1, any
+    // method the token endpoint takes): checked when sent, never required.
+    if client_credentials(&req, &state) != Some(true) {
+        let presented = Presented {
+            client_id: form.client_id.as_deref(),
+            client_secret: form.client_secret.as_deref(),
+            assertion: false,
+        };
+        if client_auth::any(&req, &presented) {
+            client_auth::authenticate(&req, &state.db, &presented).await?;
+        }
     }
     let token = required(form.token, "token")?;
     state.accounts().revoke_token(&token, &client).await?;

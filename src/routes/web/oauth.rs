@@ -3,7 +3,7 @@
 //! must do (sign in, confirm it's them, consent) and sends the browser back to the client with
 //! a code or an error. An unknown client or redirect URI is a page, never a redirect.
 
-use actix_session::Session;
+use actix_session::{Session, SessionExt as _};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -154,42 +154,7 @@ async fn decide(
         .await?
         .ok_or_else(|| AppError::BadRequest(EXPIRED.into()))?;
     let request = &continued.request;
-    // An id_token_hint naming someone else counts as no session: sign in again.
-    let other_user = match &request.id_token_hint {
-        None => false,
-        Some(hint) => {
-            let key = provider.keys.current().await?;
-            match key.verify_ignoring_expiry(hint, ID_TOKEN_TYPE) {
-                Some(claims) => {
-                    claims.get("sub").and_then(|s| s.as_str()) != Some(&user.user.id.to_string())
-                }
-                None => {
-                    return error_to_client(
-                        &continued,
-                        "invalid_request",
-                        "id_token_hint is not an id_token Sigil signed.",
-                        &provider.issuer,
-                    )
-                }
-            }
-        }
-    };
-    let age = jwt::unix_now() - user.claims.auth_time;
-    let stored_at = crate::db::to_utc(continued.created_at).unix_timestamp();
-    let login_needed = other_user
-        || (request.prompt.login && user.claims.auth_time < stored_at)
-        || request.max_age.is_some_and(|max| age > max);
-    if login_needed {
-        if request.prompt.none {
-            return error_to_client(
-                &continued,
-                "login_required",
-                "The user must sign in again.",
-                &provider.issuer,
-            );
-        }
-        let mut page = confirm_it_is_you(req, &user, &format!("/oauth/authorize/{id}")).await?;
-        allow_form_to(&mut page, &continued.request.redirect_uri);
+    if let Some(page) = step_up(req, session, provider, &user, &continued).await? {
         return Ok(page);
     }
     if accounts.consent_needed(&user.user, &continued).await? {
@@ -216,6 +181,85 @@ async fn decide(
         .await?
         .ok_or_else(|| AppError::BadRequest(EXPIRED.into()))?;
     code_to_client(&continued, &code, &provider.issuer)
+}
+
+/// What the request asks of the sign-in before any code: the answer to send instead, when
+/// the sign-in does not do. An `id_token_hint` naming someone else counts as no session (the
+/// "Not you?" page); `prompt=login`, or `max_age` shorter than the sign-in's age, asks to
+/// confirm it's you (a confirmation after the request was stored satisfies both); with
+/// `prompt=none` each is `login_required`. Both the page and the consent form's answer pass
+/// here, so a posted "Allow" never skips the step-up.
+async fn step_up(
+    req: &HttpRequest,
+    session: &Session,
+    provider: &crate::oidc::Provider,
+    user: &Authenticated,
+    continued: &Continued,
+) -> Result<Option<HttpResponse>, AppError> {
+    let request = &continued.request;
+    let other_user = match &request.id_token_hint {
+        None => false,
+        Some(hint) => {
+            let key = provider.keys.current().await?;
+            match key.verify_ignoring_expiry(hint, ID_TOKEN_TYPE) {
+                Some(claims) => {
+                    claims.get("sub").and_then(|s| s.as_str()) != Some(&user.user.id.to_string())
+                }
+                None => {
+                    return error_to_client(
+                        continued,
+                        "invalid_request",
+                        "id_token_hint is not an id_token Sigil signed.",
+                        &provider.issuer,
+                    )
+                    .map(Some)
+                }
+            }
+        }
+    };
+    let auth_time = user.claims.auth_time;
+    let age = jwt::unix_now() - auth_time;
+    let stored_at = crate::db::to_utc(continued.created_at).unix_timestamp();
+    let confirmed_since = auth_time >= stored_at;
+    let confirm = (request.prompt.login && !confirmed_since)
+        || request
+            .max_age
+            .is_some_and(|max| age > max && !confirmed_since);
+    if !other_user && !confirm {
+        return Ok(None);
+    }
+    if request.prompt.none {
+        return error_to_client(
+            continued,
+            "login_required",
+            "The user must sign in again.",
+            &provider.issuer,
+        )
+        .map(Some);
+    }
+    let here = format!("/oauth/authorize/{}", continued.id);
+    let mut page = if other_user {
+        let page = SwitchPage {
+            chrome: Chrome::new(session, "Another account", Some(user)),
+            client_name: continued.client.client_name.clone(),
+            username: user.user.username.clone(),
+            next: here,
+        };
+        render(&page, StatusCode::OK)?
+    } else {
+        confirm_it_is_you(req, user, &here).await?
+    };
+    allow_form_to(&mut page, &request.redirect_uri);
+    Ok(Some(page))
+}
+
+#[derive(Template)]
+#[template(path = "oauth/switch.html")]
+struct SwitchPage {
+    chrome: Chrome,
+    client_name: String,
+    username: String,
+    next: String,
 }
 
 #[derive(Template)]
@@ -287,6 +331,7 @@ pub struct Decision {
 /// `POST /oauth/authorize/{id}` (`csrf_token`, `decision=allow|deny`): allow remembers the
 /// consent and sends a code; deny sends `access_denied`.
 pub async fn decide_post(
+    req: HttpRequest,
     LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -302,6 +347,10 @@ pub async fn decide_post(
         .ok_or_else(|| AppError::BadRequest(EXPIRED.into()))?;
     match form.decision.as_str() {
         "allow" => {
+            let session = req.get_session();
+            if let Some(page) = step_up(&req, &session, provider, &user, &continued).await? {
+                return Ok(page);
+            }
             let code = accounts
                 .approve(
                     provider,
@@ -350,7 +399,7 @@ fn code_to_client(
     }
     params.push(("iss", issuer));
     let location = redirect_to(&continued.request.redirect_uri, &params)
-        .ok_or_else(|| AppError::internal("a registered redirect URI did not parse"))?;
+        .ok_or_else(|| AppError::BadRequest("The redirect URI is not a URI.".into()))?;
     Ok(to_client(location))
 }
 
