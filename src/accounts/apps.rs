@@ -3,8 +3,6 @@
 //! and refreshes. A client session is a login session with a client (`ClientBinding`), so it
 //! goes through the same rotation, reuse detection, limits and revocation as every other.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde::Serialize;
 
 use super::Accounts;
@@ -73,13 +71,6 @@ impl<'a> From<&'a Authenticated> for BrowserProof<'a> {
     }
 }
 
-/// 256 random bits in base64url: request ids and codes.
-fn random_id() -> String {
-    let mut bytes = [0u8; 32];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 impl Accounts {
     /// Stores a checked authorization request for ten minutes; its id names it in the URLs
     /// that follow.
@@ -88,7 +79,7 @@ impl Accounts {
         provider: &Provider,
         request: &AuthorizationRequest,
     ) -> Result<String, AppError> {
-        let id = random_id();
+        let (id, _) = refresh::generate();
         let params = serde_json::to_string(request).map_err(AppError::internal)?;
         let expires_at = crate::db::now() + provider.request_ttl;
         let (key, client_id) = (id.clone(), request.client_id.clone());
@@ -197,14 +188,15 @@ impl Accounts {
         consented: bool,
         client: &ClientInfo,
     ) -> Result<Option<String>, AppError> {
-        let code = random_id();
+        // 256 random bits, kept only as SHA-256, as a refresh token is.
+        let (code, code_hash) = refresh::generate();
         let scope = continued.request.scope_for(user.is_admin());
         let now = crate::db::now();
         let auth_time = time::OffsetDateTime::from_unix_timestamp(browser.auth_time)
             .map(crate::db::to_primitive)
             .unwrap_or(now);
         let row = CodeRow {
-            code_hash: refresh::hash(&code),
+            code_hash,
             client_id: continued.client.client_id.clone(),
             user_id: user.id,
             redirect_uri: continued.request.redirect_uri.clone(),

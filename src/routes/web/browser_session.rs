@@ -90,8 +90,15 @@ pub async fn app_waiting(state: &AppState, next: &str) -> Option<AppWaiting> {
 /// Lets a sign-in form's redirects end at the waiting app (Chrome applies CSP `form-action`
 /// to the redirects after a form).
 pub fn allow_form_to_app(response: &mut HttpResponse, app: Option<&AppWaiting>) {
-    let Some(app) = app else { return };
-    if let Some(csp) = crate::http::headers::csp_with_form_action(&app.redirect_uri) {
+    if let Some(app) = app {
+        allow_form_to(response, &app.redirect_uri);
+    }
+}
+
+/// Lets a page's forms end, after Sigil's redirects, at `uri` (an app's registered redirect):
+/// the pages' CSP with that origin (or private-use scheme) added to `form-action`.
+pub fn allow_form_to(response: &mut HttpResponse, uri: &str) {
+    if let Some(csp) = crate::http::headers::csp_with_form_action(uri) {
         if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&csp) {
             response
                 .headers_mut()

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::no_store::NoStore as _;
 use crate::oidc::authorize::{redirect_to, AuthorizeError, Redirect, Untrusted};
 use crate::oidc::id_token::ID_TOKEN_TYPE;
+use crate::routes::web::browser_session::allow_form_to;
 use crate::routes::web::extract::{SignedInForm, Viewer};
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::recent::confirm_it_is_you;
@@ -454,18 +455,5 @@ fn redirect_host(uri: &str) -> String {
             None => format!("{}:", url.scheme()),
         },
         Err(_) => uri.to_string(),
-    }
-}
-
-/// Chrome applies CSP `form-action` to the redirects after a form (API.md part three,
-/// section 1, "Redirects and headers"): a page whose form may end at the client lists the
-/// client's origin (or private-use scheme) beside `'self'`.
-fn allow_form_to(response: &mut HttpResponse, redirect_uri: &str) {
-    if let Some(csp) = crate::http::headers::csp_with_form_action(redirect_uri) {
-        if let Ok(value) = header::HeaderValue::from_str(&csp) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, value);
-        }
     }
 }

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::oidc::authorize::{redirect_to, redirect_uri_matches};
 use crate::oidc::id_token::ID_TOKEN_TYPE;
-use crate::routes::web::browser_session::logged_out;
+use crate::routes::web::browser_session::{allow_form_to, logged_out};
 use crate::routes::web::extract::Viewer;
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::render;
@@ -264,13 +264,7 @@ fn ask(
     };
     let mut response = render(&page, StatusCode::OK)?;
     if let Some(uri) = &checked.redirect {
-        if let Some(csp) = crate::http::headers::csp_with_form_action(uri) {
-            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&csp) {
-                response
-                    .headers_mut()
-                    .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
-            }
-        }
+        allow_form_to(&mut response, uri);
     }
     Ok(response)
 }
