@@ -235,7 +235,9 @@ impl Session {
         on_end: impl FnOnce(&mut DbConnection, &Session, &User, RefreshRefusal) -> QueryResult<()>,
     ) -> QueryResult<Result<(Session, User, bool), RefreshRefusal>> {
         let now = super::now();
-        let outcome = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        // A write transaction: the owner check reads before the claim writes, and on SQLite
+        // two racing rotations that both read first would fail the later one's upgrade.
+        let outcome = super::write_transaction::<_, diesel::result::Error>(conn, |conn| {
             // A client's refresh token is that client's alone, and a first-party one no
             // client's: checked before anything is written, so a wrong presenter changes
             // nothing (API.md part three, section 1, "Token endpoint additions").
