@@ -26,6 +26,7 @@ backend_tests!(
     a_browser_logout_tells_apps_whose_sessions_end_with_it_only,
     revoking_the_app_and_logout_all_tell_the_app_of_every_session,
     an_admins_disable_and_refresh_token_reuse_tell_the_app,
+    the_session_sweep_tells_apps_of_the_sessions_it_ends,
     a_deleted_client_is_told_nothing,
     a_refused_delivery_is_retried_with_the_same_jti_and_a_new_iat,
     a_delivery_left_by_a_dead_sender_goes_out_when_its_lease_ends,
@@ -343,6 +344,69 @@ async fn an_admins_disable_and_refresh_token_reuse_tell_the_app(backend: Backend
     receiver.wait_for(2).await;
     let sids = sids_told(&app, &receiver.tokens()[1..], "rp", dave.id).await;
     assert_eq!(sids, sorted(vec![kept.sid.as_str()]));
+}
+
+/// A time `ago` before now, as SQL on both backends takes it (UTC, whole seconds).
+fn sql_time_ago(ago: time::Duration) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    (time::OffsetDateTime::now_utc() - ago)
+        .format(&format)
+        .unwrap()
+}
+
+async fn the_session_sweep_tells_apps_of_the_sessions_it_ends(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("SESSION_IDLE_MINUTES", "1"), ("SESSION_MAX_DAYS", "1")],
+    )
+    .await;
+    let receiver = LogoutReceiver::start().await;
+    let olga = app.user("olga").await;
+    let secret = register(&app, "rp", Some(&receiver.uri));
+    let browser = signed_in(&app, "olga").await;
+    let online = sign_in_to(&app, &browser, "rp", &secret, "openid").await;
+    let offline = sign_in_to(&app, &browser, "rp", &secret, "openid offline_access").await;
+    let aged = sign_in_to(&app, &browser, "rp", &secret, "openid offline_access").await;
+    // The browser's sessions went idle; one app session is past the absolute limit itself.
+    app.sql(&format!(
+        "UPDATE sessions SET last_used_at = '{}' WHERE user_id = {} AND client_id IS NULL",
+        sql_time_ago(time::Duration::minutes(5)),
+        olga.id
+    ));
+    app.sql(&format!(
+        "UPDATE sessions SET created_at = '{}' WHERE id = '{}'",
+        sql_time_ago(time::Duration::days(2)),
+        aged.sid
+    ));
+    // The hourly sweep, run now from outside the server (as another instance would): the
+    // server's sender finds what it queued.
+    let url = app.database_url.clone();
+    let ended = tokio::task::spawn_blocking(move || {
+        let url = sigil::config::DatabaseUrl::parse(&url).expect("the test's URL");
+        let db = sigil::db::Db::connect(&url, 1).expect("connect");
+        let mut conn = db.get().expect("a connection");
+        let limits = sigil::db::sessions::SessionLimits::new(
+            Duration::from_secs(60),
+            Duration::from_secs(86_400),
+        );
+        sigil::accounts::sessions::sweep_timed_out(&mut conn, &limits).expect("sweep")
+    })
+    .await
+    .unwrap();
+    assert!(
+        ended >= 3,
+        "two browser sessions and the aged app session: {ended}"
+    );
+    receiver.wait_for(2).await;
+    let sids = sids_told(&app, &receiver.tokens(), "rp", olga.id).await;
+    assert_eq!(sids, sorted(vec![online.sid.as_str(), aged.sid.as_str()]));
+    assert_eq!(app.count_rows("logout_deliveries"), 2);
+    let r = refresh_as(&app, "rp", &secret, &offline.refresh).await;
+    assert_eq!(
+        r.status(),
+        200,
+        "offline_access outlives the browser's session"
+    );
 }
 
 async fn a_deleted_client_is_told_nothing(backend: Backend) {

@@ -144,9 +144,9 @@ impl Session {
 
     /// Ends every live session that timed out by `now` (`revoked_reason` `max_age`, else
     /// `idle`), with the app sessions that came from them, queues the logout tokens of the
-    /// client sessions among them, and returns them. Each is ended by one conditional update that only a live row
-    /// matches, so when sweeps on several instances overlap, each session is returned to
-    /// exactly one of them; on PostgreSQL a transaction-scoped advisory lock also makes a
+    /// client sessions among them, and returns them. Each is ended by one conditional update
+    /// that only a live row matches, so when sweeps on several instances overlap, each session
+    /// is returned (and its logout token queued) by exactly one of them; on PostgreSQL a transaction-scoped advisory lock also makes a
     /// second sweep skip the work altogether. Call it inside a write transaction.
     pub fn end_timed_out(
         conn: &mut DbConnection,

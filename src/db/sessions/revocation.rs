@@ -1,9 +1,11 @@
 //! Revocation: ending sessions and single access tokens, and purging what has expired.
 //!
-//! Every end of a session but a client's deletion comes through here (or through the sweep,
-//! [`Session::end_timed_out`]): each update reads back the sessions it ended ([`ENDED`]) and
-//! queues their logout tokens in the same transaction ([`logout_deliveries::queue`]), so a
-//! client session never ends without its back-channel logout, and never gets two.
+//! Every end of a session but a client's deletion comes through here, through
+//! [`Session::revoke_all_for_user`] or through the sweep ([`Session::end_timed_out`]): each
+//! update reads back the sessions it ended ([`ENDED`]) and queues their logout tokens in the
+//! same transaction ([`logout_deliveries::queue`]). A session ends once (the updates match
+//! live rows only), so a client session never ends without its back-channel logout, and never
+//! gets two.
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};

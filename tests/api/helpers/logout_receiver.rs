@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use actix_web::{web, App, HttpResponse, HttpServer};
 
 /// How long a test waits for a logout token to come.
-const WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = Duration::from_secs(30);
 
 /// One post the receiver got.
 #[derive(Debug, Clone)]
