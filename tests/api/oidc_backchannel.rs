@@ -27,6 +27,7 @@ backend_tests!(
     revoking_the_app_and_logout_all_tell_the_app_of_every_session,
     an_admins_disable_and_refresh_token_reuse_tell_the_app,
     the_session_sweep_tells_apps_of_the_sessions_it_ends,
+    a_password_change_and_the_accounts_deletion_tell_the_app,
     a_deleted_client_is_told_nothing,
     a_refused_delivery_is_retried_with_the_same_jti_and_a_new_iat,
     a_delivery_left_by_a_dead_sender_goes_out_when_its_lease_ends,
@@ -344,6 +345,40 @@ async fn an_admins_disable_and_refresh_token_reuse_tell_the_app(backend: Backend
     receiver.wait_for(2).await;
     let sids = sids_told(&app, &receiver.tokens()[1..], "rp", dave.id).await;
     assert_eq!(sids, sorted(vec![kept.sid.as_str()]));
+}
+
+async fn a_password_change_and_the_accounts_deletion_tell_the_app(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let receiver = LogoutReceiver::start().await;
+    let root = app.admin("root").await;
+    let pia = app.user("pia").await;
+    let secret = register(&app, "rp", Some(&receiver.uri));
+    let browser = signed_in(&app, "pia").await;
+    let before = sign_in_to(&app, &browser, "rp", &secret, "openid offline_access").await;
+    let new_password = "a different horse battery staple";
+    let r = app
+        .change_password(&pia.access_token, PASSWORD, new_password)
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    receiver.wait_for(1).await;
+    let sids = sids_told(&app, &receiver.tokens(), "rp", pia.id).await;
+    assert_eq!(sids, sorted(vec![before.sid.as_str()]));
+
+    // Deleting the account ends its sessions first: the app hears of them, `sub` the id
+    // the account had.
+    let browser = signed_in_with(&app, "pia", new_password).await;
+    let last = sign_in_to(&app, &browser, "rp", &secret, "openid offline_access").await;
+    let r = app.admin_delete_user(&root.access_token, pia.id).await;
+    assert_eq!(r.status(), 204);
+    receiver.wait_for(2).await;
+    let sids = sids_told(&app, &receiver.tokens()[1..], "rp", pia.id).await;
+    assert_eq!(sids, sorted(vec![last.sid.as_str()]));
+}
+
+async fn signed_in_with(app: &TestApp, username: &str, password: &str) -> Browser {
+    let browser = app.new_browser();
+    assert_eq!(browser.login(username, password).await.status(), 303);
+    browser
 }
 
 /// A time `ago` before now, as SQL on both backends takes it (UTC, whole seconds).
