@@ -68,10 +68,11 @@ pub enum EventKind {
     ClientUpdated,
     ClientDeleted,
     ClientSecretRotated,
+    BackchannelLogoutFailed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 49] = [
+    pub const ALL: [EventKind; 50] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -121,6 +122,7 @@ impl EventKind {
         Self::ClientUpdated,
         Self::ClientDeleted,
         Self::ClientSecretRotated,
+        Self::BackchannelLogoutFailed,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -175,6 +177,7 @@ impl EventKind {
             Self::ClientUpdated => "client_updated",
             Self::ClientDeleted => "client_deleted",
             Self::ClientSecretRotated => "client_secret_rotated",
+            Self::BackchannelLogoutFailed => "backchannel_logout_failed",
         }
     }
 
@@ -241,6 +244,7 @@ impl EventKind {
             Self::ClientUpdated => "OAuth client changed",
             Self::ClientDeleted => "OAuth client deleted",
             Self::ClientSecretRotated => "OAuth client secret rotated",
+            Self::BackchannelLogoutFailed => "An app was not told of a sign-out",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod devices;
 pub mod email_tokens;
 pub mod events;
 pub mod invitations;
+pub mod logout_deliveries;
 pub mod mfa;
 pub mod oauth;
 pub mod outbox;
@@ -194,7 +195,12 @@ pub struct Db {
     url: DatabaseUrl,
     /// [`Db::read`]s by where they ran ([`ReadPath`]).
     reads: std::sync::Arc<[std::sync::atomic::AtomicU64; 3]>,
+    /// What runs once work that queued a logout token is over ([`Db::on_logout_queued`]).
+    logout_queued: std::sync::Arc<std::sync::OnceLock<LogoutWaker>>,
 }
+
+/// Wakes this instance's back-channel logout sender.
+type LogoutWaker = Box<dyn Fn() + Send + Sync>;
 
 impl Db {
     /// Opens the pool; for SQLite the file and its folder are created when missing.
@@ -242,6 +248,7 @@ impl Db {
             async_pg: None,
             url: url.clone(),
             reads: std::sync::Arc::default(),
+            logout_queued: std::sync::Arc::default(),
         })
     }
 
@@ -351,17 +358,44 @@ impl Db {
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, never on an async worker.
+    /// When `f` queued a logout token, the sender is woken once `f` is over, so after the
+    /// transaction that queued it has committed ([`Db::wake_if_logout_queued`]).
     pub async fn run<F, T>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let logout_queued = std::sync::Arc::clone(&self.logout_queued);
         web::block(crate::logging::carry(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
+            // A flag left by work that panicked on this thread is not this work's.
+            logout_deliveries::take_queued();
+            let answer = pool
+                .get()
+                .map_err(AppError::from)
+                .and_then(|mut conn| f(&mut conn));
+            wake_if_queued(&logout_queued);
+            answer
         }))
         .await?
+    }
+
+    /// Sets what wakes this instance's back-channel logout sender: called after any work on
+    /// this database that queued a delivery. Every place that ends a client session queues in
+    /// its own transaction ([`logout_deliveries::queue`]), so no caller has to remember to
+    /// wake the sender, and a transaction that rolled back only wakes it for nothing. Set
+    /// once, at start-up; the CLI sets none (a running server's sender finds the rows).
+    pub fn on_logout_queued(&self, wake: impl Fn() + Send + Sync + 'static) {
+        if self.logout_queued.set(Box::new(wake)).is_err() {
+            log::warn!("the back-channel logout sender was started twice");
+        }
+    }
+
+    /// Wakes the back-channel logout sender when work on this thread queued a delivery since
+    /// the last look: call it after the transaction, never inside it (the sender would look
+    /// before the rows are there). [`Db::run`] does; threads on [`Db::get`] call it themselves.
+    pub fn wake_if_logout_queued(&self) {
+        wake_if_queued(&self.logout_queued);
     }
 
     /// Applies pending migrations. On PostgreSQL an advisory lock makes instances that start
@@ -369,6 +403,16 @@ impl Db {
     pub fn migrate(&self) -> Result<usize, String> {
         let mut conn = self.pool.get().map_err(|e| e.to_string())?;
         migrate(&mut conn)
+    }
+}
+
+/// [`Db::wake_if_logout_queued`] with only what it needs (no clone of the whole [`Db`] on
+/// every [`Db::run`]).
+fn wake_if_queued(waker: &std::sync::OnceLock<LogoutWaker>) {
+    if logout_deliveries::take_queued() {
+        if let Some(wake) = waker.get() {
+            wake();
+        }
     }
 }
 

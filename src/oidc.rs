@@ -3,6 +3,7 @@
 //! endpoints are in `routes`, the rows in `db`.
 
 pub mod authorize;
+pub mod backchannel;
 pub mod clients;
 pub mod id_token;
 pub mod keys;

@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::{Mailer, Notifier};
 use crate::metrics::Metrics;
+use crate::oidc::backchannel::LogoutSender;
 use crate::oidc::keys::OidcKeys;
 use crate::oidc::Provider;
 
@@ -40,8 +41,8 @@ pub struct AppState {
     pub cursor_key: [u8; 32],
     /// Anonymous pages of posts as last rendered, kept while the posts version holds.
     pub post_pages: Arc<PageCache>,
-    /// The mail sender, the audit purge and the session sweep, stopped after the server at
-    /// shutdown.
+    /// The mail sender, the back-channel logout sender, the audit purge and the session
+    /// sweep, stopped after the server at shutdown.
     pub background: Arc<Background>,
     /// This instance's series, also registered on its own for the middleware and extractors.
     pub metrics: Arc<Metrics>,
@@ -55,8 +56,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads and the
-    /// mail sender.
+    /// Builds the state: connects, migrates, loads keys, starts the bcrypt threads, the mail
+    /// sender and the back-channel logout sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
         // First: a breached-password file that cannot be used is a configuration error.
         let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
@@ -75,6 +76,12 @@ impl AppState {
             .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
         crate::accounts::sessions::start_sweep(db.clone(), tokens.limits, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the session sweep: {e}")))?;
+        let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
+        let development = settings.app_env == crate::config::AppEnv::Development;
+        let logout_sender =
+            LogoutSender::start(db.clone(), Arc::clone(&provider), development, &background)
+                .map_err(StartupError::Other)?;
+        db.on_logout_queued(move || logout_sender.wake());
         let relying_party =
             match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
                 Ok(rp) => {
@@ -94,7 +101,6 @@ impl AppState {
                 b"sigil totp secrets",
             )),
         });
-        let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
         let passwords = Arc::new(Passwords::new(settings.bcrypt_cost));
         let tokens = Arc::new(tokens);
         let accounts = Accounts {

@@ -143,7 +143,7 @@ impl Accounts {
     pub async fn delete_account(&self, by: &Acting<'_>, id: i32) -> Result<(), AppError> {
         let event = by.event(EventKind::UserDeleted, id);
         self.admin_write(id, true, move |conn, user| {
-            User::delete(conn, user.id)?;
+            delete_user(conn, user.id)?;
             let event = event
                 .detail("username", user.username.clone())
                 .detail("email", user.email.clone());
@@ -177,7 +177,7 @@ impl Accounts {
             .actor(user.id)
             .detail("username", user.username.clone());
         self.admin_write(user.id, true, move |conn, user| {
-            User::delete(conn, user.id)?;
+            delete_user(conn, user.id)?;
             crate::db::outbox::enqueue(conn, &notice)?;
             audit::record_in(conn, &event);
             Ok(())
@@ -230,6 +230,16 @@ impl Accounts {
             })
             .await
     }
+}
+
+/// Deletes the user: their sessions end first, as every other end of a user's sessions does,
+/// so that the apps signed in with the account get their logout tokens (the deletion's
+/// cascade would remove the sessions without a word); then the row goes, with everything
+/// that hangs on it. Call it in the deleting transaction.
+fn delete_user(conn: &mut DbConnection, id: i32) -> diesel::QueryResult<()> {
+    Session::revoke_all_for_user(conn, id, "account deleted")?;
+    User::delete(conn, id)?;
+    Ok(())
 }
 
 /// Gives user `id` the `role` and records `event` (with the roles before and after); the

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use diesel::QueryResult;
 use time::PrimitiveDateTime;
 
 use super::{notices, Accounts};
@@ -15,7 +14,6 @@ use crate::db::oauth::Consent;
 use crate::db::outbox::NewMessage;
 use crate::db::sessions::{self, Session, SessionLimits};
 use crate::db::users::User;
-use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
 use crate::mail::Context;
@@ -73,22 +71,6 @@ fn is_live(session: &Session, limits: &SessionLimits, now: PrimitiveDateTime) ->
         && session.timed_out(limits, now).is_none()
 }
 
-/// What follows the end of a user's client sessions, in the transaction that ends them: the
-/// one place back-channel logout (API.md part three, section 1, "Logout") queues a logout
-/// token for each session whose client has a `backchannel_logout_uri`. Sigil delivers no
-/// logout tokens yet, so for now the ended sessions are only noted in the log.
-pub fn client_sessions_ended(_conn: &mut DbConnection, ended: &[Session]) -> QueryResult<()> {
-    for session in ended {
-        log::debug!(
-            "client session {} of {} ended ({}): no logout token is sent",
-            session.id,
-            session.client_id.as_deref().unwrap_or("-"),
-            session.revoked_reason.as_deref().unwrap_or(REVOKED_REASON),
-        );
-    }
-    Ok(())
-}
-
 impl Accounts {
     /// The apps with access to the user's account: each client with a remembered consent or a
     /// live client session, by name.
@@ -143,8 +125,7 @@ impl Accounts {
 
     /// Takes an app's access back, in one transaction: the consent goes (the next request asks
     /// again), the user's sessions with the app end (their refresh families, and their access
-    /// tokens by `sid`) with what follows an ended client session, and `consent_revoked` is
-    /// recorded. 404 when the app has neither a consent nor a live session of this user.
+    /// tokens by `sid`) with their logout tokens queued, and `consent_revoked` is recorded. 404 when the app has neither a consent nor a live session of this user.
     pub async fn revoke_app(
         &self,
         user_id: i32,
@@ -176,7 +157,6 @@ impl Accounts {
                     if !consented && !ended.iter().any(|s| is_live(s, &limits, now)) {
                         return Ok::<_, diesel::result::Error>(false);
                     }
-                    client_sessions_ended(conn, &ended)?;
                     audit::record_in(conn, &event);
                     Ok(true)
                 })?)

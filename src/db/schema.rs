@@ -48,6 +48,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    logout_deliveries (id) {
+        id -> Int4,
+        client_id -> Text,
+        uri -> Text,
+        sub -> Text,
+        sid -> Text,
+        jti -> Text,
+        status -> Text,
+        attempts -> Int4,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     mfa_challenges (token_hash) {
         token_hash -> Text,
         user_id -> Int4,
@@ -296,6 +315,7 @@ diesel::table! {
 
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
+diesel::joinable!(logout_deliveries -> oauth_clients (client_id));
 diesel::joinable!(mfa_challenges -> users (user_id));
 diesel::joinable!(oauth_codes -> oauth_clients (client_id));
 diesel::joinable!(oauth_codes -> users (user_id));
@@ -318,6 +338,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     invitations,
     known_devices,
+    logout_deliveries,
     mfa_challenges,
     oauth_clients,
     oauth_codes,

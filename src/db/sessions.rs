@@ -453,19 +453,27 @@ impl Session {
         Ok(true)
     }
 
-    /// Revokes every session of the user: every refresh token and every access token issued
-    /// until now dies, while a login that starts after this call is a new, live session.
+    /// Revokes every session of the user, client sessions too (offline ones included), and
+    /// queues the logout tokens of the client sessions: every refresh token and every access
+    /// token issued until now dies, while a login that starts after this call is a new, live
+    /// session.
     pub fn revoke_all_for_user(
         conn: &mut DbConnection,
         user_id: i32,
         reason: &str,
     ) -> QueryResult<usize> {
-        let live = sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null());
-        diesel::update(live)
-            .set(revocation(super::now(), reason))
-            .execute(conn)
+        let now = super::now();
+        conn.transaction(|conn| {
+            let live = sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::revoked_at.is_null());
+            let gone: Vec<super::logout_deliveries::EndedSession> = diesel::update(live)
+                .set(revocation(now, reason))
+                .returning(revocation::ENDED)
+                .get_results(conn)?;
+            revocation::ended(conn, &gone, now)?;
+            Ok(gone.len())
+        })
     }
 
     /// Ends everything the account's credentials granted until now: every session (so every

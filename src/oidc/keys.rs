@@ -42,7 +42,8 @@ enum Source {
     File(Arc<SigningKey>),
     /// From the database, read or generated on first use and then kept.
     Stored {
-        db: Db,
+        /// Boxed: the handle is far larger than the other variant.
+        db: Box<Db>,
         seal: KeySeal,
         key: tokio::sync::OnceCell<Arc<SigningKey>>,
     },
@@ -87,7 +88,7 @@ impl OidcKeys {
         }
         Ok(Self {
             source: Source::Stored {
-                db,
+                db: Box::new(db),
                 seal: KeySeal::new(settings.secret_key.expose()),
                 key: tokio::sync::OnceCell::new(),
             },

@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod browser;
 pub mod clients;
+pub mod logout_receiver;
 pub mod routes;
 pub mod smtp;
 pub mod tokens;
@@ -20,6 +21,7 @@ pub use app::{
 };
 pub use audit::{assert_no_secrets, events, of_kind, the_event};
 pub use clients::{csrf_of, header, problem, problem_about, send, Browser, Requests};
+pub use logout_receiver::LogoutReceiver;
 pub use smtp::{notices, outbox_token, Received, SmtpServer};
 pub use tokens::{
     access_of, assert_challenge, claims, fixture, fixtures, header_and_claims, mfa_token,

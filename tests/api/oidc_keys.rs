@@ -320,8 +320,8 @@ async fn discovery_names_every_endpoint_and_value(b: Backend) {
             &["client_secret_basic", "client_secret_post", "none"],
         ),
         ("prompt_values_supported", &["none", "login", "consent"]),
-        // Until the device grant, back-channel logout and the translations are built, the
-        // document says they are not (API.md lists them; discovery must not promise them).
+        // Until the device grant and the translations are built, the document says they are
+        // not (API.md lists them; discovery must not promise them).
         ("ui_locales_supported", &["en"]),
         (
             "introspection_endpoint_auth_methods_supported",
@@ -332,8 +332,8 @@ async fn discovery_names_every_endpoint_and_value(b: Backend) {
     }
     for (field, value) in [
         ("authorization_response_iss_parameter_supported", true),
-        ("backchannel_logout_supported", false),
-        ("backchannel_logout_session_supported", false),
+        ("backchannel_logout_supported", true),
+        ("backchannel_logout_session_supported", true),
         ("frontchannel_logout_supported", false),
         ("request_parameter_supported", false),
         ("request_uri_parameter_supported", false),

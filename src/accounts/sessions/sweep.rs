@@ -46,6 +46,8 @@ pub fn start_sweep(db: Db, limits: SessionLimits, background: &Background) -> st
             .get()
             .map_err(|e| e.to_string())
             .and_then(|mut conn| sweep_timed_out(&mut conn, &limits).map_err(|e| e.to_string()));
+        // App sessions that timed out are owed logout tokens, queued by the sweep's commit.
+        db.wake_if_logout_queued();
         match swept {
             Ok(0) => {}
             Ok(n) => log::info!(target: "sigil::sessions", "ended {n} timed-out sessions"),

@@ -7,8 +7,9 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use super::revocation::revocation;
+use super::revocation::{revocation, ENDED};
 use super::Session;
+use crate::db::logout_deliveries::EndedSession;
 use crate::db::schema::sessions;
 use crate::db::DbConnection;
 
@@ -142,9 +143,10 @@ impl Session {
     }
 
     /// Ends every live session that timed out by `now` (`revoked_reason` `max_age`, else
-    /// `idle`) and returns them. Each is ended by one conditional update that only a live row
-    /// matches, so when sweeps on several instances overlap, each session is returned to
-    /// exactly one of them; on PostgreSQL a transaction-scoped advisory lock also makes a
+    /// `idle`), with the app sessions that came from them, queues the logout tokens of the
+    /// client sessions among them, and returns them. Each is ended by one conditional update
+    /// that only a live row matches, so when sweeps on several instances overlap, each session
+    /// is returned (and its logout token queued) by exactly one of them; on PostgreSQL a transaction-scoped advisory lock also makes a
     /// second sweep skip the work altogether. Call it inside a write transaction.
     pub fn end_timed_out(
         conn: &mut DbConnection,
@@ -168,17 +170,19 @@ impl Session {
             (Expiry::Idle, now.saturating_sub(limits.idle)),
         ] {
             let live = sessions::table.filter(sessions::revoked_at.is_null());
-            let rows: Vec<(String, i32)> = match expiry {
+            let rows: Vec<EndedSession> = match expiry {
                 Expiry::MaxAge => diesel::update(live.filter(sessions::created_at.le(cutoff)))
                     .set(revocation(now, expiry.reason()))
-                    .returning((sessions::id, sessions::user_id))
+                    .returning(ENDED)
                     .get_results(conn)?,
                 Expiry::Idle => diesel::update(live.filter(sessions::last_used_at.le(cutoff)))
                     .set(revocation(now, expiry.reason()))
-                    .returning((sessions::id, sessions::user_id))
+                    .returning(ENDED)
                     .get_results(conn)?,
             };
-            ended.extend(rows.into_iter().map(|(session_id, user_id)| Ended {
+            // A client session that timed out itself is owed its logout token too.
+            super::revocation::ended(conn, &rows, now)?;
+            ended.extend(rows.into_iter().map(|(session_id, user_id, _)| Ended {
                 session_id,
                 user_id,
                 expiry,

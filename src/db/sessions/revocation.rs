@@ -1,32 +1,61 @@
 //! Revocation: ending sessions and single access tokens, and purging what has expired.
+//!
+//! Every end of a session but a client's deletion comes through here, through
+//! [`Session::revoke_all_for_user`] or through the sweep ([`Session::end_timed_out`]): each
+//! update reads back the sessions it ended ([`ENDED`]) and queues their logout tokens in the
+//! same transaction ([`logout_deliveries::queue`]). A session ends once (the updates match
+//! live rows only), so a client session never ends without its back-channel logout, and never
+//! gets two.
 
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
+use super::super::logout_deliveries::{self, EndedSession};
 use super::super::schema::{refresh_tokens, revoked_tokens, sessions};
 use super::super::DbConnection;
 use super::Session;
 
+/// What an update that ends sessions returns of each: what its logout token needs.
+pub(super) const ENDED: (sessions::id, sessions::user_id, sessions::client_id) =
+    (sessions::id, sessions::user_id, sessions::client_id);
+
+/// Queues the logout tokens of sessions an update just ended (see the module's doc).
+pub(super) fn ended(
+    conn: &mut DbConnection,
+    ended: &[EndedSession],
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    logout_deliveries::queue(conn, ended, now).map(drop)
+}
+
+/// Ends one live session and the client sessions that came from it, queueing their logout
+/// tokens, all in one transaction (a savepoint inside the caller's). Returns 1 when it ended
+/// the session, 0 when it was not live.
 pub(super) fn revoke_session(
     conn: &mut DbConnection,
     id: &str,
     reason: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<usize> {
-    let live = sessions::table
-        .filter(sessions::id.eq(id))
-        .filter(sessions::revoked_at.is_null());
-    let ended = diesel::update(live)
-        .set(revocation(now, reason))
-        .execute(conn)?;
-    if ended > 0 {
-        end_client_sessions_of(conn, &[id], now)?;
-    }
-    Ok(ended)
+    conn.transaction(|conn| {
+        let live = sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::revoked_at.is_null());
+        let gone: Vec<EndedSession> = diesel::update(live)
+            .set(revocation(now, reason))
+            .returning(ENDED)
+            .get_results(conn)?;
+        if !gone.is_empty() {
+            ended(conn, &gone, now)?;
+            end_client_sessions_of(conn, &[id], now)?;
+        }
+        Ok(gone.len())
+    })
 }
 
 /// Ends the code-flow client sessions that came from the browser sessions `browser_sids`,
-/// except those holding `offline_access` (API.md part three, section 1, "Client sessions").
+/// except those holding `offline_access` (API.md part three, section 1, "Client sessions"),
+/// and queues their logout tokens in the same transaction.
 pub fn end_client_sessions_of(
     conn: &mut DbConnection,
     browser_sids: &[&str],
@@ -35,18 +64,23 @@ pub fn end_client_sessions_of(
     if browser_sids.is_empty() {
         return Ok(0);
     }
-    let bound = sessions::table
-        .filter(sessions::browser_sid.eq_any(browser_sids))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::scope.not_like("%offline_access%"));
-    diesel::update(bound)
-        .set(revocation(now, "browser session ended"))
-        .execute(conn)
+    conn.transaction(|conn| {
+        let bound = sessions::table
+            .filter(sessions::browser_sid.eq_any(browser_sids))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::scope.not_like("%offline_access%"));
+        let gone: Vec<EndedSession> = diesel::update(bound)
+            .set(revocation(now, "browser session ended"))
+            .returning(ENDED)
+            .get_results(conn)?;
+        ended(conn, &gone, now)?;
+        Ok(gone.len())
+    })
 }
 
 /// Ends every session of `user_id` with the client `client_id` that is not ended yet (their
-/// refresh families, and their access tokens by `sid`), offline ones too; returns them as they
-/// were before, for what follows an ended session (logout tokens).
+/// refresh families, and their access tokens by `sid`), offline ones too, and queues their
+/// logout tokens; returns them as they were before.
 pub fn end_sessions_with_client(
     conn: &mut DbConnection,
     user_id: i32,
@@ -57,17 +91,24 @@ pub fn end_sessions_with_client(
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::client_id.eq(client_id))
         .filter(sessions::revoked_at.is_null());
-    let ended: Vec<Session> = live.select(Session::as_select()).load(conn)?;
-    if !ended.is_empty() {
-        let ids: Vec<&str> = ended.iter().map(|s| s.id.as_str()).collect();
-        let still_live = sessions::table
-            .filter(sessions::id.eq_any(&ids))
-            .filter(sessions::revoked_at.is_null());
-        diesel::update(still_live)
-            .set(revocation(crate::db::now(), reason))
-            .execute(conn)?;
+    let found: Vec<Session> = live.select(Session::as_select()).load(conn)?;
+    if !found.is_empty() {
+        let now = crate::db::now();
+        let ids: Vec<&str> = found.iter().map(|s| s.id.as_str()).collect();
+        conn.transaction(|conn| {
+            let still_live = sessions::table
+                .filter(sessions::id.eq_any(&ids))
+                .filter(sessions::revoked_at.is_null());
+            // Only what this update ended is owed a token: a session another request ended
+            // in between got its own.
+            let gone: Vec<EndedSession> = diesel::update(still_live)
+                .set(revocation(now, reason))
+                .returning(ENDED)
+                .get_results(conn)?;
+            ended(conn, &gone, now)
+        })?;
     }
-    Ok(ended)
+    Ok(found)
 }
 
 /// Revokes one access token by `jti` until `expires_at`, and purges rows whose tokens have

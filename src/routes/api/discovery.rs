@@ -166,8 +166,8 @@ impl ServerMetadata {
             request_parameter_supported: flag(false),
             request_uri_parameter_supported: flag(false),
             authorization_response_iss_parameter_supported: flag(true),
-            backchannel_logout_supported: flag(false),
-            backchannel_logout_session_supported: flag(false),
+            backchannel_logout_supported: flag(true),
+            backchannel_logout_session_supported: flag(true),
             frontchannel_logout_supported: flag(false),
             service_documentation: at("/docs"),
         }
