@@ -4,6 +4,7 @@
 
 pub mod authorize;
 pub mod clients;
+pub mod device;
 pub mod id_token;
 pub mod keys;
 
@@ -22,6 +23,8 @@ pub struct Provider {
     pub code_ttl: time::Duration,
     /// How long a stored authorization request waits for its user.
     pub request_ttl: time::Duration,
+    /// How long a device code and its user code live (`DEVICE_CODE_MINUTES`).
+    pub device_code_ttl: time::Duration,
 }
 
 impl Provider {
@@ -33,6 +36,8 @@ impl Provider {
             code_ttl: time::Duration::try_from(settings.oidc.code_ttl)
                 .unwrap_or(time::Duration::MINUTE),
             request_ttl: time::Duration::minutes(10),
+            device_code_ttl: time::Duration::try_from(settings.oidc.device_code_ttl)
+                .unwrap_or(time::Duration::minutes(10)),
         }
     }
 }

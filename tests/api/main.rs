@@ -33,6 +33,7 @@ mod mfa_attacks;
 mod mfa_pages;
 mod mfa_reauth;
 mod oauth;
+mod oidc_device;
 mod oidc_keys;
 mod oidc_provider;
 mod oidc_sessions;
