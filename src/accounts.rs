@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod apps;
 pub mod apps_access;
+pub mod device;
 pub mod email;
 pub mod events;
 pub mod introspection;

@@ -4,6 +4,7 @@
 
 mod async_pg;
 pub mod clients;
+pub mod device_codes;
 pub mod devices;
 pub mod email_tokens;
 pub mod events;

@@ -5,6 +5,7 @@
 pub mod authorize;
 pub mod backchannel;
 pub mod clients;
+pub mod device;
 pub mod id_token;
 pub mod keys;
 
@@ -23,6 +24,8 @@ pub struct Provider {
     pub code_ttl: time::Duration,
     /// How long a stored authorization request waits for its user.
     pub request_ttl: time::Duration,
+    /// How long a device code and its user code live (`DEVICE_CODE_MINUTES`).
+    pub device_code_ttl: time::Duration,
 }
 
 impl Provider {
@@ -34,6 +37,8 @@ impl Provider {
             code_ttl: time::Duration::try_from(settings.oidc.code_ttl)
                 .unwrap_or(time::Duration::MINUTE),
             request_ttl: time::Duration::minutes(10),
+            device_code_ttl: time::Duration::try_from(settings.oidc.device_code_ttl)
+                .unwrap_or(time::Duration::minutes(10)),
         }
     }
 }

@@ -188,6 +188,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .wrap(from_fn(crate::routes::cors::public_clients))
                         .route(post().to(api::auth::token)),
                 )
+                .service(
+                    resource("/auth/device")
+                        .wrap(from_fn(crate::routes::cors::public_clients))
+                        .route(post().to(api::device::start)),
+                )
                 .service(resource("/auth/refresh").route(post().to(api::auth::refresh)))
                 .service(resource("/auth/logout").route(post().to(api::sessions::logout)))
                 .service(resource("/auth/logout-all").route(post().to(api::sessions::logout_all)))
@@ -388,6 +393,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(pages::oauth::logout_get))
                 .route(post().to(pages::oauth::logout_post)),
         )
+        .service(
+            resource("/device")
+                .route(get().to(pages::device::entry))
+                .route(post().to(pages::device::confirm)),
+        )
+        .service(resource("/device/approve").route(post().to(pages::device::approve)))
         .service(
             resource("/oauth/userinfo")
                 .wrap(from_fn(crate::routes::cors::public_clients))

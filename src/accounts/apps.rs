@@ -457,7 +457,7 @@ impl Accounts {
 
     /// The response for a client session: its access token (the session's scope), the
     /// refresh token when the client has that grant, an id_token with `openid`.
-    async fn client_tokens(
+    pub(super) async fn client_tokens(
         &self,
         provider: &Provider,
         client: &ClientRow,

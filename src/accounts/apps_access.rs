@@ -1,6 +1,6 @@
 //! "Apps with access" (API.md part three, section 1, "Client sessions and tokens"): the apps a
 //! user let in (a remembered consent) or that hold a live client session of theirs, taking that
-//! access back, and the `app_authorized` notice of a first consent. Both faces call these.
+//! access back, and the `app_authorized` notice of a first consent or a device approval. Both faces call these.
 
 use std::collections::BTreeMap;
 
@@ -184,6 +184,20 @@ impl Accounts {
         if !consented || client.first_party {
             return Ok(None);
         }
+        self.app_authorized_mail(user, client, scope, info)
+            .map(Some)
+    }
+
+    /// The `app_authorized` notice to `user` that `client` may now use `scope`, ready for the
+    /// outbox: after a first consent, and after every device approval (a code typed on a
+    /// phished page lets a stranger's device in, so the owner hears of each one).
+    pub(super) fn app_authorized_mail(
+        &self,
+        user: &User,
+        client: &ClientRow,
+        scope: &[String],
+        info: &ClientInfo,
+    ) -> Result<NewMessage, AppError> {
         let notice = notices::app_authorized(
             &user.email,
             &client.client_name,
@@ -191,7 +205,7 @@ impl Accounts {
             format!("{}/account#apps", self.notifier.settings.public_url),
             &Context::of(info),
         );
-        Ok(Some(self.notifier.render(&notice)?))
+        self.notifier.render(&notice)
     }
 }
 

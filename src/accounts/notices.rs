@@ -362,7 +362,8 @@ pub fn sign_in_attempts(
     mail.with_context(context)
 }
 
-/// The user let an app (not a first-party one) use their account for the first time: which
+/// The user let an app use their account (a first consent to an app that is not first-party,
+/// or any device approval): which
 /// app, what it may do (`scopes`, in words), from which device and address, and where to take
 /// the access back (`revoke_link`, the account page's "Apps with access").
 pub fn app_authorized(

@@ -7,7 +7,9 @@ use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 use time::PrimitiveDateTime;
 
-use super::schema::{oauth_clients, oauth_codes, oauth_consents, oauth_requests, sessions};
+use super::schema::{
+    oauth_clients, oauth_codes, oauth_consents, oauth_device_codes, oauth_requests, sessions,
+};
 use super::DbConnection;
 
 /// The grant of the code flow.
@@ -160,8 +162,8 @@ impl ClientRow {
         Ok(users.len() as i64)
     }
 
-    /// Deletes the client with everything it was granted: its codes, consents and pending
-    /// requests go, and its sessions are revoked (so every refresh token and access token of
+    /// Deletes the client with everything it was granted: its codes (device codes too),
+    /// consents and pending requests go, and its sessions are revoked (so every refresh token and access token of
     /// theirs dies) with [`DELETED_REASON`]. Call it in a write transaction. `false` when
     /// there is no such client; otherwise the number of sessions it ended comes back.
     pub fn delete_with_grants(
@@ -173,6 +175,10 @@ impl ClientRow {
             .execute(conn)?;
         diesel::delete(oauth_consents::table.filter(oauth_consents::client_id.eq(client_id)))
             .execute(conn)?;
+        diesel::delete(
+            oauth_device_codes::table.filter(oauth_device_codes::client_id.eq(client_id)),
+        )
+        .execute(conn)?;
         diesel::delete(oauth_requests::table.filter(oauth_requests::client_id.eq(client_id)))
             .execute(conn)?;
         let ended = diesel::update(

@@ -169,8 +169,9 @@ impl CodeRow {
         })
     }
 
-    /// Drops `user_id`'s unused codes for `client_id`, and the requests waiting for that user
-    /// there: taking an app's access back ends what is in flight too.
+    /// Drops `user_id`'s unused codes for `client_id` (device codes approved but not yet
+    /// exchanged too), and the requests waiting for that user there: taking an app's access
+    /// back ends what is in flight too.
     pub fn drop_unused(conn: &mut DbConnection, user_id: i32, client_id: &str) -> QueryResult<()> {
         diesel::delete(
             oauth_codes::table
@@ -186,6 +187,7 @@ impl CodeRow {
                 .filter(oauth_requests::used_at.is_null()),
         )
         .execute(conn)?;
+        super::device_codes::DeviceCode::drop_unused(conn, user_id, client_id)?;
         Ok(())
     }
 

@@ -127,6 +127,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    oauth_device_codes (device_code_hash) {
+        device_code_hash -> Text,
+        user_code -> Nullable<Text>,
+        client_id -> Text,
+        scope -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        interval_seconds -> Int4,
+        last_poll_ms -> Nullable<Int8>,
+        decision -> Text,
+        user_id -> Nullable<Int4>,
+        auth_time -> Nullable<Timestamp>,
+        amr -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        exchanged_at -> Nullable<Timestamp>,
+        session_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     oauth_requests (id) {
         id -> Text,
         client_id -> Text,
@@ -321,6 +341,8 @@ diesel::joinable!(oauth_codes -> oauth_clients (client_id));
 diesel::joinable!(oauth_codes -> users (user_id));
 diesel::joinable!(oauth_consents -> oauth_clients (client_id));
 diesel::joinable!(oauth_consents -> users (user_id));
+diesel::joinable!(oauth_device_codes -> oauth_clients (client_id));
+diesel::joinable!(oauth_device_codes -> users (user_id));
 diesel::joinable!(oauth_requests -> oauth_clients (client_id));
 diesel::joinable!(oauth_requests -> users (user_id));
 diesel::joinable!(passkeys -> users (user_id));
@@ -343,6 +365,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_clients,
     oauth_codes,
     oauth_consents,
+    oauth_device_codes,
     oauth_requests,
     oidc_signing_keys,
     outbox,

@@ -477,8 +477,8 @@ impl Session {
     }
 
     /// Ends everything the account's credentials granted until now: every session (so every
-    /// token), every sign-in waiting for its second factor, every reset link and every pending
-    /// address change. A password change or reset, logout-all, and an administrator's disable
+    /// token), every sign-in waiting for its second factor, every reset link, every pending
+    /// address change, and every device approval not yet exchanged for tokens. A password change or reset, logout-all, and an administrator's disable
     /// or logout-all all come here, so nothing an intruder started (an address change above
     /// all) outlives the owner's recovery. Returns how many sessions it ended.
     pub fn end_all_access(
@@ -490,6 +490,7 @@ impl Session {
         super::mfa::Challenge::end_all(conn, user_id)?;
         super::email_tokens::end_all(conn, user_id, super::email_tokens::Purpose::Reset)?;
         super::email_tokens::end_all(conn, user_id, super::email_tokens::Purpose::Change)?;
+        super::device_codes::DeviceCode::drop_all_unused(conn, user_id)?;
         Ok(ended)
     }
 }

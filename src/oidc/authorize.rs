@@ -263,8 +263,9 @@ fn shorten(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// `scope`: required, each known and registered for the client.
-fn read_scope(
+/// `scope`: required, each known and registered for the client. The device grant reads its
+/// `scope` by the same rules.
+pub fn read_scope(
     raw: Option<&str>,
     client: &ClientRow,
 ) -> Result<Vec<String>, (&'static str, String)> {

@@ -5,6 +5,7 @@ pub mod apps;
 pub mod auth;
 pub mod client_auth;
 pub mod clients;
+pub mod device;
 pub mod discovery;
 pub mod email;
 pub mod events;

@@ -1,5 +1,5 @@
-//! CORS for public clients (API.md part three, section 1, "CORS"): the token, userinfo and
-//! revocation endpoints answer a browser app whose `Origin` is the origin of one of a public
+//! CORS for public clients (API.md part three, section 1, "CORS"): the token, userinfo,
+//! revocation and device authorization endpoints answer a browser app whose `Origin` is the origin of one of a public
 //! client's redirect URIs. Never with credentials: these endpoints take tokens, not cookies.
 
 use actix_web::body::{EitherBody, MessageBody};

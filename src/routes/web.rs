@@ -7,6 +7,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod browser_session;
+pub mod device;
 pub mod errors;
 pub mod extract;
 pub mod home;

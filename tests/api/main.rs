@@ -34,6 +34,7 @@ mod mfa_pages;
 mod mfa_reauth;
 mod oauth;
 mod oidc_backchannel;
+mod oidc_device;
 mod oidc_keys;
 mod oidc_provider;
 mod oidc_sessions;

@@ -12,10 +12,11 @@ use crate::accounts::mfa::{SecondFactorError, SignInStep};
 use crate::accounts::{NewAccount, RegisterRequest};
 use crate::auth::tokens::TokenPair;
 use crate::auth::totp::FactorCode;
-use crate::db::clients::{AUTHORIZATION_CODE, REFRESH_TOKEN};
+use crate::db::clients::{AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN};
 use crate::domain::Password;
 use crate::error::{AppError, FieldErrors, OAuthBody, Problem};
 use crate::http::body::{Field, JsonBody};
+use crate::http::client::ClientInfo;
 use crate::http::oauth_form::{required, OAuthForm};
 use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
@@ -191,11 +192,17 @@ pub struct TokenRequest {
     /// With `authorization_code`: the PKCE verifier (RFC 7636).
     #[serde(default)]
     pub code_verifier: Option<String>,
+    /// With `urn:ietf:params:oauth:grant-type:device_code`: the `device_code` of
+    /// `POST /api/auth/device`.
+    #[serde(default)]
+    pub device_code: Option<String>,
 }
 
-/// The OAuth2 token endpoint: password and refresh grants.
+/// The OAuth2 token endpoint: password, refresh, code and device grants.
 ///
-/// RFC 6749 §4.3 password grant and §6 refresh grant, answering §5.1 or §5.2.
+/// RFC 6749 §4.3 password grant, §4.1 code grant and §6 refresh grant, and the RFC 8628 device
+/// grant (`authorization_pending`, `slow_down`, `access_denied`, `expired_token` while it
+/// waits), answering §5.1 or §5.2.
 #[utoipa::path(
     post,
     path = "/api/auth/token",
@@ -203,7 +210,8 @@ pub struct TokenRequest {
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "RFC 6749 §5.1 token response", body = TokenPair),
-        (status = 400, description = "RFC 6749 §5.2 error: invalid_request, invalid_grant, unsupported_grant_type", body = OAuthBody),
+        (status = 400, description = "RFC 6749 §5.2 error: invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type; RFC 8628 §3.5 authorization_pending, slow_down, access_denied, expired_token", body = OAuthBody),
+        (status = 401, description = "invalid_client: an OAuth client's unknown id or wrong secret", body = OAuthBody),
         (status = 403, description = "mfa_required: the password was right and a second factor is on; the body's mfa_token goes with the mfa-otp grant", body = OAuthBody),
         (status = 413, description = "The body is larger than 128 KiB", body = Problem, content_type = "application/problem+json"),
         RateLimited
@@ -211,10 +219,17 @@ pub struct TokenRequest {
 )]
 pub async fn token(
     req: HttpRequest,
-    LoginAttempt(client): LoginAttempt,
     state: web::Data<AppState>,
     OAuthForm(form): OAuthForm<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
+    let client = ClientInfo::of(&req);
+    // Every grant counts against the address's login limit but the device grant's polls: a
+    // device polls every few seconds for minutes, paced per code by `slow_down`, and counting
+    // them would lock its user out of signing in to approve it from the same network. Its
+    // device code is 256 random bits, so an unknown one is no guess worth limiting.
+    if form.grant_type.as_deref() != Some(DEVICE_CODE) {
+        state.count_login_attempt(&client, req.path())?;
+    }
     let grant_type = required(form.grant_type.clone(), "grant_type")?;
     let presented = Presented {
         client_id: form.client_id.as_deref(),
@@ -249,6 +264,27 @@ pub async fn token(
                 )
                 .await?
                 .map_err(|why| AppError::oauth("invalid_grant", why))?;
+            return Ok(client_tokens_response(&tokens));
+        }
+        DEVICE_CODE if provider.enabled => {
+            let oauth_client = client_auth::authenticate(&req, &state.db, &presented)
+                .await?
+                .ok_or_else(|| {
+                    AppError::oauth(
+                        "invalid_client",
+                        "The device grant needs the client: its credentials, or a public \
+                         client's client_id.",
+                    )
+                })?;
+            if !oauth_client.allows_grant(DEVICE_CODE) {
+                return Err(unauthorized_client(DEVICE_CODE));
+            }
+            let device_code = required(form.device_code, "device_code")?;
+            let tokens = state
+                .accounts()
+                .poll_device(provider, &oauth_client, &device_code, &client)
+                .await?
+                .map_err(|refused| AppError::oauth(refused.error(), refused.description()))?;
             return Ok(client_tokens_response(&tokens));
         }
         "refresh_token" if provider.enabled && client_auth::any(&req, &presented) => {
@@ -323,7 +359,7 @@ pub async fn token(
                 "unsupported_grant_type",
                 format!(
                     "The grant type {:?} is not supported; use authorization_code, password, \
-                     refresh_token or urn:sigil:grant-type:mfa-otp.",
+                     refresh_token, {DEVICE_CODE} or urn:sigil:grant-type:mfa-otp.",
                     other.chars().take(64).collect::<String>()
                 ),
             ))

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::auth::MFA_OTP_GRANT;
 use crate::auth::scopes::{Scope, OIDC_SCOPES};
 use crate::config::Settings;
-use crate::db::clients::{AUTHORIZATION_CODE, REFRESH_TOKEN};
+use crate::db::clients::{AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN};
 use crate::error::{AppError, Problem};
 use crate::state::AppState;
 
@@ -121,12 +121,12 @@ impl ServerMetadata {
         let on = |path: &str| provider.then(|| at(path));
         let when = |values: Vec<&'static str>| provider.then_some(values);
         let flag = |value: bool| provider.then_some(value);
-        // Only what is built is advertised: a stock client takes discovery at its word. The
-        // device grant and back-channel logout are not built yet (issue 28's note), and the
-        // pages speak English only until issue 32.
+        // Only what is built is advertised: a stock client takes discovery at its word.
+        // Back-channel logout is not built yet (issue 28's note), and the pages speak English
+        // only until issue 32.
         let mut grants = Vec::new();
         if provider {
-            grants.push(AUTHORIZATION_CODE);
+            grants.extend([AUTHORIZATION_CODE, DEVICE_CODE]);
         }
         grants.extend(["password", REFRESH_TOKEN, MFA_OTP_GRANT]);
         Self {
@@ -136,7 +136,7 @@ impl ServerMetadata {
             userinfo_endpoint: on("/oauth/userinfo"),
             jwks_uri: at("/.well-known/jwks.json"),
             end_session_endpoint: on("/oauth/logout"),
-            device_authorization_endpoint: None,
+            device_authorization_endpoint: on("/api/auth/device"),
             revocation_endpoint: at("/api/auth/revoke"),
             introspection_endpoint: at("/api/auth/introspect"),
             scopes_supported: provider.then(|| {

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, apps, auth, clients, discovery, email, events, health, invitations, keys, mfa, oauth,
-    passkeys, pats, posts, sessions, token, userinfo, users,
+    admin, apps, auth, clients, device, discovery, email, events, health, invitations, keys, mfa,
+    oauth, passkeys, pats, posts, sessions, token, userinfo, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -19,6 +19,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/register"),
     ("post", "/api/auth/login"),
     ("post", "/api/auth/token"),
+    ("post", "/api/auth/device"),
     ("post", "/api/auth/refresh"),
     ("post", "/api/auth/logout"),
     ("post", "/api/auth/logout-all"),
@@ -105,6 +106,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         auth::register,
         auth::login,
         auth::token,
+        device::start,
         auth::refresh,
         sessions::logout,
         sessions::logout_all,
