@@ -209,7 +209,9 @@ async fn past_the_rate_limit_the_body_is_not_even_read(b: Backend) {
             .await;
         assert_eq!(r.status(), 400);
     }
-    // A wrong content type, a duplicated parameter, broken JSON: the limit answers first.
+    // A wrong content type, a duplicated parameter, broken JSON: past the limit each is a 429,
+    // never a 400 that names what is wrong (the token endpoint reads its form first, to leave
+    // device polls uncounted; the login endpoint does not even read the body).
     let r = send(
         app.anon
             .post("/api/auth/token")

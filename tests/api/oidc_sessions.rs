@@ -199,7 +199,12 @@ async fn cors_answers_public_clients_origins_only(backend: Backend) {
         "https://server.example/cb",
         "https://server.example/",
     );
-    for path in ["/api/auth/token", "/oauth/userinfo", "/api/auth/revoke"] {
+    for path in [
+        "/api/auth/token",
+        "/oauth/userinfo",
+        "/api/auth/revoke",
+        "/api/auth/device",
+    ] {
         let r = send(
             app.anon
                 .request(reqwest::Method::OPTIONS, path)

@@ -220,13 +220,22 @@ pub struct TokenRequest {
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    OAuthForm(form): OAuthForm<TokenRequest>,
+    form: Result<OAuthForm<TokenRequest>, AppError>,
 ) -> Result<HttpResponse, AppError> {
     let client = ClientInfo::of(&req);
-    // Every grant counts against the address's login limit but the device grant's polls: a
+    // Every request counts against the address's login limit but the device grant's polls: a
     // device polls every few seconds for minutes, paced per code by `slow_down`, and counting
     // them would lock its user out of signing in to approve it from the same network. Its
-    // device code is 256 random bits, so an unknown one is no guess worth limiting.
+    // device code is 256 random bits, so an unknown one is no guess worth limiting. So the
+    // form is read first; a body that does not parse counts too, and past the limit it is a
+    // `429` like any other attempt, never a `400` that says what was wrong with it.
+    let form = match form {
+        Ok(OAuthForm(form)) => form,
+        Err(unreadable) => {
+            state.count_login_attempt(&client, req.path())?;
+            return Err(unreadable);
+        }
+    };
     if form.grant_type.as_deref() != Some(DEVICE_CODE) {
         state.count_login_attempt(&client, req.path())?;
     }
