@@ -49,6 +49,23 @@ fn entry_page(
     render(&page, status)
 }
 
+/// The code form again, `422`, with `message` under what was `typed`: a code that does not
+/// parse, or one that cannot be confirmed or answered (unknown, expired, used).
+fn refused(
+    session: &Session,
+    user: &Authenticated,
+    typed: &str,
+    message: &str,
+) -> Result<HttpResponse, AppError> {
+    entry_page(
+        session,
+        user,
+        typed,
+        Some(message.to_string()),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}
+
 /// `GET /device` (`?user_code=` prefills the form): signed in, else to the sign-in page and
 /// back here with the query. It only asks; a code in the address approves nothing.
 pub async fn entry(
@@ -143,22 +160,18 @@ pub async fn confirm(
     if let Err(page) = over_the_limit(attempt, &session, &user, &form.user_code)? {
         return Ok(page);
     }
-    let refused = |message: &str| {
-        entry_page(
-            &session,
-            &user,
-            &form.user_code,
-            Some(message.to_string()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
     let code = match UserCode::parse(&form.user_code) {
         Ok(code) => code,
-        Err(message) => return Ok(refused(message)?),
+        Err(message) => return Ok(refused(&session, &user, &form.user_code, message)?),
     };
     match state.accounts().pending_device(&code).await? {
         Ok(pending) => Ok(confirm_page(&session, &user, &pending)?),
-        Err(refusal) => Ok(refused(refusal.message())?),
+        Err(refusal) => Ok(refused(
+            &session,
+            &user,
+            &form.user_code,
+            refusal.message(),
+        )?),
     }
 }
 
@@ -227,18 +240,9 @@ pub async fn approve(
         "deny" => false,
         _ => return Err(AppError::BadRequest("Choose Allow or Deny.".into()).into()),
     };
-    let refused = |message: &str| {
-        entry_page(
-            &session,
-            &user,
-            &form.user_code,
-            Some(message.to_string()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
     let code = match UserCode::parse(&form.user_code) {
         Ok(code) => code,
-        Err(message) => return Ok(refused(message)?),
+        Err(message) => return Ok(refused(&session, &user, &form.user_code, message)?),
     };
     let answered = state
         .accounts()
@@ -246,7 +250,14 @@ pub async fn approve(
         .await?;
     let pending = match answered {
         Ok(pending) => pending,
-        Err(refusal) => return Ok(refused(refusal.message())?),
+        Err(refusal) => {
+            return Ok(refused(
+                &session,
+                &user,
+                &form.user_code,
+                refusal.message(),
+            )?)
+        }
     };
     let page = AnsweredPage {
         chrome: Chrome::new(
