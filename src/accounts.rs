@@ -8,6 +8,7 @@ pub mod apps_access;
 pub mod device;
 pub mod email;
 pub mod events;
+pub mod federation;
 pub mod introspection;
 pub mod invitations;
 pub mod mfa;
@@ -65,6 +66,8 @@ pub struct Accounts {
     pub protection: Arc<crate::config::ProtectionSettings>,
     /// The rules every new password passes (length, context, common, breached).
     pub password_policy: Arc<password_policy::PasswordPolicy>,
+    /// The outside providers people may sign in with (`LOGIN_PROVIDERS`).
+    pub providers: crate::federation::Providers,
 }
 
 /// A registration, every field parsed.
@@ -204,7 +207,12 @@ impl Accounts {
                 return Ok(Err(SignInRefusal::Delayed { retry_after_secs }))
             }
         };
-        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        // An account with no password (made through an outside provider) is checked against
+        // the dummy hash like an unknown name: same time, same refusal.
+        let stored = user
+            .as_ref()
+            .filter(|u| u.has_password())
+            .map(|u| u.password_hash.clone());
         let ok = self.passwords.verify(candidate, stored).await?;
         match ok {
             true => self.refund(attempt).await?,

@@ -69,10 +69,13 @@ pub enum EventKind {
     ClientDeleted,
     ClientSecretRotated,
     BackchannelLogoutFailed,
+    ProviderSignInFailed,
+    IdentityLinked,
+    IdentityUnlinked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 50] = [
+    pub const ALL: [EventKind; 53] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -123,6 +126,9 @@ impl EventKind {
         Self::ClientDeleted,
         Self::ClientSecretRotated,
         Self::BackchannelLogoutFailed,
+        Self::ProviderSignInFailed,
+        Self::IdentityLinked,
+        Self::IdentityUnlinked,
     ];
 
     /// The stored name, also the `kind` of the JSON face and the `?kind=` filter.
@@ -178,6 +184,9 @@ impl EventKind {
             Self::ClientDeleted => "client_deleted",
             Self::ClientSecretRotated => "client_secret_rotated",
             Self::BackchannelLogoutFailed => "backchannel_logout_failed",
+            Self::ProviderSignInFailed => "provider_sign_in_failed",
+            Self::IdentityLinked => "identity_linked",
+            Self::IdentityUnlinked => "identity_unlinked",
         }
     }
 
@@ -245,6 +254,9 @@ impl EventKind {
             Self::ClientDeleted => "OAuth client deleted",
             Self::ClientSecretRotated => "OAuth client secret rotated",
             Self::BackchannelLogoutFailed => "An app was not told of a sign-out",
+            Self::ProviderSignInFailed => "Failed sign-in with another provider",
+            Self::IdentityLinked => "Sign-in provider linked",
+            Self::IdentityUnlinked => "Sign-in provider unlinked",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod device_codes;
 pub mod devices;
 pub mod email_tokens;
 pub mod events;
+pub mod federation;
 pub mod invitations;
 pub mod logout_deliveries;
 pub mod mfa;

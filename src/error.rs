@@ -88,6 +88,10 @@ pub enum AppError {
     LoginRequired { next: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Removing this way of signing in would leave the account none (no password, passkey or
+    /// other provider): `409` `/problems/last-sign-in-method`.
+    #[error("last sign-in method")]
+    LastSignInMethod(String),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("request headers too large")]
@@ -202,6 +206,7 @@ impl AppError {
     pub fn public_detail(&self) -> String {
         match self {
             Self::BadRequest(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::LastSignInMethod(m) => m.clone(),
             Self::SignInRefused { detail, .. } => detail.clone(),
             Self::MfaRequired { .. } => {
                 "The password was right; now send a code from your authenticator app (or a \
@@ -253,6 +258,7 @@ impl AppError {
             Self::SignInDelayed { .. } => "/problems/sign-in-delayed",
             Self::MfaRequired { .. } => "/problems/mfa-required",
             Self::SessionRequired => "/problems/session-required",
+            Self::LastSignInMethod(_) => "/problems/last-sign-in-method",
             Self::InsufficientScope { .. } => "/problems/insufficient-scope",
             Self::Unauthorized(AuthFailure::NotRecent { .. }) => {
                 "/problems/insufficient-user-authentication"
@@ -348,7 +354,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::LastSignInMethod(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -229,6 +229,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/users/me/passkeys/{id}").route(delete().to(api::passkeys::remove)),
                 )
+                .service(resource("/users/me/identities").route(get().to(api::identities::list)))
+                .service(
+                    resource("/users/me/identities/{id}")
+                        .route(delete().to(api::identities::unlink)),
+                )
                 .service(
                     resource("/auth/revoke")
                         .wrap(from_fn(crate::routes::cors::public_clients))
@@ -372,10 +377,27 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::auth::second_step::passkey_options)),
         )
         .service(resource("/login/passkey").route(post().to(pages::auth::passkey::sign_in)))
+        // After the fixed /login/… routes: an outside provider's id is the rest.
+        .service(resource("/login/{id}").route(get().to(pages::auth::provider::begin)))
+        .service(resource("/login/{id}/callback").route(get().to(pages::auth::provider::callback)))
+        .service(
+            resource("/login/{id}/complete")
+                .route(get().to(pages::auth::provider::complete_form))
+                .route(post().to(pages::auth::provider::complete)),
+        )
+        .service(
+            resource("/login/{id}/link")
+                .route(get().to(pages::auth::provider::link_form))
+                .route(post().to(pages::auth::provider::link)),
+        )
         .service(resource("/reauthenticate").route(post().to(pages::recent::reauthenticate)))
         .service(
             resource("/reauthenticate/options")
                 .route(post().to(pages::auth::passkey::reauthentication_options)),
+        )
+        .service(
+            resource("/reauthenticate/{id}")
+                .route(post().to(pages::auth::provider::reauthenticate)),
         )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
         .service(
@@ -469,6 +491,18 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::account::passkeys::remove)),
         )
         .service(resource("/account/logout-all").route(post().to(pages::account::logout_all)))
+        .service(
+            resource("/account/password/setup")
+                .route(post().to(pages::account::identities::set_password)),
+        )
+        .service(
+            resource("/account/identities/{provider}/link")
+                .route(post().to(pages::account::identities::link)),
+        )
+        .service(
+            resource("/account/identities/{id}/unlink")
+                .route(post().to(pages::account::identities::unlink)),
+        )
         .service(resource("/account/email").route(post().to(pages::account::change_email)))
         .service(
             resource("/account/email/resend").route(post().to(pages::account::resend_verification)),

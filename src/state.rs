@@ -114,6 +114,7 @@ impl AppState {
             background: Arc::clone(&background),
             protection: Arc::new(settings.protection.clone()),
             password_policy,
+            providers: crate::federation::Providers::default(),
         };
         Ok(Self {
             accounts,

@@ -128,6 +128,19 @@ impl Accounts {
         user: &User,
         client: &ClientInfo,
     ) -> Result<SignInStep, AppError> {
+        self.after_first_factor(user, client, "pwd", None).await
+    }
+
+    /// After a first proof (`first`: `pwd`, or `fed` through outside provider `provider`):
+    /// the session, or (with a second factor on) an `mfa_token` whose sign-in keeps `first`
+    /// in its `amr`.
+    pub async fn after_first_factor(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        first: &'static str,
+        provider: Option<&str>,
+    ) -> Result<SignInStep, AppError> {
         let user_id = user.id;
         let (mfa_token, token_hash) = refresh::generate();
         let passkeys_on = self.relying_party.is_some();
@@ -139,7 +152,7 @@ impl Accounts {
                 }
                 refuse_after_failures(conn, user_id)?;
                 let ttl = time::Duration::minutes(MFA_TOKEN_MINUTES);
-                Challenge::create(conn, &token_hash, user_id, "pwd", ttl)?;
+                Challenge::create(conn, &token_hash, user_id, first, ttl)?;
                 let passkeys = crate::db::passkeys::PasskeyRow::count_for_user(conn, user_id)?;
                 Ok(Some(methods(passkeys > 0 && passkeys_on)))
             })
@@ -160,7 +173,8 @@ impl Accounts {
             Ok(SignInStep::SecondFactor { mfa_token, methods })
         } else {
             Ok(SignInStep::Done(
-                self.start_session(user, client, &["pwd"]).await?,
+                self.start_session_via(user, client, &[first], provider)
+                    .await?,
             ))
         }
     }
@@ -345,10 +359,9 @@ impl Accounts {
                 return Err(AppError::SignInDelayed { retry_after_secs })
             }
         };
-        let right = self
-            .passwords
-            .verify(password, Some(user.password_hash.clone()))
-            .await?;
+        // No password (an account made through a provider): the dummy hash, never a match.
+        let stored = Some(user.password_hash.clone()).filter(|_| user.has_password());
+        let right = self.passwords.verify(password, stored).await?;
         if !right {
             self.failed(attempt, client, None).await;
             let event = Event::new(EventKind::SignInFailed, client)

@@ -387,3 +387,29 @@ pub fn app_authorized(
     mail.facts.push(("Access", scopes.join("; ")));
     mail.with_context(context)
 }
+
+/// An outside provider's account was linked to or unlinked from the Sigil account: it now
+/// signs in (or no longer does).
+pub fn identity_changed(to: &str, provider_name: &str, linked: bool, context: &Context) -> Mail {
+    let (kind, subject, said) = if linked {
+        (
+            "identity_linked",
+            format!("{provider_name} can now sign in to your Sigil account"),
+            format!("Your {provider_name} account was linked to your Sigil account: signing in with {provider_name} now opens it."),
+        )
+    } else {
+        (
+            "identity_unlinked",
+            format!("{provider_name} was unlinked from your Sigil account"),
+            format!("Your {provider_name} account was unlinked from your Sigil account and no longer signs in to it."),
+        )
+    };
+    Mail {
+        paragraphs: vec![
+            said,
+            "If this was not you, change your password, sign out everywhere from your account page, and unlink any provider you do not know.".into(),
+        ],
+        ..mail(kind, to, &subject, &subject)
+    }
+    .with_context(context)
+}

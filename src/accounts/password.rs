@@ -41,6 +41,16 @@ impl Accounts {
         step: &'static str,
         client: &ClientInfo,
     ) -> Result<bool, AppError> {
+        // An account made through an outside provider has no password: its address change
+        // and its deletion rest on the recent sign-in alone (API.md part three §2); anything
+        // else that asks for the password is refused, in a password check's time.
+        if !user.has_password() {
+            if matches!(step, "change_email" | "delete_account") {
+                return Ok(true);
+            }
+            self.passwords.verify(candidate, None).await?;
+            return Ok(false);
+        }
         let right = self
             .passwords
             .verify(candidate, Some(user.password_hash.clone()))

@@ -42,6 +42,18 @@ impl Accounts {
         client: &ClientInfo,
         amr: &[&str],
     ) -> Result<StartedSession, AppError> {
+        self.start_session_via(user, client, amr, None).await
+    }
+
+    /// [`Accounts::start_session`] after a sign-in through outside provider `provider`
+    /// (its `sign_in` event says `method: fed` and which).
+    pub async fn start_session_via(
+        &self,
+        user: &User,
+        client: &ClientInfo,
+        amr: &[&str],
+        provider: Option<&str>,
+    ) -> Result<StartedSession, AppError> {
         let key = client.device().key;
         let notice = self
             .notifier
@@ -71,6 +83,10 @@ impl Accounts {
             .detail("device", client.device().label)
             .detail("new_device", announced)
             .detail("amr", amr.join(" "));
+        let event = match provider {
+            Some(provider) => event.detail("method", "fed").detail("provider", provider),
+            None => event,
+        };
         audit::record(&self.db, event).await;
         self.metrics.sign_in("success");
         Ok(StartedSession {

@@ -13,6 +13,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    federation_flows (state_hash) {
+        state_hash -> Text,
+        provider -> Text,
+        nonce -> Text,
+        verifier -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Int4>,
+        session_id -> Nullable<Text>,
+        next -> Text,
+        invitation -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    federation_pending (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        provider -> Text,
+        issuer -> Text,
+        subject -> Text,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        username_hint -> Nullable<Text>,
+        invitation -> Nullable<Text>,
+        next -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     invitations (id) {
         id -> Int4,
         email -> Text,
@@ -307,6 +342,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_identities (id) {
+        id -> Int4,
+        user_id -> Int4,
+        provider -> Text,
+        issuer -> Text,
+        subject -> Text,
+        email -> Nullable<Text>,
+        linked_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int4,
         email -> Text,
@@ -334,6 +382,7 @@ diesel::table! {
 }
 
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(federation_flows -> users (user_id));
 diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(logout_deliveries -> oauth_clients (client_id));
 diesel::joinable!(mfa_challenges -> users (user_id));
@@ -354,10 +403,13 @@ diesel::joinable!(revoked_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sign_in_failures -> users (user_id));
 diesel::joinable!(totp_credentials -> users (user_id));
+diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(webauthn_challenges -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
+    federation_flows,
+    federation_pending,
     invitations,
     known_devices,
     logout_deliveries,
@@ -380,6 +432,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     sign_in_failures,
     totp_credentials,
+    user_identities,
     users,
     webauthn_challenges,
 );

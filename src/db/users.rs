@@ -55,6 +55,21 @@ impl User {
             .optional()
     }
 
+    /// The user with this address, without case (addresses are stored lower-cased).
+    pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::email.eq(email.trim().to_lowercase()))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Whether the account has a password (an account made through an outside provider has
+    /// none until its owner sets one).
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
+    }
+
     pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<User>> {
         users::table
             .filter(lower(users::username).eq(username.to_lowercase()))

@@ -31,18 +31,30 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
 /// The pages' CSP with `form-action` also allowing where `uri` goes: its origin, or its
 /// private-use scheme (`com.example.app:`). `None` when `uri` does not parse.
 pub fn csp_with_form_action(uri: &str) -> Option<String> {
-    let url = url::Url::parse(uri).ok()?;
-    let source = match url.scheme() {
-        "http" | "https" => url.origin().ascii_serialization(),
-        scheme => format!("{scheme}:"),
-    };
-    // A source may not hold what would end the directive or the policy.
-    if source.contains([';', ',', ' ', '\'', '"']) {
-        return None;
+    csp_with_form_actions(&[uri])
+}
+
+/// The pages' CSP with `form-action` also allowing each of `uris` (see
+/// [`csp_with_form_action`]); `None` when one does not parse.
+pub fn csp_with_form_actions(uris: &[&str]) -> Option<String> {
+    let mut sources = Vec::new();
+    for uri in uris {
+        let url = url::Url::parse(uri).ok()?;
+        let source = match url.scheme() {
+            "http" | "https" => url.origin().ascii_serialization(),
+            scheme => format!("{scheme}:"),
+        };
+        // A source may not hold what would end the directive or the policy.
+        if source.contains([';', ',', ' ', '\'', '"']) {
+            return None;
+        }
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
     }
     Some(CSP.replace(
         "form-action 'self'",
-        &format!("form-action 'self' {source}"),
+        &format!("form-action 'self' {}", sources.join(" ")),
     ))
 }
 

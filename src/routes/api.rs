@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod email;
 pub mod events;
 pub mod health;
+pub mod identities;
 pub mod invitations;
 pub mod keys;
 pub mod metrics;

@@ -34,6 +34,8 @@ pub fn sweep_timed_out(
         // Failed sign-ins a day old are forgotten anyway: their rows go (names tried by a
         // botnet would otherwise pile up).
         crate::db::sign_in_failures::forget_stale(conn)?;
+        // Trips to outside providers and identities waiting for a username, past their life.
+        crate::db::federation::Flow::purge_expired(conn)?;
         Ok(ended.len())
     })
 }

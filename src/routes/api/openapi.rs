@@ -7,8 +7,8 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, apps, auth, clients, device, discovery, email, events, health, invitations, keys, mfa,
-    oauth, passkeys, pats, posts, sessions, token, userinfo, users,
+    admin, apps, auth, clients, device, discovery, email, events, health, identities, invitations,
+    keys, mfa, oauth, passkeys, pats, posts, sessions, token, userinfo, users,
 };
 use crate::auth::scopes::Scope;
 use crate::error::{FieldErrors, OAuthBody, Problem};
@@ -40,6 +40,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/passkey"),
     ("post", "/api/users/me/passkeys/options"),
     ("get", "/api/users/me/passkeys"),
+    ("get", "/api/users/me/identities"),
+    ("delete", "/api/users/me/identities/{id}"),
     ("post", "/api/users/me/passkeys"),
     ("delete", "/api/users/me/passkeys/{id}"),
     ("post", "/api/users/me/mfa/totp"),
@@ -141,6 +143,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
         passkeys::list,
         passkeys::remove,
         passkeys::reauthentication_options,
+        identities::list,
+        identities::unlink,
         events::mine,
         posts::list,
         posts::create,

@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod apps;
 pub mod delete;
+pub mod identities;
 pub mod mfa;
 pub mod passkeys;
 pub mod removal;
@@ -27,7 +28,7 @@ use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
 use crate::routes::web::account::activity::own_events;
-use crate::routes::web::browser_session::logged_out;
+use crate::routes::web::browser_session::{allow_forms_to_providers, logged_out};
 use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
 use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
@@ -81,6 +82,10 @@ struct AccountPage {
     /// Whether the e-mail form asks for the current password: not when "Confirm it's you"
     /// will ask for it (the sign-in is not recent), and then makes the change itself.
     email_password_asked: bool,
+    /// Whether the account has a password (one made through a provider has none).
+    has_password: bool,
+    /// "Sign-in providers"; `None` when none is configured or linked.
+    providers: Option<identities::ProvidersSection>,
 }
 
 const SECTION_NOTICE: &str = "account_section_notice";
@@ -253,7 +258,9 @@ pub(super) async fn account_page(
         Some(Ok((section, message))) if section == "passkeys" => Some(message),
         _ => None,
     };
-    let email_password_asked = state.tokens.is_recent(&auth.claims);
+    let has_password = auth.user.has_password();
+    let email_password_asked = state.tokens.is_recent(&auth.claims) && has_password;
+    let providers = identities::section(state, auth.user.id).await?;
     let ticked = token_form.ticked();
     let scope_choices = Scope::ALL
         .into_iter()
@@ -299,8 +306,12 @@ pub(super) async fn account_page(
         passkey_notice,
         removal_errors,
         email_password_asked,
+        has_password,
+        providers,
     };
-    render(&page, status)
+    let mut response = render(&page, status)?;
+    allow_forms_to_providers(&mut response, state);
+    Ok(response)
 }
 
 /// `GET /account`.

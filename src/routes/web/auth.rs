@@ -1,6 +1,7 @@
 //! Log in, register, log out, and the browser's refresh.
 
 pub mod passkey;
+pub mod provider;
 pub mod recovery;
 pub mod second_step;
 
@@ -46,6 +47,32 @@ struct LoginPage {
     passkeys: bool,
     /// The app this sign-in continues to, if any.
     app: Option<AppWaiting>,
+    /// "Continue with …", one per outside provider.
+    providers: Vec<ProviderButton>,
+}
+
+/// A "Continue with {name}" button: where it goes.
+pub struct ProviderButton {
+    pub name: String,
+    pub href: String,
+}
+
+/// The buttons of the configured providers, each carrying `next` (and an invitation).
+fn provider_buttons(state: &AppState, next: &str, invitation: &str) -> Vec<ProviderButton> {
+    let mut query = format!("next={}", url_encode(next));
+    if !invitation.is_empty() {
+        query.push_str(&format!("&invitation={}", url_encode(invitation)));
+    }
+    state
+        .accounts()
+        .providers
+        .all()
+        .iter()
+        .map(|p| ProviderButton {
+            name: p.name().to_string(),
+            href: format!("/login/{}?{query}", p.id()),
+        })
+        .collect()
 }
 
 /// The login form, with `error` and the typed name when a sign-in was refused.
@@ -59,6 +86,7 @@ pub fn login_page(
 ) -> Result<HttpResponse, AppError> {
     let page = LoginPage {
         chrome: Chrome::new(session, "Sign in", None),
+        providers: provider_buttons(state, &next, ""),
         username,
         next,
         error,
@@ -214,6 +242,7 @@ struct RegisterPage {
     invitation: String,
     /// The address is the invitation's, shown but not typed.
     invited: bool,
+    providers: Vec<ProviderButton>,
 }
 
 /// Registration refused by its mode or a bad invitation: a page that says so, no form.
@@ -290,7 +319,13 @@ pub async fn register_form(
         Err(e) => return register_refused(&session, e),
     };
     let invited = admission.invited_email().map(str::to_string);
+    let with_invitation = match &invited {
+        Some(_) => invitation.trim(),
+        None => "",
+    };
+    let providers = provider_buttons(&state, "/", with_invitation);
     let page = RegisterPage {
+        providers,
         chrome: Chrome::new(&session, "Create an account", None),
         invited: invited.is_some(),
         email: invited.unwrap_or_default(),
@@ -345,6 +380,7 @@ impl RegisterForm {
     fn rerender(&self, session: &Session, errors: FieldErrors) -> Result<HttpResponse, AppError> {
         let page = RegisterPage {
             chrome: Chrome::new(session, "Create an account", None),
+            providers: Vec::new(),
             email: self.email.clone(),
             username: self.username.clone(),
             errors,

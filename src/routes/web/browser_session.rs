@@ -8,6 +8,7 @@ use actix_web::HttpResponse;
 use crate::accounts::sessions::StartedSession;
 use crate::auth::tokens::TokenPair;
 use crate::auth::{cookies, csrf};
+use crate::error::AppError;
 use crate::routes::web::layout::flash;
 use crate::routes::web::see_other;
 use crate::state::AppState;
@@ -45,6 +46,40 @@ pub fn start_session(
 pub const MFA_TOKEN_KEY: &str = "mfa_token";
 /// Where to go once the second factor is given.
 pub const MFA_NEXT_KEY: &str = "mfa_next";
+
+/// Where the cookie session keeps the `state` of a trip to an outside provider: the callback
+/// must come back to the browser that left.
+pub const PROVIDER_STATE_KEY: &str = "provider_state";
+/// Where it keeps an identity a provider vouched for that waits for a username or a link.
+pub const PROVIDER_PENDING_KEY: &str = "provider_pending";
+
+/// Begins a trip for `purpose` and sends the browser off; a refusal goes to `back` with its
+/// sentence. Shared by sign-in, linking (/account) and "Confirm it's you".
+pub async fn go_to_provider(
+    state: &AppState,
+    session: &Session,
+    provider: &crate::federation::Provider,
+    purpose: crate::accounts::federation::Purpose,
+    next: &str,
+    back: &str,
+) -> Result<HttpResponse, AppError> {
+    let begun = state
+        .accounts()
+        .begin_provider_flow(provider, purpose, next)
+        .await?;
+    match begun {
+        Ok(begun) => {
+            session
+                .insert(PROVIDER_STATE_KEY, &begun.state)
+                .map_err(AppError::internal)?;
+            Ok(see_other(&begun.url))
+        }
+        Err(refused) => {
+            flash(session, refused.sentence(provider.name()));
+            Ok(see_other(back))
+        }
+    }
+}
 
 /// After a logout: a fresh cookie session with `message`, both token cookies cleared, and a
 /// 303 to the login page.
@@ -99,6 +134,30 @@ pub fn allow_form_to_app(response: &mut HttpResponse, app: Option<&AppWaiting>) 
 /// the pages' CSP with that origin (or private-use scheme) added to `form-action`.
 pub fn allow_form_to(response: &mut HttpResponse, uri: &str) {
     if let Some(csp) = crate::http::headers::csp_with_form_action(uri) {
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&csp) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// Lets a page's forms go on, through Sigil's redirect, to the outside providers (linking
+/// from /account, "Confirm with …"): Chrome applies `form-action` to every redirect after a
+/// form is sent.
+pub fn allow_forms_to_providers(response: &mut HttpResponse, state: &AppState) {
+    let targets: Vec<String> = state
+        .accounts()
+        .providers
+        .all()
+        .iter()
+        .map(|p| p.form_target())
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+    if let Some(csp) = crate::http::headers::csp_with_form_actions(&targets) {
         if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&csp) {
             response
                 .headers_mut()

@@ -169,13 +169,26 @@ fn page(status: StatusCode, message: Option<&str>, viewer: Option<&ErrorViewer>)
 pub struct RenderedPage {
     status: StatusCode,
     html: String,
+    /// A CSP in place of the pages' own (a page whose forms may end at a provider).
+    csp: Option<actix_web::http::header::HeaderValue>,
 }
 
 impl RenderedPage {
     /// Renders `page` with `status`.
     pub fn new(page: &impl Template, status: StatusCode) -> Result<Self, AppError> {
         let html = page.render().map_err(AppError::internal)?;
-        Ok(Self { status, html })
+        Ok(Self {
+            status,
+            html,
+            csp: None,
+        })
+    }
+
+    /// The page with the CSP `response` carries (see `browser_session::allow_forms_to_providers`).
+    pub fn with_csp_of(mut self, response: &HttpResponse) -> Self {
+        let name = actix_web::http::header::CONTENT_SECURITY_POLICY;
+        self.csp = response.headers().get(name).cloned();
+        self
     }
 }
 
@@ -197,7 +210,12 @@ impl actix_web::ResponseError for RenderedPage {
     }
 
     fn error_response(&self) -> HttpResponse {
-        html_response(self.status, self.html.clone())
+        let mut response = html_response(self.status, self.html.clone());
+        if let Some(csp) = &self.csp {
+            let name = actix_web::http::header::CONTENT_SECURITY_POLICY;
+            response.headers_mut().insert(name, csp.clone());
+        }
+        response
     }
 }
 

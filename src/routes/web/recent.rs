@@ -22,6 +22,7 @@ use crate::auth::extract::{app_data, Authenticated};
 use crate::auth::totp::FactorCode;
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::from_text_fields;
+use crate::routes::web::browser_session::allow_forms_to_providers;
 use crate::routes::web::errors::RenderedPage;
 use crate::routes::web::extract::{checked_fields, Confirm, SignedIn, SignedInForm};
 use crate::routes::web::layout::{flash, Chrome};
@@ -198,7 +199,10 @@ async fn recent_or_confirm(
     }
     let session = req.get_session();
     let page = confirm_page(&state, &session, &user, &pending, FieldErrors::new()).await?;
-    Err(RenderedPage::new(&page, StatusCode::UNAUTHORIZED)?.into())
+    let mut csp = HttpResponse::Ok().finish();
+    allow_forms_to_providers(&mut csp, &state);
+    let page = RenderedPage::new(&page, StatusCode::UNAUTHORIZED)?.with_csp_of(&csp);
+    Err(page.into())
 }
 
 #[derive(Template)]
@@ -213,6 +217,10 @@ struct ConfirmPage {
     passkey: bool,
     minutes: i64,
     errors: FieldErrors,
+    /// Whether the account has a password to confirm with.
+    has_password: bool,
+    /// Linked providers that can confirm a recent sign-in: (id, name).
+    providers: Vec<(String, String)>,
 }
 
 /// "Confirm it's you" for a page that asks for a fresh proof of identity on its own (an
@@ -231,7 +239,9 @@ pub async fn confirm_it_is_you(
     };
     let session = req.get_session();
     let page = confirm_page(&state, &session, user, &pending, FieldErrors::new()).await?;
-    crate::routes::web::render(&page, StatusCode::OK)
+    let mut response = crate::routes::web::render(&page, StatusCode::OK)?;
+    allow_forms_to_providers(&mut response, &state);
+    Ok(response)
 }
 
 async fn confirm_page(
@@ -251,7 +261,25 @@ async fn confirm_page(
             && !state.accounts().passkeys(user.user.id).await?.is_empty(),
         minutes: (state.tokens.reauth_seconds / 60).max(1),
         errors,
+        has_password: user.user.has_password(),
+        providers: confirming_providers(state, user.user.id).await?,
     })
+}
+
+/// The user's linked providers that can confirm a recent sign-in (GitHub sends no
+/// `auth_time`, so it cannot): (id, name), in link order.
+async fn confirming_providers(
+    state: &AppState,
+    user_id: i32,
+) -> Result<Vec<(String, String)>, AppError> {
+    let accounts = state.accounts();
+    let linked = accounts.identities(user_id).await?;
+    Ok(linked
+        .into_iter()
+        .filter_map(|i| accounts.providers.get(&i.provider))
+        .filter(|p| p.can_confirm())
+        .map(|p| (p.id().to_string(), p.name().to_string()))
+        .collect())
 }
 
 /// `POST /reauthenticate`: the password (and a code when a second factor is on) renews this
@@ -281,7 +309,9 @@ pub async fn reauthenticate(
         let (state, session, user, pending) = (&state, &session, &user, &pending);
         async move {
             let page = confirm_page(state, session, user, pending, errors).await?;
-            crate::routes::web::render(&page, status)
+            let mut response = crate::routes::web::render(&page, status)?;
+            allow_forms_to_providers(&mut response, state);
+            Ok(response)
         }
     };
     let (accounts, sid) = (state.accounts(), &user.claims.sid);

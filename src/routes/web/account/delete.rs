@@ -27,6 +27,8 @@ struct DeletePage {
     /// Why the account cannot go (the last-admin rule).
     refusal: Option<String>,
     errors: FieldErrors,
+    /// An account made through a provider has no password to ask for.
+    has_password: bool,
 }
 
 fn delete_page(
@@ -46,6 +48,7 @@ fn delete_page(
         confirmed,
         refusal,
         errors,
+        has_password: auth.user.has_password(),
     };
     render(&page, status)
 }
@@ -79,7 +82,9 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let confirmed = form.confirm == "yes";
     let mut errors = FieldErrors::new();
-    if form.current_password.is_empty() {
+    if !auth.user.has_password() {
+        // No password to ask for: the recent sign-in and the ticked box suffice.
+    } else if form.current_password.is_empty() {
         errors.add("current_password", "Enter your password.");
     } else if let Err(m) = Password::check_candidate(&form.current_password) {
         errors.add("current_password", m);

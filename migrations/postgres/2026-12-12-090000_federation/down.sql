@@ -1,0 +1,3 @@
+DROP TABLE federation_pending;
+DROP TABLE user_identities;
+DROP TABLE federation_flows;
