@@ -247,9 +247,14 @@ impl TestApp {
     /// How many rows `table` holds, read directly: for what HTTP cannot show (one stored key
     /// where two instances raced to make it).
     pub fn count_rows(&self, table: &str) -> i64 {
+        self.scalar(&format!("SELECT COUNT(*) FROM {table}"))
+    }
+
+    /// The one integer `select` gives, read directly (a count, an id).
+    pub fn scalar(&self, select: &str) -> i64 {
         use diesel::RunQueryDsl as _;
         let query = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
-            "(SELECT COUNT(*) FROM {table})"
+            "CAST(({select}) AS BIGINT)"
         )));
         match self.backend {
             Backend::Sqlite => {
