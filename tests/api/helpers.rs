@@ -30,7 +30,7 @@ pub use tokens::{
     access_of, assert_challenge, claims, fixture, fixtures, header_and_claims, mfa_token,
     mfa_token_offering, refresh_of, segment, token_issued_ago, unix_now, JWT_IO,
 };
-pub use upstream::{Account, Upstream, UpstreamClient};
+pub use upstream::{Account, Upstream};
 pub use users::{enrol, mfa_user, now_step, sign_in, TestUser};
 
 /// Runs each listed `async fn name(backend: Backend)` once per backend: `sqlite::name` always,

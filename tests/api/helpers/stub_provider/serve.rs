@@ -177,6 +177,12 @@ impl Ask<'_> {
     fn discovery_or_redirect(&self) -> HttpResponse {
         match self.behaviour.discovery_redirect {
             DiscoveryRedirect::None | DiscoveryRedirect::Hops(0) => self.discovery(),
+            // Served as asked once there, so that a client that follows gets a document.
+            DiscoveryRedirect::OtherHost
+                if (self.req.header("host")).is_some_and(|h| h.starts_with("localhost")) =>
+            {
+                self.discovery()
+            }
             DiscoveryRedirect::OtherHost => redirect(&format!(
                 "http://localhost:{}{}",
                 self.state.port, self.req.path
