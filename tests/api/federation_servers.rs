@@ -492,3 +492,56 @@ async fn stub_github_shape_answers_like_github() {
         json!({"email": "ada@example.com", "primary": true, "verified": true, "visibility": "public"})
     );
 }
+
+#[tokio::test]
+async fn stub_rotates_keys_and_accepts_only_the_listed_client_auth() {
+    let stub = StubProvider::start().await;
+    stub.set(Behaviour {
+        jwks_max_age: Some(600),
+        auth_methods: vec!["client_secret_post".into()],
+        ..Behaviour::default()
+    });
+    let jwks = || async {
+        reqwest::get(format!("{}/jwks", stub.issuer()))
+            .await
+            .unwrap()
+    };
+    let first = jwks().await;
+    assert_eq!(first.headers()["cache-control"], "public, max-age=600");
+    let before = stub.current_kid();
+    assert_eq!(json_of(first).await["keys"][0]["kid"], json!(before));
+    stub.rotate_keys();
+    assert_ne!(stub.current_kid(), before);
+    assert_eq!(
+        json_of(jwks().await).await["keys"][0]["kid"],
+        json!(stub.current_kid())
+    );
+    assert_eq!(stub.jwks_fetches(), 2);
+
+    // Basic is not listed: refused.
+    let (_, response) = stub_flow(&stub, true).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(json_of(response).await["error"], json!("invalid_client"));
+
+    for (alg, kid) in [
+        (Alg::UnknownKid, "stub-rsa-unknown".to_string()),
+        (Alg::KeyNotInJwks, stub.current_kid()),
+    ] {
+        stub.update(|b| {
+            b.alg = alg;
+            b.auth_methods = vec!["client_secret_basic".into()];
+        });
+        let id_token = json_of(stub_flow(&stub, true).await.1).await["id_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(header_and_claims(&id_token).0["kid"], json!(kid));
+    }
+    let slow = std::time::Duration::from_millis(300);
+    stub.update(|b| b.slow = Some((Endpoint::Userinfo, slow)));
+    let started = std::time::Instant::now();
+    reqwest::get(format!("{}/userinfo", stub.issuer()))
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= slow);
+}
