@@ -12,7 +12,9 @@ pub mod clients;
 pub mod logout_receiver;
 pub mod routes;
 pub mod smtp;
+pub mod stub_provider;
 pub mod tokens;
+pub mod upstream;
 pub mod users;
 
 pub use app::{
@@ -23,10 +25,12 @@ pub use audit::{assert_no_secrets, events, of_kind, the_event};
 pub use clients::{csrf_of, header, problem, problem_about, send, Browser, Requests};
 pub use logout_receiver::LogoutReceiver;
 pub use smtp::{notices, outbox_token, Received, SmtpServer};
+pub use stub_provider::StubProvider;
 pub use tokens::{
     access_of, assert_challenge, claims, fixture, fixtures, header_and_claims, mfa_token,
     mfa_token_offering, refresh_of, segment, token_issued_ago, unix_now, JWT_IO,
 };
+pub use upstream::{Account, Upstream};
 pub use users::{enrol, mfa_user, now_step, sign_in, TestUser};
 
 /// Runs each listed `async fn name(backend: Backend)` once per backend: `sqlite::name` always,

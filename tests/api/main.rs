@@ -17,6 +17,7 @@ mod browser_passkeys;
 mod clients;
 mod config;
 mod contract;
+mod federation_servers;
 mod friction_account;
 mod friction_inspector;
 mod friction_pages;
