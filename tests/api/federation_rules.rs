@@ -75,6 +75,8 @@ async fn only_addresses_the_provider_vouches_for_count_as_verified(backend: Back
                 tid: "9188040d-6c67-4c5b-b112-36a304b66dad".into(),
                 xms_edov: edov,
             }),
+            // Microsoft declares no `iss` parameter.
+            iss_parameter_supported: false,
             ..Behaviour::default()
         });
         let issuer = stub.microsoft_issuer("common");

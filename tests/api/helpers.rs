@@ -10,6 +10,7 @@ pub mod audit;
 pub mod browser;
 pub mod clients;
 pub mod logout_receiver;
+pub mod provider_trips;
 pub mod routes;
 pub mod smtp;
 pub mod stub_provider;

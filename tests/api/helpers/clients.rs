@@ -78,7 +78,7 @@ impl Requests for Browser {
 }
 
 impl Browser {
-    pub(super) fn new(address: &str) -> Browser {
+    pub fn new(address: &str) -> Browser {
         let jar = Arc::new(Jar::default());
         Browser {
             http: Http::new(address, Some(Arc::clone(&jar))),

@@ -115,8 +115,25 @@ impl Upstream {
         account: &Account,
         token_endpoint_auth_method: &str,
     ) -> UpstreamClient {
-        let client_id = unique("sigil-client");
-        let client_secret = format!("{}-{}", unique("secret"), uuid::Uuid::new_v4().simple());
+        let client = UpstreamClient {
+            issuer: self.issuer.clone(),
+            client_id: unique("sigil-client"),
+            client_secret: format!("{}-{}", unique("secret"), uuid::Uuid::new_v4().simple()),
+        };
+        self.register(&client, redirect_uri, account, token_endpoint_auth_method)
+            .await;
+        client
+    }
+
+    /// Registers `client` again (same id and secret) with `redirect_uri`: for a Sigil whose
+    /// port, hence callback, is known only once it runs with the client's credentials.
+    pub async fn register(
+        &self,
+        client: &UpstreamClient,
+        redirect_uri: &str,
+        account: &Account,
+        token_endpoint_auth_method: &str,
+    ) {
         let mut claims = json!({ "sub": account.sub });
         for (name, value) in [
             ("email", account.email.clone().map(Value::from)),
@@ -133,19 +150,14 @@ impl Upstream {
         self.control(
             "clients",
             json!({
-                "client_id": client_id,
-                "client_secret": client_secret,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
                 "redirect_uris": [redirect_uri],
                 "token_endpoint_auth_method": token_endpoint_auth_method,
                 "account": claims,
             }),
         )
         .await;
-        UpstreamClient {
-            issuer: self.issuer.clone(),
-            client_id,
-            client_secret,
-        }
     }
 
     /// From now on the client's sign-ins end with `error=access_denied` (`true`), or sign in
