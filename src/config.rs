@@ -4,6 +4,7 @@
 //! A bad value is a [`ConfigError`] that names the variable and what is wrong; `main` prints
 //! it on one line and exits with status 2.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,7 +14,9 @@ mod database;
 mod log_format;
 mod mail;
 mod oidc;
+mod outbound;
 mod protection;
+mod providers;
 mod secret;
 
 pub use clients::IntrospectionClients;
@@ -21,7 +24,9 @@ pub use database::{split_postgres_tls, DatabaseUrl, PostgresTls};
 pub use log_format::LogFormat;
 pub use mail::{MailSettings, MailTransport, SmtpSecurity, SmtpUrl};
 pub use oidc::OidcSettings;
+pub use outbound::{read_ca_file, OutboundSettings};
 pub use protection::{ProtectionSettings, RegistrationMode};
+pub use providers::{EmailTrust, Preset, ProviderSettings};
 pub use secret::{check_secret, derive_key, write_private_file, Secret, MIN_SECRET_BYTES};
 use secret::{development_secret, metrics_token, throwaway_secret};
 
@@ -121,6 +126,11 @@ pub struct Settings {
     pub protection: ProtectionSettings,
     /// The OpenID provider: issuer, signing key file, code lifetimes.
     pub oidc: OidcSettings,
+    /// Outside providers to sign in with (`LOGIN_PROVIDERS`), in button order.
+    pub login_providers: Vec<ProviderSettings>,
+    /// Limits and trust of every outgoing request (`OUTBOUND_TIMEOUT_SECONDS`,
+    /// `OUTBOUND_CA_FILE`).
+    pub outbound: OutboundSettings,
 }
 
 /// Where the HMAC secret came from.
@@ -148,14 +158,16 @@ pub enum KeyFile {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {var}: {message}")]
 pub struct ConfigError {
-    pub var: &'static str,
+    /// The variable, fixed (`SECRET_KEY`) or built from a provider's id
+    /// (`LOGIN_PROVIDER_CORP_CLIENT_ID`).
+    pub var: Cow<'static, str>,
     pub message: String,
 }
 
 impl ConfigError {
-    fn new(var: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(var: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
-            var,
+            var: var.into(),
             message: message.into(),
         }
     }
@@ -263,7 +275,7 @@ impl Settings {
             ];
             if let Some((var, _, kind)) = files.iter().find(|(_, file, _)| file.is_none()) {
                 return Err(ConfigError::new(
-                    var,
+                    *var,
                     format!(
                         "must name a PEM {kind} key when ALGORITHM={}",
                         algorithm.name()
@@ -340,6 +352,9 @@ impl Settings {
         };
         let metrics_token = metrics_token(get("METRICS_TOKEN"))
             .map_err(|m| ConfigError::new("METRICS_TOKEN", m))?;
+        let development = app_env == AppEnv::Development;
+        let login_providers = providers::from_lookup(&get, development)?;
+        let outbound = OutboundSettings::from_lookup(&get)?;
         let log_format = log_format(get)?;
         if mfa_issuer.is_empty() || mfa_issuer.len() > 64 {
             return Err(ConfigError::new("MFA_ISSUER", "must be 1 to 64 characters"));
@@ -378,6 +393,8 @@ impl Settings {
             secret_origin,
             protection,
             oidc,
+            login_providers,
+            outbound,
         })
     }
 }

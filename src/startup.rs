@@ -67,6 +67,7 @@ impl Application {
         let provider = web::Data::from(std::sync::Arc::clone(&state.provider));
         let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         let oidc_keys = web::Data::from(Arc::clone(&state.oidc_keys));
+        let providers = web::Data::new(state.providers.clone());
         let state = web::Data::new(state);
         let attempts: web::Data<dyn CountAttempts> = web::Data::from(Arc::new(LoginAttempts(
             state.clone().into_inner(),
@@ -85,6 +86,7 @@ impl Application {
                 .app_data(provider.clone())
                 .app_data(metrics.clone())
                 .app_data(oidc_keys.clone())
+                .app_data(providers.clone())
                 .app_data(proxies.clone())
                 .app_data(body::json_config())
                 .app_data(body::form_config())

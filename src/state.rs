@@ -17,7 +17,9 @@ use crate::config::{ConfigError, Settings};
 use crate::db::post_pages::PageCache;
 use crate::db::{ConnectError, Db};
 use crate::error::AppError;
+use crate::federation::Providers;
 use crate::http::client::ClientInfo;
+use crate::http::outgoing::Outgoing;
 use crate::mail::{Mailer, Notifier};
 use crate::metrics::Metrics;
 use crate::oidc::backchannel::LogoutSender;
@@ -53,6 +55,11 @@ pub struct AppState {
     pub oidc_keys: Arc<OidcKeys>,
     /// The OpenID provider: issuer, key, lifetimes.
     pub provider: Arc<Provider>,
+    /// The one client for outgoing requests (providers, back-channel logout, the breach API).
+    pub outgoing: Outgoing,
+    /// The outside providers to sign in with (`LOGIN_PROVIDERS`), also registered on their
+    /// own as `web::Data<Providers>`.
+    pub providers: Providers,
 }
 
 impl AppState {
@@ -60,7 +67,14 @@ impl AppState {
     /// sender and the back-channel logout sender.
     pub fn new(settings: Settings) -> Result<Self, StartupError> {
         // First: a breached-password file that cannot be used is a configuration error.
-        let password_policy = Arc::new(PasswordPolicy::from_settings(&settings)?);
+        let outgoing = Outgoing::from_settings(&settings)?;
+        let password_policy = Arc::new(PasswordPolicy::from_settings(&settings, &outgoing)?);
+        // Built now, fetched on first use: an unreachable provider never stops start-up.
+        let providers = Providers::new(
+            &settings.login_providers,
+            outgoing.clone(),
+            settings.leeway_seconds,
+        );
         let (db, tokens) = open(&settings)?;
         let oidc_keys = Arc::new(OidcKeys::new(&settings, db.clone())?);
         if let Some(why) = &settings.oidc.off_because {
@@ -77,10 +91,13 @@ impl AppState {
         crate::accounts::sessions::start_sweep(db.clone(), tokens.limits, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the session sweep: {e}")))?;
         let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
-        let development = settings.app_env == crate::config::AppEnv::Development;
-        let logout_sender =
-            LogoutSender::start(db.clone(), Arc::clone(&provider), development, &background)
-                .map_err(StartupError::Other)?;
+        let logout_sender = LogoutSender::start(
+            db.clone(),
+            Arc::clone(&provider),
+            outgoing.clone(),
+            &background,
+        )
+        .map_err(StartupError::Other)?;
         db.on_logout_queued(move || logout_sender.wake());
         let relying_party =
             match passkey::relying_party(&settings.mail.passkey_origin, &settings.mfa_issuer) {
@@ -114,13 +131,15 @@ impl AppState {
             background: Arc::clone(&background),
             protection: Arc::new(settings.protection.clone()),
             password_policy,
-            providers: crate::federation::Providers::default(),
+            providers: providers.clone(),
         };
         Ok(Self {
             accounts,
             relying_party,
             oidc_keys,
             provider,
+            outgoing,
+            providers,
             cursor_key: derive_key(settings.secret_key.expose(), b"sigil cursor key"),
             post_pages: Arc::default(),
             limiter: LoginLimiter::new(settings.login_rate_per_minute),
@@ -223,10 +242,7 @@ pub fn open_read_only(settings: &Settings) -> Result<(Option<Db>, Tokens), Start
 
 fn connect(settings: &Settings, pool_size: u32) -> Result<Db, StartupError> {
     Db::connect(&settings.database_url, pool_size).map_err(|e| match e {
-        ConnectError::Setting(m) => StartupError::Config(ConfigError {
-            var: "DATABASE_URL",
-            message: m,
-        }),
+        ConnectError::Setting(m) => StartupError::Config(ConfigError::new("DATABASE_URL", m)),
         ConnectError::Unreachable(m) => {
             StartupError::Other(format!("DATABASE_URL: the database does not answer: {m}"))
         }

@@ -93,3 +93,5 @@ pub fn totp_code(base32_secret: &str, unix_seconds: u64) -> String {
         .expect("a base32 secret from Sigil");
     crate::auth::totp::TotpSecret::from_bytes(bytes).code_at(unix_seconds)
 }
+
+pub mod http_stub;

@@ -21,6 +21,7 @@ use super::Accounts;
 use crate::config::{ConfigError, Settings};
 use crate::domain::Password;
 use crate::error::AppError;
+use crate::http::outgoing::Outgoing;
 
 pub use crate::error::password_reason::{length, reason_in, Reason, MAX_BYTES, MIN_CHARS};
 
@@ -110,30 +111,26 @@ impl std::fmt::Debug for PasswordPolicy {
 
 impl PasswordPolicy {
     /// Opens and checks `BREACHED_PASSWORDS_FILE` (readable, sample lines well formed and in
-    /// order) and builds the range API's client: a failure is a configuration error (exit 2).
-    pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+    /// order) and points the range API at the instance's outgoing client: a failure is a
+    /// configuration error (exit 2).
+    pub fn from_settings(settings: &Settings, outgoing: &Outgoing) -> Result<Self, ConfigError> {
         // The common list is read now, at start-up, not by the first request on an async
         // worker.
         LazyLock::force(&COMMON);
         let protection = &settings.protection;
         let file = match &protection.breached_passwords_file {
-            Some(path) => Some(Arc::new(BreachedFile::open(path).map_err(|message| {
-                ConfigError {
-                    var: "BREACHED_PASSWORDS_FILE",
-                    message,
-                }
-            })?)),
+            Some(path) => {
+                Some(Arc::new(BreachedFile::open(path).map_err(|message| {
+                    ConfigError::new("BREACHED_PASSWORDS_FILE", message)
+                })?))
+            }
             None => None,
         };
         let range = match protection.breached_passwords_api {
-            true => Some(
-                RangeApi::new(&protection.breached_passwords_api_url).map_err(|message| {
-                    ConfigError {
-                        var: "BREACHED_PASSWORDS_API",
-                        message,
-                    }
-                })?,
-            ),
+            true => Some(RangeApi::new(
+                &protection.breached_passwords_api_url,
+                outgoing.clone(),
+            )),
             false => None,
         };
         Ok(Self {

@@ -110,7 +110,7 @@ pub fn load(settings: &Settings) -> Result<TokenKeys, ConfigError> {
     if alg.is_symmetric() {
         return Ok(TokenKeys::hmac(settings.secret_key.expose()));
     }
-    let err = |var: &'static str, message: String| ConfigError { var, message };
+    let err = |var: &'static str, message: String| ConfigError::new(var, message);
     let private_path = settings
         .private_key_file
         .as_deref()

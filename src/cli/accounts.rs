@@ -26,7 +26,9 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
         }
     };
     // The password rules, the breach file and the range API (when on) included.
-    let policy = match PasswordPolicy::from_settings(settings) {
+    let policy = match crate::http::outgoing::Outgoing::from_settings(settings)
+        .and_then(|outgoing| PasswordPolicy::from_settings(settings, &outgoing))
+    {
         Ok(policy) => policy,
         Err(e) => {
             eprintln!("{e}");

@@ -67,7 +67,7 @@ impl OidcKeys {
     /// start (tests start many servers) nor a server whose provider is never used should pay.
     pub fn new(settings: &Settings, db: Db) -> Result<Self, ConfigError> {
         let from_file = |var: &'static str, path: &Path| -> Result<Self, ConfigError> {
-            let err = |message: String| ConfigError { var, message };
+            let err = |message: String| ConfigError::new(var, message);
             let pem = std::fs::read(path)
                 .map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
             let key =

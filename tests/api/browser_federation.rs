@@ -35,11 +35,19 @@ async fn continue_with_a_provider_signs_up_signs_in_and_links() {
     assert!(shows(&c, "Continue with Corp").await);
     shot(&c, "provider-register").await;
     click(&c, "a.provider").await;
-    assert!(shows(&c, "Create your account").await, "{}", path_of(&c).await);
+    assert!(
+        shows(&c, "Create your account").await,
+        "{}",
+        path_of(&c).await
+    );
     assert!(body_text(&c).await.contains("ada@example.com"));
     shot(&c, "provider-complete").await;
     submit(&c, "form[action='/login/corp/complete']").await;
-    assert!(shows(&c, "Welcome to Sigil, ada!").await, "{}", body_text(&c).await);
+    assert!(
+        shows(&c, "Welcome to Sigil, ada!").await,
+        "{}",
+        body_text(&c).await
+    );
 
     // Its account page: the provider listed, "Set a password" instead of a change.
     c.goto(&app.url("/account")).await.unwrap();
@@ -54,7 +62,11 @@ async fn continue_with_a_provider_signs_up_signs_in_and_links() {
     assert!(shows(&c, "Continue with Corp").await);
     shot(&c, "provider-login").await;
     click(&c, "a.provider").await;
-    assert!(shows(&c, "Welcome back, ada.").await, "{}", body_text(&c).await);
+    assert!(
+        shows(&c, "Welcome back, ada.").await,
+        "{}",
+        body_text(&c).await
+    );
 
     // A password account with the same address: never linked on its own.
     c.delete_all_cookies().await.unwrap();
@@ -71,10 +83,18 @@ async fn continue_with_a_provider_signs_up_signs_in_and_links() {
     click(&c, "a.button").await;
     assert!(shows(&c, "Sign in").await);
     log_in(&c, "bea", PASSWORD).await;
-    assert!(shows(&c, "Link this sign-in?").await, "{}", body_text(&c).await);
+    assert!(
+        shows(&c, "Link this sign-in?").await,
+        "{}",
+        body_text(&c).await
+    );
     shot(&c, "provider-link").await;
     submit(&c, "form[action='/login/corp/link']").await;
-    assert!(shows(&c, "Your Corp account is linked").await, "{}", body_text(&c).await);
+    assert!(
+        shows(&c, "Your Corp account is linked").await,
+        "{}",
+        body_text(&c).await
+    );
 
     // Linking from /account: a form whose redirect goes to the provider's origin and back.
     let carol = app.user("carol").await;
@@ -88,7 +108,11 @@ async fn continue_with_a_provider_signs_up_signs_in_and_links() {
     assert!(shows(&c, "Welcome back").await);
     c.goto(&app.url("/account")).await.unwrap();
     submit(&c, "form[action='/account/identities/corp/link']").await;
-    assert!(shows(&c, "Your Corp account is linked").await, "{}", body_text(&c).await);
+    assert!(
+        shows(&c, "Your Corp account is linked").await,
+        "{}",
+        body_text(&c).await
+    );
     assert!(body_text(&c).await.contains("carol-elsewhere@example.com"));
     shot(&c, "provider-linked-from-account").await;
 }

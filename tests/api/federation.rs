@@ -48,7 +48,9 @@ async fn complete(browser: &Browser, username: &str) -> Response {
 
 /// The claims of the browser's access token.
 fn access_claims(browser: &Browser) -> Value {
-    let token = browser.cookie("access_token").expect("an access token cookie");
+    let token = browser
+        .cookie("access_token")
+        .expect("an access token cookie");
     segment(&token, 1)
 }
 
@@ -85,7 +87,10 @@ async fn a_new_identity_makes_an_account_with_pkce_and_then_signs_it_in(backend:
     assert_eq!(r.status(), 303);
     assert_eq!(header(&r, "location"), format!("/login/{ID}/complete"));
     // PKCE S256, nonce and state went out; the verifier came with the code, by Basic auth.
-    let authorize = stub.requests_to("/authorize").pop().expect("an authorization request");
+    let authorize = stub
+        .requests_to("/authorize")
+        .pop()
+        .expect("an authorization request");
     assert_eq!(authorize.query("code_challenge_method"), Some("S256"));
     assert!(authorize.query("nonce").is_some_and(|n| n.len() >= 32));
     assert!(authorize.query("state").is_some_and(|s| s.len() >= 32));
@@ -101,7 +106,10 @@ async fn a_new_identity_makes_an_account_with_pkce_and_then_signs_it_in(backend:
     // The page prefills the provider's name and shows its address.
     let (status, html) = browser.page(&format!("/login/{ID}/complete")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("ada@example.com") && html.contains(r#"value="ada""#), "{html}");
+    assert!(
+        html.contains("ada@example.com") && html.contains(r#"value="ada""#),
+        "{html}"
+    );
     // A bad name is a 422 with its message.
     let r = complete(&browser, "a!").await;
     assert_eq!(r.status(), 422);
@@ -111,7 +119,11 @@ async fn a_new_identity_makes_an_account_with_pkce_and_then_signs_it_in(backend:
     let claims = access_claims(&browser);
     assert_eq!(claims["amr"], json!(["fed"]));
     // The account: the provider's verified address, no password.
-    let me: Value = send(browser.get("/api/users/me")).await.json().await.unwrap();
+    let me: Value = send(browser.get("/api/users/me"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "ada@example.com");
     assert_eq!(me["email_verified"], true);
     let ids: Value = send(browser.get("/api/users/me/identities"))
@@ -307,13 +319,21 @@ async fn every_id_token_check_refuses_its_forgery(backend: Backend) {
         let (_, html) = browser.page("/login").await;
         assert!(html.contains(failed), "{}: {html}", forgery.what);
     }
-    assert_eq!(count(&app, "federation_pending"), 0, "nothing was vouched for");
+    assert_eq!(
+        count(&app, "federation_pending"),
+        0,
+        "nothing was vouched for"
+    );
     assert_eq!(count(&app, "users"), 0);
     // The honest algorithms other than RS256 pass.
     for alg in [Alg::Ps256, Alg::Es256, Alg::EdDsa] {
         stub.set(Behaviour { alg, ..honest() });
         let r = trip(&app, &app.new_browser()).await;
-        assert_eq!(header(&r, "location"), format!("/login/{ID}/complete"), "{alg:?}");
+        assert_eq!(
+            header(&r, "location"),
+            format!("/login/{ID}/complete"),
+            "{alg:?}"
+        );
     }
     // The provider's own words never reach the page: only the log and the event.
     stub.set(Behaviour {
@@ -371,9 +391,7 @@ async fn an_address_with_an_account_is_linked_only_after_a_full_sign_in_to_it(ba
     let r = trip(&app, &app.new_browser()).await;
     assert_eq!(header(&r, "location"), "/posts");
     assert_eq!(
-        app.scalar(
-            "SELECT COUNT(*) FROM security_events WHERE kind = 'identity_linked'"
-        ),
+        app.scalar("SELECT COUNT(*) FROM security_events WHERE kind = 'identity_linked'"),
         1
     );
 }
@@ -445,7 +463,12 @@ async fn the_last_way_in_cannot_be_unlinked(backend: Backend) {
         .await
         .unwrap();
     let id = ids[0]["id"].as_i64().unwrap();
-    let r = api(&browser, Method::DELETE, &format!("/api/users/me/identities/{id}")).await;
+    let r = api(
+        &browser,
+        Method::DELETE,
+        &format!("/api/users/me/identities/{id}"),
+    )
+    .await;
     assert_eq!(r.status(), 409);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["type"], "/problems/last-sign-in-method");
@@ -460,8 +483,12 @@ async fn the_last_way_in_cannot_be_unlinked(backend: Backend) {
         "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = \
          'helper') WHERE username = 'ada'",
     );
-    let r = api(&browser, Method::DELETE, &format!("/api/users/me/identities/{id}")).await;
+    let r = api(
+        &browser,
+        Method::DELETE,
+        &format!("/api/users/me/identities/{id}"),
+    )
+    .await;
     assert_eq!(r.status(), 204);
     assert_eq!(count(&app, "user_identities"), 0);
 }
-

@@ -9,7 +9,9 @@ use crate::backend_tests;
 use crate::helpers::provider_trips::{
     app_with, callback, provider_answers, to_provider_and_back, trip,
 };
-use crate::helpers::stub_provider::{Behaviour, DiscoveryRedirect, Endpoint, Microsoft, StubProvider};
+use crate::helpers::stub_provider::{
+    Behaviour, DiscoveryRedirect, Endpoint, Microsoft, StubProvider,
+};
 use crate::helpers::{csrf_of, header, send, Backend, Browser, Requests as _, TestApp};
 
 backend_tests!(
@@ -37,7 +39,11 @@ async fn sign_up(app: &TestApp, browser: &Browser, username: &str) -> reqwest::R
 }
 
 async fn me(browser: &Browser) -> Value {
-    send(browser.get("/api/users/me")).await.json().await.unwrap()
+    send(browser.get("/api/users/me"))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn only_addresses_the_provider_vouches_for_count_as_verified(backend: Backend) {
@@ -88,7 +94,11 @@ async fn only_addresses_the_provider_vouches_for_count_as_verified(backend: Back
         )
         .await;
         let browser = app.new_browser();
-        assert_eq!(sign_up(&app, &browser, "ada").await.status(), 303, "{edov:?}");
+        assert_eq!(
+            sign_up(&app, &browser, "ada").await.status(),
+            303,
+            "{edov:?}"
+        );
         assert_eq!(me(&browser).await["email_verified"], verified, "{edov:?}");
     }
 }

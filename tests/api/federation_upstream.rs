@@ -40,7 +40,11 @@ async fn through_the_provider(start: &str, back_to: &str) -> String {
         if url.starts_with(back_to) {
             return url;
         }
-        let r = provider.get(&url).send().await.expect("the provider answers");
+        let r = provider
+            .get(&url)
+            .send()
+            .await
+            .expect("the provider answers");
         assert!(r.status().is_redirection(), "{url}: {}", r.status());
         let location = header(&r, "location");
         url = match location.starts_with("http") {
@@ -82,12 +86,20 @@ async fn oidc_provider_from_npm_signs_up_signs_in_and_cancels() {
     let r = continue_with(&browser, &app.address).await;
     assert_eq!(header(&r, "location"), "/login/up/complete");
     let r = browser
-        .fill_in("/login/up/complete", "/login/up/complete", &[("username", "nora")])
+        .fill_in(
+            "/login/up/complete",
+            "/login/up/complete",
+            &[("username", "nora")],
+        )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     let token = browser.cookie("access_token").unwrap();
     assert_eq!(segment(&token, 1)["amr"], serde_json::json!(["fed"]));
-    let me: Value = send(browser.get("/api/users/me")).await.json().await.unwrap();
+    let me: Value = send(browser.get("/api/users/me"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "nora@example.com");
     assert_eq!(me["email_verified"], true);
     // Again, from a new browser: the linked identity signs straight in.
@@ -100,7 +112,10 @@ async fn oidc_provider_from_npm_signs_up_signs_in_and_cancels() {
     let r = continue_with(&cancelled, &app.address).await;
     assert_eq!(header(&r, "location"), "/login");
     let (_, html) = cancelled.page("/login").await;
-    assert!(html.contains("You cancelled signing in with Upstream."), "{html}");
+    assert!(
+        html.contains("You cancelled signing in with Upstream."),
+        "{html}"
+    );
     upstream.cancel(&client, false).await;
 }
 
@@ -144,7 +159,10 @@ async fn a_second_sigil_is_the_provider() {
         .map(|id| format!("/oauth/authorize/{id}"))
         .expect("the consent form");
     let r = at_provider
-        .form(&action, &[("csrf_token", &csrf_of(&html)), ("decision", "allow")])
+        .form(
+            &action,
+            &[("csrf_token", &csrf_of(&html)), ("decision", "allow")],
+        )
         .await;
     assert_eq!(r.status(), 303);
     let back = header(&r, "location");
@@ -152,10 +170,18 @@ async fn a_second_sigil_is_the_provider() {
     let r = send(browser.get(back.strip_prefix(&public_url).expect("back downstream"))).await;
     assert_eq!(header(&r, "location"), "/login/up/complete");
     let r = browser
-        .fill_in("/login/up/complete", "/login/up/complete", &[("username", "uma")])
+        .fill_in(
+            "/login/up/complete",
+            "/login/up/complete",
+            &[("username", "uma")],
+        )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let me: Value = send(browser.get("/api/users/me")).await.json().await.unwrap();
+    let me: Value = send(browser.get("/api/users/me"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "uma@example.com");
     assert_eq!(me["email_verified"], true);
 }

@@ -5,23 +5,26 @@
 
 use std::time::Duration;
 
+use crate::http::outgoing::{Outgoing, OutgoingError};
+
 /// How long a new password waits for the range API before it is accepted without it.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 /// Hex digits of the hash that are sent.
 const PREFIX_LEN: usize = 5;
 
-/// The range API at its base URL (`…/range/`, to which the 5 hex digits are appended).
+/// The range API at its base URL (`…/range/`, to which the 5 hex digits are appended),
+/// asked through the instance's one outgoing client.
 pub struct RangeApi {
-    client: reqwest::Client,
+    outgoing: Outgoing,
     base: String,
 }
 
 impl RangeApi {
-    pub fn new(base: &str) -> Result<Self, String> {
-        Ok(Self {
-            client: crate::http::outgoing::client()?,
+    pub fn new(base: &str, outgoing: Outgoing) -> Self {
+        Self {
+            outgoing,
             base: base.to_string(),
-        })
+        }
     }
 
     /// Whether the API knows `hash` (upper-case hex SHA-1); `false` when it could not say in
@@ -47,20 +50,21 @@ impl RangeApi {
         }
     }
 
-    async fn ask(&self, hash: &[u8; 40]) -> Result<bool, reqwest::Error> {
+    async fn ask(&self, hash: &[u8; 40]) -> Result<bool, OutgoingError> {
         let (prefix, suffix) = hash.split_at(PREFIX_LEN);
         let prefix = std::str::from_utf8(prefix).unwrap_or_default();
-        let body = self
-            .client
-            .get(format!("{}{prefix}", self.base))
+        let url = format!("{}{prefix}", self.base);
+        let answer = self
+            .outgoing
+            .get(&url)
             .header("Add-Padding", "true")
             .timeout(TIMEOUT)
             .send()
-            .await?
-            .error_for_status()?
-            .text()
             .await?;
-        Ok(suffix_listed(&body, suffix))
+        Ok(suffix_listed(
+            &String::from_utf8_lossy(&answer.body),
+            suffix,
+        ))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::background::{Background, StopSignal};
 use crate::db::logout_deliveries::{self, Claimed};
 use crate::db::Db;
 use crate::http::client::ClientInfo;
-use crate::http::outgoing;
+use crate::http::outgoing::{self, Outgoing, OutgoingError};
 use crate::oidc::keys::SigningKey;
 use crate::oidc::Provider;
 
@@ -41,23 +41,22 @@ pub struct LogoutSender {
 }
 
 impl LogoutSender {
-    /// Starts the sender thread for this instance. `development` lets it post `http` to a
-    /// loopback host (API.md's outgoing rules). At shutdown it finishes the batch it is
-    /// sending (at most [`ATTEMPT_TIMEOUT`]) and returns.
+    /// Starts the sender thread for this instance, posting through the instance's one
+    /// outgoing client (API.md's outgoing rules: `http` only to loopback in development, no
+    /// redirect followed). At shutdown it finishes the batch it is sending (at most
+    /// [`ATTEMPT_TIMEOUT`]) and returns.
     pub fn start(
         db: Db,
         provider: Arc<Provider>,
-        development: bool,
+        outgoing: Outgoing,
         background: &Background,
     ) -> Result<Self, String> {
-        let client = outgoing::client()?;
         let (wake, woken) = mpsc::sync_channel(1);
         let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
         let sender = Sender {
             db,
             provider,
-            client,
-            development,
+            outgoing,
             worker,
         };
         background
@@ -95,8 +94,7 @@ impl Failure {
 struct Sender {
     db: Db,
     provider: Arc<Provider>,
-    client: reqwest::Client,
-    development: bool,
+    outgoing: Outgoing,
     /// This sender's name in the claims it holds.
     worker: String,
 }
@@ -184,7 +182,7 @@ impl Sender {
         key: &SigningKey,
         delivery: &Claimed,
     ) -> impl std::future::Future<Output = Result<u16, Failure>> + Send + 'static {
-        let prepared = outgoing::allowed_url(&delivery.uri, self.development)
+        let prepared = outgoing::allowed_url(&delivery.uri, self.outgoing.development())
             .map_err(|reason| Failure {
                 reason,
                 permanent: true,
@@ -203,29 +201,27 @@ impl Sender {
                 let token = key
                     .sign(LOGOUT_TOKEN_TYPE, &claims)
                     .map_err(|e| Failure::retry(format!("cannot sign: {e}")))?;
-                let body = serde_urlencoded::to_string([("logout_token", token)])
-                    .map_err(|e| Failure::retry(e.to_string()))?;
-                Ok(self
-                    .client
-                    .post(url)
-                    .timeout(ATTEMPT_TIMEOUT)
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        "application/x-www-form-urlencoded",
-                    )
-                    .body(body))
+                Ok((url.to_string(), token))
             });
+        let outgoing = self.outgoing.clone();
         async move {
-            let response = prepared?
+            let (url, token) = prepared?;
+            let answer = outgoing
+                .post_form(&url, &[("logout_token", token.as_str())])
+                .timeout(ATTEMPT_TIMEOUT)
                 .send()
                 .await
-                .map_err(|e| Failure::retry(describe(&e)))?;
-            let status = response.status();
-            if status.is_success() {
-                Ok(status.as_u16())
-            } else {
-                Err(Failure::retry(format!("answered HTTP {}", status.as_u16())))
-            }
+                .map_err(|e| match e {
+                    OutgoingError::NotAllowed(reason) => Failure {
+                        reason,
+                        permanent: true,
+                    },
+                    OutgoingError::Status { status, .. } => {
+                        Failure::retry(format!("answered HTTP {status}"))
+                    }
+                    other => Failure::retry(other.to_string()),
+                })?;
+            Ok(answer.status)
         }
     }
 
@@ -339,23 +335,4 @@ impl Sender {
             Err(e) => log::warn!(target: "sigil::backchannel", "cannot purge deliveries: {e}"),
         }
     }
-}
-
-/// Why a post got no answer, in words with the causes below it (the URI is in the log line
-/// already): "timed out", "cannot connect: … Connection refused"…
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "cannot connect"
-    } else {
-        "no answer"
-    };
-    let mut words = vec![what.to_string()];
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        words.push(c.to_string());
-        cause = c.source();
-    }
-    words.join(": ")
 }

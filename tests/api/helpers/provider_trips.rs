@@ -56,7 +56,7 @@ pub async fn callback(app: &TestApp, browser: &Browser, url: &str) -> Response {
 
 /// The whole trip; returns Sigil's answer to the callback.
 pub async fn trip(app: &TestApp, browser: &Browser) -> Response {
-    let back = to_provider_and_back(app, browser, &format!("/login/{PROVIDER_ID}?next=/posts")).await;
+    let back =
+        to_provider_and_back(app, browser, &format!("/login/{PROVIDER_ID}?next=/posts")).await;
     callback(app, browser, &back).await
 }
-
