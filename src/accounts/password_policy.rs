@@ -126,6 +126,13 @@ impl PasswordPolicy {
             }
             None => None,
         };
+        // The outgoing rules apply to the range API too (http only to loopback in
+        // development): a mirror they refuse would fail open on every password, unnoticed.
+        if protection.breached_passwords_api {
+            let url = &protection.breached_passwords_api_url;
+            crate::http::outgoing::allowed_url(url, outgoing.development())
+                .map_err(|m| ConfigError::new("BREACHED_PASSWORDS_API_URL", m))?;
+        }
         let range = match protection.breached_passwords_api {
             true => Some(RangeApi::new(
                 &protection.breached_passwords_api_url,

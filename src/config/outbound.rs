@@ -60,3 +60,38 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<Vec<u8>>, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<OutboundSettings, ConfigError> {
+        let map: std::collections::HashMap<&str, &str> = vars.iter().copied().collect();
+        OutboundSettings::from_lookup(&|name: &str| map.get(name).map(|v| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_and_faults_naming_their_variable() {
+        assert_eq!(read(&[]).unwrap(), OutboundSettings::default());
+        let five = read(&[("OUTBOUND_TIMEOUT_SECONDS", "5")]).unwrap();
+        assert_eq!(five.timeout, Duration::from_secs(5));
+        for bad in ["0", "301", "ten"] {
+            let e = read(&[("OUTBOUND_TIMEOUT_SECONDS", bad)]).unwrap_err();
+            assert_eq!(e.var, "OUTBOUND_TIMEOUT_SECONDS");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key.pem");
+        std::fs::write(
+            &key,
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "").unwrap();
+        let missing = dir.path().join("missing.pem");
+        for path in [&key, &empty, &missing] {
+            let e = read(&[("OUTBOUND_CA_FILE", path.to_str().unwrap())]).unwrap_err();
+            assert_eq!(e.var, "OUTBOUND_CA_FILE", "{path:?}");
+        }
+    }
+}

@@ -228,3 +228,51 @@ async fn a_post_follows_no_redirect_and_sends_basic_auth_and_the_form() {
         Some("Basic Y2xpZW50JTNBMTpzM2NyZXQ=")
     );
 }
+
+/// A self-signed CA certificate in PEM, made with the OpenSSL already built for libpq.
+fn ca_pem() -> Vec<u8> {
+    use openssl::{asn1, bn, ec, hash, nid, pkey, x509};
+    let group = ec::EcGroup::from_curve_name(nid::Nid::X9_62_PRIME256V1).unwrap();
+    let key = pkey::PKey::from_ec_key(ec::EcKey::generate(&group).unwrap()).unwrap();
+    let mut name = x509::X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "Sigil test CA").unwrap();
+    let name = name.build();
+    let mut cert = x509::X509Builder::new().unwrap();
+    cert.set_version(2).unwrap();
+    let serial = bn::BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap();
+    cert.set_serial_number(&serial).unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&asn1::Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&asn1::Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    let ca = x509::extension::BasicConstraints::new()
+        .critical()
+        .ca()
+        .build()
+        .unwrap();
+    cert.append_extension(ca).unwrap();
+    cert.sign(&key, hash::MessageDigest::sha256()).unwrap();
+    cert.build().to_pem().unwrap()
+}
+
+#[test]
+fn a_ca_file_is_trusted_and_a_broken_one_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("ca.pem");
+    std::fs::write(&good, ca_pem()).unwrap();
+    let settings = |path: &std::path::Path| OutboundSettings {
+        timeout: Duration::from_secs(10),
+        ca_file: Some(path.to_path_buf()),
+    };
+    assert!(Outgoing::new(&settings(&good), false).is_ok());
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    assert!(Outgoing::new(&settings(&broken), false).is_err());
+}
