@@ -16,7 +16,6 @@ pub const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Microsoft's multi-tenant issuer, as the `common`, `organizations` and `consumers`
 /// documents give it.
-pub const MICROSOFT_TEMPLATE: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
 
 /// The parts of the document Sigil uses.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -48,16 +47,24 @@ impl Metadata {
 }
 
 /// Whether the document's `issuer` is the configured one: equal, or, for a Microsoft
-/// multi-tenant issuer (`…/common/v2.0`, `organizations`, `consumers`), the tenant template.
+/// multi-tenant issuer (`…/common/v2.0`, `organizations`, `consumers`), its tenant template
+/// ([`microsoft_template`]).
 pub fn issuer_matches(configured: &str, document: &str, microsoft: bool) -> bool {
     if configured == document {
         return true;
     }
-    microsoft
-        && document == MICROSOFT_TEMPLATE
-        && ["common", "organizations", "consumers"]
-            .iter()
-            .any(|t| configured == format!("https://login.microsoftonline.com/{t}/v2.0"))
+    microsoft && microsoft_template(configured).is_some_and(|t| t == document)
+}
+
+/// The tenant template of a Microsoft multi-tenant issuer: the same URL with `{tenantid}` in
+/// place of `common`, `organizations` or `consumers` (on `login.microsoftonline.com`, or a
+/// national cloud's host); `None` for a single tenant's issuer.
+pub fn microsoft_template(configured: &str) -> Option<String> {
+    let rest = configured.strip_suffix("/v2.0")?;
+    let (host, tenant) = rest.rsplit_once('/')?;
+    ["common", "organizations", "consumers"]
+        .contains(&tenant)
+        .then(|| format!("{host}/{{tenantid}}/v2.0"))
 }
 
 #[derive(Debug, Default)]
@@ -118,6 +125,8 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MICROSOFT_TEMPLATE: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
 
     fn doc() -> Arc<Metadata> {
         Arc::new(Metadata {

@@ -84,8 +84,9 @@ impl Provider {
     /// What every id_token's `iss` must be: the document's issuer, or with the token's `tid`
     /// in Microsoft's template.
     fn issuer_rule<'a>(&'a self, metadata: &'a Metadata) -> IssuerRule<'a> {
-        match metadata.issuer == discovery::MICROSOFT_TEMPLATE
-            && self.settings.preset == Preset::Microsoft
+        let template = discovery::microsoft_template(&self.settings.issuer);
+        match self.settings.preset == Preset::Microsoft
+            && template.is_some_and(|t| t == metadata.issuer)
         {
             true => IssuerRule::Template(&metadata.issuer),
             false => IssuerRule::Exact(&self.settings.issuer),
@@ -97,9 +98,9 @@ impl Provider {
     pub(super) fn response_issuer_ok(&self, metadata: &Metadata, iss: &str) -> bool {
         match self.issuer_rule(metadata) {
             IssuerRule::Exact(issuer) => iss == issuer,
-            IssuerRule::Template(_) => iss
-                .strip_prefix("https://login.microsoftonline.com/")
-                .and_then(|rest| rest.strip_suffix("/v2.0"))
+            IssuerRule::Template(template) => template
+                .split_once("{tenantid}")
+                .and_then(|(before, after)| iss.strip_prefix(before)?.strip_suffix(after))
                 .is_some_and(|tid| {
                     !tid.is_empty() && tid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 }),

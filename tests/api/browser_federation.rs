@@ -80,8 +80,12 @@ async fn continue_with_a_provider_signs_up_signs_in_and_links() {
     click(&c, "a.provider").await;
     assert!(shows(&c, "This address already has an account").await);
     shot(&c, "provider-address-taken").await;
-    click(&c, "a.button").await;
-    assert!(shows(&c, "Sign in").await);
+    click(&c, "a[href^='/login?next=']").await;
+    assert!(
+        shows(&c, "Forgot your password?").await,
+        "{}",
+        path_of(&c).await
+    );
     log_in(&c, "bea", PASSWORD).await;
     assert!(
         shows(&c, "Link this sign-in?").await,

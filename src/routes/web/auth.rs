@@ -22,8 +22,8 @@ use crate::error::{AppError, AuthFailure, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
 use crate::routes::web::browser_session::{
-    allow_form_to_app, app_waiting, logged_out, start_session, AppWaiting, MFA_NEXT_KEY,
-    MFA_TOKEN_KEY,
+    afresh_keeping_pending, allow_form_to_app, app_waiting, logged_out, start_session, AppWaiting,
+    MFA_NEXT_KEY, MFA_TOKEN_KEY,
 };
 use crate::routes::web::errors::url_encode;
 use crate::routes::web::extract::{CsrfForm, Viewer};
@@ -218,7 +218,7 @@ async fn signed_in(
     let pair = match state.accounts().after_password(user, &client).await? {
         SignInStep::Done(started) => started.pair,
         SignInStep::SecondFactor { mfa_token, .. } => {
-            csrf::start_afresh(session);
+            afresh_keeping_pending(session);
             session
                 .insert(MFA_TOKEN_KEY, mfa_token)
                 .map_err(AppError::internal)?;

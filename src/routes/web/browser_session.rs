@@ -35,11 +35,23 @@ pub fn start_session(
     next: &str,
     message: String,
 ) -> HttpResponse {
-    csrf::start_afresh(session);
+    afresh_keeping_pending(session);
     flash(session, message);
     let mut response = see_other(next);
     cookies::set_login(&mut response, pair, state.tokens.secure_cookies);
     response
+}
+
+/// A fresh cookie session at a sign-in (no fixation, a new CSRF token) that keeps the
+/// identity a provider vouched for in this browser: "Sign in to link" goes on after it.
+pub fn afresh_keeping_pending(session: &Session) {
+    let pending: Option<String> = session.get(PROVIDER_PENDING_KEY).ok().flatten();
+    csrf::start_afresh(session);
+    if let Some(pending) = pending {
+        if let Err(e) = session.insert(PROVIDER_PENDING_KEY, pending) {
+            log::warn!("cannot keep the pending identity in the session: {e}");
+        }
+    }
 }
 
 /// Where the cookie session keeps a sign-in waiting for its second factor.
