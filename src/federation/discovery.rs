@@ -14,9 +14,6 @@ pub const STALE_LIMIT: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How long after a failed refresh the old copy is used without asking again.
 pub const RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// Microsoft's multi-tenant issuer, as the `common`, `organizations` and `consumers`
-/// documents give it.
-
 /// The parts of the document Sigil uses.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct Metadata {
