@@ -467,6 +467,14 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, String> {
     }
 }
 
+/// Whether a write failed on a unique index (a racing request wrote the same key first).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
 /// The current UTC time at microsecond precision, the finest both backends store.
 pub fn now() -> PrimitiveDateTime {
     to_primitive(OffsetDateTime::now_utc())

@@ -60,8 +60,8 @@ pub struct Provider {
     keys: jwks::KeyCache,
 }
 
-/// What the browser is sent to the provider with.
-#[derive(Debug, Clone, Copy)]
+/// What the browser is sent to the provider with. No `Debug`: state and nonce never print.
+#[derive(Clone, Copy)]
 pub struct AuthorizationRequest<'a> {
     pub redirect_uri: &'a str,
     pub state: &'a str,

@@ -38,7 +38,7 @@ pub enum Purpose {
 }
 
 /// A trip begun: the state for the browser's cookie session, and where to send the browser.
-#[derive(Debug)]
+/// No `Debug`: the state never prints.
 pub struct Begun {
     pub state: String,
     pub url: String,
@@ -137,8 +137,9 @@ impl ProviderRefusal {
     }
 }
 
-/// What the provider's answer to the browser said (the callback's query).
-#[derive(Debug, Default, Clone)]
+/// What the provider's answer to the browser said (the callback's query). No `Debug`: the
+/// code never prints.
+#[derive(Default, Clone)]
 pub struct ProviderAnswer {
     pub code: Option<String>,
     pub state: Option<String>,
@@ -147,6 +148,15 @@ pub struct ProviderAnswer {
 }
 
 impl Accounts {
+    /// The invitation a new account through a provider uses: only under
+    /// `REGISTRATION=invite` (elsewhere a stale link's token must not refuse the sign-up).
+    pub(crate) fn invitation_for<'a>(&self, invitation: Option<&'a str>) -> Option<&'a str> {
+        match self.protection.registration {
+            crate::config::RegistrationMode::Invite => invitation,
+            _ => None,
+        }
+    }
+
     /// Where a provider sends the browser back.
     pub fn provider_callback(&self, provider: &str) -> String {
         format!(
@@ -179,7 +189,11 @@ impl Accounts {
             Ok(url) => url,
             Err(e) => {
                 log::warn!("sign-in with {} cannot begin: {e}", provider.id());
-                return Ok(Err(ProviderRefusal::of(&e)));
+                let refused = ProviderRefusal::of(&e);
+                let unknown = ClientInfo::default();
+                self.provider_failed(provider, &refused, None, None, &unknown)
+                    .await;
+                return Ok(Err(refused));
             }
         };
         let now = crate::db::now();
@@ -228,14 +242,25 @@ impl Accounts {
         let flow = self.take_flow(provider, &answer, browser_state).await?;
         let Some(flow) = flow else {
             let refused = ProviderRefusal::State;
-            self.provider_failed(provider, &refused, None, client).await;
+            self.provider_failed(provider, &refused, None, None, client)
+                .await;
             return Ok((Err(refused), "/".into()));
         };
         let next = flow.next.clone();
+        let user_id = flow.user_id;
+        // The provider's own `error` goes to the event (cut short), never to the page.
+        let error: Option<String> = answer
+            .error
+            .as_deref()
+            .map(|e| e.chars().filter(char::is_ascii_graphic).take(64).collect());
         let outcome = self.finish_flow(provider, answer, flow, client).await?;
-        if let Err(refused) = &outcome {
-            if !matches!(refused, ProviderRefusal::Account(_)) {
-                self.provider_failed(provider, refused, None, client).await;
+        match &outcome {
+            // Refusals of an account are `sign_in_failed` events already; a link refused is
+            // not a failed sign-in (the log says why).
+            Err(ProviderRefusal::Account(_) | ProviderRefusal::LinkedElsewhere) | Ok(_) => {}
+            Err(refused) => {
+                self.provider_failed(provider, refused, user_id, error.as_deref(), client)
+                    .await
             }
         }
         Ok((outcome, next))
@@ -270,6 +295,11 @@ impl Accounts {
         flow: Flow,
         client: &ClientInfo,
     ) -> Result<Result<Finished, ProviderRefusal>, AppError> {
+        // RFC 9207: an error response's `iss` is checked too (a mix-up could fake a cancel).
+        if let Err(e) = provider.check_response_issuer(answer.iss.as_deref()).await {
+            log::warn!("sign-in with {}: {e}", provider.id());
+            return Ok(Err(ProviderRefusal::of(&e)));
+        }
         if let Some(error) = answer.error.as_deref() {
             log::info!(
                 "{} answered the sign-in with error {error:?}",
@@ -279,10 +309,6 @@ impl Accounts {
                 "access_denied" => ProviderRefusal::AccessDenied,
                 _ => ProviderRefusal::IdToken,
             }));
-        }
-        if let Err(e) = provider.check_response_issuer(answer.iss.as_deref()).await {
-            log::warn!("sign-in with {}: {e}", provider.id());
-            return Ok(Err(ProviderRefusal::of(&e)));
         }
         let Some(code) = answer.code.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(Err(ProviderRefusal::IdToken));
@@ -305,7 +331,10 @@ impl Accounts {
                     .await
                     .map(|r| r.map(|()| Finished::Linked))
             }
-            rows::CONFIRM => self.confirm_with_provider(provider, &flow, &identity).await,
+            rows::CONFIRM => {
+                self.confirm_with_provider(provider, &flow, &identity, client)
+                    .await
+            }
             _ => {
                 self.sign_in_with_identity(provider, &flow, identity, client)
                     .await
@@ -356,14 +385,15 @@ impl Accounts {
         // A new account: only where registration allows it (the mode, the invitation, the
         // domain list), checked again when the username is picked.
         let admission = self
-            .admit_registration(flow.invitation.as_deref(), client)
+            .admit_registration(self.invitation_for(flow.invitation.as_deref()), client)
             .await;
         let allowed = match &admission {
             Ok(admission) => match crate::domain::Email::parse(&email) {
                 Ok(parsed) => admission.check_domain(&self.protection, &parsed).is_ok(),
                 Err(_) => false,
             },
-            Err(_) => false,
+            Err(AppError::RegistrationRefused { .. } | AppError::Validation(_)) => false,
+            Err(e) => return Err(AppError::internal(e.to_string())),
         };
         if !allowed {
             return Ok(Err(ProviderRefusal::RegistrationClosed));
@@ -451,6 +481,7 @@ impl Accounts {
         provider: &Provider,
         flow: &Flow,
         identity: &crate::federation::Identity,
+        client: &ClientInfo,
     ) -> Result<Result<Finished, ProviderRefusal>, AppError> {
         let (Some(user_id), Some(sid)) = (flow.user_id, flow.session_id.clone()) else {
             return Ok(Err(ProviderRefusal::State));
@@ -473,7 +504,18 @@ impl Accounts {
         let Some(user) = found.filter(|_| fresh && provider.can_confirm()) else {
             return Ok(Err(ProviderRefusal::NotConfirmed));
         };
+        // A provider proves one factor: an account with a second factor confirms with its
+        // password and code (or a passkey), never with the provider alone.
+        if self.second_factor_on(user.id).await? {
+            return Ok(Err(ProviderRefusal::NotConfirmed));
+        }
         let pair = self.renew_session(&user, &sid, &["fed"]).await?;
+        let event = Event::new(EventKind::Reauthenticated, client)
+            .user(user.id)
+            .actor(user.id)
+            .detail("method", "fed")
+            .detail("provider", provider.id());
+        audit::record(&self.db, event).await;
         Ok(Ok(Finished::Confirmed(pair)))
     }
 
@@ -483,11 +525,15 @@ impl Accounts {
         provider: &Provider,
         refused: &ProviderRefusal,
         user_id: Option<i32>,
+        error: Option<&str>,
         client: &ClientInfo,
     ) {
         let mut event = Event::new(EventKind::ProviderSignInFailed, client)
             .detail("provider", provider.id())
             .detail("reason", refused.reason());
+        if let Some(error) = error {
+            event = event.detail("error", error);
+        }
         if let Some(id) = user_id {
             event = event.user(id);
         }

@@ -86,6 +86,13 @@ pub(super) fn from_lookup(
                 format!("{id:?} is not an id of 1 to 32 characters a-z and 0-9"),
             ));
         }
+        // Fixed routes beside /login/{id} and /reauthenticate/{id} would shadow its pages.
+        if RESERVED_IDS.contains(&id) {
+            return Err(ConfigError::new(
+                "LOGIN_PROVIDERS",
+                format!("{id:?} is taken by Sigil's own pages (/login/{id}); choose another id"),
+            ));
+        }
         if providers.iter().any(|p| p.id == id) {
             return Err(ConfigError::new(
                 "LOGIN_PROVIDERS",
@@ -96,6 +103,9 @@ pub(super) fn from_lookup(
     }
     Ok(providers)
 }
+
+/// Ids whose `/login/{id}` or `/reauthenticate/{id}` is one of Sigil's own routes.
+const RESERVED_IDS: [&str; 3] = ["mfa", "passkey", "options"];
 
 fn valid_id(id: &str) -> bool {
     (1..=32).contains(&id.len())

@@ -18,8 +18,9 @@ pub const CONFIRM: &str = "confirm";
 /// A pending identity waits for the new account's username.
 pub const COMPLETE: &str = "complete";
 
-/// One trip to a provider, as stored at its start (the SHA-256 of its `state`).
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// One trip to a provider, as stored at its start (the SHA-256 of its `state`). No `Debug`:
+/// the nonce and the PKCE verifier never print.
+#[derive(Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = federation_flows)]
 pub struct Flow {
     pub state_hash: String,
@@ -227,13 +228,5 @@ impl Identity {
         )
         .execute(conn)?;
         Ok(gone == 1)
-    }
-
-    /// How many identities `user_id` has.
-    pub fn count(conn: &mut DbConnection, user_id: i32) -> QueryResult<i64> {
-        user_identities::table
-            .filter(user_identities::user_id.eq(user_id))
-            .count()
-            .get_result(conn)
     }
 }

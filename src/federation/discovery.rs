@@ -50,8 +50,37 @@ pub fn issuer_matches(configured: &str, document: &str, microsoft: bool) -> bool
     if configured == document {
         return true;
     }
-    microsoft && microsoft_template(configured).is_some_and(|t| t == document)
+    if !microsoft {
+        return false;
+    }
+    if microsoft_template(configured).is_some_and(|t| t == document) {
+        return true;
+    }
+    // `consumers`' document names the personal accounts' tenant; a tenant set by its domain
+    // name (`contoso.onmicrosoft.com`) is named by its id. Same host, one tenant either way.
+    let Some((host, tenant)) = configured
+        .strip_suffix("/v2.0")
+        .and_then(|rest| rest.rsplit_once('/'))
+    else {
+        return false;
+    };
+    let Some(named) = document
+        .strip_prefix(host)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|rest| rest.strip_suffix("/v2.0"))
+    else {
+        return false;
+    };
+    let is_guid = named.len() == 36 && named.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    match tenant {
+        "consumers" => named == MICROSOFT_CONSUMERS_TENANT,
+        "common" | "organizations" => false,
+        _ => is_guid,
+    }
 }
+
+/// The tenant of Microsoft's personal accounts, which `consumers`' document names.
+pub const MICROSOFT_CONSUMERS_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 /// The tenant template of a Microsoft multi-tenant issuer: the same URL with `{tenantid}` in
 /// place of `common`, `organizations` or `consumers` (on `login.microsoftonline.com`, or a
@@ -178,6 +207,20 @@ mod tests {
         assert!(!issuer_matches(common, MICROSOFT_TEMPLATE, false));
         let tenant = "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0";
         assert!(!issuer_matches(tenant, MICROSOFT_TEMPLATE, true));
+        // `consumers` names the personal accounts' tenant; a domain-named tenant, its id.
+        let consumers = "https://login.microsoftonline.com/consumers/v2.0";
+        let personal =
+            format!("https://login.microsoftonline.com/{MICROSOFT_CONSUMERS_TENANT}/v2.0");
+        assert!(issuer_matches(consumers, &personal, true));
+        assert!(!issuer_matches(consumers, &personal, false));
+        let contoso = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0";
+        assert!(issuer_matches(tenant, contoso, true));
+        assert!(!issuer_matches(common, contoso, true));
+        assert!(!issuer_matches(
+            tenant,
+            "https://evil.example/11111111-2222-3333-4444-555555555555/v2.0",
+            true
+        ));
     }
 
     #[test]

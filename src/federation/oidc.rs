@@ -89,7 +89,9 @@ impl Provider {
             && template.is_some_and(|t| t == metadata.issuer)
         {
             true => IssuerRule::Template(&metadata.issuer),
-            false => IssuerRule::Exact(&self.settings.issuer),
+            // The document's issuer: the configured one, or the one tenant Microsoft names
+            // for `consumers` or a tenant's domain (checked at discovery).
+            false => IssuerRule::Exact(&metadata.issuer),
         }
     }
 

@@ -90,7 +90,12 @@ impl Accounts {
                         .cloned()
                         .ok_or(AppError::NotFound)?;
                     let passkeys = PasskeyRow::count_for_user(conn, user_id)?;
-                    if !fresh.has_password() && passkeys == 0 && mine.len() <= 1 {
+                    // Only identities of providers still configured are a way in.
+                    let others = mine
+                        .iter()
+                        .filter(|r| r.id != id && providers.get(&r.provider).is_some())
+                        .count();
+                    if !fresh.has_password() && passkeys == 0 && others == 0 {
                         return Err(AppError::LastSignInMethod(
                             "This is the only way into your account: set a password or add a \
                              passkey before unlinking it."
@@ -155,8 +160,14 @@ impl Accounts {
                         Some(_) => return Ok(Err(ProviderRefusal::LinkedElsewhere)),
                         None => {}
                     }
-                    link.store(conn, &user)?;
-                    Ok::<_, AppError>(Ok(true))
+                    match link.store(conn, &user) {
+                        // Linked by a racing request between the look-up and the insert.
+                        Err(e) if crate::db::is_unique_violation(&e) => {
+                            Ok(Err(ProviderRefusal::LinkedElsewhere))
+                        }
+                        Err(e) => Err(AppError::from(e)),
+                        Ok(()) => Ok(Ok(true)),
+                    }
                 })
             })
             .await?;
@@ -235,11 +246,14 @@ impl Accounts {
             return Ok(Err(CompleteRefusal::Gone));
         };
         let admission = match self
-            .admit_registration(pending.invitation.as_deref(), client)
+            .admit_registration(self.invitation_for(pending.invitation.as_deref()), client)
             .await
         {
             Ok(admission) if admission.check_domain(&self.protection, &email).is_ok() => admission,
-            _ => return Ok(Err(CompleteRefusal::Closed)),
+            Ok(_) | Err(AppError::RegistrationRefused { .. } | AppError::Validation(_)) => {
+                return Ok(Err(CompleteRefusal::Closed))
+            }
+            Err(e) => return Err(e),
         };
         let email = match admission.invited_email() {
             Some(invited) => Email::parse(invited).map_err(AppError::internal)?,
@@ -303,6 +317,10 @@ impl Accounts {
             }
             Err(CreateUserError::Db(e)) if crate::accounts::invitations::is_gone_invitation(&e) => {
                 Ok(Err(CompleteRefusal::Closed))
+            }
+            // The identity was linked by a racing request: nothing was made.
+            Err(CreateUserError::Db(e)) if crate::db::is_unique_violation(&e) => {
+                Ok(Err(CompleteRefusal::Gone))
             }
             Err(CreateUserError::Db(e)) => Err(e.into()),
         }

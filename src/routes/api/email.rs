@@ -219,11 +219,16 @@ pub async fn change(
     let new_email = body
         .new_email
         .required("new_email", &mut errors, Email::parse);
-    let current = body
-        .current_password
-        .required("current_password", &mut errors, |p| {
-            Password::check_candidate(p).map(|()| p.to_string())
-        });
+    // An account without a password (made through a provider) sends none: the recent
+    // sign-in is its proof.
+    let current = match auth.user.has_password() {
+        true => body
+            .current_password
+            .required("current_password", &mut errors, |p| {
+                Password::check_candidate(p).map(|()| p.to_string())
+            }),
+        false => Some(String::new()),
+    };
     let (new_email, current) = errors.finish(|| Some((new_email?, current?)))?;
     state
         .accounts()

@@ -356,7 +356,11 @@ pub async fn delete_me(
     JsonBody(body): JsonBody<DeleteAccountRequest>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
-    let password = body.current_password.text("current_password", &mut errors);
+    // An account without a password (made through a provider) sends none.
+    let password = match auth.user.has_password() {
+        true => body.current_password.text("current_password", &mut errors),
+        false => Some(String::new()),
+    };
     let password = errors.finish(|| password)?;
     state
         .accounts()

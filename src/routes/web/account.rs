@@ -460,7 +460,11 @@ pub async fn change_email(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldErrors::new();
     let new_email = errors.take("new_email", Email::parse(&form.new_email));
-    if let Err(m) = Password::check_candidate(&form.email_password) {
+    // An account without a password (made through a provider) has none to give.
+    if let (true, Err(m)) = (
+        auth.user.has_password(),
+        Password::check_candidate(&form.email_password),
+    ) {
         errors.add("email_password", m);
     }
     let refuse = |errors: FieldErrors| Refused::Email {

@@ -20,8 +20,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::federation::Provider;
 use crate::http::client::ClientInfo;
 use crate::routes::web::browser_session::{
-    go_to_provider, start_session, welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY, PROVIDER_PENDING_KEY,
-    PROVIDER_STATE_KEY,
+    afresh_keeping_pending, go_to_provider, start_session, welcome, MFA_NEXT_KEY, MFA_TOKEN_KEY,
+    PROVIDER_PENDING_KEY, PROVIDER_STATE_KEY,
 };
 use crate::routes::web::extract::{Confirm, CsrfForm, SignedInForm, Viewer};
 use crate::routes::web::layout::{flash, Chrome};
@@ -109,7 +109,7 @@ pub async fn callback(
             Ok(welcome(&state, &session, &started, &next))
         }
         Finished::SignedIn(SignInStep::SecondFactor { mfa_token, .. }) => {
-            crate::auth::csrf::start_afresh(&session);
+            afresh_keeping_pending(&session);
             session
                 .insert(MFA_TOKEN_KEY, mfa_token)
                 .map_err(AppError::internal)?;
