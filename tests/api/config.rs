@@ -276,3 +276,29 @@ fn create_user_reads_the_password_from_stdin() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Use at least 8 characters."), "{stderr}");
 }
+
+#[test]
+fn a_provider_id_that_one_of_sigils_own_routes_has_exits_2() {
+    for id in ["passkey", "mfa", "options"] {
+        let upper = id.to_ascii_uppercase();
+        let vars = [
+            ("LOGIN_PROVIDERS", id.to_string()),
+            (
+                &format!("LOGIN_PROVIDER_{upper}_ISSUER"),
+                "https://id.example".to_string(),
+            ),
+            (
+                &format!("LOGIN_PROVIDER_{upper}_CLIENT_ID"),
+                "c".to_string(),
+            ),
+            (
+                &format!("LOGIN_PROVIDER_{upper}_CLIENT_SECRET"),
+                "s".to_string(),
+            ),
+        ];
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+        let (code, stderr, _dir) = run_sigil(&vars, &["migrate"]);
+        assert_eq!(code, Some(2), "{id}: {stderr}");
+        assert!(stderr.contains("LOGIN_PROVIDERS"), "{stderr}");
+    }
+}

@@ -445,6 +445,20 @@ async fn disabled_accounts_second_factors_and_identities_of_another_account(back
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     assert_eq!(access_claims(&browser)["amr"], json!(["fed", "otp"]));
+    // The provider alone cannot confirm it's Bob: a second factor is on.
+    app.sql("UPDATE sessions SET auth_time = '2020-01-01 00:00:00'");
+    let (_, html) = browser.page("/account").await;
+    let r = browser
+        .form(
+            &format!("/reauthenticate/{ID}"),
+            &[("csrf_token", &csrf_of(&html)), ("return_to", "/account")],
+        )
+        .await;
+    let back = provider_answers(&header(&r, "location")).await;
+    let r = callback(&app, &browser, &back).await;
+    assert_eq!(header(&r, "location"), "/account");
+    let renewed = app.scalar("SELECT COUNT(*) FROM sessions WHERE auth_time > '2021-01-01'");
+    assert_eq!(renewed, 0, "not confirmed by the provider alone");
     let events = app.scalar(
         "SELECT COUNT(*) FROM security_events WHERE kind = 'sign_in' AND detail LIKE '%fed otp%'",
     );
@@ -475,6 +489,16 @@ async fn the_last_way_in_cannot_be_unlinked(backend: Backend) {
     let r = api(&browser, Method::DELETE, "/api/users/me/identities/999999").await;
     assert_eq!(r.status(), 404);
     assert_eq!(count(&app, "user_identities"), 1);
+    // No password to give: the address changes on the recent sign-in alone.
+    let csrf = browser.csrf_token().await;
+    let r = send(
+        browser
+            .request(Method::PUT, "/api/users/me/email")
+            .header("x-csrf-token", csrf)
+            .json(&json!({"new_email": "ada.new@example.com"})),
+    )
+    .await;
+    assert!(r.status().is_success(), "{}", r.status());
     // "Set a password" mails the reset link; with a password, the identity may go.
     let (_, html) = browser.page("/account").await;
     assert!(html.contains("Set a password"), "{html}");

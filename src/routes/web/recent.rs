@@ -273,6 +273,10 @@ async fn confirming_providers(
     user_id: i32,
 ) -> Result<Vec<(String, String)>, AppError> {
     let accounts = state.accounts();
+    // A provider proves one factor: with a second factor on, it cannot confirm.
+    if accounts.second_factor_on(user_id).await? {
+        return Ok(Vec::new());
+    }
     let linked = accounts.identities(user_id).await?;
     Ok(linked
         .into_iter()
