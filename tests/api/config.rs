@@ -296,7 +296,7 @@ fn a_provider_id_that_one_of_sigils_own_routes_has_exits_2() {
                 "s".to_string(),
             ),
         ];
-        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (code, stderr, _dir) = run_sigil(&vars, &["migrate"]);
         assert_eq!(code, Some(2), "{id}: {stderr}");
         assert!(stderr.contains("LOGIN_PROVIDERS"), "{stderr}");
