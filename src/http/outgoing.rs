@@ -2,6 +2,7 @@
 //! and the Pwned Passwords range API (API.md part three, section 2, "Outgoing HTTP").
 //!
 //! - `https` only; `http` only to a loopback host in development ([`allowed_url`]).
+//! - Idle connections kept for [`POOL_IDLE`] only, under the servers' keep-alive.
 //! - Connect within 5 s; the whole exchange, body included, within `OUTBOUND_TIMEOUT_SECONDS`
 //!   (a caller may ask for less, never more).
 //! - A body over [`MAX_BODY`] fails, and no more of it is read.
@@ -30,6 +31,12 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_BODY: usize = 256 * 1024;
 /// Redirects a `GET` may follow.
 pub const MAX_REDIRECTS: usize = 3;
+/// How long an idle connection is kept for the next request. Under the 5 s after which Node
+/// (oidc-provider), Apache and actix-web close an idle keep-alive connection: a request sent
+/// on a connection the server is closing at that moment fails ("connection closed before
+/// message completed"), and a provider sign-in would say the provider could not be reached.
+/// A trip's own requests (token, keys, userinfo) follow each other within milliseconds.
+pub const POOL_IDLE: Duration = Duration::from_secs(2);
 
 /// The outgoing client, built once at start-up; clones share its connections and settings.
 #[derive(Clone)]
@@ -55,6 +62,7 @@ impl Outgoing {
             reqwest::Client::builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(CONNECT_TIMEOUT)
+                .pool_idle_timeout(POOL_IDLE)
                 .timeout(settings.timeout)
                 .redirect(redirect)
                 .tls_backend_preconfigured(tls.clone())

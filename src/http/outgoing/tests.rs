@@ -276,3 +276,49 @@ fn a_ca_file_is_trusted_and_a_broken_one_stops_start_up() {
     .unwrap();
     assert!(Outgoing::new(&settings(&broken), false).is_err());
 }
+
+/// A server that counts its connections and answers every request on a kept-alive one.
+async fn counting_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                // One request per read: these are small GETs without a body.
+                while let Ok(n) = socket.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    let answer = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn an_idle_connection_is_not_reused_past_the_servers_keep_alive() {
+    use std::sync::atomic::Ordering;
+    let (url, connections) = counting_server().await;
+    let outgoing = client(5);
+    // Back to back (a trip's token, keys and userinfo): one connection.
+    for _ in 0..2 {
+        assert_eq!(outgoing.get(&url).send().await.unwrap().status, 200);
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    // Idle past POOL_IDLE (under Node's and actix-web's 5 s): a new connection, never one the
+    // server may be closing at that moment.
+    tokio::time::sleep(super::POOL_IDLE + Duration::from_millis(500)).await;
+    assert_eq!(outgoing.get(&url).send().await.unwrap().status, 200);
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+}
