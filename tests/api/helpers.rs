@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod axe;
 pub mod browser;
 pub mod clients;
 pub mod logout_receiver;

@@ -11,6 +11,7 @@ mod audit_purge;
 mod auth;
 mod backup;
 mod browser;
+mod browser_audit;
 mod browser_federation;
 mod browser_friction;
 mod browser_oidc;

@@ -200,6 +200,8 @@ async fn registration_errors_rerender_with_typed_values(b: Backend) {
         "error summary links to the field"
     );
     assert!(html.contains(r#"aria-invalid="true""#));
+    // The title says so first (WCAG 3.3.1): a screen reader hears it before anything else.
+    assert!(html.contains("<title>Error: "), "{html}");
     // A taken username is a field message too.
     let r = register(c, "new@example.com", "ERIN", PASSWORD, PASSWORD).await;
     assert_eq!(r.status(), 422);

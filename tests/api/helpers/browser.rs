@@ -102,7 +102,7 @@ pub async fn browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not start a session: {last_error}");
 }
 
-fn screenshot_dir() -> PathBuf {
+pub(super) fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -111,6 +111,7 @@ fn screenshot_dir() -> PathBuf {
 pub async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+    super::axe::audit(c, name).await;
 }
 
 pub async fn fill(c: &Client, selector: &str, value: &str) {
