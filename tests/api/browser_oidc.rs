@@ -9,6 +9,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::helpers::browser::{body_text, browser, fill, path_of, shot, submit, totp_in};
+use crate::helpers::keyboard::{press, tab_to, SPACE};
 use crate::helpers::{mfa_user, Backend, TestApp, PASSWORD};
 
 /// Waits (up to 5 s) until the page shows `needle`.
@@ -83,12 +84,9 @@ async fn an_app_signs_a_person_in_with_a_second_factor_consent_and_denial() {
     assert!(shows(&c, "Allow Photo Album to use your account?").await);
     assert!(shows(&c, "See your username").await);
     shot(&c, "oidc-consent").await;
-    c.find(Locator::Css("button[value='allow']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // By keyboard: Tab to "Allow", then Space.
+    tab_to(&c, "button[value=allow]", 15).await;
+    press(&c, &SPACE.to_string()).await;
     let query = at_callback(&c).await;
     let get =
         |q: &[(String, String)], k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());

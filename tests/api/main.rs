@@ -14,6 +14,7 @@ mod browser;
 mod browser_audit;
 mod browser_federation;
 mod browser_friction;
+mod browser_keyboard;
 mod browser_oidc;
 mod browser_passkeys;
 mod clients;
