@@ -9,8 +9,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::helpers::browser::{
-    age_the_sign_in, body_text, browser, click, fill, log_in, path_of, shot, submit, totp_in,
-    Driver,
+    age_the_sign_in, body_text, browser, click, fill, log_in, path_of, shot, shows, submit,
+    totp_in, Driver,
 };
 use crate::helpers::{token_issued_ago, Backend, Received, SmtpServer, TestApp, PASSWORD};
 
@@ -24,17 +24,6 @@ async fn start(users: &[&str], path: &str) -> Option<(Driver, Client, TestApp)> 
     }
     c.goto(&app.url(path)).await.unwrap();
     Some((driver, c, app))
-}
-
-/// Waits (up to 5 s) until the page shows `needle`, and says so.
-async fn shows(c: &Client, needle: &str) -> bool {
-    for _ in 0..50 {
-        if body_text(c).await.contains(needle) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

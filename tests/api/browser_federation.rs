@@ -3,24 +3,11 @@
 //! form whose redirects end at the provider's origin, so the page's CSP `form-action` must
 //! list it). Screenshots of each page on the way.
 
-use std::time::Duration;
+use fantoccini::Locator;
 
-use fantoccini::{Client, Locator};
-
-use crate::helpers::browser::{body_text, browser, click, log_in, path_of, shot, submit};
+use crate::helpers::browser::{body_text, browser, click, log_in, path_of, shot, shows, submit};
 use crate::helpers::provider_trips::app_with;
 use crate::helpers::{Backend, StubProvider, PASSWORD};
-
-/// Waits (up to 5 s) until the page shows `needle`.
-async fn shows(c: &Client, needle: &str) -> bool {
-    for _ in 0..50 {
-        if body_text(c).await.contains(needle) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn continue_with_a_provider_signs_up_signs_in_and_links() {

@@ -5,22 +5,9 @@
 
 use std::time::Duration;
 
-use fantoccini::Client;
-
-use crate::helpers::browser::{body_text, browser, shot};
+use crate::helpers::browser::{body_text, browser, shot, shows};
 use crate::helpers::keyboard::{back, focused, press, tab_to, ENTER, TAB};
 use crate::helpers::{mfa_user, Backend, SmtpServer, TestApp, PASSWORD};
-
-/// Waits (up to 5 s) until the page shows `needle`.
-async fn shows(c: &Client, needle: &str) -> bool {
-    for _ in 0..50 {
-        if body_text(c).await.contains(needle) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_keyboard_alone_registers_and_signs_in_with_an_authenticator_code() {

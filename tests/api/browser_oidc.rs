@@ -8,20 +8,9 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::helpers::browser::{body_text, browser, fill, path_of, shot, submit, totp_in};
+use crate::helpers::browser::{browser, fill, path_of, shot, shows, submit, totp_in};
 use crate::helpers::keyboard::{press, tab_to, SPACE};
 use crate::helpers::{mfa_user, Backend, TestApp, PASSWORD};
-
-/// Waits (up to 5 s) until the page shows `needle`.
-async fn shows(c: &Client, needle: &str) -> bool {
-    for _ in 0..50 {
-        if body_text(c).await.contains(needle) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
 
 /// Waits (up to 5 s) until the browser is at the app's callback; its query.
 async fn at_callback(c: &Client) -> Vec<(String, String)> {

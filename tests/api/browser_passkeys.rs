@@ -10,41 +10,15 @@
 
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::browser::{
     age_the_sign_in, body_text, browser, click, fill, log_in, path_of, shot, submit, totp_in,
+    SessionCommand,
 };
 use crate::helpers::{header, Backend, TestApp, PASSWORD};
-
-/// One command of the WebAuthn extension: `{method} /session/{id}/webauthn/{path}`.
-#[derive(Debug)]
-struct WebAuthn {
-    method: Method,
-    path: String,
-    body: Option<Value>,
-}
-
-impl WebDriverCompatibleCommand for WebAuthn {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        let session = session_id.expect("a WebDriver session");
-        base_url.join(&format!("session/{session}/webauthn/{}", self.path))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
-        (
-            self.method.clone(),
-            self.body.as_ref().map(Value::to_string),
-        )
-    }
-}
 
 /// A virtual authenticator in the browser's tab: a platform authenticator (CTAP2, internal
 /// transport) that keeps discoverable credentials and verifies its user, who always consents.
@@ -63,9 +37,9 @@ impl Authenticator {
             "isUserConsenting": true,
         });
         let id = c
-            .issue_cmd(WebAuthn {
+            .issue_cmd(SessionCommand {
                 method: Method::POST,
-                path: "authenticator".into(),
+                path: "webauthn/authenticator".into(),
                 body: Some(options),
             })
             .await
@@ -79,9 +53,9 @@ impl Authenticator {
     /// `isResidentCredential`, `rpId`, `userHandle`, `userName`, `signCount`…).
     async fn credentials(&self, c: &Client) -> Vec<Value> {
         let list = c
-            .issue_cmd(WebAuthn {
+            .issue_cmd(SessionCommand {
                 method: Method::GET,
-                path: format!("authenticator/{}/credentials", self.id),
+                path: format!("webauthn/authenticator/{}/credentials", self.id),
                 body: None,
             })
             .await
@@ -97,9 +71,9 @@ impl Authenticator {
     }
 
     async fn remove(self, c: &Client) {
-        c.issue_cmd(WebAuthn {
+        c.issue_cmd(SessionCommand {
             method: Method::DELETE,
-            path: format!("authenticator/{}", self.id),
+            path: format!("webauthn/authenticator/{}", self.id),
             body: None,
         })
         .await

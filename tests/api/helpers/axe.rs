@@ -6,12 +6,11 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
 use serde_json::{json, Value};
 
 use super::app::skipped;
-use super::browser::screenshot_dir;
+use super::browser::{screenshot_dir, SessionCommand};
 
 /// The WCAG levels the contract names.
 const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -33,30 +32,14 @@ pub fn axe_source() -> Option<&'static str> {
 }
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
-
 async fn cdp(c: &Client, cmd: &str, params: Value) {
-    c.issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
-        .await
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    c.issue_cmd(SessionCommand {
+        method: reqwest::Method::POST,
+        path: "goog/cdp/execute".into(),
+        body: Some(json!({ "cmd": cmd, "params": params })),
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{cmd}: {e}"));
 }
 
 /// The colour scheme the page is shown in (`light` or `dark`), as `prefers-color-scheme`.
@@ -139,11 +122,7 @@ pub async fn audit(c: &Client, name: &str) {
     }
     assert!(
         faults.is_empty(),
-        "WCAG 2.2 AA on {name} ({}):\n{}",
-        c.current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default(),
+        "WCAG 2.2 AA on {name} ({url}):\n{}",
         faults.join("\n")
     );
 }

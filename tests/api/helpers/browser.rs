@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use reqwest::Method;
+use serde_json::{json, Value};
 
 use super::app::{skipped, TestApp};
 
@@ -102,6 +104,33 @@ pub async fn browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not start a session: {last_error}");
 }
 
+/// A command of a chromedriver extension on the session:
+/// `{method} /session/{id}/{path}` (`webauthn/…`, `goog/cdp/execute`).
+#[derive(Debug)]
+pub struct SessionCommand {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+impl WebDriverCompatibleCommand for SessionCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.expect("a WebDriver session");
+        base_url.join(&format!("session/{session}/{}", self.path))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (Method, Option<String>) {
+        (
+            self.method.clone(),
+            self.body.as_ref().map(Value::to_string),
+        )
+    }
+}
+
 pub(super) fn screenshot_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -127,6 +156,17 @@ pub async fn click(c: &Client, selector: &str) {
 
 pub async fn submit(c: &Client, form_selector: &str) {
     click(c, &format!("{form_selector} button[type=submit]")).await;
+}
+
+/// Waits (up to 5 s) until the page shows `needle`, and says so.
+pub async fn shows(c: &Client, needle: &str) -> bool {
+    for _ in 0..50 {
+        if body_text(c).await.contains(needle) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
 }
 
 /// The page's text; retried while a navigation replaces the document.
