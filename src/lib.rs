@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod federation;
 pub mod http;
+pub mod i18n;
 pub mod inspector;
 pub mod logging;
 pub mod mail;

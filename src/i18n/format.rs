@@ -1,0 +1,151 @@
+//! Dates and numbers the way each language writes them (CLDR, through ICU4X's compiled data):
+//! `Dec 6, 2026` / `06.12.2026` / `6 dic 2026`, and `1,234` / `1.234` / `1234`.
+
+use std::fmt;
+
+use icu_calendar::{Date, Iso};
+use icu_datetime::fieldsets::{YMD, YMDT};
+use icu_datetime::options::TimePrecision;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_decimal::DecimalFormatter;
+use icu_locale_core::Locale as IcuLocale;
+use icu_time::{DateTime, Time};
+
+use super::Locale;
+
+struct Formatters {
+    date: FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMD>,
+    date_time: FixedCalendarDateTimeFormatter<icu_calendar::Gregorian, YMDT>,
+    number: DecimalFormatter,
+}
+
+fn build() -> [Formatters; 3] {
+    Locale::ALL.map(|l| {
+        let icu: IcuLocale = l.tag().parse().expect("en, de and es are locales");
+        Formatters {
+            date: FixedCalendarDateTimeFormatter::try_new(icu.clone().into(), YMD::medium())
+                .expect("compiled data has en, de and es dates"),
+            date_time: FixedCalendarDateTimeFormatter::try_new(
+                icu.clone().into(),
+                YMDT::medium().with_time_precision(TimePrecision::Minute),
+            )
+            .expect("compiled data has en, de and es times"),
+            number: DecimalFormatter::try_new(icu.into(), Default::default())
+                .expect("compiled data has en, de and es numbers"),
+        }
+    })
+}
+
+thread_local! {
+    // One set per worker thread: ICU4X's formatters are not `Sync` without its `sync` feature,
+    // and building them costs more than keeping three per thread.
+    static FORMATTERS: [Formatters; 3] = build();
+}
+
+fn with_formatters<R>(f: impl FnOnce(&Formatters) -> R) -> R {
+    let locale = super::current() as usize;
+    FORMATTERS.with(|all| f(&all[locale]))
+}
+
+fn gregorian(t: time::PrimitiveDateTime) -> Option<DateTime<icu_calendar::Gregorian>> {
+    let date = Date::<Iso>::try_new_iso(t.year(), t.month() as u8, t.day()).ok()?;
+    let time = Time::try_new(t.hour(), t.minute(), t.second(), 0).ok()?;
+    Some(DateTime {
+        date: date.to_calendar(icu_calendar::Gregorian),
+        time,
+    })
+}
+
+/// A whole number in the current language (`1,234`, `1.234`, `1234`).
+pub fn number(n: impl Into<i64>) -> String {
+    let n = fixed_decimal::Decimal::from(n.into());
+    with_formatters(|f| f.number.format(&n).to_string())
+}
+
+/// A date and time in the current language, to the minute, labelled UTC.
+pub fn datetime(t: time::PrimitiveDateTime) -> String {
+    match gregorian(t) {
+        Some(dt) => with_formatters(|f| format!("{} UTC", f.date_time.format(&dt))),
+        None => format!("{} UTC", t),
+    }
+}
+
+/// A date alone in the current language (`Dec 6, 2026`).
+pub fn date(t: time::PrimitiveDateTime) -> String {
+    match gregorian(t) {
+        Some(dt) => with_formatters(|f| f.date.format(&dt.date).to_string()),
+        None => t.date().to_string(),
+    }
+}
+
+/// A stored time as a page shows it: `<time datetime="2026-12-06T21:18:00Z">` around the date
+/// and time in the reader's language, labelled UTC. Its text is made when it is shown, so a
+/// view model built before the language is known still reads right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment(pub time::PrimitiveDateTime);
+
+impl Moment {
+    /// The machine-readable form (RFC 3339, UTC), for `datetime` attributes and tests.
+    pub fn iso(&self) -> String {
+        let t = self.0;
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+
+    /// The words alone, without the `<time>` element (for text that is escaped, like mail).
+    pub fn text(&self) -> String {
+        datetime(self.0)
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Both parts are made here from numbers and catalog data: nothing to escape.
+        write!(
+            f,
+            "<time datetime=\"{}\">{}</time>",
+            self.iso(),
+            self.text()
+        )
+    }
+}
+
+impl askama::filters::HtmlSafe for Moment {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with_locale;
+    use time::macros::datetime;
+
+    #[test]
+    fn dates_follow_cldr_in_each_language() {
+        let t = datetime!(2026-12-06 21:18:40);
+        assert_eq!(with_locale(Locale::En, || date(t)), "Dec 6, 2026");
+        assert_eq!(with_locale(Locale::De, || date(t)), "06.12.2026");
+        assert_eq!(with_locale(Locale::Es, || date(t)), "6 dic 2026");
+    }
+
+    #[test]
+    fn numbers_follow_cldr_in_each_language() {
+        assert_eq!(with_locale(Locale::En, || number(1234)), "1,234");
+        assert_eq!(with_locale(Locale::De, || number(1234)), "1.234");
+        assert_eq!(with_locale(Locale::Es, || number(1234)), "1234");
+        assert_eq!(with_locale(Locale::Es, || number(12345)), "12.345");
+    }
+
+    #[test]
+    fn a_moment_is_a_time_element_labelled_utc() {
+        let m = Moment(datetime!(2026-12-06 21:18:40));
+        let html = with_locale(Locale::De, || m.to_string());
+        assert!(html.starts_with("<time datetime=\"2026-12-06T21:18:40Z\">06.12.2026"));
+        assert!(html.ends_with(" UTC</time>"), "{html}");
+    }
+}
