@@ -44,6 +44,7 @@ use crate::domain::{Email, Password, Username};
 use crate::error::{AppError, FieldErrors};
 use crate::http::body::Field;
 use crate::http::client::ClientInfo;
+use crate::i18n::Locale;
 use crate::mail::Notifier;
 use crate::metrics::Metrics;
 
@@ -76,6 +77,8 @@ pub struct NewAccount {
     pub email: Email,
     pub username: Username,
     pub password: Password,
+    /// The language the registration was made in (the negotiated one), saved as the user's.
+    pub locale: Option<crate::i18n::Locale>,
 }
 
 /// `POST /api/auth/register`.
@@ -117,6 +120,7 @@ impl TryFrom<RegisterRequest> for NewAccount {
                 email: email?,
                 username: username?,
                 password: password?,
+                locale: Some(crate::i18n::current()),
             })
         })
     }
@@ -142,14 +146,14 @@ impl Accounts {
         self.screen_password(&new.password, owner, "password")
             .await?;
         let hash = self.passwords.hash(new.password).await?;
-        let verification = self.verification(new.email.as_str())?;
+        let verification = self.verification(new.email.as_str(), new.locale)?;
         let (email, username) = (new.email.clone(), new.username.clone());
         let created = self
             .db
             .run(move |conn| {
                 Ok(crate::db::write_transaction(conn, |conn| {
                     let invited = admission.claim(conn)?;
-                    let user = User::create(conn, &new.email, &new.username, &hash)?;
+                    let user = User::create(conn, &new.email, &new.username, &hash, new.locale)?;
                     match invited {
                         Some(invitation) => Ok(admission.accept(conn, &invitation, &user)?),
                         None => {
@@ -251,14 +255,14 @@ impl Accounts {
     /// Sends a new verification link for the user's current address; 429 when
     /// [`LINKS_PER_HOUR`] were sent already (nobody can use Sigil to flood an inbox).
     pub async fn send_verification(&self, user: &User) -> Result<(), AppError> {
-        let link = self.verification(&user.email)?;
+        let link = self.verification(&user.email, user.locale())?;
         self.send_link(link, user.id, true).await
     }
 
     /// A verification link for `email`, and its message, not yet stored.
-    fn verification(&self, email: &str) -> Result<PendingLink, AppError> {
+    fn verification(&self, email: &str, locale: Option<Locale>) -> Result<PendingLink, AppError> {
         let ttl = self.notifier.settings.email_verify_ttl;
-        self.pending_link(Purpose::Verify, email, ttl, |link| {
+        self.pending_link(Purpose::Verify, email, locale, ttl, |link| {
             vec![notices::verify_address(email, link, ttl.as_secs() / 3600)]
         })
     }
@@ -269,6 +273,7 @@ impl Accounts {
         &self,
         purpose: Purpose,
         email: &str,
+        locale: Option<Locale>,
         ttl: std::time::Duration,
         mails: impl FnOnce(String) -> Vec<crate::mail::Mail>,
     ) -> Result<PendingLink, AppError> {
@@ -279,7 +284,7 @@ impl Accounts {
         };
         let messages = mails(self.notifier.link(page, &token))
             .iter()
-            .map(|mail| self.notifier.render(mail))
+            .map(|mail| self.notifier.render(mail, locale))
             .collect::<Result<_, _>>()?;
         Ok(PendingLink {
             purpose,

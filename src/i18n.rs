@@ -19,11 +19,13 @@ use std::cell::RefCell;
 use std::fmt;
 
 pub use catalog::{english_text, has_key, keys, t, t1, t2, tr, Arg};
-pub use format::{date, datetime, number, Moment};
+pub use format::{date, datetime, number, Moment, Shown};
 pub use negotiate::{from_accept_language, from_ui_locales};
 
 /// A language Sigil's pages and mail are written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
@@ -157,9 +159,7 @@ pub fn note_ui_locales(locale: Option<Locale>) {
 
 /// What the request has said so far (the picker's form shows the current language).
 pub fn choice() -> Choice {
-    REQUEST
-        .try_with(|r| *r.choice.borrow())
-        .unwrap_or_default()
+    REQUEST.try_with(|r| *r.choice.borrow()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@
 pub mod message;
 pub mod sender;
 
-pub use message::{when, Context, Mail};
+pub use message::{when, Context, Mail, Text};
 pub use sender::Mailer;
 
 use crate::config::MailSettings;
 use crate::db::outbox::NewMessage;
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// What flows need to send mail: the settings (links, lifetimes) and this instance's sender.
 #[derive(Clone)]
@@ -33,9 +34,12 @@ impl Notifier {
         format!("{}{path}?{param}={token}", self.settings.public_url)
     }
 
-    /// The message's text and HTML parts, for the outbox.
-    pub fn render(&self, mail: &Mail) -> Result<NewMessage, AppError> {
-        mail.render(&self.settings.public_url)
+    /// The message's text and HTML parts, for the outbox, in the recipient's language: the
+    /// one they chose (`locale`), else `DEFAULT_LOCALE`. Never the language of the request
+    /// that sends it: a notice goes to the account's owner, whoever caused it.
+    pub fn render(&self, mail: &Mail, locale: Option<Locale>) -> Result<NewMessage, AppError> {
+        let locale = locale.unwrap_or(self.settings.default_locale);
+        crate::i18n::with_locale(locale, || mail.render(&self.settings.public_url))
             .map_err(AppError::internal)
     }
 

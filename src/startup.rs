@@ -95,6 +95,7 @@ impl Application {
                 .app_data(body::query_config())
                 // Innermost: an error page's viewer is found while the session is open.
                 .wrap(from_fn(pages::errors::note_viewer))
+                .wrap(from_fn(pages::locale::remember_ui_locales))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), session_key.clone())
                         .cookie_name(crate::auth::csrf::session_cookie_name(secure).into())
@@ -109,6 +110,8 @@ impl Application {
                 .wrap(from_fn(crate::http::body_deadline::body_deadline))
                 .wrap(from_fn(faces::error_faces))
                 .wrap(headers::security_headers(https))
+                // Around the error faces, so error pages are in the reader's language too.
+                .wrap(from_fn(pages::locale::negotiate))
                 // Outermost: the request's id exists before anything else runs or logs.
                 .wrap(from_fn(request_id::request_id))
                 .configure(routes)
@@ -176,6 +179,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/users/me")
                         .route(get().to(api::users::me))
+                        .route(patch().to(api::users::update_me))
                         .route(delete().to(api::mfa::delete_me)),
                 )
                 .service(
@@ -402,6 +406,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(pages::auth::provider::reauthenticate)),
         )
         .service(resource("/logout").route(post().to(pages::auth::logout)))
+        .service(resource("/locale").route(post().to(pages::locale::choose)))
         .service(
             resource("/oauth/authorize")
                 .route(get().to(pages::oauth::authorize_get))

@@ -16,3 +16,39 @@ language-picker = Sprache
 language-picker-submit = Sprache ändern
 error-title-prefix = Fehler: {" "}
 error-summary-title = Bitte korrigieren Sie Folgendes
+
+## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())
+common-error-not-found-title = Seite nicht gefunden
+common-error-not-found = Unter dieser Adresse gibt es nichts.
+common-error-forbidden-title = Nicht erlaubt
+common-error-forbidden = Dazu sind Sie nicht berechtigt.
+common-error-unauthorized-title = Bitte melden Sie sich an
+common-error-unauthorized = Sie müssen sich anmelden, um diese Seite zu sehen.
+common-error-method-not-allowed = Diese Seite nimmt diese Art von Anfrage nicht an.
+common-error-too-large-title = Zu groß
+common-error-too-large = Was Sie gesendet haben, ist größer als 128 KiB.
+common-error-not-a-form-title = Kein Formular
+common-error-not-a-form = Diese Seite nimmt nur Formulare an, die ein Browser sendet.
+common-error-slow-down-title = Nicht so schnell
+common-error-slow-down = Zu viele Versuche. Warten Sie eine Minute und versuchen Sie es dann erneut.
+common-error-server-title = Etwas ist schiefgelaufen
+common-error-server = Bei uns ist etwas schiefgelaufen. Der Fehler wurde protokolliert; bitte versuchen Sie es erneut.
+common-error-other-title = Das hat nicht funktioniert
+common-error-other = Die Anfrage konnte nicht verarbeitet werden.
+common-error-back = Zurück zu den Beiträgen
+
+## templates/partials/events.html
+common-events-none = Noch keine Sicherheitsereignisse.
+common-events-what = Ereignis
+common-events-account = Konto
+common-events-when = Zeitpunkt
+common-events-address = Adresse
+common-events-device = Gerät
+# From src/routes/web/lines.rs (EventLine), through tr().
+common-events-by-an-administrator = durch einen Administrator
+common-events-by-administrator = durch Administrator { $name }
+common-events-deleted-account = gelöschtes Konto #{ $id }
+
+## templates/partials/providers.html
+common-providers-or = oder
+common-continue-with = Weiter mit { $provider }

@@ -18,3 +18,39 @@ language-picker = Language
 language-picker-submit = Change language
 error-title-prefix = Error: {" "}
 error-summary-title = Please correct the following
+
+## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())
+common-error-not-found-title = Page not found
+common-error-not-found = There is nothing at this address.
+common-error-forbidden-title = Not allowed
+common-error-forbidden = You are not allowed to do that.
+common-error-unauthorized-title = Please sign in
+common-error-unauthorized = You need to sign in to see this page.
+common-error-method-not-allowed = This page does not accept that kind of request.
+common-error-too-large-title = Too large
+common-error-too-large = What you sent is larger than 128 KiB.
+common-error-not-a-form-title = Not a form
+common-error-not-a-form = This page accepts forms sent by a browser.
+common-error-slow-down-title = Slow down
+common-error-slow-down = Too many attempts. Wait a minute and try again.
+common-error-server-title = Something went wrong
+common-error-server = Something went wrong on our side. It has been logged; please try again.
+common-error-other-title = That did not work
+common-error-other = The request could not be processed.
+common-error-back = Back to the posts
+
+## templates/partials/events.html
+common-events-none = No security events yet.
+common-events-what = What happened
+common-events-account = Account
+common-events-when = When
+common-events-address = Address
+common-events-device = Device
+# From src/routes/web/lines.rs (EventLine), through tr().
+common-events-by-an-administrator = by an administrator
+common-events-by-administrator = by administrator { $name }
+common-events-deleted-account = deleted account #{ $id }
+
+## templates/partials/providers.html
+common-providers-or = or
+common-continue-with = Continue with { $provider }

@@ -16,3 +16,39 @@ language-picker = Idioma
 language-picker-submit = Cambiar idioma
 error-title-prefix = Error: {" "}
 error-summary-title = Corrija lo siguiente
+
+## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())
+common-error-not-found-title = Página no encontrada
+common-error-not-found = No hay nada en esta dirección.
+common-error-forbidden-title = No permitido
+common-error-forbidden = No tienes permiso para hacer eso.
+common-error-unauthorized-title = Inicia sesión
+common-error-unauthorized = Tienes que iniciar sesión para ver esta página.
+common-error-method-not-allowed = Esta página no acepta ese tipo de solicitud.
+common-error-too-large-title = Demasiado grande
+common-error-too-large = Lo que has enviado supera los 128 KiB.
+common-error-not-a-form-title = No es un formulario
+common-error-not-a-form = Esta página solo acepta formularios enviados por un navegador.
+common-error-slow-down-title = Más despacio
+common-error-slow-down = Demasiados intentos. Espera un minuto y vuelve a intentarlo.
+common-error-server-title = Algo ha salido mal
+common-error-server = Algo ha salido mal por nuestra parte. Ha quedado registrado; vuelve a intentarlo.
+common-error-other-title = Eso no ha funcionado
+common-error-other = No se ha podido procesar la solicitud.
+common-error-back = Volver a las publicaciones
+
+## templates/partials/events.html
+common-events-none = Todavía no hay eventos de seguridad.
+common-events-what = Qué ha pasado
+common-events-account = Cuenta
+common-events-when = Cuándo
+common-events-address = Dirección
+common-events-device = Dispositivo
+# From src/routes/web/lines.rs (EventLine), through tr().
+common-events-by-an-administrator = por un administrador
+common-events-by-administrator = por el administrador { $name }
+common-events-deleted-account = cuenta eliminada n.º { $id }
+
+## templates/partials/providers.html
+common-providers-or = o
+common-continue-with = Continuar con { $provider }

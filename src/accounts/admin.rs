@@ -168,10 +168,10 @@ impl Accounts {
         if !right {
             return Err(AppError::Forbidden(crate::accounts::WRONG_PASSWORD.into()));
         }
-        let notice = self.notifier.render(&super::notices::account_deleted(
-            &user.email,
-            &crate::mail::Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &super::notices::account_deleted(&user.email, &crate::mail::Context::of(client)),
+            user.locale(),
+        )?;
         let event = Event::new(EventKind::AccountDeleted, client)
             .user(user.id)
             .actor(user.id)

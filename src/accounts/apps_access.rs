@@ -205,7 +205,7 @@ impl Accounts {
             format!("{}/account#apps", self.notifier.settings.public_url),
             &Context::of(info),
         );
-        self.notifier.render(&notice)
+        self.notifier.render(&notice, user.locale())
     }
 }
 

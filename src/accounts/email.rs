@@ -138,9 +138,12 @@ impl Accounts {
                                     &Context::of(&client),
                                 );
                                 // A notice that cannot be rendered undoes the change (500).
-                                let message = notifier.render(&notice).map_err(|e| {
-                                    diesel::result::Error::QueryBuilderError(e.to_string().into())
-                                })?;
+                                let message =
+                                    notifier.render(&notice, user.locale()).map_err(|e| {
+                                        diesel::result::Error::QueryBuilderError(
+                                            e.to_string().into(),
+                                        )
+                                    })?;
                                 crate::db::outbox::enqueue(conn, &message)?;
                                 let event = Event::new(EventKind::EmailChanged, &client)
                                     .user(user.id)
@@ -220,7 +223,7 @@ impl Accounts {
         let ttl = self.notifier.settings.email_verify_ttl;
         let context = Context::of(client);
         let new = new_email.as_str();
-        let link = self.pending_link(Purpose::Change, new, ttl, |link| {
+        let link = self.pending_link(Purpose::Change, new, user.locale(), ttl, |link| {
             vec![
                 notices::confirm_new_address(new, link, ttl.as_secs() / 3600, &context),
                 notices::email_change_requested(&user.email, new, &context),

@@ -257,7 +257,7 @@ impl Accounts {
                     PatRevoker::RevocationEndpoint,
                     &Context::of(client),
                 );
-                let notice = self.notifier.render(&mail)?;
+                let notice = self.notifier.render(&mail, user.locale())?;
                 self.db
                     .run(move |conn| {
                         write_transaction(conn, |conn| {

@@ -241,7 +241,9 @@ impl Accounts {
             ttl.as_secs() / 86_400,
             &by.admin.username,
         );
-        let message = self.notifier.render(&mail)?;
+        // The language the administrator chose for the invitee, who has no account yet.
+        let language = locale.as_deref().and_then(crate::i18n::Locale::parse);
+        let message = self.notifier.render(&mail, language)?;
         let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::DAY);
         let admin_id = by.admin.id;
         let client = by.client.clone();

@@ -320,7 +320,7 @@ impl Accounts {
             .run(move |conn| Ok(mfa::recovery_codes_left(conn, user_id)?))
             .await?;
         let notice = notices::recovery_code_used(&user.email, left, &Context::of(client));
-        let message = self.notifier.render(&notice)?;
+        let message = self.notifier.render(&notice, user.locale())?;
         let event = Event::new(EventKind::RecoveryCodeUsed, client)
             .user(user_id)
             .detail("codes_left", left);

@@ -1,35 +1,54 @@
 //! Every message Sigil sends a user: links that prove something, and security notices that
 //! say what happened, when, from which device and address. Later flows (second factor,
 //! passkeys) add theirs here.
+//!
+//! The words are the `email-…` messages of the catalogs, looked up when the mail is rendered
+//! (in the recipient's language), not here: see [`crate::mail::Text`].
 
-use crate::mail::{Context, Mail};
+use crate::mail::{Context, Mail, Text};
 
-const NOT_YOU: &str =
-    "If this was not you, change your password now and sign out everywhere from your account page.";
+/// Words said when the mail is rendered, in its reader's language.
+fn later(say: impl Fn() -> String + Send + Sync + 'static) -> Text {
+    Text::later(say)
+}
 
-fn mail(kind: &'static str, to: &str, subject: &str, heading: &str) -> Mail {
+fn not_you() -> Text {
+    later(|| crate::i18n::t("email-not-you"))
+}
+
+/// `“a”, “b”`: names as a message lists them, quoted the reader's way.
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| crate::i18n::t1("email-quoted", "name", n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn mail(kind: &'static str, to: &str, subject: Text, heading: Text) -> Mail {
     Mail {
         kind,
         to: to.to_string(),
-        subject: subject.to_string(),
-        heading: heading.to_string(),
+        subject,
+        heading,
         paragraphs: Vec::new(),
         action: None,
         facts: Vec::new(),
-        why: "You received this because this address belongs to a Sigil account.".into(),
+        why: later(|| crate::i18n::t("email-why-account")),
     }
 }
 
 /// After registration, or when asked again: the link that proves the address.
 pub fn verify_address(to: &str, link: String, hours: u64) -> Mail {
+    let subject = later(|| crate::i18n::t("email-verify-subject"));
     Mail {
         paragraphs: vec![
-            "Confirm that this address is yours, so it can be used to get back into your account.".into(),
-            format!("The link works once, for {hours} hours."),
+            later(|| crate::i18n::t("email-verify-yours")),
+            later(move || crate::i18n::t1("email-verify-lifetime", "hours", hours)),
         ],
-        action: Some(("Confirm my address".into(), link)),
-        why: "You received this because this address was given when a Sigil account was created or changed. If that was not you, ignore this message: nothing happens without the link.".into(),
-        ..mail("verify_email", to, "Confirm your e-mail address", "Confirm your e-mail address")
+        action: Some((later(|| crate::i18n::t("email-verify-action")), link)),
+        why: later(|| crate::i18n::t("email-verify-why")),
+        ..mail("verify_email", to, subject.clone(), subject)
     }
 }
 
@@ -37,12 +56,17 @@ pub fn verify_address(to: &str, link: String, hours: u64) -> Mail {
 pub fn password_reset_link(to: &str, link: String, minutes: u64, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "Someone asked to reset the password of the Sigil account with this address.".into(),
-            format!("The link works once, for {minutes} minutes. Asking again, or changing the password, ends it."),
-            "If you did not ask, ignore this message: your password stays as it is.".into(),
+            later(|| crate::i18n::t("email-reset-asked")),
+            later(move || crate::i18n::t1("email-reset-lifetime", "minutes", minutes)),
+            later(|| crate::i18n::t("email-reset-not-asked")),
         ],
-        action: Some(("Choose a new password".into(), link)),
-        ..mail("password_reset", to, "Reset your Sigil password", "Reset your password")
+        action: Some((later(|| crate::i18n::t("email-reset-action")), link)),
+        ..mail(
+            "password_reset",
+            to,
+            later(|| crate::i18n::t("email-reset-subject")),
+            later(|| crate::i18n::t("email-reset-heading")),
+        )
     }
     .with_context(context)
 }
@@ -51,24 +75,35 @@ pub fn password_reset_link(to: &str, link: String, minutes: u64, context: &Conte
 pub fn confirm_new_address(to: &str, link: String, hours: u64, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "Someone asked to make this the e-mail address of a Sigil account.".into(),
-            format!("The change happens only when the link is followed. It works once, for {hours} hours."),
+            later(|| crate::i18n::t("email-new-address-asked")),
+            later(move || crate::i18n::t1("email-new-address-lifetime", "hours", hours)),
         ],
-        action: Some(("Use this address".into(), link)),
-        why: "You received this because this address was given as the new address of a Sigil account. If that was not you, ignore this message.".into(),
-        ..mail("email_change", to, "Confirm your new e-mail address", "Confirm your new address")
+        action: Some((later(|| crate::i18n::t("email-new-address-action")), link)),
+        why: later(|| crate::i18n::t("email-new-address-why")),
+        ..mail(
+            "email_change",
+            to,
+            later(|| crate::i18n::t("email-new-address-subject")),
+            later(|| crate::i18n::t("email-new-address-heading")),
+        )
     }
     .with_context(context)
 }
 
 /// To the old address when a change to `new_email` is requested.
 pub fn email_change_requested(to: &str, new_email: &str, context: &Context) -> Mail {
+    let new_email = new_email.to_string();
     Mail {
         paragraphs: vec![
-            format!("Someone asked to change the e-mail address of your account to {new_email}. It changes only once a link sent there is followed."),
-            NOT_YOU.into(),
+            later(move || crate::i18n::t1("email-change-requested-said", "address", &new_email)),
+            not_you(),
         ],
-        ..mail("email_change_requested", to, "Your Sigil e-mail address is being changed", "Your e-mail address is being changed")
+        ..mail(
+            "email_change_requested",
+            to,
+            later(|| crate::i18n::t("email-change-requested-subject")),
+            later(|| crate::i18n::t("email-change-requested-heading")),
+        )
     }
     .with_context(context)
 }
@@ -76,12 +111,18 @@ pub fn email_change_requested(to: &str, new_email: &str, context: &Context) -> M
 /// To the old address once a change to `new_email` is complete: the owner may not have made
 /// it, and this address no longer reaches the account.
 pub fn email_changed(to: &str, new_email: &str, context: &Context) -> Mail {
+    let new_email = new_email.to_string();
     Mail {
         paragraphs: vec![
-            format!("The e-mail address of your Sigil account is now {new_email}. This address no longer receives its mail, and links sent here before (password reset, confirmation) no longer work."),
-            "If this was not you, someone else may hold your account: contact this site's administrator now. They can disable the account, log it out everywhere and give it back its address. Until then, do not follow links in mail that claims to come from this account.".into(),
+            later(move || crate::i18n::t1("email-changed-said", "address", &new_email)),
+            later(|| crate::i18n::t("email-changed-not-you")),
         ],
-        ..mail("email_changed", to, "Your Sigil e-mail address was changed", "Your e-mail address was changed")
+        ..mail(
+            "email_changed",
+            to,
+            later(|| crate::i18n::t("email-changed-subject")),
+            later(|| crate::i18n::t("email-changed-heading")),
+        )
     }
     .with_context(context)
 }
@@ -90,34 +131,31 @@ pub fn email_changed(to: &str, new_email: &str, context: &Context) -> Mail {
 pub fn password_changed(to: &str, by_reset: bool, tokens: &LiveTokens, context: &Context) -> Mail {
     let (subject, what) = if by_reset {
         (
-            "Your Sigil password was reset",
-            "Your password was reset with a link sent to this address.",
+            later(|| crate::i18n::t("email-password-reset-subject")),
+            later(|| crate::i18n::t("email-password-reset-said")),
         )
     } else {
         (
-            "Your Sigil password was changed",
-            "Your password was changed.",
+            later(|| crate::i18n::t("email-password-changed-subject")),
+            later(|| crate::i18n::t("email-password-changed-said")),
         )
     };
-    let mut paragraphs = vec![
-        format!("{what} Every session signed in before has been signed out."),
-        NOT_YOU.into(),
-    ];
+    let mut paragraphs = vec![what, not_you()];
     let mut action = None;
     if !tokens.names.is_empty() {
-        let list = tokens
-            .names
-            .iter()
-            .map(|n| format!("\u{201c}{n}\u{201d}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        paragraphs.push(format!("A password change does not end personal access tokens, so scripts keep working. These still work: {list}. Revoke any you do not know."));
-        action = Some(("Review your tokens".to_string(), tokens.link.clone()));
+        let names = tokens.names.clone();
+        paragraphs.push(later(move || {
+            crate::i18n::t1("email-password-tokens", "tokens", quoted(&names))
+        }));
+        action = Some((
+            later(|| crate::i18n::t("email-password-tokens-action")),
+            tokens.link.clone(),
+        ));
     }
     Mail {
         paragraphs,
         action,
-        ..mail("password_changed", to, subject, subject)
+        ..mail("password_changed", to, subject.clone(), subject)
     }
     .with_context(context)
 }
@@ -133,14 +171,14 @@ pub struct LiveTokens {
 pub fn new_sign_in(to: &str, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "Your account was signed in to from a device it has not been used from before.".into(),
-            NOT_YOU.into(),
+            later(|| crate::i18n::t("email-new-sign-in-said")),
+            not_you(),
         ],
         ..mail(
             "new_sign_in",
             to,
-            "New sign-in to your Sigil account",
-            "New sign-in to your account",
+            later(|| crate::i18n::t("email-new-sign-in-subject")),
+            later(|| crate::i18n::t("email-new-sign-in-heading")),
         )
     }
     .with_context(context)
@@ -151,10 +189,15 @@ pub fn new_sign_in(to: &str, context: &Context) -> Mail {
 pub fn refresh_token_reuse(to: &str, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "A refresh token of one of your sessions was presented again after it had already been used. A copy of it may be in someone else's hands, so that session was signed out as a precaution.".into(),
-            "If you just signed in again on that device, you can ignore this. Otherwise change your password.".into(),
+            later(|| crate::i18n::t("email-refresh-reuse-said")),
+            later(|| crate::i18n::t("email-refresh-reuse-advice")),
         ],
-        ..mail("refresh_reuse", to, "A Sigil session was signed out as a precaution", "A session was signed out as a precaution")
+        ..mail(
+            "refresh_reuse",
+            to,
+            later(|| crate::i18n::t("email-refresh-reuse-subject")),
+            later(|| crate::i18n::t("email-refresh-reuse-heading")),
+        )
     }
     .with_context(context)
 }
@@ -164,23 +207,23 @@ pub fn second_factor_changed(to: &str, what: SecondFactorChange, context: &Conte
     let (kind, subject, said) = match what {
         SecondFactorChange::Enabled => (
             "mfa_enabled",
-            "Two-step sign-in is on for your Sigil account",
-            "An authenticator app was added to your account: signing in now asks for a code from it after the password.",
+            later(|| crate::i18n::t("email-mfa-enabled-subject")),
+            later(|| crate::i18n::t("email-mfa-enabled-said")),
         ),
         SecondFactorChange::Disabled => (
             "mfa_disabled",
-            "Two-step sign-in was turned off for your Sigil account",
-            "The authenticator app and the recovery codes were removed from your account: signing in asks for the password only.",
+            later(|| crate::i18n::t("email-mfa-disabled-subject")),
+            later(|| crate::i18n::t("email-mfa-disabled-said")),
         ),
         SecondFactorChange::CodesRenewed => (
             "recovery_codes_regenerated",
-            "New recovery codes for your Sigil account",
-            "New recovery codes were made for your account; the old ones no longer work.",
+            later(|| crate::i18n::t("email-codes-renewed-subject")),
+            later(|| crate::i18n::t("email-codes-renewed-said")),
         ),
     };
     Mail {
-        paragraphs: vec![said.into(), NOT_YOU.into()],
-        ..mail(kind, to, subject, subject)
+        paragraphs: vec![said, not_you()],
+        ..mail(kind, to, subject.clone(), subject)
     }
     .with_context(context)
 }
@@ -197,15 +240,15 @@ pub enum SecondFactorChange {
 pub fn recovery_code_used(to: &str, left: i64, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "A recovery code was used to sign in to your account in place of a code from your authenticator app.".into(),
-            format!("That code no longer works; {left} of your recovery codes are left. Make new ones from your account page when they run low."),
-            NOT_YOU.into(),
+            later(|| crate::i18n::t("email-recovery-code-used-said")),
+            later(move || crate::i18n::t1("email-recovery-code-used-left", "left", left)),
+            not_you(),
         ],
         ..mail(
             "recovery_code_used",
             to,
-            "A recovery code was used for your Sigil account",
-            "A recovery code was used",
+            later(|| crate::i18n::t("email-recovery-code-used-subject")),
+            later(|| crate::i18n::t("email-recovery-code-used-heading")),
         )
     }
     .with_context(context)
@@ -215,11 +258,16 @@ pub fn recovery_code_used(to: &str, left: i64, context: &Context) -> Mail {
 pub fn account_deleted(to: &str, context: &Context) -> Mail {
     Mail {
         paragraphs: vec![
-            "Your Sigil account was deleted, with its posts, sessions and second factors. Nothing more can be done with it.".into(),
-            "If you did not ask for this, contact the people who run this Sigil.".into(),
+            later(|| crate::i18n::t("email-account-deleted-said")),
+            later(|| crate::i18n::t("email-account-deleted-not-asked")),
         ],
-        why: "You received this because this address belonged to a Sigil account.".into(),
-        ..mail("account_deleted", to, "Your Sigil account was deleted", "Your account was deleted")
+        why: later(|| crate::i18n::t("email-account-deleted-why")),
+        ..mail(
+            "account_deleted",
+            to,
+            later(|| crate::i18n::t("email-account-deleted-subject")),
+            later(|| crate::i18n::t("email-account-deleted-heading")),
+        )
     }
     .with_context(context)
 }
@@ -227,31 +275,32 @@ pub fn account_deleted(to: &str, context: &Context) -> Mail {
 /// A passkey was added to or removed from the account, or one was refused because its
 /// signature counter went backwards (a copy of it may exist).
 pub fn passkey_changed(to: &str, name: &str, what: PasskeyChange, context: &Context) -> Mail {
+    let name = name.to_string();
     let (kind, subject, said) = match what {
         PasskeyChange::Added => (
             "passkey_added",
-            "A passkey was added to your Sigil account",
-            format!("The passkey \u{201c}{name}\u{201d} was added to your account: it can now sign in without the password, or confirm a sign-in after it."),
+            later(|| crate::i18n::t("email-passkey-added-subject")),
+            later(move || crate::i18n::t1("email-passkey-added-said", "name", &name)),
         ),
         PasskeyChange::Removed => (
             "passkey_removed",
-            "A passkey was removed from your Sigil account",
-            format!("The passkey \u{201c}{name}\u{201d} was removed from your account and no longer signs in."),
+            later(|| crate::i18n::t("email-passkey-removed-subject")),
+            later(move || crate::i18n::t1("email-passkey-removed-said", "name", &name)),
         ),
         PasskeyChange::Used => (
             "passkey_used",
-            "Your passkey was used with your Sigil account",
-            format!("The passkey \u{201c}{name}\u{201d} was just used with your account: to sign in, or to confirm it was you before a change."),
+            later(|| crate::i18n::t("email-passkey-used-subject")),
+            later(move || crate::i18n::t1("email-passkey-used-said", "name", &name)),
         ),
         PasskeyChange::CloneSuspected => (
             "passkey_clone_suspected",
-            "A passkey of your Sigil account was refused",
-            format!("A sign-in with the passkey \u{201c}{name}\u{201d} was refused: the authenticator's signature counter went backwards, which happens when the passkey's key has been copied to another device. If you did not copy it, remove this passkey from your account page."),
+            later(|| crate::i18n::t("email-passkey-clone-suspected-subject")),
+            later(move || crate::i18n::t1("email-passkey-clone-suspected-said", "name", &name)),
         ),
     };
     Mail {
-        paragraphs: vec![said, NOT_YOU.into()],
-        ..mail(kind, to, subject, subject)
+        paragraphs: vec![said, not_you()],
+        ..mail(kind, to, subject.clone(), subject)
     }
     .with_context(context)
 }
@@ -273,16 +322,25 @@ pub fn pat_created(
     expires_at: time::OffsetDateTime,
     context: &Context,
 ) -> Mail {
-    let subject = "A personal access token was created for your Sigil account";
+    let name = name.to_string();
     let mut mail = Mail {
         paragraphs: vec![
-            format!("The personal access token \u{201c}{name}\u{201d} was created. Scripts that hold it can act for you with the scopes below, without your password, until it expires or is revoked."),
-            "If this was not you, revoke it from your account page (Personal access tokens), then change your password.".into(),
+            later(move || crate::i18n::t1("email-pat-created-said", "name", &name)),
+            later(|| crate::i18n::t("email-pat-created-not-you")),
         ],
-        ..mail("pat_created", to, subject, "A personal access token was created")
+        ..mail(
+            "pat_created",
+            to,
+            later(|| crate::i18n::t("email-pat-created-subject")),
+            later(|| crate::i18n::t("email-pat-created-heading")),
+        )
     };
-    mail.facts.push(("Scopes", scopes.to_string()));
-    mail.facts.push(("Expires", crate::mail::when(expires_at)));
+    mail.facts
+        .push((later(|| crate::i18n::t("email-fact-scopes")), scopes.into()));
+    mail.facts.push((
+        later(|| crate::i18n::t("email-fact-expires")),
+        crate::mail::when(expires_at).into(),
+    ));
     mail.with_context(context)
 }
 
@@ -298,24 +356,38 @@ pub enum PatRevoker {
 
 /// Tokens were revoked by someone other than their owner.
 pub fn pat_revoked(to: &str, names: &[&str], by: PatRevoker, context: &Context) -> Mail {
-    let list = names
-        .iter()
-        .map(|n| format!("\u{201c}{n}\u{201d}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let what = match (by, names.len()) {
-        (PatRevoker::Admin, 1) => format!("An administrator revoked your personal access token {list}."),
-        (PatRevoker::Admin, _) => format!("An administrator revoked your personal access tokens {list}."),
-        (PatRevoker::RevocationEndpoint, _) => format!("Your personal access token {list} was revoked by someone who held it, through the revocation endpoint. Secret scanners do this when a token is found published, in a repository or a log."),
-        (PatRevoker::Disabled, _) => format!("An administrator disabled your account, which revoked your personal access tokens {list}. They stay revoked if the account is enabled again."),
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let count = names.len();
+    let what = match (by, count) {
+        (PatRevoker::Admin, 1) => later(move || {
+            crate::i18n::t1("email-pat-revoked-by-admin-one", "tokens", quoted(&names))
+        }),
+        (PatRevoker::Admin, _) => {
+            later(move || crate::i18n::t1("email-pat-revoked-by-admin", "tokens", quoted(&names)))
+        }
+        (PatRevoker::RevocationEndpoint, _) => {
+            later(move || crate::i18n::t1("email-pat-revoked-by-holder", "tokens", quoted(&names)))
+        }
+        // Every token the account had: one or several.
+        (PatRevoker::Disabled, _) => later(move || {
+            let tokens = quoted(&names);
+            crate::i18n::t2(
+                "email-pat-revoked-by-disabling",
+                "tokens",
+                tokens,
+                "count",
+                count,
+            )
+        }),
     };
-    let subject = "A personal access token of your Sigil account was revoked";
     Mail {
-        paragraphs: vec![
-            what,
-            "Scripts that used it now get 401. Create a new token from your account page if they still need one.".into(),
-        ],
-        ..mail("pat_revoked", to, subject, "A personal access token was revoked")
+        paragraphs: vec![what, later(|| crate::i18n::t("email-pat-revoked-scripts"))],
+        ..mail(
+            "pat_revoked",
+            to,
+            later(|| crate::i18n::t("email-pat-revoked-subject")),
+            later(|| crate::i18n::t("email-pat-revoked-heading")),
+        )
     }
     .with_context(context)
 }
@@ -323,18 +395,20 @@ pub fn pat_revoked(to: &str, names: &[&str], by: PatRevoker, context: &Context) 
 /// An administrator's invitation to register: the single-use link that makes an account at
 /// this address, already verified.
 pub fn invitation(to: &str, link: String, days: u64, invited_by: &str) -> Mail {
+    let invited_by = invited_by.to_string();
     let lifetime = match days {
-        1 => "1 day".to_string(),
-        n => format!("{n} days"),
+        1 => later(|| crate::i18n::t("email-invitation-lifetime-one-day")),
+        n => later(move || crate::i18n::t1("email-invitation-lifetime", "days", n)),
     };
+    let subject = later(|| crate::i18n::t("email-invitation-subject"));
     Mail {
         paragraphs: vec![
-            format!("{invited_by} invited you to create an account on Sigil with this address."),
-            format!("The link works once, for {lifetime}. The account it makes uses this address."),
+            later(move || crate::i18n::t1("email-invitation-said", "inviter", &invited_by)),
+            lifetime,
         ],
-        action: Some(("Create my account".into(), link)),
-        why: "You received this because an administrator of this Sigil invited this address. If you do not want an account, ignore this message: nothing happens without the link.".into(),
-        ..mail("invitation", to, "You are invited to Sigil", "You are invited to Sigil")
+        action: Some((later(|| crate::i18n::t("email-invitation-action")), link)),
+        why: later(|| crate::i18n::t("email-invitation-why")),
+        ..mail("invitation", to, subject.clone(), subject)
     }
 }
 
@@ -348,18 +422,45 @@ pub fn sign_in_attempts(
     reset_page: String,
     context: &Context,
 ) -> Mail {
-    let subject = "Failed sign-ins to your Sigil account";
+    let longest_wait = longest_wait.to_string();
     let mut mail = Mail {
         paragraphs: vec![
-            format!("{failures} sign-ins to your account failed in a row: wrong passwords or second-factor codes. The last one came from the device and address below."),
-            format!("Your account is not locked. Each further failure makes the next attempt wait a little longer, up to {longest_wait}."),
-            "To get in now, sign in with a passkey if you have one, or choose a new password with a reset link: neither waits. If these attempts were not yours, a new password also ends every session.".into(),
+            later(move || crate::i18n::t1("email-sign-in-attempts-said", "failures", failures)),
+            later(move || {
+                let wait = wait_said(&longest_wait);
+                crate::i18n::t1("email-sign-in-attempts-not-locked", "wait", wait)
+            }),
+            later(|| crate::i18n::t("email-sign-in-attempts-get-in")),
         ],
-        action: Some(("Get a reset link".into(), reset_page)),
-        ..mail("sign_in_attempts", to, subject, "Someone is trying to sign in to your account")
+        action: Some((
+            later(|| crate::i18n::t("email-sign-in-attempts-action")),
+            reset_page,
+        )),
+        ..mail(
+            "sign_in_attempts",
+            to,
+            later(|| crate::i18n::t("email-sign-in-attempts-subject")),
+            later(|| crate::i18n::t("email-sign-in-attempts-heading")),
+        )
     };
-    mail.facts.push(("Failed sign-ins", failures.to_string()));
+    mail.facts.push((
+        later(|| crate::i18n::t("email-fact-failed-sign-ins")),
+        failures.to_string().into(),
+    ));
     mail.with_context(context)
+}
+
+/// [`crate::accounts::throttle::wait_in_words`]' English ("a second", "5 seconds", "a
+/// minute", "15 minutes") in the reader's language.
+fn wait_said(words: &str) -> String {
+    let (count, unit) = words.split_once(' ').unwrap_or(("", words));
+    let count: u64 = count.parse().unwrap_or(1);
+    match unit {
+        "second" | "seconds" | "minute" | "minutes" => {
+            crate::i18n::t2("email-wait", "unit", unit, "count", count)
+        }
+        _ => words.to_string(),
+    }
 }
 
 /// The user let an app use their account (a first consent to an app that is not first-party,
@@ -373,43 +474,61 @@ pub fn app_authorized(
     revoke_link: String,
     context: &Context,
 ) -> Mail {
-    let subject = "An app can now use your Sigil account";
+    let name = app.to_string();
     let mut mail = Mail {
         paragraphs: vec![
-            format!("You allowed \u{201c}{app}\u{201d} to use your Sigil account. It can do what is listed below until you take its access back."),
-            "To take it back, open your account page: under \u{201c}Apps with access\u{201d}, revoke the app. It is signed out at once, and asks you again next time.".into(),
-            "If this was not you, revoke the app, then change your password and sign out everywhere.".into(),
+            later(move || crate::i18n::t1("email-app-authorized-said", "app", &name)),
+            later(|| crate::i18n::t("email-app-authorized-take-back")),
+            later(|| crate::i18n::t("email-app-authorized-not-you")),
         ],
-        action: Some(("Review apps with access".into(), revoke_link)),
-        ..mail("app_authorized", to, subject, "An app can now use your account")
+        action: Some((
+            later(|| crate::i18n::t("email-app-authorized-action")),
+            revoke_link,
+        )),
+        ..mail(
+            "app_authorized",
+            to,
+            later(|| crate::i18n::t("email-app-authorized-subject")),
+            later(|| crate::i18n::t("email-app-authorized-heading")),
+        )
     };
-    mail.facts.push(("App", app.to_string()));
-    mail.facts.push(("Access", scopes.join("; ")));
+    mail.facts
+        .push((later(|| crate::i18n::t("email-fact-app")), app.into()));
+    // The scopes in words are the domain layer's English: each is said with `tr`.
+    let scopes = scopes.to_vec();
+    mail.facts.push((
+        later(|| crate::i18n::t("email-fact-access")),
+        later(move || {
+            scopes
+                .iter()
+                .map(|s| crate::i18n::tr(s))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+    ));
     mail.with_context(context)
 }
 
 /// An outside provider's account was linked to or unlinked from the Sigil account: it now
 /// signs in (or no longer does).
 pub fn identity_changed(to: &str, provider_name: &str, linked: bool, context: &Context) -> Mail {
+    let (p1, p2) = (provider_name.to_string(), provider_name.to_string());
     let (kind, subject, said) = if linked {
         (
             "identity_linked",
-            format!("{provider_name} can now sign in to your Sigil account"),
-            format!("Your {provider_name} account was linked to your Sigil account: signing in with {provider_name} now opens it."),
+            later(move || crate::i18n::t1("email-identity-linked-subject", "provider", &p1)),
+            later(move || crate::i18n::t1("email-identity-linked-said", "provider", &p2)),
         )
     } else {
         (
             "identity_unlinked",
-            format!("{provider_name} was unlinked from your Sigil account"),
-            format!("Your {provider_name} account was unlinked from your Sigil account and no longer signs in to it."),
+            later(move || crate::i18n::t1("email-identity-unlinked-subject", "provider", &p1)),
+            later(move || crate::i18n::t1("email-identity-unlinked-said", "provider", &p2)),
         )
     };
     Mail {
-        paragraphs: vec![
-            said,
-            "If this was not you, change your password, sign out everywhere from your account page, and unlink any provider you do not know.".into(),
-        ],
-        ..mail(kind, to, &subject, &subject)
+        paragraphs: vec![said, later(|| crate::i18n::t("email-identity-not-you"))],
+        ..mail(kind, to, subject.clone(), subject)
     }
     .with_context(context)
 }

@@ -69,7 +69,7 @@ impl Accounts {
     ) -> Result<(), AppError> {
         let what = PasskeyChange::Used;
         let notice = notices::passkey_changed(&user.email, name, what, &Context::of(client));
-        let message = self.notifier.render(&notice)?;
+        let message = self.notifier.render(&notice, user.locale())?;
         let event = Event::new(EventKind::PasskeyUsed, client)
             .user(user.id)
             .actor(user.id)
@@ -152,12 +152,15 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<PasskeyRow, AppError> {
         let rp = self.rp()?;
-        let notice = self.notifier.render(&notices::passkey_changed(
-            &user.email,
-            name.as_str(),
-            PasskeyChange::Added,
-            &Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &notices::passkey_changed(
+                &user.email,
+                name.as_str(),
+                PasskeyChange::Added,
+                &Context::of(client),
+            ),
+            user.locale(),
+        )?;
         let event = Event::new(EventKind::PasskeyAdded, client)
             .user(user.id)
             .actor(user.id)
@@ -221,6 +224,7 @@ impl Accounts {
         client: &ClientInfo,
     ) -> Result<(), AppError> {
         let (user_id, email, context) = (user.id, user.email.clone(), Context::of(client));
+        let language = user.locale();
         let notifier = self.notifier.clone();
         let client = client.clone();
         self.db
@@ -234,7 +238,7 @@ impl Accounts {
                         PasskeyChange::Removed,
                         &context,
                     );
-                    outbox::enqueue(conn, &notifier.render(&notice)?)?;
+                    outbox::enqueue(conn, &notifier.render(&notice, language)?)?;
                     let event = Event::new(EventKind::PasskeyRemoved, &client)
                         .user(user_id)
                         .actor(user_id)

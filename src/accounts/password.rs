@@ -94,12 +94,10 @@ impl Accounts {
         self.screen_password(&new, owner, "new_password").await?;
         let hash = self.passwords.hash(new).await?;
         let tokens = self.live_tokens(user.id).await?;
-        let notice = self.notifier.render(&notices::password_changed(
-            &user.email,
-            false,
-            &tokens,
-            &Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &notices::password_changed(&user.email, false, &tokens, &Context::of(client)),
+            user.locale(),
+        )?;
         let user_id = user.id;
         let changed = Event::new(EventKind::PasswordChanged, client)
             .user(user_id)

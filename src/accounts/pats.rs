@@ -161,13 +161,16 @@ impl Accounts {
         let hash = checksummed::hash(&token);
         let hint = PAT.hint(&token);
         let expires_at = crate::db::now() + Duration::days(i64::from(spec.days));
-        let notice = self.notifier.render(&notices::pat_created(
-            &user.email,
-            spec.name.as_str(),
-            &spec.scopes.to_string(),
-            crate::db::to_utc(expires_at),
-            &Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &notices::pat_created(
+                &user.email,
+                spec.name.as_str(),
+                &spec.scopes.to_string(),
+                crate::db::to_utc(expires_at),
+                &Context::of(client),
+            ),
+            user.locale(),
+        )?;
         let event = Event::new(EventKind::PatCreated, client)
             .user(user.id)
             .actor(user.id)
@@ -261,7 +264,7 @@ impl Accounts {
                         let names: Vec<&str> = revoked.iter().map(|r| r.name.as_str()).collect();
                         let mail =
                             notices::pat_revoked(&owner.email, &names, PatRevoker::Admin, &context);
-                        crate::db::outbox::enqueue(conn, &notifier.render(&mail)?)?;
+                        crate::db::outbox::enqueue(conn, &notifier.render(&mail, owner.locale())?)?;
                     }
                     Ok(())
                 })
@@ -290,7 +293,7 @@ pub fn revoke_for_disabled(
     if !revoked.is_empty() {
         let names: Vec<&str> = revoked.iter().map(|r| r.name.as_str()).collect();
         let mail = notices::pat_revoked(&owner.email, &names, PatRevoker::Disabled, context);
-        crate::db::outbox::enqueue(conn, &notifier.render(&mail)?)?;
+        crate::db::outbox::enqueue(conn, &notifier.render(&mail, owner.locale())?)?;
     }
     Ok(revoked.len())
 }

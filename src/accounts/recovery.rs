@@ -64,7 +64,7 @@ impl Accounts {
     ) -> Result<(), AppError> {
         let ttl = self.notifier.settings.password_reset_ttl;
         let context = Context::of(client);
-        let link = self.pending_link(Purpose::Reset, &user.email, ttl, |link| {
+        let link = self.pending_link(Purpose::Reset, &user.email, user.locale(), ttl, |link| {
             vec![notices::password_reset_link(
                 &user.email,
                 link,
@@ -102,12 +102,10 @@ impl Accounts {
         let hash = self.passwords.hash(new).await?;
         let event = Event::new(EventKind::PasswordReset, client).user(user.id);
         let tokens = self.live_tokens(user.id).await?;
-        let notice = self.notifier.render(&notices::password_changed(
-            &user.email,
-            true,
-            &tokens,
-            &Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &notices::password_changed(&user.email, true, &tokens, &Context::of(client)),
+            user.locale(),
+        )?;
         let used = self
             .db
             .run(move |conn| {

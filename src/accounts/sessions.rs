@@ -55,9 +55,10 @@ impl Accounts {
         provider: Option<&str>,
     ) -> Result<StartedSession, AppError> {
         let key = client.device().key;
-        let notice = self
-            .notifier
-            .render(&notices::new_sign_in(&user.email, &Context::of(client)))?;
+        let notice = self.notifier.render(
+            &notices::new_sign_in(&user.email, &Context::of(client)),
+            user.locale(),
+        )?;
         let user_id = user.id;
         let announced = self
             .db
@@ -203,7 +204,7 @@ impl Accounts {
                 return Ok(());
             }
             let notice = notices::refresh_token_reuse(&user.email, &Context::of(&client));
-            match notifier.render(&notice) {
+            match notifier.render(&notice, user.locale()) {
                 Ok(message) => outbox::enqueue(conn, &message)?,
                 // The family is revoked all the same; the log says why no mail went.
                 Err(e) => e.log_if_internal(),

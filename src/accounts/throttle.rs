@@ -275,7 +275,7 @@ impl Accounts {
             reset_page,
             &Context::of(client),
         );
-        let message = self.notifier.render(&notice)?;
+        let message = self.notifier.render(&notice, user.locale())?;
         let sent = self
             .db
             .run(move |conn| {

@@ -121,7 +121,11 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Option<Caller>, AppError>
                 scopes: Scopes::from_stored(auth.claims.scope.as_deref().unwrap_or_default()),
                 auth,
             }),
-            None => Caller::FirstParty(auth),
+            None => {
+                // The signed-in user's language outranks the request's (API.md part three §5).
+                crate::i18n::note_user_locale(auth.user.locale());
+                Caller::FirstParty(auth)
+            }
         }
     };
     req.extensions_mut().insert(done.clone());

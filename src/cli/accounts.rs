@@ -59,7 +59,7 @@ pub fn create_user(settings: &Settings, email: &str, username: &str, admin: bool
     };
     let result = match db.get() {
         Ok(mut conn) => crate::db::write_transaction(&mut conn, |conn| {
-            let user = User::create(conn, &email, &username, &hash)?;
+            let user = User::create(conn, &email, &username, &hash, None)?;
             let user = User::mark_verified(conn, user.id)?;
             match admin {
                 true => Ok(User::set_role(conn, user.id, Role::Admin)?),

@@ -24,6 +24,9 @@ pub struct MailSettings {
     pub email_verify_ttl: Duration,
     /// The first retry waits this long; each next one twice as long (up to 24 h in all).
     pub retry_base: Duration,
+    /// `DEFAULT_LOCALE`: the language of mail to a user who chose none, and of pages when
+    /// nothing else names one.
+    pub default_locale: crate::i18n::Locale,
 }
 
 /// How messages leave the outbox.
@@ -102,7 +105,14 @@ impl MailSettings {
         let reset_minutes = number(get, "PASSWORD_RESET_MINUTES", 30, 1, 24 * 60)?;
         let verify_hours = number(get, "EMAIL_VERIFY_HOURS", 24, 1, 24 * 30)?;
         let retry_seconds = number(get, "MAIL_RETRY_BASE_SECONDS", 30, 1, 3600)?;
+        let default_locale = match get("DEFAULT_LOCALE") {
+            None => crate::i18n::Locale::En,
+            Some(raw) => crate::i18n::Locale::parse(raw.trim()).ok_or_else(|| {
+                ConfigError::new("DEFAULT_LOCALE", format!("{raw:?} is not en, de or es"))
+            })?,
+        };
         Ok(Self {
+            default_locale,
             public_url,
             passkey_origin,
             transport,

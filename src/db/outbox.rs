@@ -15,6 +15,8 @@ pub struct NewMessage {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    /// The language it is written in (its `Content-Language`).
+    pub locale: crate::i18n::Locale,
 }
 
 /// A message a sender has claimed.
@@ -29,6 +31,8 @@ pub struct Claimed {
     pub html_body: String,
     pub attempts: i32,
     pub created_at: PrimitiveDateTime,
+    /// `en`, `de` or `es`; none for messages queued before languages.
+    pub locale: Option<String>,
 }
 
 /// Stores a message for delivery as soon as possible. Call it inside the transaction of what
@@ -41,6 +45,7 @@ pub fn enqueue(conn: &mut DbConnection, message: &NewMessage) -> QueryResult<()>
             outbox::subject.eq(&message.subject),
             outbox::text_body.eq(&message.text_body),
             outbox::html_body.eq(&message.html_body),
+            outbox::locale.eq(message.locale.tag()),
             outbox::kind.eq(message.kind),
             outbox::status.eq("pending"),
             outbox::attempts.eq(0),

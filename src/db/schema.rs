@@ -218,6 +218,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -365,6 +366,7 @@ diesel::table! {
         email_verified -> Bool,
         role -> Text,
         disabled -> Bool,
+        locale -> Nullable<Text>,
     }
 }
 

@@ -7,6 +7,7 @@ use super::schema::users;
 use super::stored_time::StoredTime;
 use super::DbConnection;
 use crate::domain::{Email, Role, Username};
+use crate::i18n::Locale;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
@@ -26,6 +27,8 @@ pub struct User {
     pub role: String,
     /// A disabled user cannot sign in, and every token of theirs is refused.
     pub disabled: bool,
+    /// The language chosen for pages and mail (`en`, `de`, `es`), or none.
+    pub locale: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -36,9 +39,31 @@ struct NewUserRow<'a> {
     password_hash: &'a str,
     created_at: PrimitiveDateTime,
     updated_at: PrimitiveDateTime,
+    locale: Option<&'static str>,
 }
 
 impl User {
+    /// The language the user chose; none when never chosen (or unreadable, which only a hand
+    /// edit of the column could make).
+    pub fn locale(&self) -> Option<Locale> {
+        self.locale.as_deref().and_then(Locale::parse)
+    }
+
+    /// Saves (or, with `None`, clears) the user's language.
+    pub fn set_locale(
+        conn: &mut DbConnection,
+        id: i32,
+        locale: Option<Locale>,
+    ) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::locale.eq(locale.map(Locale::tag)),
+                users::updated_at.eq(super::now()),
+            ))
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::User)
     }
@@ -115,6 +140,7 @@ impl User {
         email: &Email,
         username: &Username,
         password_hash: &str,
+        locale: Option<Locale>,
     ) -> Result<User, CreateUserError> {
         let now = super::now();
         let row = NewUserRow {
@@ -123,6 +149,7 @@ impl User {
             password_hash,
             created_at: now,
             updated_at: now,
+            locale: locale.map(Locale::tag),
         };
         diesel::insert_into(users::table)
             .values(&row)

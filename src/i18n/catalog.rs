@@ -214,9 +214,12 @@ impl Pattern {
             if value.is_empty() {
                 return None;
             }
-            let value = match value.parse::<f64>() {
-                Ok(n) if !value.contains(['e', 'E', 'i', 'I', 'n', 'N']) => FluentValue::from(n),
-                _ => FluentValue::from(value.to_string()),
+            // A plain whole number (a count, a wait) becomes a number, so plural rules choose
+            // the words; "007" or "1.5" (a username, say) stays text, as typed.
+            let canonical = value.parse::<u64>().ok().filter(|n| n.to_string() == value);
+            let value = match canonical {
+                Some(n) => FluentValue::from(n as f64),
+                None => FluentValue::from(value.to_string()),
             };
             args.insert(Cow::Owned(name.clone()), value);
         }
@@ -299,7 +302,10 @@ mod tests {
     fn english_stays_as_written_and_unknown_text_passes_through() {
         assert_eq!(tr("anything at all"), "anything at all");
         with_locale(Locale::De, || {
-            assert_eq!(tr("no catalog has these words"), "no catalog has these words");
+            assert_eq!(
+                tr("no catalog has these words"),
+                "no catalog has these words"
+            );
         });
     }
 }
@@ -370,7 +376,10 @@ mod catalog_files {
             assert!(missing.is_empty(), "{tag} lacks {missing:?}");
             assert!(extra.is_empty(), "{tag} has ids English lacks: {extra:?}");
             for (id, file) in &other {
-                assert_eq!(&en[id], file, "{tag}: {id} is in another file than in English");
+                assert_eq!(
+                    &en[id], file,
+                    "{tag}: {id} is in another file than in English"
+                );
             }
         }
     }
@@ -404,11 +413,49 @@ mod catalog_files {
         assert!(missing.is_empty(), "ids no catalog has: {missing:?}");
     }
 
+    /// The `$variables` of message `id` in any of the three languages.
+    fn variables(id: &str) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for tag in ["en", "de", "es"] {
+            let dir = root().join("locales").join(tag);
+            for entry in std::fs::read_dir(&dir).expect("readable") {
+                let source = std::fs::read_to_string(entry.expect("readable").path()).unwrap();
+                let prefix = format!("{id} =");
+                let Some(at) = source.lines().position(|l| l.starts_with(&prefix)) else {
+                    continue;
+                };
+                let lines: Vec<&str> = source.lines().collect();
+                let mut body = lines[at].to_string();
+                for l in &lines[at + 1..] {
+                    if l.starts_with(' ') || l.is_empty() {
+                        body.push_str(l);
+                    } else {
+                        break;
+                    }
+                }
+                for (i, _) in body.match_indices('$') {
+                    let name: String = body[i + 1..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
+                    names.insert(name);
+                }
+            }
+        }
+        names
+    }
+
     #[test]
     fn every_message_formats_in_every_language() {
         for locale in Locale::ALL {
             for id in keys() {
-                let text = CATALOGS.try_lookup(langid(locale), id);
+                // Every variable the message names in any language, given a number (which
+                // also satisfies a text placeable).
+                let args: HashMap<Cow<'static, str>, FluentValue> = variables(id)
+                    .into_iter()
+                    .map(|v| (Cow::Owned(v), FluentValue::from(2)))
+                    .collect();
+                let text = CATALOGS.try_lookup_complete(langid(locale), id, Some(&args));
                 assert!(text.is_some(), "{locale}: {id} does not format");
             }
         }

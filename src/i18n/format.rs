@@ -119,6 +119,56 @@ impl fmt::Display for Moment {
 
 impl askama::filters::HtmlSafe for Moment {}
 
+/// A time, or the words a page shows when there is none ("never"): the words in the reader's
+/// language through [`super::tr`], escaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    At(Moment),
+    /// A time and the address it came from: `… from 192.0.2.1`.
+    AtFrom(Moment, String),
+    Words(&'static str),
+}
+
+impl From<Moment> for Shown {
+    fn from(m: Moment) -> Self {
+        Self::At(m)
+    }
+}
+
+impl From<&'static str> for Shown {
+    fn from(words: &'static str) -> Self {
+        Self::Words(words)
+    }
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::At(m) => m.fmt(f),
+            Self::AtFrom(m, from) => {
+                let words = format!(" {} {from}", super::t("common-from"));
+                write!(
+                    f,
+                    "{m}{}",
+                    askama::filters::escape(words, askama::filters::Html)
+                        .map_err(|_| fmt::Error)?
+                )
+            }
+            Self::Words(w) => {
+                let words = super::tr(w);
+                write!(
+                    f,
+                    "{}",
+                    askama::filters::escape(words, askama::filters::Html)
+                        .map_err(|_| fmt::Error)?
+                )
+            }
+        }
+    }
+}
+
+impl askama::filters::HtmlSafe for Shown {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,9 @@ pub fn from_accept_language(header: &str) -> Option<Locale> {
             let q = parts
                 .find_map(|p| {
                     let (k, v) = p.split_once('=')?;
-                    k.trim().eq_ignore_ascii_case("q").then(|| quality(v.trim()))
+                    k.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| quality(v.trim()))
                 })
                 .unwrap_or(Some(1000))?;
             (q > 0 && !range.is_empty() && range != "*").then_some((q, range))

@@ -1,6 +1,13 @@
 //! What a message says, and its text and HTML parts. Every message names what happened and
 //! why the reader got it; notices also say when, from which device and address, and link to
 //! the account page.
+//!
+//! A message's words are [`Text`]: looked up in the catalogs when the message is rendered, so
+//! a mail made anywhere is written in the language current around [`Mail::render`] (the
+//! recipient's, set with [`crate::i18n::with_locale`]).
+
+use std::fmt;
+use std::sync::Arc;
 
 use askama::Template;
 use time::OffsetDateTime;
@@ -26,33 +33,79 @@ impl Context {
     }
 }
 
+/// Words of a message, said when it is rendered, in the language current then: usually
+/// `Text::later` of a catalog lookup (an `email-…` message); text the same in every language (a
+/// name, an address, a time) comes `From` a `String` or `&str`.
+#[derive(Clone)]
+pub struct Text(Arc<dyn Fn() -> String + Send + Sync>);
+
+impl Text {
+    /// Words that `say` gives at render time.
+    pub fn later(say: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        Self(Arc::new(say))
+    }
+
+    /// The words, in the current language.
+    pub fn say(&self) -> String {
+        (self.0)()
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Self::later(move || text.clone())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Self::from(text.to_string())
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.say(), f)
+    }
+}
+
 /// A message before rendering.
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub kind: &'static str,
     pub to: String,
-    pub subject: String,
-    pub heading: String,
-    pub paragraphs: Vec<String>,
+    pub subject: Text,
+    pub heading: Text,
+    pub paragraphs: Vec<Text>,
     /// The one thing to do, as a button (HTML) or a line with the URL (text).
-    pub action: Option<(String, String)>,
+    pub action: Option<(Text, String)>,
     /// What, when, where: shown as a small table.
-    pub facts: Vec<(&'static str, String)>,
+    pub facts: Vec<(Text, Text)>,
     /// Why the reader got this message.
-    pub why: String,
+    pub why: Text,
+}
+
+/// A message's words in the current language: what the templates show.
+struct Said {
+    subject: String,
+    heading: String,
+    paragraphs: Vec<String>,
+    action: Option<(String, String)>,
+    facts: Vec<(String, String)>,
+    why: String,
 }
 
 #[derive(Template)]
 #[template(path = "email/message.html")]
 struct HtmlPart<'a> {
-    mail: &'a Mail,
+    mail: &'a Said,
     account_url: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "email/message.txt")]
 struct TextPart<'a> {
-    mail: &'a Mail,
+    mail: &'a Said,
     account_url: &'a str,
 }
 
@@ -65,33 +118,67 @@ pub fn when(at: OffsetDateTime) -> String {
 impl Mail {
     /// Adds when, the device and the address of `context` to the facts.
     pub fn with_context(mut self, context: &Context) -> Self {
-        self.facts.push(("When", when(context.at)));
-        self.facts.push(("Device", context.device.clone()));
+        self.facts.push((
+            Text::later(|| crate::i18n::t("email-fact-when")),
+            when(context.at).into(),
+        ));
+        // The device's label is the domain layer's English ("Firefox 132 on Windows").
+        let device = context.device.clone();
+        self.facts.push((
+            Text::later(|| crate::i18n::t("email-fact-device")),
+            Text::later(move || crate::i18n::tr(&device)),
+        ));
         if let Some(ip) = &context.ip {
-            self.facts.push(("Address", ip.clone()));
+            self.facts.push((
+                Text::later(|| crate::i18n::t("email-fact-address")),
+                ip.clone().into(),
+            ));
         }
         self
     }
 
-    /// Both parts, ready for the outbox. `public_url` roots the account link.
+    /// The words, in the current language.
+    fn say(&self) -> Said {
+        Said {
+            subject: self.subject.say(),
+            heading: self.heading.say(),
+            paragraphs: self.paragraphs.iter().map(Text::say).collect(),
+            action: self
+                .action
+                .as_ref()
+                .map(|(label, url)| (label.say(), url.clone())),
+            facts: self
+                .facts
+                .iter()
+                .map(|(name, value)| (name.say(), value.say()))
+                .collect(),
+            why: self.why.say(),
+        }
+    }
+
+    /// Both parts, ready for the outbox, in the current language (the caller sets the
+    /// recipient's around this). `public_url` roots the account link.
     pub fn render(&self, public_url: &str) -> Result<NewMessage, askama::Error> {
         let account_url = format!("{public_url}/account");
+        let said = self.say();
         let html = HtmlPart {
-            mail: self,
+            mail: &said,
             account_url: &account_url,
         }
         .render()?;
         let text = TextPart {
-            mail: self,
+            mail: &said,
             account_url: &account_url,
         }
         .render()?;
         Ok(NewMessage {
             kind: self.kind,
             recipient: self.to.clone(),
-            subject: self.subject.clone(),
+            subject: said.subject,
             text_body: text,
             html_body: html,
+            // The language the words above were looked up in (Notifier::render sets it).
+            locale: crate::i18n::current(),
         })
     }
 }

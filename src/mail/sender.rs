@@ -248,6 +248,24 @@ impl Delivery {
     }
 }
 
+/// `Content-Language` (RFC 3282): the language the message is written in.
+#[derive(Clone)]
+struct ContentLanguage(String);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_string()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
 fn build(from: &str, message: &Claimed) -> Result<Message, Failure> {
     let from: Mailbox = from.parse().map_err(Failure::permanent)?;
     let to: Mailbox = message.recipient.parse().map_err(Failure::permanent)?;
@@ -256,6 +274,9 @@ fn build(from: &str, message: &Claimed) -> Result<Message, Failure> {
         .to(to)
         .message_id(None)
         .subject(&message.subject)
+        .header(ContentLanguage(
+            message.locale.clone().unwrap_or_else(|| "en".into()),
+        ))
         .multipart(MultiPart::alternative_plain_html(
             message.text_body.clone(),
             message.html_body.clone(),

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod home;
 pub mod layout;
 pub mod lines;
+pub mod locale;
 pub mod oauth;
 pub mod posts;
 pub mod recent;
@@ -56,9 +57,10 @@ pub fn html_response(status: StatusCode, html: String) -> HttpResponse {
         .body(html)
 }
 
-/// A stored time as the pages show it: `2026-11-23 21:18 UTC`.
-pub fn utc(t: time::PrimitiveDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+/// A stored time as the pages show it: a `<time datetime>` around the date and time in the
+/// reader's language, labelled UTC (`Dec 6, 2026, 9:18 PM UTC`, `06.12.2026, 21:18 UTC`).
+pub fn utc(t: time::PrimitiveDateTime) -> crate::i18n::Moment {
+    crate::i18n::Moment(t)
 }
 
 /// A 303 to `location` (after a successful form post).

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod axe;
 pub mod browser;
 pub mod clients;
+pub mod english;
 pub mod keyboard;
 pub mod logout_receiver;
 pub mod provider_trips;

@@ -321,9 +321,7 @@ async fn discovery_names_every_endpoint_and_value(b: Backend) {
             &["client_secret_basic", "client_secret_post", "none"],
         ),
         ("prompt_values_supported", &["none", "login", "consent"]),
-        // Until the translations are built, the document says English only (API.md lists
-        // more; discovery must not promise them).
-        ("ui_locales_supported", &["en"]),
+        ("ui_locales_supported", &["en", "de", "es"]),
         (
             "introspection_endpoint_auth_methods_supported",
             &["client_secret_basic"],

@@ -424,6 +424,7 @@ async fn a_stopping_sender_gives_back_what_it_claimed(b: Backend) {
             subject: "s".into(),
             text_body: "t".into(),
             html_body: "h".into(),
+            locale: sigil::i18n::Locale::En,
         };
         outbox::enqueue(&mut conn, &message).unwrap();
     }

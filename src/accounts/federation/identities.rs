@@ -107,7 +107,7 @@ impl Accounts {
                         .get(&row.provider)
                         .map_or_else(|| row.provider.clone(), |p| p.name().to_string());
                     let notice = notices::identity_changed(&email, &name, false, &context);
-                    outbox::enqueue(conn, &notifier.render(&notice)?)?;
+                    outbox::enqueue(conn, &notifier.render(&notice, fresh.locale())?)?;
                     let event = Event::new(EventKind::IdentityUnlinked, &client)
                         .user(user_id)
                         .actor(user_id)
@@ -262,7 +262,7 @@ impl Accounts {
         let verified = pending.email_verified || admission.invited_email().is_some();
         let verification = match verified {
             true => None,
-            false => Some(self.verification(email.as_str())?),
+            false => Some(self.verification(email.as_str(), Some(crate::i18n::current()))?),
         };
         let hash = refresh::hash(token);
         let link = LinkNotice {
@@ -274,6 +274,8 @@ impl Accounts {
             new_account: true,
         };
         let (email2, username2) = (email.clone(), username.clone());
+        // The page's language, read here: the closure runs on a blocking thread.
+        let locale = Some(crate::i18n::current());
         let created = self
             .db
             .run(move |conn| {
@@ -287,7 +289,7 @@ impl Accounts {
                         return Ok(Err(CompleteRefusal::Gone));
                     }
                     let invited = admission.claim(conn)?;
-                    let user = User::create(conn, &email2, &username2, "")?;
+                    let user = User::create(conn, &email2, &username2, "", locale)?;
                     let user = match invited {
                         Some(invitation) => admission.accept(conn, &invitation, &user)?,
                         None if verified => User::mark_verified(conn, user.id)?,
@@ -356,7 +358,7 @@ impl LinkNotice {
         let notice = notices::identity_changed(&user.email, &self.provider_name, true, &context);
         let message = self
             .notifier
-            .render(&notice)
+            .render(&notice, user.locale())
             .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?;
         outbox::enqueue(conn, &message)?;
         let event = Event::new(EventKind::IdentityLinked, &self.client)

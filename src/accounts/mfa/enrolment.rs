@@ -175,11 +175,10 @@ impl Accounts {
         (what, kind): (SecondFactorChange, EventKind),
         change: impl FnOnce(&mut DbConnection, i32) -> Result<(), AppError> + Send + 'static,
     ) -> Result<(), AppError> {
-        let notice = self.notifier.render(&notices::second_factor_changed(
-            &user.email,
-            what,
-            &Context::of(client),
-        ))?;
+        let notice = self.notifier.render(
+            &notices::second_factor_changed(&user.email, what, &Context::of(client)),
+            user.locale(),
+        )?;
         let event = Event::new(kind, client).user(user.id).actor(user.id);
         let user_id = user.id;
         self.db

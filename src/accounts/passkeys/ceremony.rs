@@ -92,7 +92,7 @@ pub(super) fn clone_suspected(
         PasskeyChange::CloneSuspected,
         &Context::of(&witness.client),
     );
-    outbox::enqueue(conn, &witness.notifier.render(&notice)?)?;
+    outbox::enqueue(conn, &witness.notifier.render(&notice, user.locale())?)?;
     Ok(())
 }
 

@@ -161,7 +161,7 @@ impl ServerMetadata {
             claim_types_supported: when(vec!["normal"]),
             claims_supported: when(CLAIMS.to_vec()),
             prompt_values_supported: when(vec!["none", "login", "consent"]),
-            ui_locales_supported: when(vec!["en"]),
+            ui_locales_supported: when(crate::i18n::Locale::ALL.iter().map(|l| l.tag()).collect()),
             claims_parameter_supported: flag(false),
             request_parameter_supported: flag(false),
             request_uri_parameter_supported: flag(false),

@@ -16,6 +16,7 @@ use crate::db::users::User;
 use crate::domain::{Password, Role};
 use crate::error::{AppError, FieldErrors, Problem};
 use crate::http::body::{Field, JsonBody};
+use crate::i18n::Locale;
 use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
@@ -33,6 +34,9 @@ pub struct UserBody {
     pub role: Role,
     /// Whether an administrator disabled the account (its tokens are then refused).
     pub disabled: bool,
+    /// The language chosen for pages and mail: `en`, `de`, `es`, or null (none chosen).
+    #[schema(value_type = Option<String>, example = "de")]
+    pub locale: Option<Locale>,
 }
 
 impl From<&User> for UserBody {
@@ -45,8 +49,60 @@ impl From<&User> for UserBody {
             email_verified: u.email_verified,
             role: u.role(),
             disabled: u.disabled,
+            locale: u.locale(),
         }
     }
+}
+
+/// `PATCH /api/users/me`: what the user may change about themselves here (the language).
+#[derive(Deserialize, ToSchema)]
+pub struct ProfileChange {
+    /// `en`, `de` or `es`; null forgets the choice; left out, it stays.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub locale: Field,
+}
+
+/// Changes the signed-in user's profile: `{locale}` → the User.
+#[utoipa::path(
+    patch,
+    path = "/api/users/me",
+    tag = "users",
+    request_body = ProfileChange,
+    responses(
+        (status = 200, description = "The user, changed", body = UserBody),
+        (status = 422, description = "`errors.locale`: not en, de, es or null", body = Problem),
+        AuthErrors,
+        BodyErrors
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    AuthUser(auth): AuthUser,
+    JsonBody(body): JsonBody<ProfileChange>,
+) -> Result<HttpResponse, AppError> {
+    // Left out: unchanged; null: forgotten; a tag: chosen.
+    let locale = match body.locale {
+        Field::Absent => {
+            return Ok(HttpResponse::Ok()
+                .no_store()
+                .json(UserBody::from(&auth.user)))
+        }
+        Field::Null => None,
+        Field::Text(raw) if Locale::parse(&raw).is_some() => Locale::parse(&raw),
+        Field::Text(_) | Field::NotText => {
+            let mut errors = FieldErrors::new();
+            errors.add("locale", "Must be \"en\", \"de\", \"es\" or null.");
+            return Err(errors.into());
+        }
+    };
+    let id = auth.user.id;
+    let user = state
+        .db
+        .run(move |conn| Ok(User::set_locale(conn, id, locale)?))
+        .await?;
+    Ok(HttpResponse::Ok().no_store().json(UserBody::from(&user)))
 }
 
 /// The signed-in user.

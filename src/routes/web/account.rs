@@ -27,6 +27,7 @@ use crate::db::passkeys::PasskeyRow;
 use crate::domain::{Email, Keyset, Password};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::i18n::{Moment, Shown};
 use crate::routes::web::account::activity::own_events;
 use crate::routes::web::browser_session::{allow_forms_to_providers, logged_out};
 use crate::routes::web::extract::{Confirm, SignedIn, SignedInForm};
@@ -116,8 +117,8 @@ pub struct NewToken {
 pub struct PasskeyLine {
     pub id: i32,
     pub name: String,
-    pub created_at: String,
-    pub last_used_at: String,
+    pub created_at: Moment,
+    pub last_used_at: Shown,
 }
 
 impl From<&PasskeyRow> for PasskeyLine {
@@ -126,7 +127,7 @@ impl From<&PasskeyRow> for PasskeyLine {
             id: p.id,
             name: p.name.clone(),
             created_at: utc(p.created_at),
-            last_used_at: p.last_used_at.map_or_else(|| "never".into(), utc),
+            last_used_at: p.last_used_at.map_or("never".into(), |t| utc(t).into()),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::audit::EventKind;
 use crate::auth::extract::Authenticated;
 use crate::db::users::User;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::Moment;
 use crate::routes::web::errors::url_encode;
 use crate::routes::web::layout::Chrome;
 use crate::routes::web::lines::{EventLine, SessionLine, TokenLine};
@@ -34,7 +35,7 @@ pub struct UserLine {
     pub role: &'static str,
     pub is_admin: bool,
     pub disabled: bool,
-    pub created: String,
+    pub created: Moment,
 }
 
 impl From<&User> for UserLine {
@@ -124,7 +125,7 @@ struct UserPage {
 /// An account's failed sign-ins in a row, as the page shows them.
 struct FailuresLine {
     count: i32,
-    last: String,
+    last: Moment,
     /// How long the current wait still lasts, in words.
     wait: Option<String>,
 }

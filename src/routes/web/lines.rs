@@ -11,13 +11,14 @@ use crate::db::events::EventRow;
 use crate::db::pats::PatRow;
 use crate::db::sessions::Session as LoginSession;
 use crate::http::client::Device;
+use crate::i18n::{Moment, Shown};
 use crate::routes::web::utc;
 
 /// One security event in a table.
 pub struct EventLine {
     /// What happened, in words ("Failed sign-in").
     pub label: String,
-    pub time: String,
+    pub time: Moment,
     pub ip: String,
     pub device: String,
     /// The account it concerns, for the admin's list of every account's events.
@@ -133,8 +134,8 @@ pub struct SessionLine {
     /// "Firefox 132 on Windows 10".
     pub device: String,
     pub ip: String,
-    pub created_at: String,
-    pub last_used_at: String,
+    pub created_at: Moment,
+    pub last_used_at: Moment,
     /// The viewer's own session.
     pub current: bool,
 }
@@ -158,17 +159,17 @@ pub struct TokenLine {
     pub name: String,
     pub hint: String,
     pub scopes: String,
-    pub created_at: String,
-    pub expires_at: String,
-    pub last_used: String,
+    pub created_at: Moment,
+    pub expires_at: Moment,
+    pub last_used: Shown,
     pub expired: bool,
 }
 
 impl From<&PatRow> for TokenLine {
     fn from(row: &PatRow) -> Self {
         let last_used = match (&row.last_used_at, &row.last_used_ip) {
-            (Some(at), Some(ip)) => format!("{} from {ip}", utc(*at)),
-            (Some(at), None) => utc(*at),
+            (Some(at), Some(ip)) => Shown::AtFrom(utc(*at), ip.clone()),
+            (Some(at), None) => utc(*at).into(),
             _ => "never".into(),
         };
         Self {

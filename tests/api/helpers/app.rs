@@ -270,6 +270,48 @@ impl TestApp {
         }
     }
 
+    /// Every queued or sent message as the outbox holds it: subject, text, HTML, language.
+    pub fn outbox_messages(&self) -> Vec<[String; 4]> {
+        use diesel::sql_types::{Nullable, Text};
+        use diesel::RunQueryDsl as _;
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            subject: String,
+            #[diesel(sql_type = Text)]
+            text_body: String,
+            #[diesel(sql_type = Text)]
+            html_body: String,
+            #[diesel(sql_type = Nullable<Text>)]
+            locale: Option<String>,
+        }
+        let query = diesel::sql_query(
+            "SELECT subject, text_body, html_body, locale FROM outbox ORDER BY id",
+        );
+        let rows: Vec<Row> = match self.backend {
+            Backend::Sqlite => {
+                let path = self.database_url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path).expect("open SQLite");
+                query.load(&mut conn).expect("read the outbox")
+            }
+            Backend::Postgres => {
+                let mut conn =
+                    diesel::PgConnection::establish(&self.database_url).expect("open PostgreSQL");
+                query.load(&mut conn).expect("read the outbox")
+            }
+        };
+        rows.into_iter()
+            .map(|r| {
+                [
+                    r.subject,
+                    r.text_body,
+                    r.html_body,
+                    r.locale.unwrap_or_default(),
+                ]
+            })
+            .collect()
+    }
+
     /// The folder the development outbox writes `.eml` files to (no `SMTP_URL`).
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.path().join("outbox")

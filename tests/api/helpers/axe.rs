@@ -94,6 +94,21 @@ pub async fn overflows_at_320(c: &Client) -> Option<String> {
     found.as_str().map(str::to_string)
 }
 
+/// Screenshots the page as a 375 px phone shows it, light and dark: `<name>-375.png` and
+/// `<name>-375-dark.png`.
+pub async fn phone_shots(c: &Client, name: &str) {
+    let metrics = json!({ "width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": true });
+    cdp(c, "Emulation.setDeviceMetricsOverride", metrics).await;
+    let dir = super::browser::screenshot_dir();
+    for (scheme, suffix) in [("light", "375"), ("dark", "375-dark")] {
+        colour_scheme(c, scheme).await;
+        let png = c.screenshot().await.expect("phone screenshot");
+        std::fs::write(dir.join(format!("{name}-{suffix}.png")), png).unwrap();
+    }
+    colour_scheme(c, "light").await;
+    cdp(c, "Emulation.clearDeviceMetricsOverride", json!({})).await;
+}
+
 /// Audits the page the browser is on (`name` is its screenshot's): zero axe-core violations in
 /// the light and the dark scheme, and no sideways scroll at 320 px. Also writes the dark
 /// scheme's screenshot, `<name>-dark.png`.

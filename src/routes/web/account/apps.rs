@@ -7,6 +7,7 @@ use actix_web::{web, HttpResponse};
 use crate::accounts::apps_access::AppAccess;
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
+use crate::i18n::Shown;
 use crate::routes::web::extract::{Confirm, SignedInForm};
 use crate::routes::web::layout::flash;
 use crate::routes::web::{see_other, utc};
@@ -18,8 +19,8 @@ pub struct AppLine {
     pub name: String,
     /// What it may do, each scope in words.
     pub scopes: Vec<String>,
-    pub consented_at: String,
-    pub last_used_at: String,
+    pub consented_at: Shown,
+    pub last_used_at: Shown,
     pub live_sessions: i64,
 }
 
@@ -29,8 +30,8 @@ impl From<AppAccess> for AppLine {
             scopes: app.scopes_in_words(),
             consented_at: app
                 .consented_at
-                .map_or_else(|| "never asked (a first-party app)".into(), utc),
-            last_used_at: app.last_used_at.map_or_else(|| "never".into(), utc),
+                .map_or("never asked (a first-party app)".into(), |t| utc(t).into()),
+            last_used_at: app.last_used_at.map_or("never".into(), |t| utc(t).into()),
             live_sessions: app.live_sessions,
             client_id: app.client_id,
             name: app.client_name,

@@ -10,6 +10,7 @@ use crate::accounts::federation::Purpose;
 use crate::audit::{Event, EventKind};
 use crate::error::AppError;
 use crate::http::client::ClientInfo;
+use crate::i18n::{Moment, Shown};
 use crate::routes::web::browser_session::go_to_provider;
 use crate::routes::web::extract::{Confirm, SignedInForm};
 use crate::routes::web::layout::flash;
@@ -29,8 +30,8 @@ pub struct IdentityLine {
     pub id: i32,
     pub provider_name: String,
     pub email: String,
-    pub linked_at: String,
-    pub last_used_at: String,
+    pub linked_at: Moment,
+    pub last_used_at: Shown,
 }
 
 /// The section for `user_id`; `None` when no provider is configured and none is linked.
@@ -54,7 +55,7 @@ pub async fn section(state: &AppState, user_id: i32) -> Result<Option<ProvidersS
             provider_name: i.provider_name,
             email: i.email.unwrap_or_default(),
             linked_at: shown(i.linked_at),
-            last_used_at: i.last_used_at.map_or_else(|| "never".into(), shown),
+            last_used_at: i.last_used_at.map_or("never".into(), |t| shown(t).into()),
         })
         .collect();
     Ok(Some(ProvidersSection { linked, linkable }))

@@ -15,6 +15,7 @@ use crate::auth::extract::Authenticated;
 use crate::db::clients::{AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN};
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::i18n::Moment;
 use crate::oidc::clients::{
     ClientListParams, ClientView, GraceHours, NewClient, Registrar, Registry, DEFAULT_SCOPE,
 };
@@ -329,8 +330,8 @@ struct ClientPage {
     client: ClientView,
     grant_types: String,
     /// When it was registered, and when its secret was last rotated, as the pages write times.
-    created: String,
-    rotated: Option<String>,
+    created: Moment,
+    rotated: Option<Moment>,
     live_sessions: i64,
     users: i64,
     confidential: bool,

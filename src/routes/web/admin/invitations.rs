@@ -15,6 +15,7 @@ use crate::config::RegistrationMode;
 use crate::domain::Email;
 use crate::error::{AppError, FieldErrors};
 use crate::http::client::ClientInfo;
+use crate::i18n::Moment;
 use crate::routes::web::errors::url_encode;
 use crate::routes::web::extract::Confirm;
 use crate::routes::web::layout::{flash, Chrome};
@@ -30,8 +31,8 @@ pub struct InvitationLine {
     pub email: String,
     /// The inviting administrator's username, or "(deleted account)".
     pub invited_by: String,
-    pub created: String,
-    pub expires: String,
+    pub created: Moment,
+    pub expires: Moment,
 }
 
 #[derive(Template)]
