@@ -298,3 +298,9 @@ account-codes-saved = Ich habe sie gespeichert: zurück zu meinem Konto
 account-rust-codes-headline-on = Die Zwei-Faktor-Authentifizierung ist eingeschaltet. Ab jetzt wird bei der Anmeldung ein Code aus Ihrer App abgefragt.
 account-rust-codes-headline-new = Neue Wiederherstellungscodes. Die alten funktionieren nicht mehr.
 account-rust-codes-bad-download = Das sind keine Wiederherstellungscodes: Erstellen Sie auf Ihrer Kontoseite neue.
+
+## src/routes/web/account/mfa.rs: the downloaded recovery codes file.
+account-codes-file-title = Sigil-Wiederherstellungscodes für { $username }
+account-codes-file-saved = Gespeichert am { $when }
+account-codes-file-each = Jeder Code meldet Sie einmal an, anstelle eines Codes aus Ihrer Authenticator-App.
+account-codes-file-keep = Bewahren Sie sie an einem sicheren Ort auf, getrennt von Ihrem Smartphone.

@@ -52,3 +52,28 @@ common-events-deleted-account = gelöschtes Konto #{ $id }
 ## templates/partials/providers.html
 common-providers-or = oder
 common-continue-with = Weiter mit { $provider }
+
+## Words the page's scripts show (static/js), handed to them in data attributes.
+common-js-passkey-elsewhere = Passkeys funktionieren nur unter der eigenen Adresse dieser Website: Öffnen Sie { $url } und versuchen Sie es dort.
+common-js-passkey-exists = Auf diesem Gerät ist bereits ein Passkey für Ihr Konto gespeichert.
+common-js-passkey-cancelled = Es wurde kein Passkey verwendet: Die Anfrage wurde abgebrochen oder ist abgelaufen. Bitte versuchen Sie es erneut.
+common-js-copied = Kopiert.
+common-js-copy-failed = Kopieren fehlgeschlagen: Markieren Sie den Schlüssel und kopieren Sie ihn selbst.
+common-from = von
+common-qr-label = QR-Code zum Scannen mit Ihrer Authenticator-App
+
+## src/routes/web/lines.rs: the facts recorded with an event, as the event tables show them.
+common-fact-signed-in-with = angemeldet mit { $proofs }
+common-fact-key-value = { $key }: { $value }
+common-fact-new-device = von einem neuen Gerät
+common-fact-name-tried = versuchter Name: { $name }
+common-fact-was = vorher { $value }
+common-fact-now = jetzt { $value }
+common-fact-sessions-ended = beendete Sitzungen: { $count }
+common-proof-pwd = Passwort
+common-proof-otp = Authenticator-App
+common-proof-swk = Passkey
+common-proof-hwk = Sicherheitsschlüssel
+common-proof-fed = Konto einer anderen Website
+common-proof-none = nichts erfasst
+common-proofs-and = { $rest } und { $last }

@@ -298,3 +298,9 @@ account-codes-saved = I have saved them: back to my account
 account-rust-codes-headline-on = Two-step sign-in is on. From now on, signing in asks for a code from your app.
 account-rust-codes-headline-new = New recovery codes. The old ones no longer work.
 account-rust-codes-bad-download = These are not recovery codes: make new ones on your account page.
+
+## src/routes/web/account/mfa.rs: the downloaded recovery codes file.
+account-codes-file-title = Sigil recovery codes for { $username }
+account-codes-file-saved = Saved { $when }
+account-codes-file-each = Each code signs you in once in place of a code from your authenticator app.
+account-codes-file-keep = Keep them somewhere safe, apart from your phone.

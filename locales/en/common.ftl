@@ -54,3 +54,28 @@ common-events-deleted-account = deleted account #{ $id }
 ## templates/partials/providers.html
 common-providers-or = or
 common-continue-with = Continue with { $provider }
+
+## Words the page's scripts show (static/js), handed to them in data attributes.
+common-js-passkey-elsewhere = Passkeys work on this site's own address: open { $url } and try there.
+common-js-passkey-exists = This device already holds a passkey for your account.
+common-js-passkey-cancelled = No passkey was used: the request was cancelled or timed out. Try again.
+common-js-copied = Copied.
+common-js-copy-failed = Copying failed: select the key and copy it.
+common-from = from
+common-qr-label = QR code to scan with your authenticator app
+
+## src/routes/web/lines.rs: the facts recorded with an event, as the event tables show them.
+common-fact-signed-in-with = signed in with { $proofs }
+common-fact-key-value = { $key }: { $value }
+common-fact-new-device = from a new device
+common-fact-name-tried = name tried: { $name }
+common-fact-was = was { $value }
+common-fact-now = now { $value }
+common-fact-sessions-ended = sessions ended: { $count }
+common-proof-pwd = password
+common-proof-otp = authenticator app
+common-proof-swk = passkey
+common-proof-hwk = security key
+common-proof-fed = another site's account
+common-proof-none = nothing recorded
+common-proofs-and = { $rest } and { $last }

@@ -298,3 +298,9 @@ account-codes-saved = Ya los guardé: volver a mi cuenta
 account-rust-codes-headline-on = La autenticación en dos pasos está activada. A partir de ahora, al iniciar sesión se te pedirá un código de tu aplicación.
 account-rust-codes-headline-new = Nuevos códigos de recuperación. Los anteriores ya no funcionan.
 account-rust-codes-bad-download = Estos no son códigos de recuperación: genera otros nuevos en la página de tu cuenta.
+
+## src/routes/web/account/mfa.rs: the downloaded recovery codes file.
+account-codes-file-title = Códigos de recuperación de Sigil de { $username }
+account-codes-file-saved = Guardados el { $when }
+account-codes-file-each = Cada código te permite iniciar sesión una vez en lugar de un código de tu aplicación de autenticación.
+account-codes-file-keep = Guárdalos en un lugar seguro, lejos de tu teléfono.

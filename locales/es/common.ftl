@@ -52,3 +52,28 @@ common-events-deleted-account = cuenta eliminada n.º { $id }
 ## templates/partials/providers.html
 common-providers-or = o
 common-continue-with = Continuar con { $provider }
+
+## Words the page's scripts show (static/js), handed to them in data attributes.
+common-js-passkey-elsewhere = Las llaves de acceso solo funcionan en la dirección propia de este sitio: abre { $url } e inténtalo allí.
+common-js-passkey-exists = Este dispositivo ya guarda una llave de acceso para tu cuenta.
+common-js-passkey-cancelled = No se usó ninguna llave de acceso: la solicitud se canceló o caducó. Inténtalo de nuevo.
+common-js-copied = Copiado.
+common-js-copy-failed = No se pudo copiar: selecciona la clave y cópiala tú.
+common-from = desde
+common-qr-label = Código QR para escanear con tu aplicación de autenticación
+
+## src/routes/web/lines.rs: the facts recorded with an event, as the event tables show them.
+common-fact-signed-in-with = sesión iniciada con { $proofs }
+common-fact-key-value = { $key }: { $value }
+common-fact-new-device = desde un dispositivo nuevo
+common-fact-name-tried = nombre probado: { $name }
+common-fact-was = antes { $value }
+common-fact-now = ahora { $value }
+common-fact-sessions-ended = sesiones cerradas: { $count }
+common-proof-pwd = contraseña
+common-proof-otp = aplicación de autenticación
+common-proof-swk = llave de acceso
+common-proof-hwk = llave de seguridad
+common-proof-fed = cuenta de otro sitio
+common-proof-none = nada registrado
+common-proofs-and = { $rest } y { $last }

@@ -339,7 +339,7 @@ pub fn pat_created(
         .push((later(|| crate::i18n::t("email-fact-scopes")), scopes.into()));
     mail.facts.push((
         later(|| crate::i18n::t("email-fact-expires")),
-        crate::mail::when(expires_at).into(),
+        crate::mail::when(expires_at),
     ));
     mail.with_context(context)
 }

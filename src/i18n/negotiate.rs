@@ -23,7 +23,7 @@ pub fn from_accept_language(header: &str) -> Option<Locale> {
             (q > 0 && !range.is_empty() && range != "*").then_some((q, range))
         })
         .collect();
-    ranges.sort_by(|a, b| b.0.cmp(&a.0));
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
     ranges.into_iter().find_map(|(_, range)| lookup(range))
 }
 

@@ -109,10 +109,12 @@ struct TextPart<'a> {
     account_url: &'a str,
 }
 
-/// A time as the notices write it: `2026-12-06 09:30 UTC`.
-pub fn when(at: OffsetDateTime) -> String {
+/// A time as the notices write it, in the reader's language and labelled UTC (`Dec 6, 2026,
+/// 9:30 AM UTC`, `06.12.2026, 09:30 UTC`).
+pub fn when(at: OffsetDateTime) -> Text {
     let at = at.to_offset(time::UtcOffset::UTC);
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+    let at = time::PrimitiveDateTime::new(at.date(), at.time());
+    Text::later(move || crate::i18n::datetime(at))
 }
 
 impl Mail {
@@ -120,7 +122,7 @@ impl Mail {
     pub fn with_context(mut self, context: &Context) -> Self {
         self.facts.push((
             Text::later(|| crate::i18n::t("email-fact-when")),
-            when(context.at).into(),
+            when(context.at),
         ));
         // The device's label is the domain layer's English ("Firefox 132 on Windows").
         let device = context.device.clone();

@@ -1,4 +1,5 @@
-// Copy buttons: <button data-copy="ID" hidden> copies the text of the element with that id.
+// Copy buttons: <button data-copy="ID" hidden> copies the text of the element with that id,
+// and says so with its data-copied or data-copy-failed words (in the page's language).
 // The button stays hidden without JavaScript; the text is selectable in one click anyway
 // (user-select: all), so the page works without this script.
 (function () {
@@ -13,8 +14,8 @@
         button.hidden = false;
         button.addEventListener("click", function () {
           navigator.clipboard.writeText(target.textContent.trim()).then(
-            function () { if (status) status.textContent = "Copied."; },
-            function () { if (status) status.textContent = "Copying failed: select the key and copy it."; }
+            function () { if (status) status.textContent = button.getAttribute("data-copied"); },
+            function () { if (status) status.textContent = button.getAttribute("data-copy-failed"); }
           );
         });
       })(buttons[i]);

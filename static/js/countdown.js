@@ -1,19 +1,25 @@
-// Progressive enhancement for the token inspector: keeps "expires in …" current.
+// Progressive enhancement for the token inspector: keeps "expires in …" current, in the page's
+// language (the server puts each phrase in data-in-* / data-ago-* with {n}, {h} and {m} to fill).
 (function () {
   "use strict";
-  function human(seconds) {
-    var s = Math.abs(seconds);
-    if (s >= 2 * 365 * 86400) return Math.floor(s / (365 * 86400)) + " years";
-    if (s < 60) return s + " s";
-    if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
-    if (s < 86400) return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
-    return Math.floor(s / 86400) + " days";
+  var YEAR = 31557600; // 365.25 days, as the server counts them
+  function phrase(el, left) {
+    var s = Math.abs(left), key, n = 0, h = 0, m = 0;
+    if (s < 60) { key = "s"; n = s; }
+    else if (s < 3600) { key = "min"; n = Math.floor(s / 60); }
+    else if (s < 86400) { key = "h"; h = Math.floor(s / 3600); m = Math.floor((s % 3600) / 60); }
+    else if (s < 63072000) { key = "days"; n = Math.floor(s / 86400); }
+    else { key = "years"; n = Math.floor(s / YEAR); }
+    var template = el.getAttribute("data-" + (left >= 0 ? "in" : "ago") + "-" + key);
+    if (!template) return null;
+    return template.replace("{n}", n).replace("{h}", h).replace("{m}", m);
   }
   function tick() {
     var now = Math.floor(Date.now() / 1000);
     document.querySelectorAll("[data-expires-at]").forEach(function (el) {
       var left = parseInt(el.getAttribute("data-expires-at"), 10) - now;
-      el.textContent = left >= 0 ? "expires in " + human(left) : "expired " + human(left) + " ago";
+      var text = phrase(el, left);
+      if (text !== null) el.textContent = text;
       el.classList.toggle("expired", left < 0);
     });
   }

@@ -92,9 +92,12 @@
     });
   }
 
-  function say(form, message) {
+  // Says why no passkey was used: `key` names the box's data-say-* words (in the page's
+  // language); no key empties the box.
+  function say(form, key, url) {
     var box = form.parentNode.querySelector("[data-passkey-error]");
     if (!box) return;
+    var message = key ? (box.getAttribute("data-say-" + key) || "").replace("{url}", url || "") : "";
     box.textContent = message;
     box.hidden = !message;
   }
@@ -113,7 +116,7 @@
       // A blank name: the server's page says so, before any passkey is made.
       if (create && name && !name.value.trim()) return;
       event.preventDefault();
-      say(form, "");
+      say(form, null);
       button.disabled = true;
       fetchOptions(form)
         .then(function (json) {
@@ -135,14 +138,14 @@
         .catch(function (error) {
           button.disabled = false;
           if (error && error.elsewhere) {
-            say(form, "Passkeys work on this site's own address: open " + error.elsewhere + " and try there.");
+            say(form, "elsewhere", error.elsewhere);
           } else if (error && error.status) {
             // The server's own page says why (a sign-in that expired, "Confirm it's you"…).
             form.submit();
           } else if (error && error.name === "InvalidStateError") {
-            say(form, "This device already holds a passkey for your account.");
+            say(form, "exists");
           } else {
-            say(form, "No passkey was used: the request was cancelled or timed out. Try again.");
+            say(form, "cancelled");
           }
         });
     });

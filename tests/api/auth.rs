@@ -65,6 +65,7 @@ async fn register_returns_the_user_without_secrets(b: Backend) {
             "email",
             "email_verified",
             "id",
+            "locale",
             "role",
             "username"
         ]

@@ -190,7 +190,7 @@ fn serve_with_a_bad_value_exits_2_too() {
 #[test]
 fn migrate_twice_is_fine_and_creates_the_development_secret() {
     let dir = tempfile::tempdir().unwrap();
-    for expected in ["13 migration(s)", "0 migration(s)"] {
+    for expected in ["14 migration(s)", "0 migration(s)"] {
         let out = Command::new(env!("CARGO_BIN_EXE_sigil"))
             .arg("migrate")
             .current_dir(dir.path())

@@ -240,7 +240,7 @@ async fn changing_the_address_after_the_window_asks_for_the_password_once(b: Bac
     let r = post(c, "/account/email", &typed).await;
     assert_eq!(r.status(), 401);
     let html = r.text().await.unwrap();
-    assert!(html.contains("<h1>Confirm it's you</h1>"));
+    assert!(html.contains("<h1>Confirm it&#39;s you</h1>"));
     assert!(html.contains("within the last 10 minutes"));
     let confirm = [
         ("password", PASSWORD),

@@ -124,7 +124,7 @@ async fn signed_in(app: &TestApp, username: &str) -> i64 {
 async fn confirm_page(r: reqwest::Response) -> String {
     assert_eq!(r.status(), 401);
     let html = r.text().await.unwrap();
-    assert!(html.contains("<h1>Confirm it's you</h1>"), "{html}");
+    assert!(html.contains("<h1>Confirm it&#39;s you</h1>"), "{html}");
     assert!(html.contains(r#"action="/reauthenticate""#));
     html
 }

@@ -97,10 +97,12 @@ pub fn page_seen_by(error: &AppError, viewer: Option<&ErrorViewer>) -> HttpRespo
         }
         // The page's own sentence says these better than the API's generic detail.
         AppError::Internal(_) | AppError::NotFound | AppError::MethodNotAllowed => None,
+        // Each message in the page's language before they are joined (the page's template
+        // can only translate whole sentences).
         AppError::Validation(errors) => Some(
             errors
                 .iter()
-                .flat_map(|(_, messages)| messages.iter().cloned())
+                .flat_map(|(_, messages)| messages.iter().map(|m| crate::i18n::tr(m)))
                 .collect::<Vec<_>>()
                 .join(" "),
         ),

@@ -73,9 +73,11 @@ impl EventLine {
     }
 }
 
-/// The facts recorded with an event, in words: `name tried: alice, wrong password`. The
-/// device has a column of its own.
+/// The facts recorded with an event, in words in the page's language: `name tried: alice,
+/// wrong password`. The device has a column of its own. Recorded values (a reason code, a
+/// method) stay as recorded, spaced.
 fn facts(detail: &str) -> String {
+    use crate::i18n::{t, t1, t2};
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(detail) else {
         return String::new();
     };
@@ -90,17 +92,27 @@ fn facts(detail: &str) -> String {
                 ("device" | "session_id" | "token_id", _) | ("new_device", Value::Bool(false)) => {
                     None
                 }
-                ("amr", _) => Some(format!("signed in with {}", proofs(&text))),
-                ("step" | "method" | "via", _) => {
-                    Some(format!("{key}: {}", text.replace('_', " ")))
-                }
-                ("new_device", _) => Some("from a new device".to_string()),
-                ("login", _) => Some(format!("name tried: {text}")),
+                ("amr", _) => Some(t1("common-fact-signed-in-with", "proofs", proofs(&text))),
+                ("step" | "method" | "via", _) => Some(t2(
+                    "common-fact-key-value",
+                    "key",
+                    key.as_str(),
+                    "value",
+                    text.replace('_', " "),
+                )),
+                ("new_device", _) => Some(t("common-fact-new-device")),
+                ("login", _) => Some(t1("common-fact-name-tried", "name", text)),
                 ("reason", _) => Some(text.replace('_', " ")),
-                ("from", _) => Some(format!("was {text}")),
-                ("to", _) => Some(format!("now {text}")),
-                ("sessions", _) => Some(format!("sessions ended: {text}")),
-                _ => Some(format!("{}: {text}", key.replace('_', " "))),
+                ("from", _) => Some(t1("common-fact-was", "value", text)),
+                ("to", _) => Some(t1("common-fact-now", "value", text)),
+                ("sessions", _) => Some(t1("common-fact-sessions-ended", "count", text)),
+                _ => Some(t2(
+                    "common-fact-key-value",
+                    "key",
+                    key.replace('_', " "),
+                    "value",
+                    text,
+                )),
             }
         })
         .collect::<Vec<_>>()
@@ -110,21 +122,28 @@ fn facts(detail: &str) -> String {
 /// How a user proved who they were (RFC 8176 `amr` values, space-separated), in words:
 /// `pwd otp` is "password and authenticator app".
 fn proofs(amr: &str) -> String {
-    let words: Vec<&str> = amr
+    use crate::i18n::{t, t2};
+    let words: Vec<String> = amr
         .split_whitespace()
         .map(|m| match m {
-            "pwd" => "password",
-            "otp" => "authenticator app",
-            "swk" => "passkey",
-            "hwk" => "security key",
-            "fed" => "another site's account",
-            other => other,
+            "pwd" => t("common-proof-pwd"),
+            "otp" => t("common-proof-otp"),
+            "swk" => t("common-proof-swk"),
+            "hwk" => t("common-proof-hwk"),
+            "fed" => t("common-proof-fed"),
+            other => other.to_string(),
         })
         .collect();
     match words.as_slice() {
-        [] => "nothing recorded".into(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => t("common-proof-none"),
+        [one] => one.clone(),
+        [rest @ .., last] => t2(
+            "common-proofs-and",
+            "rest",
+            rest.join(", "),
+            "last",
+            last.as_str(),
+        ),
     }
 }
 

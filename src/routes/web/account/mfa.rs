@@ -54,9 +54,14 @@ fn enrol_page(
 /// screen readers.
 fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
+    // The label in the page's language, escaped for the attribute.
+    let label = crate::i18n::t("common-qr-label")
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
     svg[start..].replacen(
         "<svg",
-        r#"<svg role="img" aria-label="QR code to scan with your authenticator app""#,
+        &format!(r#"<svg role="img" aria-label="{label}""#),
         1,
     )
 }
@@ -292,12 +297,14 @@ pub async fn download(
         )));
     }
     let now = time::OffsetDateTime::now_utc();
-    let when = utc(time::PrimitiveDateTime::new(now.date(), now.time()));
+    let when = utc(time::PrimitiveDateTime::new(now.date(), now.time())).text();
+    let username = auth.user.username.as_str();
     let mut text = format!(
-        "Sigil recovery codes for {}\nSaved {when}\n\n\
-         Each code signs you in once in place of a code from your authenticator app.\n\
-         Keep them somewhere safe, apart from your phone.\n\n",
-        auth.user.username
+        "{}\n{}\n\n{}\n{}\n\n",
+        crate::i18n::t1("account-codes-file-title", "username", username),
+        crate::i18n::t1("account-codes-file-saved", "when", when),
+        crate::i18n::t("account-codes-file-each"),
+        crate::i18n::t("account-codes-file-keep"),
     );
     for code in codes {
         text.push_str(code);
