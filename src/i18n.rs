@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::fmt;
 
 pub use catalog::{english_text, has_key, keys, t, t1, t2, tr, Arg};
-pub use format::{date, datetime, number, Moment, Shown};
+pub use format::{date, datetime, day, number, Day, Moment, Shown};
 pub use negotiate::{from_accept_language, from_ui_locales};
 
 /// A language Sigil's pages and mail are written in.

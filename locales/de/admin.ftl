@@ -7,7 +7,7 @@ admin-nav-clients = OAuth-Clients
 admin-next-page = Nächste Seite →
 admin-col-id = ID
 admin-col-username = Benutzername
-admin-col-email = E-Mail
+admin-col-email = E-Mail-Adresse
 admin-col-role = Rolle
 admin-col-state = Status
 admin-col-created = Erstellt
@@ -41,7 +41,7 @@ admin-users-search = Suchen
 admin-users-none = Keine passenden Benutzer.
 admin-users-fix-search = Korrigieren Sie die Suche, um Benutzer zu sehen.
 admin-role-user-short = Benutzer
-admin-state-active-short = aktiv
+admin-state-active-short = Aktiv
 
 ## templates/admin/user.html
 

@@ -49,7 +49,7 @@ auth-error-passkey-answer-unreadable = Die Passkey-Antwort Ihres Browsers konnte
 ## templates/auth/confirm.html
 
 auth-confirm-heading = Bestätigen Sie, dass Sie es sind
-auth-confirm-recent = Dafür ist eine aktuelle Anmeldung nötig (innerhalb { $minutes ->
+auth-confirm-recent = Für diesen Schritt ist eine aktuelle Anmeldung nötig (innerhalb { $minutes ->
         [one] der letzten Minute
        *[other] der letzten { $minutes } Minuten
     }).

@@ -81,7 +81,7 @@ oauth-device-entry-title = Gerät verbinden
 oauth-device-entry-intro = Geben Sie den Code ein, den Ihr Fernseher, Ihre Konsole oder Ihre Befehlszeile anzeigt. Bevor etwas erlaubt wird, sehen Sie, welche App anfragt und was sie tun darf.
 oauth-device-code = Gerätecode
 oauth-device-code-hint = 8 Buchstaben, z. B. BCDF-GHJK
-oauth-device-entry-aside = Sie haben das nicht auf einem eigenen Gerät gestartet? Dann schließen Sie diese Seite: Wer Ihnen einen Code schickt, will in Ihr Konto.
+oauth-device-entry-aside = Sie haben das nicht selbst auf Ihrem eigenen Gerät gestartet? Dann schließen Sie diese Seite: Wer Ihnen einen Code schickt, will auf Ihr Konto zugreifen.
 # Under the code field (src/oidc/device.rs, src/accounts/device.rs and src/routes/web/device.rs,
 # shown through tr()).
 oauth-device-malformed = Geben Sie die 8 Buchstaben ein, die Ihr Gerät anzeigt, z. B. BCDF-GHJK (Bindestriche und Leerzeichen spielen keine Rolle).

@@ -119,6 +119,32 @@ impl fmt::Display for Moment {
 
 impl askama::filters::HtmlSafe for Moment {}
 
+/// A day as a page shows it: `<time datetime="2026-12-06">` around the date in the reader's
+/// language (`Dec 6, 2026`, `06.12.2026`, `6 dic 2026`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Day(pub time::PrimitiveDateTime);
+
+/// The day of `t`, for templates (which may hand over a reference).
+pub fn day<T: std::borrow::Borrow<time::PrimitiveDateTime>>(t: T) -> Day {
+    Day(*t.borrow())
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0.date();
+        write!(
+            f,
+            "<time datetime=\"{:04}-{:02}-{:02}\">{}</time>",
+            d.year(),
+            d.month() as u8,
+            d.day(),
+            date(self.0)
+        )
+    }
+}
+
+impl askama::filters::HtmlSafe for Day {}
+
 /// A time, or the words a page shows when there is none ("never"): the words in the reader's
 /// language through [`super::tr`], escaped.
 #[derive(Clone, Debug, PartialEq, Eq)]

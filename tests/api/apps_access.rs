@@ -412,7 +412,10 @@ async fn the_account_page_lists_apps_and_revokes_them_with_a_csrf_token(backend:
     assert!(html.contains("App page-app"));
     assert!(html.contains("See your e-mail address"), "scopes in words");
     assert!(
-        html.contains(r#"<time datetime="2026-02-03T04:05:06Z">Feb 3, 2026, 4:05 AM UTC</time>"#),
+        // CLDR English: a narrow no-break space before AM.
+        html.contains(
+            "<time datetime=\"2026-02-03T04:05:06Z\">Feb 3, 2026, 4:05\u{202f}AM UTC</time>"
+        ),
         "when it was allowed: {html}"
     );
     let action = "/account/apps/page-app/revoke";

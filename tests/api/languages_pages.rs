@@ -154,7 +154,7 @@ async fn every_page_and_mail_is_translated(backend: Backend) {
                 locale,
             )
             .await;
-        found
+        let html = found
             .post(
                 &b,
                 "/register",
@@ -168,6 +168,12 @@ async fn every_page_and_mail_is_translated(backend: Backend) {
                 locale,
             )
             .await;
+        // A form with errors: its title starts with the language's "Error: ".
+        let prefix = sigil::i18n::with_locale(locale, || sigil::i18n::t("error-title-prefix"));
+        assert!(
+            html.contains(&format!("<title>{prefix}")),
+            "{locale}: {prefix:?} first in the title"
+        );
         found
             .post(
                 &b,

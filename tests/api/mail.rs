@@ -29,6 +29,7 @@ backend_tests!(
     the_account_page_changes_the_address_and_resends_the_link,
     expired_links_do_nothing,
     a_link_works_only_for_its_own_purpose_and_only_once_under_a_race,
+    mail_is_written_in_the_recipients_language,
 );
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -697,4 +698,57 @@ async fn a_link_works_only_for_its_own_purpose_and_only_once_under_a_race(b: Bac
     let mut statuses = [a.status().as_u16(), b2.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 422]);
+}
+
+/// The words of catalog message `id` in `locale`, as the server writes them.
+fn said(locale: sigil::i18n::Locale, id: &str) -> String {
+    sigil::i18n::with_locale(locale, || sigil::i18n::t(id))
+}
+
+async fn mail_is_written_in_the_recipients_language(b: Backend) {
+    use sigil::i18n::Locale;
+    let (app, smtp) = spawn(b, &[("DEFAULT_LOCALE", "de")]).await;
+    // Registered in Spanish (Accept-Language): the verification link comes in Spanish.
+    let r = send(
+        app.anon
+            .post("/api/auth/register")
+            .header("Accept-Language", "es-MX")
+            .json(&json!({"email": "eva@example.com", "username": "eva", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let mail = nth(&smtp, 1).await;
+    assert_eq!(mail.header("Content-Language").as_deref(), Some("es"));
+    let subject = mail.header("Subject").unwrap();
+    assert_ne!(
+        subject, "Confirm your e-mail address",
+        "the subject is translated"
+    );
+    let text = mail.decoded();
+    assert!(
+        text.contains(&said(Locale::Es, "email-verify-yours")),
+        "{text}"
+    );
+    assert!(text.contains("<html lang=\"es\""), "{text}");
+    assert!(!text.contains("You received this because"), "{text}");
+
+    // A user who chose no language gets DEFAULT_LOCALE's (German here), whatever the request
+    // that caused the mail says.
+    app.sql("UPDATE users SET locale = NULL WHERE username = 'eva'");
+    let r = send(
+        app.anon
+            .post("/api/auth/password/forgot")
+            .header("Accept-Language", "es")
+            .json(&json!({"email": "eva@example.com"})),
+    )
+    .await;
+    assert!(r.status().is_success());
+    let mail = nth(&smtp, 2).await;
+    assert_eq!(mail.header("Content-Language").as_deref(), Some("de"));
+    assert!(
+        mail.decoded()
+            .contains(&said(Locale::De, "email-reset-asked")),
+        "{}",
+        mail.decoded()
+    );
 }

@@ -404,12 +404,19 @@ async fn creating_a_token_needs_a_recent_sign_in_and_shows_it_once(b: Backend) {
         .iter()
         .find(|m| m.contains("deploy script"))
         .expect("a notice naming the token");
+    // The expiry as the notice writes it (CLDR, the recipient's language: English here).
+    let expires = time::OffsetDateTime::parse(
+        created["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let expires = sigil::i18n::date(time::PrimitiveDateTime::new(expires.date(), expires.time()));
     for part in [
         "alice@example.com",
         "posts:read",
         "profile:read",
         "127.0.0.1",
-        &created["expires_at"].as_str().unwrap()[..10],
+        &expires,
     ] {
         assert!(mail.contains(part), "the notice lacks {part}: {mail}");
     }

@@ -43,7 +43,7 @@ struct AccountPage {
     chrome: Chrome,
     email: String,
     username: String,
-    member_since: String,
+    member_since: crate::i18n::Day,
     sessions: Vec<SessionLine>,
     /// The apps with access (consent or live client sessions), by name.
     apps: Vec<apps::AppLine>,
@@ -287,7 +287,7 @@ pub(super) async fn account_page(
         new_token,
         email: auth.user.email.clone(),
         username: auth.user.username.clone(),
-        member_since: auth.user.created_at.date().to_string(),
+        member_since: crate::i18n::Day(auth.user.created_at),
         sessions: list
             .into_iter()
             .map(|s| SessionLine::new(s, Some(&auth.claims.sid)))

@@ -96,13 +96,13 @@ fn facts(detail: &str) -> String {
                 ("step" | "method" | "via", _) => Some(t2(
                     "common-fact-key-value",
                     "key",
-                    key.as_str(),
+                    t(&format!("common-fact-{key}")),
                     "value",
-                    text.replace('_', " "),
+                    recorded(&text),
                 )),
                 ("new_device", _) => Some(t("common-fact-new-device")),
                 ("login", _) => Some(t1("common-fact-name-tried", "name", text)),
-                ("reason", _) => Some(text.replace('_', " ")),
+                ("reason", _) => Some(recorded(&text)),
                 ("from", _) => Some(t1("common-fact-was", "value", text)),
                 ("to", _) => Some(t1("common-fact-now", "value", text)),
                 ("sessions", _) => Some(t1("common-fact-sessions-ended", "count", text)),
@@ -117,6 +117,17 @@ fn facts(detail: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A recorded code (a refusal's reason, a step, a method) in words: the catalog's
+/// `common-code-<code>` when it has one, else the code spaced (`sign_in_delayed` is "sign in
+/// delayed").
+fn recorded(code: &str) -> String {
+    let id = format!("common-code-{}", code.replace('_', "-"));
+    match crate::i18n::has_key(&id) {
+        true => crate::i18n::t(&id),
+        false => code.replace('_', " "),
+    }
 }
 
 /// How a user proved who they were (RFC 8176 `amr` values, space-separated), in words:
