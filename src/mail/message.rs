@@ -217,7 +217,7 @@ mod tests {
                 "{part}"
             );
             assert!(part.contains("Firefox 132 on Windows"), "{part}");
-            assert!(part.contains("Jan 15, 2027, 8:00 AM UTC"), "{part}");
+            assert!(part.contains("Jan 15, 2027, 8:00\u{202f}AM UTC"), "{part}");
             assert!(part.contains("You have an account."), "{part}");
             assert!(part.contains("https://id.example.com/account"), "{part}");
         }
