@@ -60,27 +60,8 @@ async fn every_page_in_every_language_passes_the_audit() {
     app.admin("ada").await;
     mfa_user(&app, "olga").await;
     let callback = format!("http://localhost:{}/callback", app.port);
-    app.sql(&format!(
-        "INSERT INTO oauth_clients (client_id, client_name, confidential, secret_hash, \
-         redirect_uris, post_logout_redirect_uris, grant_types, scope, first_party, created_at) \
-         VALUES ('photo-app', 'Photo Album', false, NULL, '[\"{callback}\"]', '[]', \
-         'authorization_code refresh_token urn:ietf:params:oauth:grant-type:device_code', \
-         'openid profile email posts:read', false, '2026-01-01 00:00:00')"
-    ));
-    let query = serde_urlencoded::to_string([
-        ("client_id", "photo-app"),
-        ("redirect_uri", callback.as_str()),
-        ("response_type", "code"),
-        ("scope", "openid profile posts:read"),
-        ("state", "s"),
-        (
-            "code_challenge",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        ),
-        ("code_challenge_method", "S256"),
-    ])
-    .unwrap();
-    let authorize = format!("/oauth/authorize?{query}");
+    app.insert_photo_app(&callback);
+    let authorize = app.photo_app_authorization(&callback);
 
     for tag in ["en", "de", "es"] {
         c.delete_all_cookies().await.unwrap();

@@ -317,9 +317,8 @@ async fn ui_locales_carries_through_the_sign_in_it_starts(b: Backend) {
     let browser = Browser::new(&app.address);
     // The sign-in page an authorization request sends the browser to names it in `next`.
     let next = "/oauth/authorize?client_id=x&ui_locales=fr-CA%20es";
-    let (status, html) = browser
-        .page(&format!("/login?next={}", urlencode(next)))
-        .await;
+    let query = serde_urlencoded::to_string([("next", next)]).unwrap();
+    let (status, html) = browser.page(&format!("/login?{query}")).await;
     assert_eq!(status, 200);
     assert_eq!(lang_of(&html), "es");
     // The session keeps it for the rest of that sign-in (a second step, consent).
@@ -354,15 +353,4 @@ async fn default_locale_names_the_fallback(b: Backend) {
     assert_eq!((language.as_str(), lang_of(&html)), ("es", "es"));
     let (_, language, _) = page_in(&app, "/", "de").await;
     assert_eq!(language, "de", "the header still outranks the default");
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

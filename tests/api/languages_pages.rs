@@ -80,19 +80,25 @@ impl Findings {
 /// A browser that has chosen `locale` with the picker.
 async fn browser_in(app: &TestApp, locale: Locale) -> Browser {
     let b = Browser::new(&app.address);
-    let (_, html) = b.page("/").await;
+    choose(&b, locale, "/").await;
+    b
+}
+
+/// Chooses `locale` with the picker of page `from`, which it returns to.
+async fn choose(b: &Browser, locale: Locale, from: &str) {
+    let (_, html) = b.page(from).await;
     let r = b
         .form(
             "/locale",
             &[
                 ("locale", locale.tag()),
-                ("next", "/"),
+                ("next", from),
                 ("csrf_token", &csrf_of(&html)),
             ],
         )
         .await;
     assert_eq!(r.status(), 303);
-    b
+    assert_eq!(header(&r, "location"), from);
 }
 
 async fn every_page_and_mail_is_translated(backend: Backend) {
@@ -109,17 +115,8 @@ async fn every_page_and_mail_is_translated(backend: Backend) {
     app.admin("ada").await;
     let olga = mfa_user(&app, "olga").await;
     let callback = format!("{}/callback", app.address);
-    app.sql(&format!(
-        "INSERT INTO oauth_clients (client_id, client_name, confidential, secret_hash, \
-         redirect_uris, post_logout_redirect_uris, grant_types, scope, first_party, created_at) \
-         VALUES ('photo-app', 'Photo Album', false, NULL, '[\"{callback}\"]', '[]', \
-         'authorization_code refresh_token urn:ietf:params:oauth:grant-type:device_code', \
-         'openid profile email posts:read', false, '2026-01-01 00:00:00')"
-    ));
-    let authorize = format!(
-        "/oauth/authorize?client_id=photo-app&redirect_uri={}&response_type=code&scope=openid%20profile%20posts%3Aread&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        urlencoding(&callback)
-    );
+    app.insert_photo_app(&callback);
+    let authorize = app.photo_app_authorization(&callback);
 
     let mut found = Findings::default();
     for locale in [Locale::De, Locale::Es] {
@@ -220,18 +217,7 @@ async fn every_page_and_mail_is_translated(backend: Backend) {
         // the account, which outranks the browser's cookie).
         let a = Browser::new(&app.address);
         assert_eq!(a.login("ada", crate::helpers::PASSWORD).await.status(), 303);
-        let (_, html) = a.page("/account").await;
-        let r = a
-            .form(
-                "/locale",
-                &[
-                    ("locale", locale.tag()),
-                    ("next", "/account"),
-                    ("csrf_token", &csrf_of(&html)),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
+        choose(&a, locale, "/account").await;
         for path in [
             "/",
             "/posts/new",
@@ -363,15 +349,4 @@ async fn every_page_and_mail_is_translated(backend: Backend) {
         found.visited.len(),
         found.english.join("\n")
     );
-}
-
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

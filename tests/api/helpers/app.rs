@@ -270,6 +270,38 @@ impl TestApp {
         }
     }
 
+    /// Registers the public OAuth client "Photo Album" (`photo-app`) straight in the database,
+    /// with `redirect_uri`, the code, refresh and device grants, and the scopes `openid profile
+    /// email posts:read`: the app of the language tours.
+    pub fn insert_photo_app(&self, redirect_uri: &str) {
+        self.sql(&format!(
+            "INSERT INTO oauth_clients (client_id, client_name, confidential, secret_hash, \
+             redirect_uris, post_logout_redirect_uris, grant_types, scope, first_party, \
+             created_at) VALUES ('photo-app', 'Photo Album', false, NULL, '[\"{redirect_uri}\"]', \
+             '[]', 'authorization_code refresh_token urn:ietf:params:oauth:grant-type:device_code', \
+             'openid profile email posts:read', false, '2026-01-01 00:00:00')"
+        ));
+    }
+
+    /// The path of an authorization request from `photo-app` (code flow with PKCE) that
+    /// returns to `redirect_uri`: what leads a signed-in person to the consent page.
+    pub fn photo_app_authorization(&self, redirect_uri: &str) -> String {
+        let query = serde_urlencoded::to_string([
+            ("client_id", "photo-app"),
+            ("redirect_uri", redirect_uri),
+            ("response_type", "code"),
+            ("scope", "openid profile posts:read"),
+            ("state", "s"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
+            ("code_challenge_method", "S256"),
+        ])
+        .expect("a query");
+        format!("/oauth/authorize?{query}")
+    }
+
     /// Every queued or sent message as the outbox holds it: subject, text, HTML, language.
     pub fn outbox_messages(&self) -> Vec<[String; 4]> {
         use diesel::sql_types::{Nullable, Text};
