@@ -14,7 +14,7 @@ footer-status = Status
 footer-api-docs = API-Dokumentation
 language-picker = Sprache
 language-picker-submit = Sprache ändern
-error-title-prefix = Fehler: {" "}
+error-title-prefix = Fehler:{" "}
 error-summary-title = Bitte korrigieren Sie Folgendes
 
 ## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())

@@ -16,7 +16,7 @@ footer-status = Status
 footer-api-docs = API docs
 language-picker = Language
 language-picker-submit = Change language
-error-title-prefix = Error: {" "}
+error-title-prefix = Error:{" "}
 error-summary-title = Please correct the following
 
 ## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())

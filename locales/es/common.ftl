@@ -14,8 +14,8 @@ footer-status = Estado
 footer-api-docs = Documentación de la API
 language-picker = Idioma
 language-picker-submit = Cambiar idioma
-error-title-prefix = Error: {" "}
-error-summary-title = Corrija lo siguiente
+error-title-prefix = Error:{" "}
+error-summary-title = Corrige lo siguiente
 
 ## templates/errors/error.html (headings and sentences from src/routes/web/errors.rs, through tr())
 common-error-not-found-title = Página no encontrada
