@@ -18,7 +18,7 @@ mod negotiate;
 use std::cell::RefCell;
 use std::fmt;
 
-pub use catalog::{english_text, has_key, keys, t, t1, t2, tr, Arg};
+pub use catalog::{english_text, keys, t, t1, t2, tr, try_t, Arg};
 pub use format::{date, datetime, day, number, Day, Moment, Shown};
 pub use negotiate::{from_accept_language, from_ui_locales};
 

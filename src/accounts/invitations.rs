@@ -158,9 +158,9 @@ impl InvitationListParams {
 /// An invitation's `locale`: `en`, `de` or `es`.
 pub fn parse_locale(raw: &str) -> Result<String, String> {
     let locale = raw.trim().to_ascii_lowercase();
-    match locale.as_str() {
-        "en" | "de" | "es" => Ok(locale),
-        _ => Err("Choose en, de or es.".into()),
+    match crate::i18n::Locale::parse(&locale) {
+        Some(l) => Ok(l.tag().to_string()),
+        None => Err("Choose en, de or es.".into()),
     }
 }
 

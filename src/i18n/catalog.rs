@@ -165,9 +165,10 @@ pub fn tr(english: &str) -> String {
     english.to_string()
 }
 
-/// Whether the English catalog has `id`.
-pub fn has_key(id: &str) -> bool {
-    REVERSE.ids.iter().any(|k| k == id)
+/// The message `id` in the current language, if a catalog has it (for ids made at run time,
+/// such as a recorded code's).
+pub fn try_t(id: &str) -> Option<String> {
+    CATALOGS.try_lookup(langid(super::current()), id)
 }
 
 /// Every id of the English catalog, in file order.

@@ -63,6 +63,13 @@ pub struct ProfileChange {
     pub locale: Field,
 }
 
+/// The 422 of a `locale` that is not one of Sigil's languages.
+fn not_a_locale() -> AppError {
+    let mut errors = FieldErrors::new();
+    errors.add("locale", "Must be \"en\", \"de\", \"es\" or null.");
+    errors.into()
+}
+
 /// Changes the signed-in user's profile: `{locale}` → the User.
 #[utoipa::path(
     patch,
@@ -90,12 +97,11 @@ pub async fn update_me(
                 .json(UserBody::from(&auth.user)))
         }
         Field::Null => None,
-        Field::Text(raw) if Locale::parse(&raw).is_some() => Locale::parse(&raw),
-        Field::Text(_) | Field::NotText => {
-            let mut errors = FieldErrors::new();
-            errors.add("locale", "Must be \"en\", \"de\", \"es\" or null.");
-            return Err(errors.into());
-        }
+        Field::Text(raw) => match Locale::parse(&raw) {
+            Some(locale) => Some(locale),
+            None => return Err(not_a_locale()),
+        },
+        Field::NotText => return Err(not_a_locale()),
     };
     let id = auth.user.id;
     let user = state

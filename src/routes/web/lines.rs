@@ -123,11 +123,8 @@ fn facts(detail: &str) -> String {
 /// `common-code-<code>` when it has one, else the code spaced (`sign_in_delayed` is "sign in
 /// delayed").
 fn recorded(code: &str) -> String {
-    let id = format!("common-code-{}", code.replace('_', "-"));
-    match crate::i18n::has_key(&id) {
-        true => crate::i18n::t(&id),
-        false => code.replace('_', " "),
-    }
+    crate::i18n::try_t(&format!("common-code-{}", code.replace('_', "-")))
+        .unwrap_or_else(|| code.replace('_', " "))
 }
 
 /// How a user proved who they were (RFC 8176 `amr` values, space-separated), in words:

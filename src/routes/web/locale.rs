@@ -92,7 +92,8 @@ pub async fn remember_ui_locales(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let session = req.get_session();
-    match ui_locales_of(req.query_string()) {
+    // `negotiate` has read this request's own `ui_locales` already.
+    match i18n::choice().ui_locales {
         Some(locale) => {
             let _ = session.insert(SESSION_KEY, locale.tag());
         }

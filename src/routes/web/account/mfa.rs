@@ -55,10 +55,8 @@ fn enrol_page(
 fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     // The label in the page's language, escaped for the attribute.
-    let label = crate::i18n::t("common-qr-label")
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;");
+    let label = askama::filters::escape(crate::i18n::t("common-qr-label"), askama::filters::Html)
+        .map_or_else(|_| String::new(), |l| l.to_string());
     svg[start..].replacen(
         "<svg",
         &format!(r#"<svg role="img" aria-label="{label}""#),
