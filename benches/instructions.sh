@@ -7,7 +7,11 @@
 # POSTS=60 seeds that many posts first (every fifth private, as benches/load.sh does);
 # ANON=1 sends the measured requests without the bearer token, e.g.
 #   POSTS=60 ANON=1 benches/instructions.sh target/release/sigil '/api/posts?limit=20'
-# Needs valgrind, curl and python3.
+# BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 runs both on a fresh PostgreSQL database
+# there (created and dropped with psql) instead of SQLite; PostgreSQL's own work is not counted.
+# KEEP=/tmp/me keeps each run's callgrind output as /tmp/me.0 and /tmp/me.N, for
+# callgrind_annotate --inclusive=yes (where the instructions go).
+# Needs valgrind, curl and python3 (psql for PostgreSQL).
 set -euo pipefail
 bin="$(realpath "${1:-target/release/sigil}")"
 path="${2:-/api/users/me}"
@@ -15,8 +19,14 @@ n="${3:-300}"
 run() {
   local count="$1" work port
   work=$(mktemp -d)
+  local database_url="sqlite://$work/b.db" pg_db=""
+  if [ -n "${BENCH_POSTGRES:-}" ]; then
+    pg_db="sigil_instructions_$$_$count"
+    psql -q "$BENCH_POSTGRES/postgres" -c "CREATE DATABASE $pg_db"
+    database_url="$BENCH_POSTGRES/$pg_db"
+  fi
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  (cd "$work" && DATABASE_URL="sqlite://$work/b.db" BIND_ADDR="127.0.0.1:$port" WORKERS=1 LOGIN_RATE_PER_MINUTE=0 \
+  (cd "$work" && DATABASE_URL="$database_url" BIND_ADDR="127.0.0.1:$port" WORKERS=1 LOGIN_RATE_PER_MINUTE=0 \
      BCRYPT_COST=4 RUST_LOG=warn SECRET_KEY="load-benchmark-secret-0123456789-abcdefghij" \
      exec valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$bin") > "$work/log" 2>&1 &
   local pid=$!
@@ -42,7 +52,9 @@ for i in range(n + 20 if n else 20):  # 20 warm-up requests in both runs
 PY
   kill -TERM "$pid"; wait "$pid" || true
   callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1; exit}'
+  [ -z "${KEEP:-}" ] || cp "$work/cg.out" "$KEEP.$count"
   rm -rf "$work"
+  [ -z "$pg_db" ] || psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE IF EXISTS $pg_db"
 }
 a=$(run 0); b=$(run "$n")
 echo "$path: $(( (b - a) / n )) instructions per request ($n requests; totals $a / $b)"

@@ -25,6 +25,7 @@ pub mod sign_in_failures;
 pub mod stored_time;
 pub mod users;
 mod worker_reader;
+pub mod written;
 
 use std::time::Duration;
 

@@ -25,7 +25,8 @@ use crate::metrics::Metrics;
 /// A request whose credential verified, with the user it names and where it came from.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    pub user: User,
+    /// Shared, as the claims are: the request's copy of its [`Caller`] clones no strings.
+    pub user: std::sync::Arc<User>,
     /// Shared with the verified-token cache: a request clones no claims.
     pub claims: std::sync::Arc<jwt::AccessClaims>,
     pub source: CredentialSource,
@@ -245,7 +246,7 @@ async fn authenticate_jwt(
         }
     }
     Ok(Authenticated {
-        user,
+        user: std::sync::Arc::new(user),
         claims,
         source: credential.source,
     })

@@ -10,7 +10,7 @@ use crate::db::Db;
 /// A personal access token that was accepted: its owner, its id and its scopes.
 #[derive(Debug, Clone)]
 pub struct PatGrant {
-    pub user: User,
+    pub user: std::sync::Arc<User>,
     pub token_id: i32,
     pub scopes: Scopes,
     /// When the last use was recorded (a new one is written at most once a minute).
@@ -116,7 +116,7 @@ pub fn verdict(
         return Err(PatRefusal::Disabled);
     }
     Ok(PatGrant {
-        user,
+        user: std::sync::Arc::new(user),
         token_id: row.id,
         scopes: Scopes::from_stored(&row.scopes),
         last_used_at: row.last_used_at,

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use super::schema::{personal_access_tokens as pats, users};
+use super::schema::personal_access_tokens as pats;
 use super::stored_time::{MaybeStoredTime, StoredTime};
 use super::users::User;
 use super::DbConnection;
@@ -87,13 +87,10 @@ impl PatRow {
         conn: &mut super::read::ReadConn<'_>,
         hash: &str,
     ) -> QueryResult<Option<(PatRow, User)>> {
-        super::read::read_first!(
+        super::read::read_written!(
             conn,
             (PatRow, User),
-            pats::table
-                .inner_join(users::table)
-                .filter(pats::token_hash.eq(hash))
-                .select((PatRow::as_select(), User::as_select()))
+            super::written::pat_by_hash_written!(hash)
         )
     }
 

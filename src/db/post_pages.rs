@@ -21,7 +21,6 @@ use actix_web::web::Bytes;
 use diesel::prelude::*;
 
 use super::read::ReadConn;
-use super::schema::posts_version;
 use crate::domain::PageRequest;
 
 /// A kept page: who asked (`None`: anyone not signed in) and what they asked for.
@@ -30,11 +29,7 @@ type PageKey = (Option<i32>, PageRequest);
 /// The version of what pages of posts show: any change to them moves it on. `None` when its
 /// row is gone (deleted by hand): then nothing is kept until the migration's row is back.
 pub async fn version(conn: &mut ReadConn<'_>) -> QueryResult<Option<i64>> {
-    super::read::read_first!(
-        conn,
-        i64,
-        posts_version::table.find(1).select(posts_version::version)
-    )
+    super::read::read_written!(conn, i64, super::written::posts_version_written!())
 }
 
 /// At most this much is kept (pages and their keys), half in each generation; a page over a

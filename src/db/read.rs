@@ -58,6 +58,25 @@ macro_rules! read_first {
 }
 pub(crate) use read_first;
 
+/// The row of a [`super::written::Written`] statement (a hot read, `.limit(1)` included),
+/// `None` when there is none, on whichever connection `conn` is:
+/// `read_written!(conn, Row, statement)`.
+macro_rules! read_written {
+    ($conn:expr, $row:ty, $written:expr) => {
+        match $conn {
+            $crate::db::read::ReadConn::Blocking(conn) => {
+                $crate::db::on_backend!(conn, |c| diesel::OptionalExtension::optional(
+                    diesel::RunQueryDsl::get_result::<$row>($written, c)
+                ))
+            }
+            $crate::db::read::ReadConn::Async(c) => diesel::OptionalExtension::optional(
+                diesel_async::RunQueryDsl::get_result::<$row>($written, c).await,
+            ),
+        }
+    };
+}
+pub(crate) use read_written;
+
 /// Every row of a Diesel query, as [`read_first`] reads the first: `read_load!(conn, Row, query)`.
 macro_rules! read_load {
     ($conn:expr, $row:ty, $query:expr) => {

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
-use super::schema::{refresh_tokens, revoked_tokens, sessions, users};
+use super::schema::{refresh_tokens, sessions, users};
 use super::users::User;
 use super::DbConnection;
 use crate::http::client::ClientInfo;
@@ -370,22 +370,10 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        let row = super::read::read_first!(
+        let row = super::read::read_written!(
             conn,
             (User, SessionTimes, bool),
-            sessions::table
-                .inner_join(users::table)
-                .filter(sessions::id.eq(sid))
-                .select((
-                    User::as_select(),
-                    (
-                        sessions::revoked_at,
-                        sessions::revoked_reason,
-                        sessions::created_at,
-                        sessions::last_used_at,
-                    ),
-                    diesel::dsl::exists(revoked_tokens::table.filter(revoked_tokens::jti.eq(jti))),
-                ))
+            super::written::session_check_written!(sid, jti)
         )?;
         Ok(row.map(
             |(user, (revoked_at, revoked_reason, created_at, last_used_at), token_revoked)| {

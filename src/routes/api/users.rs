@@ -20,12 +20,13 @@ use crate::i18n::Locale;
 use crate::no_store::NoStore as _;
 use crate::state::{AppState, LoginAttempt};
 
-/// The public shape of a user: never the password hash.
+/// The public shape of a user: never the password hash. It borrows the user's strings: `/me`
+/// writes it on every call.
 #[derive(Serialize, ToSchema)]
-pub struct UserBody {
+pub struct UserBody<'a> {
     pub id: i32,
-    pub email: String,
-    pub username: String,
+    pub email: &'a str,
+    pub username: &'a str,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Whether the user followed a link sent to `email`.
@@ -39,12 +40,12 @@ pub struct UserBody {
     pub locale: Option<Locale>,
 }
 
-impl From<&User> for UserBody {
-    fn from(u: &User) -> Self {
+impl<'a> From<&'a User> for UserBody<'a> {
+    fn from(u: &'a User) -> Self {
         Self {
             id: u.id,
-            email: u.email.clone(),
-            username: u.username.clone(),
+            email: &u.email,
+            username: &u.username,
             created_at: crate::db::to_utc(u.created_at),
             email_verified: u.email_verified,
             role: u.role(),
@@ -94,7 +95,7 @@ pub async fn update_me(
         Field::Absent => {
             return Ok(HttpResponse::Ok()
                 .no_store()
-                .json(UserBody::from(&auth.user)))
+                .json(UserBody::from(&*auth.user)))
         }
         Field::Null => None,
         Field::Text(raw) => match Locale::parse(&raw) {

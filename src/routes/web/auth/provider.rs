@@ -340,7 +340,7 @@ pub async fn link_form(
         provider_id: provider.id().to_string(),
         provider_name: provider.name().to_string(),
         email: pending.email.unwrap_or_default(),
-        username: viewer.0.map(|v| v.user.username),
+        username: viewer.0.map(|v| v.user.username.clone()),
     };
     render(&page, StatusCode::OK)
 }
