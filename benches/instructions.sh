@@ -5,6 +5,7 @@
 # length. Usage: benches/instructions.sh [binary] [path] [N], e.g.
 #   cargo build --release && benches/instructions.sh target/release/sigil /api/users/me 300
 # POSTS=60 seeds that many posts first (every fifth private, as benches/load.sh does);
+# PAT=1 sends them with a personal access token of the same user instead;
 # ANON=1 sends the measured requests without the bearer token, e.g.
 #   POSTS=60 ANON=1 benches/instructions.sh target/release/sigil '/api/posts?limit=20'
 # BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 runs both on a fresh PostgreSQL database
@@ -35,6 +36,11 @@ run() {
     -d '{"email": "a@example.com", "username": "alice", "password": "benchmark-password"}' >/dev/null
   token=$(curl -fsS "http://127.0.0.1:$port/api/auth/token" -d grant_type=password -d username=alice \
     -d password=benchmark-password | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+  if [ "${PAT:-0}" = 1 ]; then
+    token=$(curl -fsS "http://127.0.0.1:$port/api/users/me/tokens" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d '{"name": "instructions", "scopes": ["profile:read"], "expires_in_days": 7}' |
+      python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  fi
   python3 - "$port" "$path" "$token" "$count" "${POSTS:-0}" "${ANON:-0}" <<'PY'
 import http.client, json, sys
 port, path, token, n, posts, anon = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"

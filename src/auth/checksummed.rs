@@ -88,10 +88,7 @@ impl Kind {
 
 /// The stored form: hex SHA-256 of the whole secret. 256 random bits need no slow hash.
 pub fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 fn is_base62(b: u8) -> bool {

@@ -40,10 +40,7 @@ pub fn relying_party(public_url: &str, name: &str) -> Result<Webauthn, String> {
 
 /// The stored key of a ceremony: hex SHA-256 of its challenge bytes.
 pub fn challenge_hash(challenge: &[u8]) -> String {
-    Sha256::digest(challenge)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(challenge))
 }
 
 /// The challenge a response answers, read from its `clientDataJSON` (base64url, as browsers

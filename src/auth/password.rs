@@ -191,7 +191,7 @@ pub fn verify(candidate: &str, stored_hash: &str) -> bool {
 pub fn dummy_hash(cost: u32) -> String {
     let mut bytes = [0u8; 18];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let random = hex::encode(bytes);
     bcrypt::hash(random, cost).expect("bcrypt hashes a 36-byte password at a validated cost")
 }
 

@@ -17,10 +17,7 @@ pub fn generate() -> (String, String) {
 /// The stored form of a refresh token: hex SHA-256. The token has 256 bits of entropy, so a
 /// fast hash is enough; a leaked table cannot be turned back into tokens.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
 /// The token that replaces `presented` when it is rotated, and its hash: HMAC-SHA256 of the

@@ -198,11 +198,7 @@ impl SecretBox {
             .finalize();
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
         mac.update(compact.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// `base64url(nonce ‖ ciphertext ‖ tag)`.

@@ -49,10 +49,7 @@ pub struct ClientRow {
 /// The stored form of a secret: hex SHA-256, as `auth::checksummed::hash` makes it (computed
 /// here so that the data layer does not import the authentication layer).
 fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// The reason a client's sessions carry when the client is deleted.

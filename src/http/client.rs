@@ -185,7 +185,7 @@ impl ClientInfo {
         let digest = Sha256::digest(format!("{family}\n{os}\n{network}").as_bytes());
         Device {
             label,
-            key: digest.iter().take(16).map(|b| format!("{b:02x}")).collect(),
+            key: hex::encode(&digest[..16]),
         }
     }
 }
