@@ -87,7 +87,7 @@ impl PatRow {
         conn: &mut super::read::ReadConn<'_>,
         hash: &str,
     ) -> QueryResult<Option<(PatRow, User)>> {
-        super::read::read_written!(
+        super::read::read_first!(
             conn,
             (PatRow, User),
             super::written::pat_by_hash_written!(hash)

@@ -29,7 +29,7 @@ type PageKey = (Option<i32>, PageRequest);
 /// The version of what pages of posts show: any change to them moves it on. `None` when its
 /// row is gone (deleted by hand): then nothing is kept until the migration's row is back.
 pub async fn version(conn: &mut ReadConn<'_>) -> QueryResult<Option<i64>> {
-    super::read::read_written!(conn, i64, super::written::posts_version_written!())
+    super::read::read_first!(conn, i64, super::written::posts_version_written!())
 }
 
 /// At most this much is kept (pages and their keys), half in each generation; a page over a

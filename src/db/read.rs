@@ -38,44 +38,27 @@ pub fn finish_query<T>(
     })
 }
 
-/// The first row of a Diesel query, `None` when there is none, on whichever connection `conn`
-/// is: `read_first!(conn, Row, query)`. The query is written once and typed for each backend
-/// in its own arm (`as_select` takes its backend from the connection), and each arm runs on a
-/// concrete connection, so the statement is a prepared one from that connection's cache.
+/// The row of a query that asks for one (a Diesel query with `.limit(1)`, or a hot read's
+/// [`super::written::Written`] statement, which has its limit), `None` when there is none, on
+/// whichever connection `conn` is: `read_first!(conn, Row, query)`. The query is written once
+/// and typed for each backend in its own arm (`as_select` takes its backend from the
+/// connection), and each arm runs on a concrete connection, so the statement is a prepared one
+/// from that connection's cache.
 macro_rules! read_first {
     ($conn:expr, $row:ty, $query:expr) => {
         match $conn {
             $crate::db::read::ReadConn::Blocking(conn) => {
                 $crate::db::on_backend!(conn, |c| diesel::OptionalExtension::optional(
-                    diesel::RunQueryDsl::first::<$row>($query, c)
+                    diesel::RunQueryDsl::get_result::<$row>($query, c)
                 ))
             }
             $crate::db::read::ReadConn::Async(c) => diesel::OptionalExtension::optional(
-                diesel_async::RunQueryDsl::first::<$row>($query, c).await,
+                diesel_async::RunQueryDsl::get_result::<$row>($query, c).await,
             ),
         }
     };
 }
 pub(crate) use read_first;
-
-/// The row of a [`super::written::Written`] statement (a hot read, `.limit(1)` included),
-/// `None` when there is none, on whichever connection `conn` is:
-/// `read_written!(conn, Row, statement)`.
-macro_rules! read_written {
-    ($conn:expr, $row:ty, $written:expr) => {
-        match $conn {
-            $crate::db::read::ReadConn::Blocking(conn) => {
-                $crate::db::on_backend!(conn, |c| diesel::OptionalExtension::optional(
-                    diesel::RunQueryDsl::get_result::<$row>($written, c)
-                ))
-            }
-            $crate::db::read::ReadConn::Async(c) => diesel::OptionalExtension::optional(
-                diesel_async::RunQueryDsl::get_result::<$row>($written, c).await,
-            ),
-        }
-    };
-}
-pub(crate) use read_written;
 
 /// Every row of a Diesel query, as [`read_first`] reads the first: `read_load!(conn, Row, query)`.
 macro_rules! read_load {

@@ -370,7 +370,7 @@ impl Session {
         sid: &str,
         jti: &str,
     ) -> QueryResult<Option<SessionCheck>> {
-        let row = super::read::read_written!(
+        let row = super::read::read_first!(
             conn,
             (User, SessionTimes, bool),
             super::written::session_check_written!(sid, jti)

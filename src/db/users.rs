@@ -116,6 +116,7 @@ impl User {
             users::table
                 .filter(lower(users::username).eq(&name))
                 .select(users::id)
+                .limit(1)
         )
     }
 
