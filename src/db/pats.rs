@@ -87,11 +87,7 @@ impl PatRow {
         conn: &mut super::read::ReadConn<'_>,
         hash: &str,
     ) -> QueryResult<Option<(PatRow, User)>> {
-        super::read::read_first!(
-            conn,
-            (PatRow, User),
-            super::written::pat_by_hash_written!(hash)
-        )
+        super::read::read_first!(conn, (PatRow, User), pat_by_hash_written!(hash))
     }
 
     /// The user's tokens that were not revoked, newest first (expired ones included).
@@ -190,5 +186,74 @@ impl PatRow {
         .set((pats::last_used_at.eq(Some(now)), pats::last_used_ip.eq(ip)))
         .execute(conn)?;
         Ok(updated == 1)
+    }
+}
+
+/// A personal access token by its hash, with its owner ([`PatRow::by_hash`]).
+macro_rules! pat_by_hash {
+    ($hash:expr) => {
+        $crate::db::schema::personal_access_tokens::table
+            .inner_join($crate::db::schema::users::table)
+            .filter($crate::db::schema::personal_access_tokens::token_hash.eq($hash))
+            .select((
+                <$crate::db::pats::PatRow as diesel::SelectableHelper<_>>::as_select(),
+                <$crate::db::users::User as diesel::SelectableHelper<_>>::as_select(),
+            ))
+    };
+}
+pub(crate) use pat_by_hash;
+
+/// [`pat_by_hash`], written out.
+macro_rules! pat_by_hash_written {
+    ($hash:expr) => {
+        $crate::db::written::Written::new(
+            diesel::QueryDsl::limit($crate::db::pats::pat_by_hash!($hash), 1),
+            $crate::db::pats::PAT_BY_HASH,
+            [
+                $crate::db::written::Bind::Text($hash),
+                $crate::db::written::Bind::BigInt(1),
+            ],
+        )
+    };
+}
+pub(crate) use pat_by_hash_written;
+
+/// [`pat_by_hash`]'s SQL around its binds: the hash, the limit.
+pub const PAT_BY_HASH: &[&str] = &[
+    concat!(
+        r#"SELECT "personal_access_tokens"."id", "personal_access_tokens"."user_id", "#,
+        r#""personal_access_tokens"."hint", "personal_access_tokens"."name", "#,
+        r#""personal_access_tokens"."scopes", "personal_access_tokens"."created_at", "#,
+        r#""personal_access_tokens"."expires_at", "personal_access_tokens"."last_used_at", "#,
+        r#""personal_access_tokens"."last_used_ip", "personal_access_tokens"."revoked_at", "#,
+        r#""personal_access_tokens"."revoked_by", "users"."id", "users"."email", "#,
+        r#""users"."username", "users"."password_hash", "users"."created_at", "#,
+        r#""users"."updated_at", "users"."email_verified", "users"."role", "#,
+        r#""users"."disabled", "users"."locale""#,
+        r#" FROM ("personal_access_tokens" INNER JOIN "users""#,
+        r#" ON ("personal_access_tokens"."user_id" = "users"."id"))"#,
+        r#" WHERE ("personal_access_tokens"."token_hash" = "#,
+    ),
+    ") LIMIT ",
+    "",
+];
+
+#[cfg(test)]
+mod tests {
+    use diesel::pg::Pg;
+    use diesel::prelude::*;
+    use diesel::sqlite::Sqlite;
+
+    /// The lookup renders, text and binds, as Diesel renders its query, on both backends.
+    #[test]
+    fn the_lookup_is_written_as_diesel_writes_its_query() {
+        for check in [
+            pat_by_hash_written!("a-hash").matches_its_query::<Pg>(),
+            pat_by_hash_written!("a-hash").matches_its_query::<Sqlite>(),
+        ] {
+            if let Err((written, diesel)) = check {
+                panic!("written: {written}\nDiesel:  {diesel}");
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The hot reads' SQL, written out once: a session check, a personal access token and the
-//! posts version, on every backend and connection.
+//! The hot reads' SQL, written out once: a session check and the posts version here, a
+//! personal access token's lookup beside its model (`super::pats`), on every backend and
+//! connection.
 //!
 //! A Diesel query is walked again on every run. On Diesel's own connections that is twice (is
 //! it safe to cache, then its binds): about 1.3 k of the 22.6 k instructions of a session check
@@ -185,55 +186,6 @@ pub const SESSION_CHECK: &[&str] = &[
     "",
 ];
 
-/// A personal access token by its hash, with its owner ([`super::pats::PatRow::by_hash`]).
-macro_rules! pat_by_hash {
-    ($hash:expr) => {
-        $crate::db::schema::personal_access_tokens::table
-            .inner_join($crate::db::schema::users::table)
-            .filter($crate::db::schema::personal_access_tokens::token_hash.eq($hash))
-            .select((
-                <$crate::db::pats::PatRow as diesel::SelectableHelper<_>>::as_select(),
-                <$crate::db::users::User as diesel::SelectableHelper<_>>::as_select(),
-            ))
-    };
-}
-pub(crate) use pat_by_hash;
-
-/// [`pat_by_hash`], written out.
-macro_rules! pat_by_hash_written {
-    ($hash:expr) => {
-        $crate::db::written::Written::new(
-            diesel::QueryDsl::limit($crate::db::written::pat_by_hash!($hash), 1),
-            $crate::db::written::PAT_BY_HASH,
-            [
-                $crate::db::written::Bind::Text($hash),
-                $crate::db::written::Bind::BigInt(1),
-            ],
-        )
-    };
-}
-pub(crate) use pat_by_hash_written;
-
-/// [`pat_by_hash`]'s SQL around its binds: the hash, the limit.
-pub const PAT_BY_HASH: &[&str] = &[
-    concat!(
-        r#"SELECT "personal_access_tokens"."id", "personal_access_tokens"."user_id", "#,
-        r#""personal_access_tokens"."hint", "personal_access_tokens"."name", "#,
-        r#""personal_access_tokens"."scopes", "personal_access_tokens"."created_at", "#,
-        r#""personal_access_tokens"."expires_at", "personal_access_tokens"."last_used_at", "#,
-        r#""personal_access_tokens"."last_used_ip", "personal_access_tokens"."revoked_at", "#,
-        r#""personal_access_tokens"."revoked_by", "users"."id", "users"."email", "#,
-        r#""users"."username", "users"."password_hash", "users"."created_at", "#,
-        r#""users"."updated_at", "users"."email_verified", "users"."role", "#,
-        r#""users"."disabled", "users"."locale""#,
-        r#" FROM ("personal_access_tokens" INNER JOIN "users""#,
-        r#" ON ("personal_access_tokens"."user_id" = "users"."id"))"#,
-        r#" WHERE ("personal_access_tokens"."token_hash" = "#,
-    ),
-    ") LIMIT ",
-    "",
-];
-
 /// The posts version ([`super::post_pages::version`]), read before every page of posts.
 macro_rules! posts_version {
     () => {
@@ -282,8 +234,6 @@ mod tests {
         let checks = [
             session_check_written!("a-session", "a-jti").matches_its_query::<Pg>(),
             session_check_written!("a-session", "a-jti").matches_its_query::<Sqlite>(),
-            pat_by_hash_written!("a-hash").matches_its_query::<Pg>(),
-            pat_by_hash_written!("a-hash").matches_its_query::<Sqlite>(),
             posts_version_written!().matches_its_query::<Pg>(),
             posts_version_written!().matches_its_query::<Sqlite>(),
         ];
