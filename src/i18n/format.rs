@@ -89,10 +89,8 @@ impl Moment {
     pub fn iso(&self) -> String {
         let t = self.0;
         format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            t.month() as u8,
-            t.day(),
+            "{}T{:02}:{:02}:{:02}Z",
+            iso_date(t.date()),
             t.hour(),
             t.minute(),
             t.second()
@@ -131,16 +129,18 @@ pub fn day<T: std::borrow::Borrow<time::PrimitiveDateTime>>(t: T) -> Day {
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0.date();
         write!(
             f,
-            "<time datetime=\"{:04}-{:02}-{:02}\">{}</time>",
-            d.year(),
-            d.month() as u8,
-            d.day(),
+            "<time datetime=\"{}\">{}</time>",
+            iso_date(self.0.date()),
             date(self.0)
         )
     }
+}
+
+/// A day in ISO 8601 (`2026-12-06`), for `datetime` attributes: [`Moment`]'s and [`Day`]'s.
+fn iso_date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
 impl askama::filters::HtmlSafe for Day {}
