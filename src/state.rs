@@ -90,6 +90,9 @@ impl AppState {
             .map_err(|e| StartupError::Other(format!("cannot start the audit purge: {e}")))?;
         crate::accounts::sessions::start_sweep(db.clone(), tokens.limits, &background)
             .map_err(|e| StartupError::Other(format!("cannot start the session sweep: {e}")))?;
+        crate::accounts::search::start_index_upkeep(db.clone(), &background).map_err(|e| {
+            StartupError::Other(format!("cannot start the search index upkeep: {e}"))
+        })?;
         let provider = Arc::new(Provider::new(&settings, Arc::clone(&oidc_keys)));
         let logout_sender = LogoutSender::start(
             db.clone(),

@@ -9,6 +9,8 @@ use super::DbConnection;
 use crate::domain::{Email, Role, Username};
 use crate::i18n::Locale;
 
+pub mod search_index;
+
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
