@@ -282,7 +282,12 @@ async fn two_instances_share_one_budget_and_a_burst_gets_one_try(b: Backend) {
     });
     let answers = futures_util::future::join_all(tries).await;
     let checked = answers.iter().filter(|s| s.status == 401).count();
-    let waited = answers.iter().filter(|s| **s == delayed(4)).count();
+    // Each waiting answer says how much of the 4 s wait is left when it is answered: 4, or
+    // less on a machine slow enough to spread the burst over a second boundary.
+    let waited = answers
+        .iter()
+        .filter(|s| (1..=4).any(|left| **s == delayed(left)))
+        .count();
     assert_eq!((checked, waited), (1, 19), "{answers:#?}");
     let f = failures_of(&b2, &root.access_token, alice.id).await;
     assert_eq!(f["count"], 5, "{f}");
