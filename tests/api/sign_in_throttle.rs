@@ -279,6 +279,24 @@ async fn two_instances_share_one_budget_and_a_burst_gets_one_try(b: Backend) {
     panic!("three rounds in a row were too slow to judge the waits");
 }
 
+/// A wrong guess on the first instance that starts a wait of `wait` s, then `password` on the
+/// second, refused inside it. False when the two took longer than the wait (nothing judged).
+async fn failure_then_refusal(
+    (first, second): (&TestApp, &TestApp),
+    name: &str,
+    password: &str,
+    wait: u64,
+) -> bool {
+    let started = Instant::now();
+    assert_eq!(login(first, name, WRONG).await, wrong());
+    let seen = login(second, name, password).await;
+    if started.elapsed() >= Duration::from_secs(wait) {
+        return false;
+    }
+    assert_eq!(seen, delayed(wait));
+    true
+}
+
 /// One run of the shared-budget scenario for `name`; false when a step took longer than the
 /// wait it checks (nothing judged), else true after asserting every step.
 async fn shared_budget_round(a: &TestApp, b2: &TestApp, name: &str) -> bool {
@@ -286,21 +304,13 @@ async fn shared_budget_round(a: &TestApp, b2: &TestApp, name: &str) -> bool {
     // The failures alternate between the instances, and count as one.
     assert_eq!(login(a, name, WRONG).await, wrong());
     assert_eq!(login(b2, name, WRONG).await, wrong());
-    let started = Instant::now();
-    assert_eq!(login(a, name, WRONG).await, wrong());
-    let seen = login(b2, name, PASSWORD).await;
-    if !in_time(started, 1) {
+    if !failure_then_refusal((a, b2), name, PASSWORD, 1).await {
         return false;
     }
-    assert_eq!(seen, delayed(1));
     sleep_ms(1150).await;
-    let started = Instant::now();
-    assert_eq!(login(b2, name, WRONG).await, wrong());
-    let seen = login(a, name, WRONG).await;
-    if !in_time(started, 2) {
+    if !failure_then_refusal((b2, a), name, WRONG, 2).await {
         return false;
     }
-    assert_eq!(seen, delayed(2));
     sleep_ms(2150).await;
     // A burst of twenty guesses at once, over both instances, when the wait ends: exactly
     // one is checked, the rest wait (no instance grants a budget of its own). Each waiting
