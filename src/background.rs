@@ -107,9 +107,12 @@ impl Background {
             .push(Box::new(wake));
     }
 
-    /// Raises the stop signal and waits up to `limit` for every thread to finish its current
-    /// item and return. Returns the names of those still running (left behind).
-    pub fn stop(&self, limit: Duration) -> Vec<String> {
+    /// Raises the stop signal and wakes the threads that wait on something else, without
+    /// waiting for them to end. A second call does nothing.
+    pub fn signal_stop(&self) {
+        if self.stop.is_raised() {
+            return;
+        }
         self.stop.raise();
         for wake in self
             .wakers
@@ -119,6 +122,12 @@ impl Background {
         {
             wake();
         }
+    }
+
+    /// Raises the stop signal and waits up to `limit` for every thread to finish its current
+    /// item and return. Returns the names of those still running (left behind).
+    pub fn stop(&self, limit: Duration) -> Vec<String> {
+        self.signal_stop();
         let deadline = Instant::now() + limit;
         let mut threads = std::mem::take(&mut *self.lock_threads());
         while !threads.is_empty() && Instant::now() < deadline {
@@ -139,6 +148,18 @@ impl Background {
 
     fn lock_threads(&self) -> std::sync::MutexGuard<'_, Vec<(String, JoinHandle<()>)>> {
         self.threads.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Signals the background threads to stop when dropped, without waiting for them. A server's
+/// future holds one, so a future dropped before it ends (its runtime shut down, as at the end
+/// of every API test) does not leave its threads running, nor the database pool they hold,
+/// whose upkeep would go on reconnecting to a database that may be gone.
+pub struct StopWhenDropped(pub Arc<Background>);
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        self.0.signal_stop();
     }
 }
 
@@ -164,5 +185,40 @@ mod tests {
             .spawn("stuck", |_| std::thread::sleep(Duration::from_secs(2)))
             .unwrap();
         assert_eq!(background.stop(Duration::from_millis(50)), ["stuck"]);
+    }
+
+    #[test]
+    fn a_dropped_guard_signals_once_and_a_later_stop_finds_the_threads_ended() {
+        let background = Arc::new(Background::default());
+        let (ended, woken) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let done = Arc::clone(&ended);
+        background
+            .spawn("sleeper", move |stop| {
+                while !stop.sleep(Duration::from_secs(3600)) {}
+                done.fetch_add(1, Ordering::SeqCst);
+            })
+            .unwrap();
+        let wakes = Arc::clone(&woken);
+        background.on_stop(move || {
+            wakes.fetch_add(1, Ordering::SeqCst);
+        });
+        let guard = StopWhenDropped(Arc::clone(&background));
+        assert!(!background.stop.is_raised());
+        drop(guard);
+        let started = Instant::now();
+        while ended.load(Ordering::SeqCst) == 0 && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(
+            ended.load(Ordering::SeqCst),
+            1,
+            "the thread ended on the signal"
+        );
+        assert!(background.stop(Duration::from_secs(1)).is_empty());
+        assert_eq!(
+            woken.load(Ordering::SeqCst),
+            1,
+            "woken once, not again by stop"
+        );
     }
 }

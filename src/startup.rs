@@ -15,7 +15,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::auth::rate_limit::CountAttempts;
-use crate::background::Background;
+use crate::background::{Background, StopWhenDropped};
 use crate::config::Settings;
 use crate::http::client::TrustedProxies;
 use crate::http::{body, headers, request_id};
@@ -149,6 +149,7 @@ impl Application {
     /// Serves until stopped, waits for the requests' follow-up tasks, then stops the
     /// background threads after their current item.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _dropped = StopWhenDropped(Arc::clone(&self.background));
         let served = self.server.await;
         let left = self.background.settle(BACKGROUND_STOP_TIMEOUT).await;
         if left > 0 {
