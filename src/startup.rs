@@ -146,8 +146,8 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped, waits for the requests' follow-up tasks, then stops the
-    /// background threads after their current item.
+    /// Serves until stopped, waits for the requests' follow-up tasks, then stops the background
+    /// threads after their current item; dropped before that, it still signals them to stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _dropped = StopWhenDropped(Arc::clone(&self.background));
         let served = self.server.await;
@@ -155,8 +155,7 @@ impl Application {
         if left > 0 {
             log::warn!("{left} follow-up task(s) of requests unfinished at exit");
         }
-        let background = self.background;
-        let left = web::block(move || background.stop(BACKGROUND_STOP_TIMEOUT))
+        let left = web::block(move || self.background.stop(BACKGROUND_STOP_TIMEOUT))
             .await
             .unwrap_or_default();
         if !left.is_empty() {
