@@ -321,11 +321,20 @@ fn write_files(dir: &Path, message: &Claimed, bytes: &[u8]) -> std::io::Result<S
         message.kind
     );
     let path = dir.join(name);
-    std::fs::write(&path, bytes)?;
+    write_whole(&path, bytes)?;
     let text = format!(
         "To: {}\nSubject: {}\n\n{}",
         message.recipient, message.subject, message.text_body
     );
-    std::fs::write(path.with_extension("txt"), text)?;
+    write_whole(&path.with_extension("txt"), text.as_bytes())?;
     Ok(format!("written to {}", path.display()))
+}
+
+/// Writes `path` under a hidden name first, then renames it: whoever watches the outbox (a
+/// developer, a test) sees the whole file or none, never an empty or half-written one.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let part = path.with_file_name(format!(".{name}.part"));
+    std::fs::write(&part, bytes)?;
+    std::fs::rename(&part, path)
 }

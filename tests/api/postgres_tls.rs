@@ -129,8 +129,11 @@ fn the_local_server_is_reached_over_tls() {
 
 /// Serves on `url` (an existing, reachable database), makes two authenticated reads, and says
 /// how many of the server's bounded reads ran on its async connections and how many on the
-/// blocking pool (libpq).
-fn reads_served_on(url: &str) -> (f64, f64) {
+/// blocking pool (libpq), and, when `TEST_POSTGRES_URL` is its server, the server's connections
+/// as PostgreSQL sees them, counted while it runs (a stopped server closes them).
+fn reads_served_on(url: &str) -> ((f64, f64), Option<Connections>) {
+    let admin_url = std::env::var("TEST_POSTGRES_URL").ok();
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -151,7 +154,11 @@ fn reads_served_on(url: &str) -> (f64, f64) {
                 .find_map(|l| l.strip_prefix(&series))
                 .map_or(0.0, |v| v.parse().unwrap())
         };
-        (reads("async"), reads("blocking"))
+        let reads = (reads("async"), reads("blocking"));
+        (
+            reads,
+            admin_url.map(|admin| connections_to(&admin, database)),
+        )
     })
 }
 
@@ -161,15 +168,13 @@ fn the_async_reads_keep_the_tls_mode_and_decline_what_they_cannot_follow() {
         crate::helpers::skipped("TEST_POSTGRES_URL is not set");
         return;
     }
-    let admin_url = std::env::var("TEST_POSTGRES_URL").unwrap();
     for (param, tls) in [("sslmode=require", true), ("sslmode=disable", false)] {
         let (url, _guard) = fresh_database(Backend::Postgres);
-        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
         let url = with_param(&url, param);
-        let (on_async, on_blocking) = reads_served_on(&url);
-        assert_eq!((on_async, on_blocking), (3.0, 0.0), "{param}");
+        let (reads, seen) = reads_served_on(&url);
+        assert_eq!(reads, (3.0, 0.0), "{param}");
+        let seen = seen.expect("counted on TEST_POSTGRES_URL");
         // Every connection of the server, the async ones included, as the mode asks.
-        let seen = connections_to(&admin_url, name);
         if tls {
             assert!(
                 seen.tls >= 2 && seen.plain == 0,
@@ -187,7 +192,7 @@ fn the_async_reads_keep_the_tls_mode_and_decline_what_they_cannot_follow() {
     // A libpq parameter tokio-postgres does not know: the reads stay on libpq, and work.
     let (url, _guard) = fresh_database(Backend::Postgres);
     let url = with_param(&url, "fallback_application_name=sigil-test");
-    assert_eq!(reads_served_on(&url), (0.0, 3.0));
+    assert_eq!(reads_served_on(&url).0, (0.0, 3.0));
 }
 
 #[test]
@@ -434,7 +439,7 @@ fn verify_full_checks_the_authority_and_the_host_name() {
     // The server's async reads follow the same rules: each accepted URL serves its reads on
     // them (none on libpq), and its client refuses what libpq refuses, on its own.
     for url in [&full, &ca_only, &require] {
-        assert_eq!(reads_served_on(url), (3.0, 0.0), "{url}");
+        assert_eq!(reads_served_on(url).0, (3.0, 0.0), "{url}");
     }
     let refused = |url: &str| {
         let why = sigil::db::check_async_client(url).expect_err(url);
